@@ -1,0 +1,95 @@
+"""Builds the Application and registers every handler in one ordered list.
+
+Within a group the first matching handler wins, and groups run from low to high; so the order below is
+behaviour, and each line says why it stands where it stands.
+"""
+from __future__ import annotations
+
+import warnings
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.session import make_engine, make_sessionmaker
+from bot.errors import on_error
+from bot.i18n import N_, translator
+from bot.persistence import SqlPersistence
+from bot.services.base import Services
+from conversations import common, guards, invites, menu, onboarding, privacy
+
+# Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
+# message are parsed and checked like any other input, so PTB's per_message advice does not apply.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+COMMANDS = [
+    ("start", N_("Start, or turn reminders back on")),
+    ("menu", N_("Show the menu")),
+    ("help", N_("What can Houvast do?")),
+    ("stop", N_("Pause all reminders")),
+    ("taal", N_("Change the language")),
+    ("privacy", N_("Choose who sees what")),
+    ("wiezietwat", N_("See who looked at your data")),
+]
+
+
+def handlers() -> list[tuple[int, BaseHandler]]:
+    return [
+        (-3, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
+        (-2, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
+        (0, onboarding.conversation()),  # /start and the onboarding steps
+        (0, invites.link_conversation()),  # a client typing a worker's code
+        *[(0, handler) for handler in menu.handlers()],  # /menu, /help, /stop, /taal from anywhere
+        *[(0, handler) for handler in invites.handlers()],
+        *[(0, handler) for handler in privacy.handlers()],  # /privacy, /wiezietwat
+        (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
+        (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted
+        (0, CallbackQueryHandler(common.unknown)),  # last: stale or forged buttons
+    ]
+
+
+async def _post_init(application: Application) -> None:
+    t = translator(application.bot_data["services"].settings.default_language)
+    await application.bot.set_my_commands([BotCommand(name, t.gettext(text)) for name, text in COMMANDS])
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limiter: bool = True,
+) -> Application:
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token or "0:local")
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_base_file_url)
+        .persistence(SqlPersistence(sessions))
+        .post_init(_post_init)
+        .post_shutdown(lambda app: engine.dispose())
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    application = builder.build()
+    application.bot_data["services"] = Services(sessions, clock or SystemClock(), settings)
+    for group, handler in handlers():
+        application.add_handler(handler, group=group)
+    application.add_error_handler(on_error)
+    return application

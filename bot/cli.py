@@ -1,0 +1,133 @@
+"""The `houvast` command: run, demo, migrate, invite."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.roles import CLI_INVITE_ROLES, Role
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Houvast: herstelplan-bot for maatschappelijke zorg.")
+log = logging.getLogger("houvast")
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def setup_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def prepare(settings: Settings) -> None:
+    """Upgrade the database and set up encryption; shared by every command that touches data."""
+    from bot.db.migrate import upgrade
+    from bot.db.session import configure_encryption
+
+    upgrade(settings.database_url)
+    if not configure_encryption(settings.encryption_keys).enabled:
+        log.warning("no HOUVAST_ENCRYPTION_KEYS set: free text and contact details are stored unencrypted")
+
+
+@app.command()
+def run() -> None:
+    """Run the bot on Telegram (long polling, or a webhook when HOUVAST_WEBHOOK_URL is set).
+    Without HOUVAST_TELEGRAM_TOKEN it starts the local chat instead."""
+    settings = _settings()
+    if not settings.telegram_token:
+        typer.echo("No HOUVAST_TELEGRAM_TOKEN set: starting the local chat (houvast demo).")
+        demo()
+        return
+    setup_logging(settings)
+    prepare(settings)
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.scheduler import schedule_tick
+
+    application = build_application(settings)
+    schedule_tick(application)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+@app.command()
+def demo() -> None:
+    """Chat with Houvast in this terminal, as a demo client, worker or peer expert. No Telegram needed."""
+    settings = _settings()
+    setup_logging(settings.model_copy(update={"log_level": "WARNING"}))
+    prepare(settings)
+    from bot.local.terminal import run_terminal
+
+    asyncio.run(run_terminal(settings))
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema (also done at every start)."""
+    settings = _settings()
+    setup_logging(settings)
+    prepare(settings)
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def invite(role: str = typer.Argument(..., help="worker, peer or admin")) -> None:
+    """Print a one-time invite link for a worker, peer expert or admin, and save its QR code as PNG."""
+    if role not in {r.value for r in CLI_INVITE_ROLES}:
+        typer.echo("Role must be worker, peer or admin. Clients are invited by their worker in the chat.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    setup_logging(settings)
+    prepare(settings)
+    from bot.clock import SystemClock
+    from bot.db.session import make_engine, make_sessionmaker
+    from bot.render.qr import qr_png
+    from bot.services.base import Services
+    from bot.services.invites import create_invite
+
+    async def _create() -> object:
+        engine = make_engine(settings.database_url)
+        try:
+            return await create_invite(Services(make_sessionmaker(engine), SystemClock(), settings), role=Role(role))
+        finally:
+            await engine.dispose()
+
+    created = asyncio.run(_create())
+    folder = settings.data_dir / "invites"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"invite-{role}-{created.code[:4]}.png"
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # the QR holds the code: owner-only
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(qr_png(created.link))
+    typer.echo(f"Invite for a {role}, valid once until {created.expires_at:%Y-%m-%d %H:%M} UTC:")
+    typer.echo(created.link)
+    typer.echo(f"QR code: {path}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

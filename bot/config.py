@@ -1,0 +1,114 @@
+"""Settings from the environment (prefix HOUVAST_) and an optional .env file.
+
+A wrong value stops the start with one line naming the setting (see `load_settings`), never a traceback.
+"""
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("data") / "houvast.sqlite3"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names it and is safe to print."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOUVAST_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}")
+    telegram_token: str | None = None
+    bot_api_base_url: str = "https://api.telegram.org/bot"
+    bot_api_base_file_url: str = "https://api.telegram.org/file/bot"
+    bot_username: str = "houvast_bot"
+    # Webhook mode: set webhook_url to switch from long polling to a webhook.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: str | None = None
+
+    timezone: str = "Europe/Amsterdam"
+    organisation: str = "Houvast"
+    default_language: str = "nl"
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 0)
+    # ISO weekdays 1=Monday..7=Sunday, comma separated in the environment.
+    work_days: str = "1,2,3,4,5"
+    invite_days: int = Field(default=14, ge=1, le=365)
+    default_checkin_time: time = time(10, 0)
+    tick_seconds: int = Field(default=60, ge=5, le=3600)
+    # Fernet keys, comma separated, newest first. Empty: data is stored in plain text (warned at start).
+    encryption_keys: str | None = None
+    data_dir: Path = Path("data")
+    demo_files_dir: Path = Path("demo-files")
+    # Incoming messages a person may send per minute before the bot asks them to slow down.
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in ("nl", "en"):
+            raise ValueError("must be nl or en")
+        return value
+
+    @field_validator("work_days")
+    @classmethod
+    def _weekdays(cls, value: str) -> str:
+        try:
+            days = {int(part) for part in value.split(",") if part.strip()}
+        except ValueError as exc:
+            raise ValueError("use numbers 1 (Monday) to 7 (Sunday), comma separated") from exc
+        if not days or not days <= set(range(1, 8)):
+            raise ValueError("use numbers 1 (Monday) to 7 (Sunday), comma separated")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
+            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> Settings:
+        if self.work_start >= self.work_end:
+            raise ValueError("work_start must be before work_end")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        return frozenset(int(part) for part in self.work_days.split(",") if part.strip())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; turn pydantic's report into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        name = f"HOUVAST_{field.upper()}" if first["loc"] else "settings"
+        raise ConfigError(f"Setting {name} is wrong: {first['msg']}") from None

@@ -1,0 +1,24 @@
+"""Alembic, driven from code: `houvast migrate` and the automatic upgrade at start use the same function."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Run in a thread of its own (Alembic's env runs its own event loop for the async engine)."""
+    from bot.db.session import prepare_sqlite_file
+
+    prepare_sqlite_file(url)
+    command.upgrade(alembic_config(url), revision)

@@ -1,0 +1,180 @@
+"""SQLAlchemy 2 typed models. Every schema change also gets an Alembic migration (bot/db/migrations)."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import SecretText, UTCDateTime
+
+# Stable constraint names, so Alembic (batch mode on SQLite) can alter them later.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), time: Time()}
+
+
+class Household(Base):
+    """One household, one plan, one coordinating worker (see CareTeamMember)."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Person(Base):
+    """Anyone who talks to the bot: client, worker, peer expert or admin."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(SecretText())
+    locale: Mapped[str] = mapped_column(String(8))
+    # Random and stable: the audit trail names people by this, never by name or Telegram id.
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
+    checkin_time: Mapped[time | None]
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    onboarded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+
+
+class CareTeamMember(Base):
+    """A worker's place around a household: coordinating, backup, involved or procesregisseur."""
+
+    __tablename__ = "care_team"
+    __table_args__ = (UniqueConstraint("household_id", "worker_id", name="uq_care_team_household_worker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    since: Mapped[datetime]
+
+
+class Invite(Base):
+    """A one-time code. Only its hash is stored; the code itself exists only in the link that was handed out."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # For a client invite: the household to join (None means a new household of the inviting worker).
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class InviteAttempt(Base):
+    """A wrong code typed by someone: counted to stop guessing."""
+
+    __tablename__ = "invite_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    at: Mapped[datetime]
+
+
+class Consent(Base):
+    """What one client shares with one viewer, per scope. Absent row means: not shared."""
+
+    __tablename__ = "consents"
+    __table_args__ = (UniqueConstraint("client_id", "viewer_id", "scope", name="uq_consents_client_viewer_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(24))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who did what with whose data, and when. Names only pseudonyms, so it may outlive a deleted account."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject_at", "subject", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(16))
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str | None] = mapped_column(String(24))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+
+
+class ConversationState(Base):
+    """python-telegram-bot conversation states, so a restart keeps everyone where they were."""
+
+    __tablename__ = "conversation_states"
+    __table_args__ = (UniqueConstraint("name", "key", name="uq_conversation_states_name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(128))
+    state: Mapped[dict[str, Any]]
+
+
+class UserData(Base):
+    """python-telegram-bot user_data: small flow scratch values (ids, the step of a form), no health data."""
+
+    __tablename__ = "user_data"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[dict[str, Any]]
+
+
+class OutboxMessage(Base):
+    """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(128), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    # JSON of the message; encrypted at rest like other free text, since it can name the client.
+    payload: Mapped[str] = mapped_column(SecretText())
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,54 @@
+"""Engine and session factory. SQLite gets WAL and foreign keys; a new SQLite file is private to its owner."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.db import crypto
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create the database file owner-only (0600) in an owner-only folder, before SQLite creates it 0644."""
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    prepare_sqlite_file(url)
+    engine = create_async_engine(url, echo=echo, pool_pre_ping=url.startswith("postgresql"))
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def configure_encryption(raw_keys: str | None) -> crypto.Cipher:
+    cipher = crypto.Cipher(crypto.parse_keys(raw_keys))
+    crypto.use(cipher)
+    return cipher

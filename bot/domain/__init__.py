@@ -1,0 +1,1 @@
+"""Pure rules and value types: no Telegram, no SQLAlchemy; time comes in as `now`."""

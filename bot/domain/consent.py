@@ -1,0 +1,52 @@
+"""Consent: the client decides who sees what. By default nothing is shared.
+
+The one rule every read of someone else's data goes through (`may_view`), kept pure so it can be tested
+as a matrix of role x scope x consent state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.roles import CareRole, Role
+
+
+class Scope(StrEnum):
+    SIGNALING_PLAN = "signaleringsplan"
+    CRISIS_CARD = "crisiskaart"
+    GOALS = "goals"  # goals and their check-ins
+    ALERTS = "alerts"  # a message when the client checks in orange or red
+
+
+SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.GOALS, Scope.ALERTS)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How the viewer stands to the client, as the services found it in the database."""
+
+    viewer_role: Role
+    care_role: CareRole | None = None  # the viewer's place in the client's care team, if any
+    peer_contact: bool = False  # an active peer-support contact between them
+    viewer_active: bool = True
+
+
+def is_viewer_for(relation: Relation) -> bool:
+    """Only people close to the client can be given consent at all: their care team and their peer expert."""
+    if not relation.viewer_active:
+        return False
+    if relation.viewer_role == Role.WORKER:
+        return relation.care_role is not None
+    if relation.viewer_role == Role.PEER:
+        return relation.peer_contact
+    return False
+
+
+def may_view(*, is_self: bool, relation: Relation | None, granted: frozenset[Scope], scope: Scope) -> bool:
+    """The client always sees their own data; anyone else only a scope the client ticked, while close to them.
+    Admins never see client data, whatever a consent row says."""
+    if is_self:
+        return True
+    if relation is None or not is_viewer_for(relation):
+        return False
+    return scope in granted

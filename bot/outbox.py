@@ -1,0 +1,162 @@
+"""Reliable delivery of proactive messages (prompts, nudges, alerts).
+
+A message is a row first, with a de-duplication key, so a tick that runs twice or a restart never queues
+it twice. Delivery claims due rows with a short lease (FOR UPDATE SKIP LOCKED on PostgreSQL, so several bot
+processes never take the same row), sends them within Telegram's limits, and marks a row sent only after
+Telegram accepted it. Network trouble and 429s are retried with back-off; a person who blocked the bot is
+marked unreachable instead of being retried forever.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import FloodLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.db.models import OutboxMessage, Person
+from bot.services.base import Services
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS = 12
+PER_CHAT_GAP = 1.0  # seconds: Telegram allows about one message a second to one chat
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    dedup_key: str,
+    person: Person,
+    kind: str,
+    text: str,
+    buttons: list[list[tuple[str, str]]] | None = None,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a message to the open unit of work unless one with this key exists. True when added."""
+    exists = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
+    if exists.first() is not None:
+        return False
+    payload = {"text": text, "buttons": [[list(button) for button in row] for row in buttons or []]}
+    session.add(
+        OutboxMessage(
+            dedup_key=dedup_key,
+            person_id=person.id,
+            chat_id=person.chat_id,
+            kind=kind,
+            payload=json.dumps(payload, ensure_ascii=False),
+            created_at=now,
+            next_attempt_at=not_before or now,
+            attempts=0,
+        )
+    )
+    return True
+
+
+def _markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    rows = payload.get("buttons") or []
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows])
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: list[int] = field(default_factory=list)
+
+
+async def _claim(svc: Services, limit: int) -> list[tuple[int, int, str]]:
+    now = svc.now()
+    async with svc.unit() as session:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+            .where(OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list((await session.execute(query)).scalars())
+        for row in rows:
+            row.next_attempt_at = now + LEASE
+        claimed = [(row.id, row.chat_id, row.payload) for row in rows]
+        await session.commit()
+    return claimed
+
+
+async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200) -> DeliveryReport:
+    """Send what is due, in order, at most `batch` messages; returns what happened."""
+    report = DeliveryReport()
+    claimed = await _claim(svc, batch)
+    last_sent: dict[int, float] = {}
+    loop = asyncio.get_running_loop()
+    overall_gap = 1.0 / FloodLimit.MESSAGES_PER_SECOND
+    previous = 0.0
+    for message_id, chat_id, raw in claimed:
+        # Pace ourselves: 30 a second in all, one a second per chat.
+        wait = max(previous + overall_gap, last_sent.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP) - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        payload = json.loads(raw)
+        outcome: str
+        error: str | None = None
+        retry_after: float | None = None
+        try:
+            await bot.send_message(chat_id, payload["text"], reply_markup=_markup(payload))
+            outcome = "sent"
+        except RetryAfter as exc:
+            outcome, retry_after = "retry", float(exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds())
+            error = "RetryAfter"
+        except Forbidden:
+            outcome, error = "blocked", "Forbidden"
+        except BadRequest as exc:
+            outcome, error = "failed", f"BadRequest: {exc.message[:120]}"
+        except NetworkError as exc:
+            outcome, error = "retry", type(exc).__name__
+        previous = loop.time()
+        last_sent[chat_id] = previous
+        await _record(svc, message_id, outcome, error, retry_after, report)
+    return report
+
+
+async def _record(
+    svc: Services, message_id: int, outcome: str, error: str | None, retry_after: float | None, report: DeliveryReport
+) -> None:
+    now = svc.now()
+    async with svc.unit() as session:
+        row = await session.get(OutboxMessage, message_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.last_error = error
+        if outcome == "sent":
+            row.sent_at = now
+            report.sent += 1
+        elif outcome == "retry" and row.attempts < MAX_ATTEMPTS:
+            row.next_attempt_at = now + (timedelta(seconds=retry_after) if retry_after else backoff(row.attempts))
+            report.retried += 1
+        else:
+            row.failed_at = now
+            report.failed += 1
+            if outcome == "blocked" and row.person_id is not None:
+                person = await session.get(Person, row.person_id)
+                if person is not None and not person.unreachable:
+                    person.unreachable = True
+                    report.unreachable.append(person.id)
+        await session.commit()

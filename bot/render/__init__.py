@@ -1,0 +1,1 @@
+"""Files people get: QR codes, and later PDFs and charts."""

@@ -1,0 +1,31 @@
+"""The one periodic job: every tick selects what is due from the database and delivers the outbox.
+
+Schedules live in tables, not as one in-memory job per person, so a restart loses nothing and a
+hundred thousand clients cost one query a tick.
+"""
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot import outbox
+from bot.services.base import Services
+
+log = logging.getLogger(__name__)
+
+
+async def tick(svc: Services, application: Application) -> outbox.DeliveryReport:
+    """One pass; safe to run twice (everything it queues has a de-duplication key)."""
+    return await outbox.deliver_due(svc, application.bot)
+
+
+async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    report = await tick(context.application.bot_data["services"], context.application)
+    if report.sent or report.failed:
+        log.info("tick: sent=%d retried=%d failed=%d", report.sent, report.retried, report.failed)
+
+
+def schedule_tick(application: Application) -> None:
+    svc: Services = application.bot_data["services"]
+    application.job_queue.run_repeating(_job, interval=svc.settings.tick_seconds, first=1, name="tick")

@@ -1,0 +1,1 @@
+"""Use cases: one unit of work each. Plain values in, frozen dataclasses out; no Telegram objects."""

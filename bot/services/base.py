@@ -1,0 +1,75 @@
+"""What every service needs: sessions, the clock and the settings, bundled once at start-up."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import AuditEntry, Person
+
+
+class NotAllowed(Exception):
+    """The person asking may not do this (a forged button, someone else's data). Audited where raised."""
+
+
+class NotFound(Exception):
+    """The thing asked for does not exist (any more)."""
+
+
+@dataclass
+class Services:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    settings: Settings
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commit is explicit; leaving without commit rolls back."""
+        async with self.sessions() as session:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+
+
+def new_pseudonym() -> str:
+    return secrets.token_hex(8)
+
+
+def audit(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    action: str,
+    actor: Person | None = None,
+    subject: Person | None = None,
+    scope: str | None = None,
+    outcome: str = "ok",
+) -> None:
+    """Add an audit row to the open unit of work; it commits with the change it describes."""
+    session.add(
+        AuditEntry(
+            at=at,
+            actor=actor.pseudonym if actor else None,
+            actor_role=actor.role if actor else None,
+            subject=subject.pseudonym if subject else None,
+            action=action,
+            scope=scope,
+            outcome=outcome,
+        )
+    )
+
+
+async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
+    return (await session.execute(select(Person).where(Person.telegram_id == telegram_id))).scalar_one_or_none()

@@ -1,0 +1,176 @@
+"""Consent per client, viewer and scope, and the one access check every read of a client's data goes through."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import outbox
+from bot.db.models import AuditEntry, CareTeamMember, Consent, Person
+from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
+from bot.domain.roles import CareRole, Role
+from bot.i18n import N_, translator
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+
+SCOPE_NAMES = {
+    Scope.SIGNALING_PLAN: N_("signaleringsplan"),
+    Scope.CRISIS_CARD: N_("crisis card"),
+    Scope.GOALS: N_("goals and check-ins"),
+    Scope.ALERTS: N_("alerts on orange and red"),
+}
+CARE_ROLE_NAMES = {
+    CareRole.COORDINATING: N_("worker"),
+    CareRole.BACKUP: N_("backup worker"),
+    CareRole.INVOLVED: N_("involved worker"),
+    CareRole.PROCESREGISSEUR: N_("procesregisseur"),
+    "peer": N_("peer expert"),
+}
+
+
+@dataclass(frozen=True)
+class ViewerShare:
+    viewer_id: int
+    name: str
+    relation: str  # a key of CARE_ROLE_NAMES
+    scopes: frozenset[Scope]
+
+
+@dataclass(frozen=True)
+class ViewRecord:
+    viewer_name: str | None
+    relation: str | None
+    scope: str
+    at: datetime
+
+
+async def relation_of(session: AsyncSession, viewer: Person, client: Person) -> Relation:
+    care_role = None
+    if client.household_id is not None:
+        care_role = (
+            await session.execute(
+                select(CareTeamMember.role).where(
+                    CareTeamMember.household_id == client.household_id, CareTeamMember.worker_id == viewer.id
+                )
+            )
+        ).scalar_one_or_none()
+    # Peer contacts arrive with peer support; until then no peer is close to a client.
+    return Relation(Role(viewer.role), CareRole(care_role) if care_role else None, False, viewer.active)
+
+
+async def granted_scopes(session: AsyncSession, client_id: int, viewer_id: int) -> frozenset[Scope]:
+    rows = await session.execute(
+        select(Consent.scope).where(Consent.client_id == client_id, Consent.viewer_id == viewer_id, Consent.granted)
+    )
+    return frozenset(Scope(scope) for scope in rows.scalars())
+
+
+async def authorize_view(session: AsyncSession, *, viewer: Person, client: Person, scope: Scope, now: datetime) -> bool:
+    """THE consent check. Every read of a client's data by someone else calls this; each call is audited."""
+    if viewer.id == client.id:
+        return True
+    relation = await relation_of(session, viewer, client)
+    allowed = may_view(
+        is_self=False, relation=relation, granted=await granted_scopes(session, client.id, viewer.id), scope=scope
+    )
+    audit(session, at=now, action="view", actor=viewer, subject=client, scope=scope, outcome="ok" if allowed else "denied")
+    return allowed
+
+
+async def _viewers(session: AsyncSession, client: Person) -> list[tuple[Person, str]]:
+    if client.household_id is None:
+        return []
+    rows = await session.execute(
+        select(Person, CareTeamMember.role)
+        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+        .where(CareTeamMember.household_id == client.household_id, Person.active)
+        .order_by(CareTeamMember.id)
+    )
+    return [(person, role) for person, role in rows.all()]
+
+
+async def viewers(svc: Services, client_telegram_id: int) -> list[ViewerShare]:
+    """Who could see something of this client, and what each one sees now."""
+    async with svc.unit() as session:
+        client = await person_by_telegram(session, client_telegram_id)
+        if client is None or client.role != Role.CLIENT:
+            return []
+        return [
+            ViewerShare(person.id, person.name or "?", relation, await granted_scopes(session, client.id, person.id))
+            for person, relation in await _viewers(session, client)
+        ]
+
+
+async def set_consent(
+    svc: Services, *, client_telegram_id: int, viewer_id: int, scope: Scope, granted: bool
+) -> ViewerShare:
+    """Grant or revoke one scope for one viewer; works at once. The viewer is told what changed, not why."""
+    now = svc.now()
+    async with svc.unit() as session:
+        client = await person_by_telegram(session, client_telegram_id)
+        viewer = await session.get(Person, viewer_id)
+        if client is None or client.role != Role.CLIENT:
+            raise NotAllowed("only a client gives consent")
+        if viewer is None:
+            raise NotFound("viewer")
+        relation = await relation_of(session, viewer, client)
+        if not is_viewer_for(relation):
+            audit(session, at=now, action="consent.forged", actor=client, subject=viewer, scope=scope, outcome="denied")
+            await session.commit()
+            raise NotAllowed("not someone close to this client")
+        row = (
+            await session.execute(
+                select(Consent).where(
+                    Consent.client_id == client.id, Consent.viewer_id == viewer.id, Consent.scope == scope
+                )
+            )
+        ).scalar_one_or_none()
+        changed = (row.granted if row else False) != granted
+        if row is None:
+            session.add(Consent(client_id=client.id, viewer_id=viewer.id, scope=scope, granted=granted, changed_at=now))
+        else:
+            row.granted, row.changed_at = granted, now
+        if changed:
+            audit(session, at=now, action="consent.granted" if granted else "consent.revoked", actor=client,
+                  subject=viewer, scope=scope)
+            t = translator(viewer.locale, svc.settings.zone)
+            text = (
+                t.gettext("{name} now shares with you: {what}.") if granted
+                else t.gettext("{name} no longer shares with you: {what}.")
+            ).format(name=client.name or "?", what=t.gettext(SCOPE_NAMES[scope]))
+            await outbox.enqueue(
+                session, dedup_key=f"consent:{client.id}:{viewer.id}:{scope}:{now.isoformat()}", person=viewer,
+                kind="consent", text=text, now=now,
+            )
+        await session.flush()
+        share = ViewerShare(viewer.id, viewer.name or "?", relation.care_role or "peer",
+                            await granted_scopes(session, client.id, viewer.id))
+        await session.commit()
+        return share
+
+
+async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 30) -> list[ViewRecord]:
+    """For /wiezietwat: each time someone else looked at the client's data, newest first."""
+    async with svc.unit() as session:
+        client = await person_by_telegram(session, client_telegram_id)
+        if client is None:
+            return []
+        rows = await session.execute(
+            select(AuditEntry, Person)
+            .outerjoin(Person, Person.pseudonym == AuditEntry.actor)
+            .where(AuditEntry.subject == client.pseudonym, AuditEntry.action == "view", AuditEntry.outcome == "ok")
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+        records = []
+        for entry, person in rows.all():
+            relation = None
+            if person is not None:
+                relation = (await relation_of(session, person, client)).care_role or (
+                    "peer" if person.role == Role.PEER else None
+                )
+            records.append(ViewRecord(person.name if person else None, relation, entry.scope or "", entry.at))
+        return records
+
+

@@ -1,0 +1,163 @@
+"""People: who is this, onboarding answers, language, pausing reminders."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import CareTeamMember, Household, Person
+from bot.domain.people import clean_name
+from bot.domain.roles import CareRole, Role
+from bot.services.base import NotFound, Services, audit, new_pseudonym, person_by_telegram
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    telegram_id: int
+    role: Role
+    name: str | None
+    locale: str
+    onboarded: bool
+    reminders_paused: bool
+    checkin_time: time | None
+    has_worker: bool
+
+
+async def _coordinator_id(session: AsyncSession, household_id: int | None) -> int | None:
+    if household_id is None:
+        return None
+    return (
+        await session.execute(
+            select(CareTeamMember.worker_id).where(
+                CareTeamMember.household_id == household_id, CareTeamMember.role == CareRole.COORDINATING
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def view(session: AsyncSession, person: Person) -> PersonView:
+    return PersonView(
+        id=person.id,
+        telegram_id=person.telegram_id,
+        role=Role(person.role),
+        name=person.name,
+        locale=person.locale,
+        onboarded=person.onboarded,
+        reminders_paused=person.reminders_paused,
+        checkin_time=person.checkin_time,
+        has_worker=await _coordinator_id(session, person.household_id) is not None,
+    )
+
+
+async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
+    async with svc.unit() as session:
+        person = await person_by_telegram(session, telegram_id)
+        if person is None or not person.active:
+            return None
+        person.last_seen_at = svc.now()
+        result = await view(session, person)
+        await session.commit()
+        return result
+
+
+def new_person(svc: Services, *, telegram_id: int, chat_id: int, role: Role, locale: str) -> Person:
+    return Person(
+        telegram_id=telegram_id,
+        chat_id=chat_id,
+        role=role,
+        locale=locale,
+        pseudonym=new_pseudonym(),
+        created_at=svc.now(),
+        last_seen_at=svc.now(),
+        onboarded=False,
+        reminders_paused=False,
+        unreachable=False,
+        active=True,
+    )
+
+
+async def start_as_client(svc: Services, *, telegram_id: int, chat_id: int, locale: str) -> PersonView:
+    """Someone without an invite: a client on their own, self-management only, in a household of their own."""
+    async with svc.unit() as session:
+        existing = await person_by_telegram(session, telegram_id)
+        if existing is not None:
+            return await view(session, existing)
+        household = Household(created_at=svc.now())
+        session.add(household)
+        await session.flush()
+        person = new_person(svc, telegram_id=telegram_id, chat_id=chat_id, role=Role.CLIENT, locale=locale)
+        person.household_id = household.id
+        session.add(person)
+        await session.flush()
+        audit(session, at=svc.now(), action="person.joined", actor=person, subject=person, scope=Role.CLIENT)
+        result = await view(session, person)
+        await session.commit()
+        return result
+
+
+async def _update(svc: Services, telegram_id: int, **values: object) -> PersonView:
+    async with svc.unit() as session:
+        person = await person_by_telegram(session, telegram_id)
+        if person is None:
+            raise NotFound("person")
+        for key, value in values.items():
+            setattr(person, key, value)
+        result = await view(session, person)
+        await session.commit()
+        return result
+
+
+async def set_name(svc: Services, telegram_id: int, raw: str) -> PersonView | None:
+    """None when the name cannot be used; the flow asks again."""
+    name = clean_name(raw)
+    if name is None:
+        return None
+    return await _update(svc, telegram_id, name=name)
+
+
+async def set_checkin_time(svc: Services, telegram_id: int, at: time | None) -> PersonView:
+    return await _update(svc, telegram_id, checkin_time=at)
+
+
+async def finish_onboarding(svc: Services, telegram_id: int) -> PersonView:
+    return await _update(svc, telegram_id, onboarded=True)
+
+
+async def set_locale(svc: Services, telegram_id: int, locale: str) -> PersonView:
+    if locale not in ("nl", "en"):
+        raise ValueError(locale)
+    return await _update(svc, telegram_id, locale=locale)
+
+
+async def set_reminders_paused(svc: Services, telegram_id: int, paused: bool) -> PersonView:
+    return await _update(svc, telegram_id, reminders_paused=paused)
+
+
+@dataclass(frozen=True)
+class HouseholdSummary:
+    household_id: int
+    member_names: tuple[str, ...]
+
+
+async def coordinated_households(svc: Services, worker_telegram_id: int) -> list[HouseholdSummary]:
+    """The households a worker coordinates, with their members' names (the worker's own caseload only)."""
+    async with svc.unit() as session:
+        worker = await person_by_telegram(session, worker_telegram_id)
+        if worker is None or worker.role != Role.WORKER:
+            return []
+        rows = (
+            await session.execute(
+                select(CareTeamMember.household_id, Person.name)
+                .join(Person, Person.household_id == CareTeamMember.household_id)
+                .where(CareTeamMember.worker_id == worker.id, CareTeamMember.role == CareRole.COORDINATING)
+                .where(Person.role == Role.CLIENT, Person.active.is_(True))
+                .order_by(CareTeamMember.household_id, Person.id)
+            )
+        ).all()
+    grouped: dict[int, list[str]] = {}
+    for household_id, name in rows:
+        grouped.setdefault(household_id, []).append(name or "?")
+    return [HouseholdSummary(hid, tuple(names)) for hid, names in grouped.items()]

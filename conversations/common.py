@@ -1,0 +1,101 @@
+"""Shared helpers for flows: who is talking, their translator, replying, the menu, and odd input."""
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
+
+from bot.i18n import Translator, translator
+from bot.services import people
+from bot.services.base import Services
+from bot.services.people import PersonView
+from bot.services import security
+from conversations import keyboards
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def services(context: Context) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def current(update: Update, context: Context) -> PersonView | None:
+    if update.effective_user is None:
+        return None
+    return await people.whoami(services(context), update.effective_user.id)
+
+
+def tr(context: Context, person: PersonView | None = None) -> Translator:
+    svc = services(context)
+    return translator(person.locale if person else svc.settings.default_language, svc.settings.zone)
+
+
+async def answer_button(update: Update) -> None:
+    """Answer a button press first, quietly: an old button's query may already be too old to answer."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer()
+    except BadRequest as exc:
+        log.debug("callback answer failed: %s", exc.message)
+
+
+async def say(
+    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send a new message to the chat this update came from."""
+    if update.effective_chat is None:
+        return
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def deliver_now(context: Context) -> None:
+    """Send what a flow just queued (a consent notice, an alert) now; the minute tick is only the backstop."""
+    from bot import outbox
+
+    await outbox.deliver_due(services(context), context.bot)
+
+
+async def show_menu(update: Update, context: Context, person: PersonView, text: str | None = None) -> None:
+    t = tr(context, person)
+    markup = keyboards.main_menu(t, person.role, has_worker=person.has_worker, paused=person.reminders_paused)
+    await say(update, context, text or t.gettext("What would you like to do?"), markup)
+
+
+async def menu_or_welcome(update: Update, context: Context, text: str | None = None) -> int:
+    """The safe place every flow falls back to. Ends whatever conversation called it."""
+    person = await current(update, context)
+    if person is None or not person.onboarded:
+        t = tr(context, person)
+        await say(update, context, t.gettext("Hello! I am Houvast. Tap /start to begin."))
+    else:
+        await show_menu(update, context, person, text)
+    return ConversationHandler.END
+
+
+async def unknown(update: Update, context: Context) -> int:
+    """Anything no flow understood: never silence, never a crash; a short answer and the menu."""
+    await answer_button(update)
+    person = await current(update, context)
+    t = tr(context, person)
+    if update.callback_query is not None:
+        await security.record_refused_button(services(context), update.effective_user.id if update.effective_user else None)
+        text = t.gettext("This button no longer works. Here is the menu.")
+    elif update.edited_message is not None:
+        text = t.gettext("You changed a message. I only read new messages. Please send it again.")
+    else:
+        text = t.gettext("Sorry, I did not understand that. Please choose a button.")
+    return await menu_or_welcome(update, context, text)
+
+
+async def refuse_group(update: Update, context: Context) -> None:
+    """Personal data only in private chats: in a group, say so, show nothing, and stop all other handlers."""
+    await answer_button(update)
+    message = update.effective_message
+    if message is not None and (message.text or "").startswith("/") or update.callback_query is not None:
+        t = tr(context)
+        await say(update, context, t.gettext("I only work in a private chat with you. Open a chat with me to continue."))
+    raise ApplicationHandlerStop

@@ -1,0 +1,117 @@
+"""The main menu and the commands that work from anywhere: /menu, /help, /stop, /taal."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+
+from bot import callbacks
+from bot.domain.roles import Role
+from bot.i18n import N_
+from bot.services import people
+from conversations import common, keyboards
+from conversations.common import Context
+
+HELP = {
+    Role.CLIENT: N_(
+        "Houvast helps you keep your own plan.\n\n"
+        "/menu shows your menu.\n/stop pauses all reminders. /start turns them on again.\n"
+        "/taal changes the language.\n\n"
+        "Houvast is not a crisis service. In danger, call 112. "
+        "Thinking about suicide? Call 113 or 0800-0113."
+    ),
+    Role.WORKER: N_(
+        "As a worker you invite clients and follow their plans, as far as they share them with you.\n\n"
+        "/menu shows your menu.\n/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
+    ),
+    Role.PEER: N_(
+        "As a peer expert you support peers. You see only what they share with you.\n\n"
+        "/menu shows your menu.\n/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
+    ),
+    Role.ADMIN: N_(
+        "As an admin you invite workers, peer experts and other admins.\n\n"
+        "/menu shows your menu.\n/taal changes the language."
+    ),
+}
+
+
+async def show(update: Update, context: Context) -> int:
+    await common.answer_button(update)
+    return await common.menu_or_welcome(update, context)
+
+
+async def help_command(update: Update, context: Context) -> int:
+    await common.answer_button(update)
+    person = await common.current(update, context)
+    if person is None or not person.onboarded:
+        return await common.menu_or_welcome(update, context)
+    t = common.tr(context, person)
+    await common.say(update, context, t.gettext(HELP[person.role]), keyboards.menu_button(t))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: Context) -> int:
+    """Pause all reminders; also the way out of any flow."""
+    await common.answer_button(update)
+    person = await common.current(update, context)
+    if person is None or not person.onboarded:
+        return await common.menu_or_welcome(update, context)
+    person = await people.set_reminders_paused(common.services(context), person.telegram_id, True)
+    t = common.tr(context, person)
+    await common.show_menu(
+        update, context, person,
+        t.gettext("I will send you no reminders for now. Type /start or use the menu to turn them on again."),
+    )
+    return ConversationHandler.END
+
+
+async def resume(update: Update, context: Context) -> int:
+    await common.answer_button(update)
+    person = await common.current(update, context)
+    if person is None or not person.onboarded:
+        return await common.menu_or_welcome(update, context)
+    person = await people.set_reminders_paused(common.services(context), person.telegram_id, False)
+    t = common.tr(context, person)
+    await common.show_menu(update, context, person, t.gettext("Your reminders are on again."))
+    return ConversationHandler.END
+
+
+async def choose_language(update: Update, context: Context) -> int:
+    await common.answer_button(update)
+    person = await common.current(update, context)
+    t = common.tr(context, person)
+    await common.say(update, context, t.gettext("Which language do you want?"), keyboards.languages())
+    return ConversationHandler.END
+
+
+async def set_language(update: Update, context: Context) -> int:
+    await common.answer_button(update)
+    person = await common.current(update, context)
+    choice = callbacks.parse(update.callback_query.data, "lang").arg
+    if person is None or choice not in ("nl", "en"):
+        return await common.unknown(update, context)
+    person = await people.set_locale(common.services(context), person.telegram_id, choice)
+    t = common.tr(context, person)
+    await common.show_menu(update, context, person, t.gettext("Okay, I will speak English from now on."))
+    return ConversationHandler.END
+
+
+def global_commands() -> list[CommandHandler]:
+    """Work from every state: also registered as fallbacks of each conversation."""
+    return [
+        CommandHandler("menu", show),
+        CommandHandler("help", help_command),
+        CommandHandler("stop", stop),
+        CommandHandler("taal", choose_language),
+    ]
+
+
+def handlers() -> list:
+    return [
+        *global_commands(),
+        CallbackQueryHandler(show, pattern=callbacks.pattern("menu", "show")),
+        CallbackQueryHandler(help_command, pattern=callbacks.pattern("menu", "help")),
+        CallbackQueryHandler(stop, pattern=callbacks.pattern("menu", "pause")),
+        CallbackQueryHandler(resume, pattern=callbacks.pattern("menu", "resume")),
+        CallbackQueryHandler(choose_language, pattern=callbacks.pattern("menu", "language")),
+        CallbackQueryHandler(set_language, pattern=callbacks.pattern("lang", "set")),
+    ]

@@ -1,0 +1,36 @@
+import pytest
+
+from bot import callbacks
+from bot.callbacks import BadCallback
+
+
+def test_round_trip():
+    data = callbacks.make("inv", "member", 42)
+    assert data == "inv:member:42"
+    parsed = callbacks.parse(data, "inv")
+    assert (parsed.flow, parsed.action, parsed.int_arg()) == ("inv", "member", 42)
+
+
+@pytest.mark.parametrize(
+    "data", ["", "x", "inv", "inv:", ":member", "inv:member:<script>", "inv:member:" + "1" * 60, "INV:member", "é:a"]
+)
+def test_forged_data_is_refused(data):
+    with pytest.raises(BadCallback):
+        callbacks.parse(data)
+
+
+def test_a_number_argument_must_be_a_number():
+    with pytest.raises(BadCallback):
+        callbacks.parse("inv:member:abc").int_arg()
+    with pytest.raises(BadCallback):
+        callbacks.parse("inv:member").int_arg()
+
+
+def test_other_flow_is_refused():
+    with pytest.raises(BadCallback):
+        callbacks.parse("menu:show", "inv")
+
+
+def test_making_too_long_data_fails_loudly():
+    with pytest.raises(ValueError):
+        callbacks.make("inv", "member", "x" * 70)

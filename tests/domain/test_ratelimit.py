@@ -1,0 +1,28 @@
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.ratelimit import SlidingWindow
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_the_first_update_over_the_limit_warns_and_later_ones_drop():
+    window = SlidingWindow(limit=3)
+    assert [window.check(1, NOW) for _ in range(3)] == ["ok"] * 3
+    assert window.check(1, NOW) == "warn"
+    assert window.check(1, NOW + timedelta(seconds=10)) == "drop"
+    assert window.check(2, NOW) == "ok"  # someone else is not affected
+
+
+def test_the_window_slides():
+    window = SlidingWindow(limit=2)
+    window.check(1, NOW)
+    window.check(1, NOW + timedelta(seconds=30))
+    assert window.check(1, NOW + timedelta(seconds=59)) == "warn"
+    assert window.check(1, NOW + timedelta(seconds=60)) == "ok"
+
+
+def test_idle_people_are_forgotten():
+    window = SlidingWindow(limit=2)
+    window.check(1, NOW)
+    window.forget_idle(NOW + timedelta(minutes=2))
+    assert window._seen == {}
