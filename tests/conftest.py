@@ -94,3 +94,7 @@ def chat(harness: Harness):
         return harness.chat(user_id, first_name)
 
     return make
+
+
+def pytest_report_header() -> str:
+    return f"houvast database: {'PostgreSQL' if PG_URL else 'SQLite (a migrated copy per test)'}"
