@@ -35,13 +35,14 @@ class Step(StrEnum):
 async def _send_invite(update: Update, context: Context, created: invites.InviteCreated) -> None:
     person = await common.current(update, context)
     t = common.tr(context, person)
+    days = common.services(context).settings.invite_days
     text = t.gettext(
         "An invite for {who}. Give this link, or let them scan the QR code:\n{link}\n\n"
-        "Or they type this code in Houvast: {code}\nThe invite works once, until {day}."
-    ).format(
-        who=t.gettext(ROLE_NAMES[created.role]), link=created.link,
-        code=invite_rules.pretty(created.code), day=t.day(created.expires_at),
-    )
+        "Or they type this code in Houvast: {code}"
+    ).format(who=t.gettext(ROLE_NAMES[created.role]), link=created.link, code=invite_rules.pretty(created.code))
+    text += "\n" + t.ngettext(
+        "The invite works once, for {n} day, until {day}.", "The invite works once, for {n} days, until {day}.", days
+    ).format(n=days, day=t.day(created.expires_at))
     await context.bot.send_photo(update.effective_chat.id, qr_png(created.link), caption=t.gettext("QR code of the invite"))
     await common.say(update, context, text, keyboards.menu_button(t))
 
