@@ -50,8 +50,11 @@ from telegram.request import BaseRequest, RequestData
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
 __all__ = [
     "ApiError",
+    "HtmlParseError",
     "LocalBotApi",
     "LocalRequest",
     "SentMessage",
@@ -67,7 +70,16 @@ _LOGGER = logging.getLogger(__name__)
 # Updates Telegram only delivers when explicitly listed in allowed_updates.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _MEDIA_KINDS = ("document", "photo", "voice", "sticker", "location")
-_SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "sendvoice", "sendsticker", "copymessage")
+_STICKER = {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}
+# Fields PTB's ChatFullInfo requires that the fake has no real values for.
+_CHAT_FULL_INFO = {
+    "accent_color_id": 0,
+    "max_reaction_count": 11,
+    "accepted_gift_types": dict.fromkeys(
+        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"),
+        False,
+    ),
+}
 
 
 class ApiError(Exception):
@@ -90,7 +102,9 @@ def _bad(description: str) -> ApiError:
 
 def _too_many(retry_after: int) -> ApiError:
     return ApiError(
-        HTTPStatus.TOO_MANY_REQUESTS, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        HTTPStatus.TOO_MANY_REQUESTS,
+        f"Too Many Requests: retry after {retry_after}",
+        {"retry_after": retry_after},
     )
 
 
@@ -156,17 +170,29 @@ class _Query:
 # --------------------------------------------------------------------------------------------------
 
 _TAG_ENTITY = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "span": "spoiler",
-    "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
-}  # fmt: skip
+}
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 
 
-class _HtmlError(Exception):
-    pass
+class HtmlParseError(ValueError):
+    """Invalid HTML parse-mode markup; the message is Telegram's reason text."""
 
 
 @dataclass
@@ -179,9 +205,9 @@ class _OpenTag:
 def parse_html(markup: str) -> tuple[str, list[JSON]]:
     """Parse Telegram's HTML parse mode into (visible text, entities with UTF-16 offsets).
 
-    Raises ``ValueError`` with a tdlib-style reason. Stricter than Telegram in one way: a bare
-    ``&`` or an unknown named entity is an error (the Bot API docs require escaping them), so
-    missing ``html.escape`` calls show up in tests.
+    Raises ``HtmlParseError`` (a ``ValueError``) with a tdlib-style reason. Stricter than Telegram
+    in one way: a bare ``&`` or an unknown named entity is an error (the Bot API docs require
+    escaping them), so missing ``html.escape`` calls show up in tests.
     """
     out: list[str] = []
     utf16 = 0
@@ -197,24 +223,21 @@ def parse_html(markup: str) -> tuple[str, list[JSON]]:
         out.append(text)
         utf16 += len(text.encode("utf-16-le")) // 2
 
-    try:
-        while i < n:
-            ch = markup[i]
-            if ch == "&":
-                decoded, i = _decode_entity(markup, i, at(i))
-                emit(decoded)
-            elif ch != "<":
-                emit(ch)
-                i += 1
-            elif markup.startswith("</", i):
-                i = _close_tag(markup, i, at(i), stack, entities, utf16)
-            else:
-                tag, i = _open_tag(markup, i, at(i), utf16)
-                stack.append(tag)
-        if stack:
-            raise _HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
-    except _HtmlError as exc:
-        raise ValueError(str(exc)) from None
+    while i < n:
+        ch = markup[i]
+        if ch == "&":
+            decoded, i = _decode_entity(markup, i, at(i))
+            emit(decoded)
+        elif ch != "<":
+            emit(ch)
+            i += 1
+        elif markup.startswith("</", i):
+            i = _close_tag(markup, i, at(i), stack, entities, utf16)
+        else:
+            tag, i = _open_tag(markup, i, at(i), utf16)
+            stack.append(tag)
+    if stack:
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
 
@@ -223,15 +246,15 @@ def _decode_entity(markup: str, i: int, offset: int) -> tuple[str, int]:
     """The character an ``&...;`` reference at ``i`` stands for, and the index after it."""
     match = _ENTITY_RE.match(markup, i)
     if match is None:
-        raise _HtmlError(f'Unescaped "&" at byte offset {offset}')
+        raise HtmlParseError(f'Unescaped "&" at byte offset {offset}')
     dec, hexa, name = match.groups()
     if name is not None:
         if name not in _NAMED_ENTITIES:
-            raise _HtmlError(f'Unsupported HTML entity "{match.group(0)}" at byte offset {offset}')
+            raise HtmlParseError(f'Unsupported HTML entity "{match.group(0)}" at byte offset {offset}')
         return _NAMED_ENTITIES[name], match.end()
     code = int(dec) if dec is not None else int(hexa, 16)
     if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF:
-        raise _HtmlError(f"Invalid character reference at byte offset {offset}")
+        raise HtmlParseError(f"Invalid character reference at byte offset {offset}")
     return chr(code), match.end()
 
 
@@ -250,16 +273,16 @@ def _open_tag(markup: str, i: int, offset: int, utf16: int) -> tuple[_OpenTag, i
     while j < n and not markup[j].isspace() and markup[j] != ">":
         j += 1
     if j >= n:
-        raise _HtmlError(f"Unclosed start tag at byte offset {offset}")
+        raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
     name = markup[i + 1 : j].lower()
     if name not in _TAG_ENTITY:
-        raise _HtmlError(f'Unsupported start tag "{name}" at byte offset {offset}')
+        raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
     attrs: dict[str, str] = {}
     while True:
         while j < n and markup[j].isspace():
             j += 1
         if j >= n:
-            raise _HtmlError(f"Unclosed start tag at byte offset {offset}")
+            raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
         if markup[j] == ">":
             break
         k = j
@@ -267,7 +290,7 @@ def _open_tag(markup: str, i: int, offset: int, utf16: int) -> tuple[_OpenTag, i
             j += 1
         attr = markup[k:j].lower()
         if not attr:
-            raise _HtmlError(f'Empty attribute name in the tag "{name}" at byte offset {offset}')
+            raise HtmlParseError(f'Empty attribute name in the tag "{name}" at byte offset {offset}')
         while j < n and markup[j].isspace():
             j += 1
         value = ""  # value-less attributes exist, e.g. <blockquote expandable>
@@ -278,7 +301,7 @@ def _open_tag(markup: str, i: int, offset: int, utf16: int) -> tuple[_OpenTag, i
             if j < n and markup[j] in "'\"":
                 end = markup.find(markup[j], j + 1)
                 if end < 0:
-                    raise _HtmlError(f"Unclosed start tag at byte offset {offset}")
+                    raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
                 value = _unescape_attribute(markup[j + 1 : end], offset)
                 j = end + 1
             else:
@@ -287,10 +310,12 @@ def _open_tag(markup: str, i: int, offset: int, utf16: int) -> tuple[_OpenTag, i
                     j += 1
                 value = markup[k:j].lower()
                 if j < n and not markup[j].isspace() and markup[j] != ">":
-                    raise _HtmlError(f"Unexpected end of name token at byte offset {len(markup[:k].encode())}")
+                    raise HtmlParseError(
+                        f"Unexpected end of name token at byte offset {len(markup[:k].encode())}"
+                    )
         attrs[attr] = value
     if name == "span" and attrs.get("class") != "tg-spoiler":
-        raise _HtmlError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+        raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
     return _OpenTag(name, utf16, attrs), j + 1
 
 
@@ -305,12 +330,12 @@ def _close_tag(
     while j < n and markup[j].isspace():
         j += 1
     if j >= n or markup[j] != ">":
-        raise _HtmlError(f"Unclosed end tag at byte offset {offset}")
+        raise HtmlParseError(f"Unclosed end tag at byte offset {offset}")
     if not stack:
-        raise _HtmlError(f"Unexpected end tag at byte offset {offset}")
+        raise HtmlParseError(f"Unexpected end tag at byte offset {offset}")
     tag = stack.pop()
     if name and name != tag.name:
-        raise _HtmlError(
+        raise HtmlParseError(
             f'Unmatched end tag at byte offset {offset}, expected "</{tag.name}>", found "</{name}>"'
         )
     length = utf16 - tag.start
@@ -355,9 +380,14 @@ class LocalBotApi:
         callback_query_ttl: float = 15.0,
     ) -> None:
         self.bot_user: JSON = {
-            "id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
-        }  # fmt: skip
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self.enforce_flood_limits = enforce_flood_limits
         self.callback_query_ttl = callback_query_ttl
         self._clock = clock
@@ -436,7 +466,9 @@ class LocalBotApi:
         optional = {"last_name": last_name, "username": username, "language_code": language_code}
         user.update({k: v for k, v in optional.items() if v is not None})
         self._users[user_id] = user
-        chat = {"id": user_id, "type": "private"} | {k: v for k, v in user.items() if k in ("first_name", "last_name", "username")}
+        chat = {"id": user_id, "type": "private"} | {
+            k: v for k, v in user.items() if k in ("first_name", "last_name", "username")
+        }
         self._chats[user_id] = chat
         return user
 
@@ -445,42 +477,58 @@ class LocalBotApi:
         self._chats[chat_id] = {"id": chat_id, "type": chat_type, "title": title or f"Chat {chat_id}"}
         return self._chats[chat_id]
 
-    def send_text(self, user_id: int, text: str, chat_id: int | None = None, chat_type: str = "private") -> JSON:
+    def send_text(
+        self, user_id: int, text: str, chat_id: int | None = None, chat_type: str = "private"
+    ) -> JSON:
         """A text message from the user; ``/command args`` gets a bot_command entity like on Telegram."""
         return self._user_message(user_id, _text_content(text), chat_id, chat_type)
 
     def send_sticker(self, user_id: int, emoji: str = "👍", **chat: Any) -> JSON:
         file = self._store_file(b"RIFF-sticker", "sticker.webp", "image/webp")
-        sticker = self._file_json(file, {"type": "regular", "width": 512, "height": 512,
-                                         "is_animated": False, "is_video": False, "emoji": emoji})  # fmt: skip
+        sticker = self._file_json(file, _STICKER | {"emoji": emoji})
         return self._user_message(user_id, {"sticker": sticker}, **chat)
 
-    def send_photo(self, user_id: int, content: bytes = b"\xff\xd8fake-jpeg", caption: str | None = None, **chat: Any) -> JSON:
+    def send_photo(
+        self, user_id: int, content: bytes = b"\xff\xd8fake-jpeg", caption: str | None = None, **chat: Any
+    ) -> JSON:
         file = self._store_file(content, "photo.jpg", "image/jpeg")
         message: JSON = {"photo": self._photo_sizes(file)}
         if caption:
             message["caption"] = caption
         return self._user_message(user_id, message, **chat)
 
-    def send_voice(self, user_id: int, duration: int = 3, content: bytes = b"OggS-fake-voice", **chat: Any) -> JSON:
+    def send_voice(
+        self, user_id: int, duration: int = 3, content: bytes = b"OggS-fake-voice", **chat: Any
+    ) -> JSON:
         file = self._store_file(content, "voice.ogg", "audio/ogg")
         voice = self._file_json(file, {"duration": duration, "mime_type": "audio/ogg"})
         return self._user_message(user_id, {"voice": voice}, **chat)
 
     def send_document(
-        self, user_id: int, filename: str, content: bytes = b"fake-document",
-        mime_type: str = "application/octet-stream", caption: str | None = None, **chat: Any,
-    ) -> JSON:  # fmt: skip
+        self,
+        user_id: int,
+        filename: str,
+        content: bytes = b"fake-document",
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+        **chat: Any,
+    ) -> JSON:
         file = self._store_file(content, filename, mime_type)
         message: JSON = {"document": self._file_json(file, {"file_name": filename, "mime_type": mime_type})}
         if caption:
             message["caption"] = caption
         return self._user_message(user_id, message, **chat)
 
-    def send_location(self, user_id: int, latitude: float = 52.3676, longitude: float = 4.9041, **chat: Any) -> JSON:
-        return self._user_message(user_id, {"location": {"latitude": latitude, "longitude": longitude}}, **chat)
+    def send_location(
+        self, user_id: int, latitude: float = 52.3676, longitude: float = 4.9041, **chat: Any
+    ) -> JSON:
+        return self._user_message(
+            user_id, {"location": {"latitude": latitude, "longitude": longitude}}, **chat
+        )
 
-    def edit_user_message(self, user_id: int, message_id: int, new_text: str, chat_id: int | None = None) -> JSON:
+    def edit_user_message(
+        self, user_id: int, message_id: int, new_text: str, chat_id: int | None = None
+    ) -> JSON:
         raw = self._raw.get((chat_id or user_id, message_id))
         if raw is None or raw.get("from", {}).get("id") != user_id:
             raise AssertionError(f"user {user_id} has no message {message_id} to edit")
@@ -496,8 +544,13 @@ class LocalBotApi:
             raise AssertionError(f"no bot message {message_id} in chat {chat_id} to press a button on")
         query_id = str(self._next_counter() + 4_000_000_000_000_000)
         self._queries[query_id] = _Query(created=self._clock())
-        query = {"id": query_id, "from": self._user(user_id), "message": copy.deepcopy(raw),
-                 "chat_instance": str(chat_id * 7919 % 10**12), "data": callback_data}  # fmt: skip
+        query = {
+            "id": query_id,
+            "from": self._user(user_id),
+            "message": copy.deepcopy(raw),
+            "chat_instance": str(chat_id * 7919 % 10**12),
+            "data": callback_data,
+        }
         return self._queue_update("callback_query", query)
 
     def press_button(self, user_id: int, text_or_index: str | int, chat_id: int | None = None) -> JSON:
@@ -511,7 +564,9 @@ class LocalBotApi:
                 button = _pick(buttons, text_or_index)
                 if button is not None:
                     if "callback_data" not in button:
-                        raise AssertionError(f"button {button.get('text')!r} is not a callback button: {button}")
+                        raise AssertionError(
+                            f"button {button.get('text')!r} is not a callback button: {button}"
+                        )
                     return self.press(user_id, message.message_id, button["callback_data"], chat_id)
                 if buttons and isinstance(text_or_index, int):
                     break  # an index refers to the newest inline keyboard only
@@ -564,10 +619,6 @@ class LocalBotApi:
         self.calls.clear()
         self.callback_answers.clear()
 
-    def file_content(self, file_id: str) -> bytes | None:
-        file = self._files.get(file_id)
-        return file.content if file else None
-
     @property
     def pending_updates(self) -> list[JSON]:
         """Updates not yet confirmed by a getUpdates offset (or consumed by ``process``)."""
@@ -591,7 +642,8 @@ class LocalBotApi:
         ``method="*"`` matches every method except getUpdates (the poller would swallow it).
         """
         if retry_after is not None:
-            status, description = HTTPStatus.TOO_MANY_REQUESTS, f"Too Many Requests: retry after {retry_after}"
+            status = HTTPStatus.TOO_MANY_REQUESTS
+            description = f"Too Many Requests: retry after {retry_after}"
         status = status or HTTPStatus.BAD_REQUEST
         if description is None:
             description = "Bad Request" if status == HTTPStatus.BAD_REQUEST else HTTPStatus(status).phrase
@@ -601,7 +653,7 @@ class LocalBotApi:
 
     # ---- synchronising tests with the Application -----------------------------------------------
 
-    async def process(self, application: Application[Any, Any, Any, Any, Any, Any], update: JSON) -> None:
+    async def process(self, application: AnyApplication, update: JSON) -> None:
         """Run one update through ``application.process_update`` without an Updater.
 
         The update is also taken off the getUpdates queue, so a poller never sees it twice.
@@ -610,12 +662,12 @@ class LocalBotApi:
         self._notify()
         await application.process_update(Update.de_json(copy.deepcopy(update), application.bot))
 
-    async def process_pending(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def process_pending(self, application: AnyApplication) -> None:
         """``process`` every queued update in order (block/unblock updates included)."""
         while self._pending:
             await self.process(application, self._pending[0])
 
-    async def wait_idle(self, application: Application[Any, Any, Any, Any, Any, Any], timeout: float = 5.0) -> None:
+    async def wait_idle(self, application: AnyApplication, timeout: float = 5.0) -> None:
         """Wait until the running Updater fetched every queued update and the Application handled it.
 
         The Updater puts fetched updates on ``application.update_queue`` *before* it asks for more
@@ -672,7 +724,9 @@ class LocalBotApi:
             return exc.status, exc.to_json()
         except Exception as exc:  # a bug in the fake; PTB would otherwise report a vague NetworkError
             _LOGGER.exception("LocalBotApi failed handling %s(%r)", method, params)
-            return HTTPStatus.INTERNAL_SERVER_ERROR, ApiError(500, f"Internal Server Error: {exc!r}").to_json()
+            return HTTPStatus.INTERNAL_SERVER_ERROR, ApiError(
+                500, f"Internal Server Error: {exc!r}"
+            ).to_json()
         return HTTPStatus.OK, {"ok": True, "result": result}
 
     def download(self, file_path: str) -> tuple[int, bytes]:
@@ -687,8 +741,11 @@ class LocalBotApi:
     async def _get_updates(self, p: JSON) -> list[JSON]:
         offset, limit, timeout = int(p.get("offset", 0)), int(p.get("limit", 100)), float(p.get("timeout", 0))
         if self.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")  # fmt: skip
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         if "allowed_updates" in p:
             self._allowed_updates = list(p["allowed_updates"])
         if offset < 0:
@@ -702,8 +759,11 @@ class LocalBotApi:
         deadline = loop.time() + timeout
         while True:
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")  # fmt: skip
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
             self._pending = [u for u in self._pending if self._is_allowed(u)]
             if self._pending or loop.time() >= deadline:
                 return copy.deepcopy(self._pending[: max(1, min(limit, 100))])
@@ -717,18 +777,24 @@ class LocalBotApi:
         return True
 
     def _set_webhook(self, p: JSON) -> bool:
-        self.webhook_url = _require(p, "url")
+        self.webhook_url = p.get("url") or ""  # an empty url removes the webhook
         if p.get("drop_pending_updates"):
             self._pending.clear()
         self._notify()  # a waiting getUpdates must fail with a conflict now
         return True
 
     def _get_webhook_info(self, p: JSON) -> JSON:
-        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._pending)}
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
 
     @staticmethod
     def _command_key(p: JSON) -> str:
-        return json.dumps([p.get("scope") or {"type": "default"}, p.get("language_code") or ""], sort_keys=True)
+        return json.dumps(
+            [p.get("scope") or {"type": "default"}, p.get("language_code") or ""], sort_keys=True
+        )
 
     def _set_my_commands(self, p: JSON) -> bool:
         self.commands[self._command_key(p)] = list(_require(p, "commands"))
@@ -746,12 +812,7 @@ class LocalBotApi:
     # ---- Bot API methods: chats and messages ----------------------------------------------------
 
     def _get_chat(self, p: JSON) -> JSON:
-        chat = self._chat(_require(p, "chat_id"))
-        return chat | {
-            "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                                    "premium_subscription": False, "gifts_from_channels": False},
-        }  # fmt: skip
+        return self._chat(_require(p, "chat_id")) | copy.deepcopy(_CHAT_FULL_INFO)
 
     def _send_chat_action(self, p: JSON) -> bool:
         self._target_chat(p)
@@ -769,7 +830,9 @@ class LocalBotApi:
         value = p.get(kind)
         if value is None or value == "":
             raise _bad(f"there is no {kind} in the request")
-        caption, entities = _format(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True)
+        caption, entities = _format(
+            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
+        )
         if isinstance(value, UploadedFile):
             limit = FileSizeLimit.PHOTOSIZE_UPLOAD if kind == "photo" else FileSizeLimit.FILESIZE_UPLOAD
             if len(value.content) > limit:
@@ -780,8 +843,7 @@ class LocalBotApi:
         if kind == "photo":
             media: Any = self._photo_sizes(file)
         elif kind == "sticker":
-            media = self._file_json(file, {"type": "regular", "width": 512, "height": 512,
-                                           "is_animated": False, "is_video": False})  # fmt: skip
+            media = self._file_json(file, _STICKER)
         else:
             extra = {"duration": int(p.get("duration") or 1)} if kind == "voice" else {}
             media = self._file_json(file, extra | {"file_name": file.filename, "mime_type": file.mime_type})
@@ -798,14 +860,23 @@ class LocalBotApi:
         if source is None:
             raise _bad("message to copy not found")
         chat = self._target_chat(p)
-        content = {k: copy.deepcopy(v) for k, v in source.items() if k in (*_MEDIA_KINDS, "text", "entities", "caption", "caption_entities")}
+        content = {
+            k: copy.deepcopy(v)
+            for k, v in source.items()
+            if k in (*_MEDIA_KINDS, "text", "entities", "caption", "caption_entities")
+        }
         raw_text = content.get("text", content.get("caption"))
         if "caption" in p and "text" not in content:
-            caption, entities = _format(p["caption"], p.get("parse_mode"), p.get("caption_entities"), caption=True)
+            caption, entities = _format(
+                p["caption"], p.get("parse_mode"), p.get("caption_entities"), caption=True
+            )
             content.pop("caption_entities", None)
             content.update({"caption": caption} | ({"caption_entities": entities} if entities else {}))
             raw_text = p["caption"]
-        file = next((self._files.get(_file_id(content[k])) for k in _MEDIA_KINDS if k in content and k != "location"), None)
+        file = next(
+            (self._files.get(_file_id(content[k])) for k in _MEDIA_KINDS if k in content and k != "location"),
+            None,
+        )
         message = self._bot_message(chat, _kind_of(content), content, p, raw_text=raw_text, file=file)
         return {"message_id": message["message_id"]}
 
@@ -820,12 +891,16 @@ class LocalBotApi:
         raw, sent = self._editable(p)
         if "text" in raw:
             raise _bad("there is no caption in the message to edit")
-        caption, entities = _format(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True)
-        return self._apply_edit(raw, sent, p, {"caption": caption, "caption_entities": entities}, raw_text=p.get("caption"))
+        caption, entities = _format(
+            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
+        )
+        return self._apply_edit(
+            raw, sent, p, {"caption": caption, "caption_entities": entities}, raw_text=p.get("caption")
+        )
 
     def _edit_message_reply_markup(self, p: JSON) -> JSON:
         raw, sent = self._editable(p)
-        return self._apply_edit(raw, sent, p, {}, raw_text=sent.raw_text)
+        return self._apply_edit(raw, sent, p, {})
 
     def _delete_message(self, p: JSON) -> bool:
         chat = self._chat(_require(p, "chat_id"))
@@ -855,7 +930,12 @@ class LocalBotApi:
         size = len(file.content)
         if size > FileSizeLimit.FILESIZE_DOWNLOAD:
             raise _bad("file is too big")
-        return {"file_id": file.file_id, "file_unique_id": file.file_unique_id, "file_size": size, "file_path": file.path}
+        return {
+            "file_id": file.file_id,
+            "file_unique_id": file.file_unique_id,
+            "file_size": size,
+            "file_path": file.path,
+        }
 
     # ---- internals: chats, messages, updates ----------------------------------------------------
 
@@ -883,7 +963,7 @@ class LocalBotApi:
         raise _bad("chat not found")
 
     def _target_chat(self, p: JSON) -> JSON:
-        """The chat a send goes to, checked like Telegram: exists, not blocked, not flooded."""
+        """The chat a send goes to: it must exist and, if private, not have blocked the bot."""
         chat = self._chat(_require(p, "chat_id"))
         if chat["type"] == "private" and chat["id"] in self._blocked:
             raise ApiError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
@@ -894,24 +974,39 @@ class LocalBotApi:
         self._next_message_id[chat_id] = message_id + 1
         return message_id
 
-    def _user_message(self, user_id: int, content: JSON, chat_id: int | None = None, chat_type: str = "private") -> JSON:
+    def _user_message(
+        self, user_id: int, content: JSON, chat_id: int | None = None, chat_type: str = "private"
+    ) -> JSON:
         user = self._user(user_id)
         if chat_id is None or chat_id == user_id:
             chat = self._chats[user_id]
             if user_id in self._blocked:  # writing to a blocked bot means pressing "Restart" first
                 self.unblock(user_id)
+        elif chat_id in self._chats:
+            chat = self._chats[chat_id]
+        elif chat_type == "private":
+            raise AssertionError(f"chat {chat_id} is unknown; pass chat_type='group' (or 'supergroup')")
         else:
-            chat = self._chats.get(chat_id) or self.add_chat(chat_id, chat_type)
-        raw = {"message_id": self._new_message_id(chat["id"]), "from": user, "chat": chat,
-               "date": int(time.time())} | content  # fmt: skip
+            chat = self.add_chat(chat_id, chat_type)
+        raw: JSON = {
+            "message_id": self._new_message_id(chat["id"]),
+            "from": user,
+            "chat": chat,
+            "date": int(time.time()),
+        } | content
         self._raw[(chat["id"], raw["message_id"])] = raw
         return self._queue_update("message", copy.deepcopy(raw))
 
     def _member_update(self, user_id: int, old: str, new: str) -> JSON:
         user = self._user(user_id)
-        member = {"chat": self._chats[user_id], "from": user, "date": int(time.time()),
-                  "old_chat_member": {"status": old, "user": self.bot_user},
-                  "new_chat_member": {"status": new, "user": self.bot_user} | ({"until_date": 0} if new == "kicked" else {})}  # fmt: skip
+        member = {
+            "chat": self._chats[user_id],
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": self.bot_user},
+            "new_chat_member": {"status": new, "user": self.bot_user}
+            | ({"until_date": 0} if new == "kicked" else {}),
+        }
         return self._queue_update("my_chat_member", copy.deepcopy(member))
 
     def _queue_update(self, kind: str, payload: JSON) -> JSON:
@@ -925,13 +1020,26 @@ class LocalBotApi:
         kind = next(k for k in update if k != "update_id")
         return kind in self._allowed_updates if self._allowed_updates else kind not in _OPT_IN_UPDATES
 
-    def _bot_message(self, chat: JSON, kind: str, content: JSON, p: JSON, *, raw_text: str | None, file: _StoredFile | None = None) -> JSON:
+    def _bot_message(
+        self,
+        chat: JSON,
+        kind: str,
+        content: JSON,
+        p: JSON,
+        *,
+        raw_text: str | None,
+        file: _StoredFile | None = None,
+    ) -> JSON:
         """Validate markup/reply/flood, then store a new bot message and record it."""
         markup = _check_markup(p.get("reply_markup"))
         reply_to = self._reply_target(chat["id"], p)
         self._check_flood(chat)
-        raw: JSON = {"message_id": self._new_message_id(chat["id"]), "from": self.bot_user, "chat": chat,
-                     "date": int(time.time())} | content  # fmt: skip
+        raw: JSON = {
+            "message_id": self._new_message_id(chat["id"]),
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+        } | content
         if reply_to is not None:
             raw["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "reply_to_message"}
         if markup and "inline_keyboard" in markup:
@@ -944,11 +1052,18 @@ class LocalBotApi:
         self._raw[key] = raw
         entities = content.get("entities") or content.get("caption_entities") or []
         sent = SentMessage(
-            message_id=raw["message_id"], chat_id=chat["id"], kind=kind,
-            text=content.get("text", content.get("caption")), raw_text=raw_text, parse_mode=p.get("parse_mode"),
-            entities=entities, reply_markup=markup, file_bytes=file.content if file else None,
-            filename=file.filename if file else None, file_id=file.file_id if file else None,
-        )  # fmt: skip
+            message_id=raw["message_id"],
+            chat_id=chat["id"],
+            kind=kind,
+            text=content.get("text", content.get("caption")),
+            raw_text=raw_text,
+            parse_mode=p.get("parse_mode"),
+            entities=entities,
+            reply_markup=markup,
+            file_bytes=file.content if file else None,
+            filename=file.filename if file else None,
+            file_id=file.file_id if file else None,
+        )
         self._sent[key] = sent
         self._log.setdefault(chat["id"], []).append(sent)
         self.stats["sent"] += 1
@@ -978,13 +1093,18 @@ class LocalBotApi:
             raise _bad("message can't be edited")
         return raw, self._sent[key]
 
-    def _apply_edit(self, raw: JSON, sent: SentMessage, p: JSON, changes: JSON, *, raw_text: str | None) -> JSON:
+    def _apply_edit(
+        self, raw: JSON, sent: SentMessage, p: JSON, changes: JSON, *, raw_text: str | None = None
+    ) -> JSON:
         # Like Telegram, an edit without reply_markup removes the inline keyboard.
         markup = _check_markup(p.get("reply_markup"))
         new_markup = markup if markup and "inline_keyboard" in markup else None
-        if _normalised(raw, changes) == _normalised(changes, changes) and raw.get("reply_markup") == new_markup:
-            raise _bad("message is not modified: specified new message content and reply markup are exactly "
-                       "the same as a current content and reply markup of the message")  # fmt: skip
+        unchanged = all((raw.get(k) or None) == (v or None) for k, v in changes.items())  # [] == None
+        if unchanged and raw.get("reply_markup") == new_markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are exactly "
+                "the same as a current content and reply markup of the message"
+            )
         for k, v in changes.items():
             if v:
                 raw[k] = v
@@ -1010,7 +1130,9 @@ class LocalBotApi:
 
     # ---- internals: files, failures, flood control, waiting -------------------------------------
 
-    def _store_file(self, content: bytes | None, filename: str | None, mime_type: str | None, file_id: str | None = None) -> _StoredFile:
+    def _store_file(
+        self, content: bytes | None, filename: str | None, mime_type: str | None, file_id: str | None = None
+    ) -> _StoredFile:
         n = self._next_counter()
         file = _StoredFile(file_id or f"local-file-{n}", f"u{n}", content, filename, mime_type)
         self._files[file.file_id] = file
@@ -1018,13 +1140,16 @@ class LocalBotApi:
 
     @staticmethod
     def _file_json(file: _StoredFile, extra: JSON) -> JSON:
-        base = {"file_id": file.file_id, "file_unique_id": file.file_unique_id}
+        base: JSON = {"file_id": file.file_id, "file_unique_id": file.file_unique_id}
         if file.content is not None:
             base["file_size"] = len(file.content)
         return base | {k: v for k, v in extra.items() if v is not None}
 
     def _photo_sizes(self, file: _StoredFile) -> list[JSON]:
-        return [self._file_json(file, {"width": 90, "height": 90}), self._file_json(file, {"width": 800, "height": 800})]
+        return [
+            self._file_json(file, {"width": 90, "height": 90}),
+            self._file_json(file, {"width": 800, "height": 800}),
+        ]
 
     def _take_failure(self, name: str) -> _Failure | None:
         for key in (name, "*"):
@@ -1094,12 +1219,9 @@ def _text_content(text: str) -> JSON:
     return content
 
 
-def _normalised(source: JSON, keys: JSON) -> JSON:
-    """Message fields for the "not modified" comparison: absent, empty and None are all equal."""
-    return {k: source.get(k) or None for k in keys}
-
-
-def _format(text: str | None, parse_mode: str | None, entities: list[JSON] | None, *, caption: bool) -> tuple[str, list[JSON]]:
+def _format(
+    text: str | None, parse_mode: str | None, entities: list[JSON] | None, *, caption: bool
+) -> tuple[str, list[JSON]]:
     """Apply parse_mode and Telegram's length rules; returns (visible text, entities)."""
     text = text or ""
     if not caption and not text:
@@ -1120,11 +1242,13 @@ def _format(text: str | None, parse_mode: str | None, entities: list[JSON] | Non
 
 
 def _check_markup(markup: JSON | None) -> JSON | None:
+    allowed = range(
+        InlineKeyboardButtonLimit.MIN_CALLBACK_DATA, InlineKeyboardButtonLimit.MAX_CALLBACK_DATA + 1
+    )
     for row in (markup or {}).get("inline_keyboard", []):
         for button in row:
             data = button.get("callback_data")
-            size = len(data.encode("utf-8")) if isinstance(data, str) else 0
-            if data is not None and not InlineKeyboardButtonLimit.MIN_CALLBACK_DATA <= size <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+            if data is not None and len(str(data).encode("utf-8")) not in allowed:  # bytes, not characters
                 raise _bad("BUTTON_DATA_INVALID")
     return markup
 
@@ -1134,7 +1258,7 @@ def _kind_of(content: JSON) -> str:
 
 
 def _file_id(media: Any) -> str:
-    return (media[-1] if isinstance(media, list) else media).get("file_id", "")
+    return str((media[-1] if isinstance(media, list) else media).get("file_id", ""))
 
 
 def _pick(buttons: list[Any], text_or_index: str | int) -> Any:
@@ -1205,19 +1329,18 @@ def _decode(request_data: RequestData | None) -> JSON:
 # --------------------------------------------------------------------------------------------------
 
 
-def _api_of(application: Application[Any, Any, Any, Any, Any, Any]) -> LocalBotApi:
+def _api_of(application: AnyApplication) -> LocalBotApi:
     request = application.bot.request
     if not isinstance(request, LocalRequest):
         raise TypeError("application was not built with .request(LocalRequest(api))")
     return request.api
 
 
-async def process(application: Application[Any, Any, Any, Any, Any, Any], update: JSON) -> None:
+async def process(application: AnyApplication, update: JSON) -> None:
     """Feed one update dict straight into ``application.process_update`` (see ``LocalBotApi.process``)."""
     await _api_of(application).process(application, update)
 
 
-async def wait_idle(application: Application[Any, Any, Any, Any, Any, Any], timeout: float = 5.0) -> None:
+async def wait_idle(application: AnyApplication, timeout: float = 5.0) -> None:
     """Wait until polling fetched and handled every queued update (see ``LocalBotApi.wait_idle``)."""
     await _api_of(application).wait_idle(application, timeout)
-
