@@ -60,12 +60,18 @@ class Person(Base):
     pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
     checkin_time: Mapped[time | None]
+    # Phase check-ins: "daily", "weekdays" or "off"; the next prompt is computed and stored (indexed).
+    checkin_rhythm: Mapped[str] = mapped_column(String(12), default="daily", server_default="daily")
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
     reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     onboarded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime | None]
+    # /verwijderen: the account is deleted for real at this moment, unless the client undoes it before.
+    deletion_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    deactivated_at: Mapped[datetime | None]
 
 
 class CareTeamMember(Base):
@@ -178,3 +184,44 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class ToolVersion(Base):
+    """One saved version of a client's signaleringsplan or crisiskaart; the newest is the current one."""
+
+    __tablename__ = "tool_versions"
+    __table_args__ = (UniqueConstraint("client_id", "kind", "version", name="uq_tool_versions_client_kind_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(SecretText())  # JSON of the document
+    saved_at: Mapped[datetime]
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class ToolDraft(Base):
+    """The working copy while a client fills in a tool: every answer lands here at once."""
+
+    __tablename__ = "tool_drafts"
+    __table_args__ = (UniqueConstraint("client_id", "kind", name="uq_tool_drafts_client_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    content: Mapped[str] = mapped_column(SecretText())
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class PhaseCheckin(Base):
+    """"Hoe gaat het vandaag?": one answer in a colour."""
+
+    __tablename__ = "phase_checkins"
+    __table_args__ = (Index("ix_phase_checkins_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime]
