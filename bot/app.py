@@ -27,7 +27,7 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import common, guards, invites, menu, onboarding, privacy
+from conversations import caseload, checkin, common, forms, guards, invites, menu, onboarding, privacy, tools
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -39,6 +39,9 @@ COMMANDS = [
     ("help", N_("What can Houvast do?")),
     ("stop", N_("Pause all reminders")),
     ("taal", N_("Change the language")),
+    ("checkin", N_("How am I doing today?")),
+    ("plan", N_("My signaleringsplan")),
+    ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
 ]
@@ -48,11 +51,16 @@ def handlers() -> list[tuple[int, BaseHandler]]:
     return [
         (-3, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
         (-2, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
+        (-1, MessageHandler(filters.TEXT, guards.crisis_language)),  # safety first; never stops the flow
         (0, onboarding.conversation()),  # /start and the onboarding steps
         (0, invites.link_conversation()),  # a client typing a worker's code
+        (0, forms.conversation()),  # signaleringsplan and crisiskaart, step by step
         *[(0, handler) for handler in menu.handlers()],  # /menu, /help, /stop, /taal from anywhere
         *[(0, handler) for handler in invites.handlers()],
         *[(0, handler) for handler in privacy.handlers()],  # /privacy, /wiezietwat
+        *[(0, handler) for handler in tools.handlers()],  # /plan, /crisis, views and files
+        *[(0, handler) for handler in checkin.handlers()],  # check-in by phase, also from a prompt
+        *[(0, handler) for handler in caseload.handlers()],  # a worker's clients, within their consent
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted
         (0, CallbackQueryHandler(common.unknown)),  # last: stale or forged buttons

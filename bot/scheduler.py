@@ -10,6 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
+from bot.services import checkins
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 async def tick(svc: Services, application: Application) -> outbox.DeliveryReport:
     """One pass; safe to run twice (everything it queues has a de-duplication key)."""
+    await checkins.queue_due_prompts(svc)
     return await outbox.deliver_due(svc, application.bot)
 
 

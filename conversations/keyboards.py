@@ -1,18 +1,22 @@
 """Every keyboard of the bot, built here and only here. Each takes the translator."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 
 # The main menu per role: (action, label). Big buttons, one per row.
 MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.CLIENT: [
+        ("checkin", N_("🌡️ How am I doing?")),
+        ("plan", N_("📋 My signaleringsplan")),
+        ("card", N_("🆘 My crisis card")),
         ("link", N_("🤝 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),
@@ -21,6 +25,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("help", N_("❓ Help")),
     ],
     Role.WORKER: [
+        ("clients", N_("👥 My clients")),
         ("invite_new", N_("➕ Invite a new client")),
         ("invite_member", N_("👪 Add someone to a household")),
         ("language", N_("🌐 Language")),
@@ -109,5 +114,101 @@ def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scop
 
 def viewers(t: Translator, choices: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(label, callback_data=callbacks.make("priv", "who", viewer_id)) for viewer_id, label in choices]
+    buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
+    return _rows(buttons)
+
+
+def form_step(
+    t: Translator, examples: Sequence[tuple[str, bool]], *, answered: bool, first: bool, last: bool, can_clear: bool
+) -> InlineKeyboardMarkup:
+    """A form step: example answers to pick (several allowed), then back / next-or-skip / later."""
+    rows = [
+        [InlineKeyboardButton(("✅ " if picked else "➕ ") + label, callback_data=callbacks.make("form", "ex", index))]
+        for index, (label, picked) in enumerate(examples)
+    ]
+    forward = (
+        (t.gettext("✅ Done") if last else t.gettext("Next ➡️")) if answered else t.gettext("⏭ Skip")
+    )
+    nav = [] if first else [InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=callbacks.make("form", "back"))]
+    nav.append(InlineKeyboardButton(forward, callback_data=callbacks.make("form", "next")))
+    rows.append(nav)
+    extra = [InlineKeyboardButton(t.gettext("💾 Continue later"), callback_data=callbacks.make("form", "later"))]
+    if can_clear:
+        extra.insert(0, InlineKeyboardButton(t.gettext("🗑 Clear"), callback_data=callbacks.make("form", "clear")))
+    rows.append(extra)
+    return InlineKeyboardMarkup(rows)
+
+
+def tool_home(t: Translator, tool: str, *, has_version: bool, has_draft: bool, has_previous: bool) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            t.gettext("▶️ Continue filling in") if has_draft else (t.gettext("✍️ Fill in again") if has_version else t.gettext("✍️ Fill in")),
+            callback_data=callbacks.make("form", "start", tool),
+        )
+    ]
+    if has_version:
+        buttons += [
+            InlineKeyboardButton(t.gettext("✏️ Change one part"), callback_data=callbacks.make("tool", "parts", tool)),
+            InlineKeyboardButton(t.gettext("👀 Show as messages"), callback_data=callbacks.make("tool", "view", tool)),
+            InlineKeyboardButton(t.gettext("📄 PDF to print"), callback_data=callbacks.make("tool", "pdf", tool)),
+            InlineKeyboardButton(t.gettext("🖼 Picture for your phone"), callback_data=callbacks.make("tool", "png", tool)),
+        ]
+    if has_previous:
+        buttons.append(InlineKeyboardButton(t.gettext("🕘 Previous version"), callback_data=callbacks.make("tool", "prev", tool)))
+    buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
+    return _rows(buttons)
+
+
+def tool_parts(t: Translator, tool: str, labels: Sequence[str]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(label[:60], callback_data=callbacks.make("form", "edit", f"{tool}.{index}"))
+        for index, label in enumerate(labels)
+    ]
+    buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
+    return _rows(buttons, per_row=2)
+
+
+def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
+    """The four colours of a check-in, one per row, then the settings and the colour picture."""
+    rows = [[InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "phase", str(phase)))] for phase, label in labels.items()]
+    rows.append([
+        InlineKeyboardButton(t.gettext("⏰ Time and rhythm"), callback_data=callbacks.make("chk", "settings")),
+        InlineKeyboardButton(t.gettext("📈 My colours"), callback_data=callbacks.make("chk", "history")),
+    ])
+    return InlineKeyboardMarkup(rows)
+
+
+def tell_worker(t: Translator, worker_name: str, phase: str) -> InlineKeyboardMarkup:
+    return _rows([
+        InlineKeyboardButton(t.gettext("📣 Let {name} know").format(name=worker_name)[:60], callback_data=callbacks.make("chk", "tell", phase)),
+        InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
+    ])
+
+
+def tell_once(t: Translator, phase: str) -> InlineKeyboardMarkup:
+    return _rows([
+        InlineKeyboardButton(t.gettext("Yes, send it this once"), callback_data=callbacks.make("chk", "once", phase)),
+        InlineKeyboardButton(t.gettext("No, do not send"), callback_data=callbacks.make("menu", "show")),
+    ])
+
+
+def rhythm(t: Translator, rhythms: Mapping[str, str]) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "rhythm", str(key)))] for key, label in rhythms.items()]
+    times = [
+        InlineKeyboardButton(at.strftime("%H:%M"), callback_data=callbacks.make("chk", "time", at.strftime("%H%M")))
+        for at in SUGGESTED_CHECKIN_TIMES
+    ]
+    rows += [times[:2], times[2:]]
+    return InlineKeyboardMarkup(rows)
+
+
+def clients(t: Translator, rows: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(name[:60], callback_data=callbacks.make("wk", "client", client_id)) for client_id, name in rows]
+    buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
+    return _rows(buttons)
+
+
+def client_views(t: Translator, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return _rows(buttons)

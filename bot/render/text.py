@@ -7,7 +7,11 @@ from bot.domain.forms import CARD_PART_NAMES, PART_NAMES, PHASE_NAMES
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, SignalingPlan
 from bot.i18n import Translator
 
-SAFETY_NUMBERS = ("112", "113", "0800-0113")
+# The essentials first: who to call and what helps, then the rest of the card.
+CARD_VIEW_ORDER = (
+    "contacts", "what_helps", "what_does_not_help", "what_happens", "care_providers",
+    "medication", "allergies", "treatment_preferences", "practical",
+)
 
 
 def _contact(c: Contact) -> str:
@@ -25,26 +29,21 @@ def phase_text(t: Translator, plan: SignalingPlan, phase: Phase) -> str:
     for key in ("signs_self", "signs_others", "what_i_do", "what_others_do"):
         blocks.append(_block(t.gettext(PART_NAMES[key]), getattr(part, key)))
     if phase in (Phase.ORANGE, Phase.RED):
-        blocks.append(_block(t.gettext(PART_NAMES["contacts"]), [_contact(c) for c in part.contacts]))
+        title = PART_NAMES["contacts"]  # looked up outside gettext(), so extraction does not take the key
+        blocks.append(_block(t.gettext(title), [_contact(c) for c in part.contacts]))
     return "\n\n".join(blocks)
 
 
 def card_text(t: Translator, card: CrisisCard) -> str:
     lines = [t.gettext("🆘 Crisis card of {name}").format(name=card.name)]
     if card.birth_date:
-        lines[0] += f" ({card.birth_date:%d-%m-%Y})"
-    fields = [
-        ("contacts", [_contact(c) for c in card.contacts]),
-        ("what_helps", card.what_helps),
-        ("what_does_not_help", card.what_does_not_help),
-        ("what_happens", card.what_happens),
-        ("care_providers", [_contact(c) for c in card.care_providers]),
-        ("medication", card.medication),
-        ("allergies", card.allergies),
-        ("treatment_preferences", card.treatment_preferences),
-        ("practical", card.practical),
-    ]
-    blocks = ["\n".join(lines)] + [_block(t.gettext(CARD_PART_NAMES[key]), list(items)) for key, items in fields if items]
+        lines[0] += " (" + card.birth_date.strftime("%d-%m-%Y") + ")"
+    blocks = ["\n".join(lines)]
+    for key in CARD_VIEW_ORDER:
+        value = getattr(card, key)
+        items = [_contact(c) for c in value] if key in ("contacts", "care_providers") else list(value)
+        if items:
+            blocks.append(_block(t.gettext(CARD_PART_NAMES[key]), items))
     made = []
     if card.made_on:
         made.append(t.day(card.made_on))
@@ -68,3 +67,16 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
         text = text[cut:].lstrip("\n ")
     chunks.append(text)
     return [chunk for chunk in chunks if chunk]
+
+
+def safety_text(t: Translator, contacts: tuple[Contact, ...] | list[Contact]) -> str:
+    """First thing a client sees on red or crisis language: their own people, then 113 and 112."""
+    lines = [t.gettext("I am glad you are telling me. You do not have to go through this alone.")]
+    if contacts:
+        lines += ["", t.gettext("Your own contacts:")] + [f"📞 {_contact(c)}" for c in contacts]
+    lines += [
+        "",
+        t.gettext("Thinking about suicide? Call 113 or 0800-0113. That is free, day and night."),
+        t.gettext("In danger? Call 112."),
+    ]
+    return "\n".join(lines)

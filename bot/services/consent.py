@@ -1,6 +1,7 @@
 """Consent per client, viewer and scope, and the one access check every read of a client's data goes through."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -140,7 +141,7 @@ async def set_consent(
                 else t.gettext("{name} no longer shares with you: {what}.")
             ).format(name=client.name or "?", what=t.gettext(SCOPE_NAMES[scope]))
             await outbox.enqueue(
-                session, dedup_key=f"consent:{client.id}:{viewer.id}:{scope}:{now.isoformat()}", person=viewer,
+                session, dedup_key=f"consent:{client.id}:{viewer.id}:{scope}:{secrets.token_hex(8)}", person=viewer,
                 kind="consent", text=text, now=now,
             )
         await session.flush()

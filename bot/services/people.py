@@ -119,7 +119,11 @@ async def set_name(svc: Services, telegram_id: int, raw: str) -> PersonView | No
 
 
 async def set_checkin_time(svc: Services, telegram_id: int, at: time | None) -> PersonView:
-    return await _update(svc, telegram_id, checkin_time=at)
+    """Also plans the first check-in prompt (daily by default), from the database, not an in-memory job."""
+    from bot.domain.schedule import next_checkin
+
+    due = next_checkin(at, "daily", now=svc.now(), zone=svc.settings.zone) if at is not None else None
+    return await _update(svc, telegram_id, checkin_time=at, next_checkin_at=due)
 
 
 async def finish_onboarding(svc: Services, telegram_id: int) -> PersonView:

@@ -1,0 +1,197 @@
+"""Check-in by phase: the daily "how are you doing today?", its answer, and the alerts it may cause."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import callbacks, outbox
+from bot.db.models import CareTeamMember, PhaseCheckin, Person, ToolVersion
+from bot.domain import forms
+from bot.domain.consent import Scope
+from bot.domain.plans import PHASE_EMOJI, Contact, Phase, PhasePlan
+from bot.domain.roles import CareRole, Role
+from bot.domain.schedule import Rhythm, next_checkin
+from bot.i18n import N_, translator
+from bot.services.base import NotAllowed, Services, audit, person_by_telegram
+from bot.services.consent import granted_scopes
+from bot.services.tools import crisis_contacts
+
+PHASE_QUESTION = N_("How are you doing today?")
+PHASE_BUTTONS = {
+    Phase.GREEN: N_("🟢 Good"),
+    Phase.YELLOW: N_("🟡 Some tension"),
+    Phase.ORANGE: N_("🟠 Not good"),
+    Phase.RED: N_("🔴 Crisis"),
+}
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    phase: Phase
+    plan: PhasePlan | None  # that phase of the client's own signaleringsplan, if there is one
+    contacts: tuple[Contact, ...]  # the client's own crisis contacts
+    worker_name: str | None
+    alerts_allowed: bool  # the client shares alerts with their coordinating worker
+    alerted: tuple[str, ...] = ()  # names of the workers told at once (rood)
+
+
+async def _team(session: AsyncSession, client: Person, roles: tuple[CareRole, ...]) -> list[Person]:
+    if client.household_id is None:
+        return []
+    rows = await session.execute(
+        select(Person)
+        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+        .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role.in_(roles), Person.active)
+        .order_by(CareTeamMember.role.desc())
+    )
+    return list(rows.scalars())
+
+
+async def _client(session: AsyncSession, telegram_id: int) -> Person:
+    client = await person_by_telegram(session, telegram_id)
+    if client is None or client.role != Role.CLIENT or not client.active:
+        raise NotAllowed("only a client checks in")
+    return client
+
+
+async def _alert(session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime) -> None:
+    t = translator(worker.locale, svc.settings.zone)
+    text = (
+        t.gettext("{emoji} {name} chose red today: crisis. Please get in touch now.")
+        if phase == Phase.RED
+        else t.gettext("{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch.")
+    ).format(emoji=PHASE_EMOJI[phase], name=client.name or "?")
+    # One alert per client, worker and day and phase: a second tap the same day does not ring again.
+    key = f"alert:{client.id}:{worker.id}:{phase}:{now.astimezone(svc.settings.zone).date()}"
+    await outbox.enqueue(session, dedup_key=key, person=worker, kind="alert", text=text, now=now)
+    audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=phase)
+
+
+async def record_phase(svc: Services, client_telegram_id: int, phase: Phase) -> PhaseResult:
+    now = svc.now()
+    async with svc.unit() as session:
+        client = await _client(session, client_telegram_id)
+        session.add(PhaseCheckin(client_id=client.id, phase=phase, at=now))
+        plan_row = (
+            await session.execute(
+                select(ToolVersion).where(ToolVersion.client_id == client.id, ToolVersion.kind == forms.Tool.PLAN)
+                .order_by(ToolVersion.version.desc()).limit(1)
+            )
+        ).scalar_one_or_none()
+        plan = forms.to_plan(json.loads(plan_row.content), client.name or "").phase(phase) if plan_row else None
+        coordinators = await _team(session, client, (CareRole.COORDINATING,))
+        coordinator = coordinators[0] if coordinators else None
+        allowed = coordinator is not None and Scope.ALERTS in await granted_scopes(session, client.id, coordinator.id)
+        alerted: list[str] = []
+        if phase == Phase.RED:
+            # Red does not wait for working hours: the coordinating and the backup worker, if the client agreed.
+            for worker in await _team(session, client, (CareRole.COORDINATING, CareRole.BACKUP)):
+                if Scope.ALERTS in await granted_scopes(session, client.id, worker.id):
+                    await _alert(session, svc, client, worker, phase, now)
+                    alerted.append(worker.name or "?")
+        contacts = tuple(await crisis_contacts(session, client)) if phase in (Phase.ORANGE, Phase.RED) else ()
+        await session.commit()
+        return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed, tuple(alerted))
+
+
+async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, this_once: bool) -> str | None:
+    """The client asks to let the worker know. Without standing consent only when the client says "this once".
+    Returns the worker's name when a message was queued, None when consent is needed first."""
+    now = svc.now()
+    async with svc.unit() as session:
+        client = await _client(session, client_telegram_id)
+        coordinators = await _team(session, client, (CareRole.COORDINATING,))
+        if not coordinators:
+            return None
+        worker = coordinators[0]
+        if Scope.ALERTS not in await granted_scopes(session, client.id, worker.id) and not this_once:
+            return None
+        if this_once:
+            audit(session, at=now, action="alert.one_time", actor=client, subject=worker, scope=phase)
+        await _alert(session, svc, client, worker, phase, now)
+        await session.commit()
+        return worker.name or "?"
+
+
+async def set_rhythm(svc: Services, client_telegram_id: int, *, rhythm: Rhythm | None = None, at: time | None = None) -> tuple[Rhythm, time | None, datetime | None]:
+    async with svc.unit() as session:
+        client = await _client(session, client_telegram_id)
+        if rhythm is not None:
+            client.checkin_rhythm = rhythm
+        if at is not None:
+            client.checkin_time = at
+        client.next_checkin_at = schedule_for(svc, client)
+        result = (Rhythm(client.checkin_rhythm), client.checkin_time, client.next_checkin_at)
+        await session.commit()
+        return result
+
+
+def schedule_for(svc: Services, person: Person) -> datetime | None:
+    if person.checkin_time is None:
+        return None
+    return next_checkin(person.checkin_time, person.checkin_rhythm or Rhythm.DAILY, now=svc.now(), zone=svc.settings.zone)
+
+
+async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
+    """The tick's part: one indexed query for prompts that are due, in batches; each gets its next time."""
+    now = svc.now()
+    queued = 0
+    while True:
+        async with svc.unit() as session:
+            due = list(
+                (
+                    await session.execute(
+                        select(Person)
+                        .where(Person.next_checkin_at <= now)
+                        .order_by(Person.next_checkin_at)
+                        .limit(batch)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            for person in due:
+                slot = person.next_checkin_at
+                person.next_checkin_at = next_checkin(
+                    person.checkin_time or time(10), person.checkin_rhythm or Rhythm.DAILY, now=now, zone=svc.settings.zone
+                ) if person.checkin_time else None
+                skip = (
+                    person.role != Role.CLIENT or not person.active or person.reminders_paused
+                    or person.deletion_due_at is not None or person.unreachable
+                )  # a slot missed while the bot was down still gets one prompt, never a pile of them
+                if skip:
+                    continue
+                t = translator(person.locale, svc.settings.zone)
+                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))] for phase, label in PHASE_BUTTONS.items()]
+                if await outbox.enqueue(
+                    session, dedup_key=f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
+                    person=person, kind="checkin", text=t.gettext(PHASE_QUESTION), buttons=buttons, now=now,
+                ):
+                    queued += 1
+            await session.commit()
+        if len(due) < batch:
+            return queued
+
+
+async def history(svc: Services, client_telegram_id: int, *, days: int = 28) -> list[tuple[datetime, Phase]]:
+    since = svc.now() - timedelta(days=days)
+    async with svc.unit() as session:
+        client = await _client(session, client_telegram_id)
+        rows = await session.execute(
+            select(PhaseCheckin.at, PhaseCheckin.phase)
+            .where(PhaseCheckin.client_id == client.id, PhaseCheckin.at >= since)
+            .order_by(PhaseCheckin.at)
+        )
+        return [(at, Phase(phase)) for at, phase in rows.all()]
+
+
+async def safety_contacts(svc: Services, telegram_id: int) -> tuple[Contact, ...] | None:
+    """The client's own crisis contacts for the safety message; None for someone who is not a client."""
+    async with svc.unit() as session:
+        person = await person_by_telegram(session, telegram_id)
+        if person is None or person.role != Role.CLIENT:
+            return None
+        return tuple(await crisis_contacts(session, person))

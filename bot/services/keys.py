@@ -1,0 +1,98 @@
+"""Key rotation: re-encrypt every SecretText column of every model under the newest key (`houvast rotate-key`).
+
+Stored strings are read and written with plain Core columns (no type), so SecretText does not decrypt or
+encrypt them on the way: `Cipher.rotate` sees exactly what is stored. Plain values (from before a key was
+set) get encrypted; values under an older key move to the newest one. One batch is one transaction, so a
+rotation that stops half-way can simply be run again.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from cryptography.fernet import InvalidToken
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.crypto import Cipher
+from bot.db.models import Base
+from bot.db.types import SecretText
+from bot.services.base import Services
+
+BATCH = 500
+# progress(label, done, total): called once per column before it starts, and after every batch.
+Progress = Callable[[str, int, int], object]
+
+
+@dataclass(frozen=True)
+class SecretColumn:
+    table: str
+    column: str
+    key: str  # the single-column primary key
+
+    @property
+    def label(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+def secret_columns() -> list[SecretColumn]:
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, SecretText):
+                keys = list(table.primary_key.columns)
+                if len(keys) != 1:
+                    raise RuntimeError(f"{table.name}: rotation needs a single-column primary key")
+                found.append(SecretColumn(table.name, column.name, keys[0].name))
+    return found
+
+
+async def _rotate_column(
+    sessions: async_sessionmaker[AsyncSession], cipher: Cipher, target: SecretColumn, progress: Progress | None
+) -> int:
+    raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))  # untyped: the stored text
+    key, value = raw.c[target.key], raw.c[target.column]
+    async with sessions() as session:
+        total = (await session.execute(sa.select(sa.func.count()).select_from(raw).where(value.is_not(None)))).scalar_one()
+    if progress is not None:
+        progress(target.label, 0, total)
+    done, last = 0, None
+    while True:
+        async with sessions() as session:
+            query = sa.select(key, value).where(value.is_not(None)).order_by(key).limit(BATCH)
+            if last is not None:
+                query = query.where(key > last)
+            rows = (await session.execute(query)).all()
+            if not rows:
+                break
+            for row_key, stored in rows:
+                try:
+                    rotated = cipher.rotate(stored)
+                except InvalidToken:
+                    # The value itself is never printed; the row is named by its key only.
+                    raise RuntimeError(
+                        f"{target.label} ({target.key} {row_key}) is encrypted with a key that is not configured"
+                    ) from None
+                await session.execute(sa.update(raw).where(key == row_key).values({target.column: rotated}))
+            await session.commit()
+        done += len(rows)
+        last = rows[-1][0]
+        if progress is not None:
+            progress(target.label, done, total)
+    return done
+
+
+async def rotate_all(
+    svc_or_sessions: Services | async_sessionmaker[AsyncSession], cipher: Cipher, progress: Progress | None = None
+) -> int:
+    """Re-encrypt every stored secret under the cipher's newest key. Returns how many values were rewritten.
+
+    The cipher holds the new key first and the old ones after it (HOUVAST_ENCRYPTION_KEYS, newest first);
+    afterwards the old keys can be removed from the setting."""
+    if not cipher.enabled:
+        raise RuntimeError("no encryption key configured")
+    sessions = svc_or_sessions.sessions if isinstance(svc_or_sessions, Services) else svc_or_sessions
+    total = 0
+    for target in secret_columns():
+        total += await _rotate_column(sessions, cipher, target, progress)
+    return total

@@ -1,0 +1,103 @@
+"""Staff changes: a worker who leaves hands their households over; their history stays."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from bot import outbox
+from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
+from bot.domain.roles import CareRole, Role
+from bot.i18n import N_, translator
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+
+NEEDS_COORDINATOR = N_("Household {number} needs a new coordinating worker: their worker no longer works here.")
+
+
+async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegram_id: int | None = None) -> list[int]:
+    """The worker can no longer use Houvast or see anything; returns the ids of the households that changed.
+
+    Per household the worker coordinated, the backup worker takes over; without a backup the household keeps
+    no coordinating worker and every active admin is asked to find one. All of the worker's care-team places
+    go. Tool versions they saved and the audit trail stay (they name the worker by pseudonym only).
+    by_telegram_id None means the operator's command line; otherwise it must be an active admin.
+    """
+    now = svc.now()
+    async with svc.unit() as session:
+        actor = None
+        if by_telegram_id is not None:
+            actor = await person_by_telegram(session, by_telegram_id)
+            if actor is None or actor.role != Role.ADMIN or not actor.active:
+                raise NotAllowed("only an admin deactivates a worker")
+        worker = await person_by_telegram(session, worker_telegram_id)
+        if worker is None or worker.role != Role.WORKER:
+            raise NotFound("worker")
+        places = list(
+            (
+                await session.execute(
+                    select(CareTeamMember).where(CareTeamMember.worker_id == worker.id).order_by(CareTeamMember.household_id)
+                )
+            ).scalars()
+        )
+        changed: list[int] = []
+        admins: list[Person] | None = None
+        for place in places:
+            changed.append(place.household_id)
+            if place.role != CareRole.COORDINATING:
+                continue
+            backup = (
+                await session.execute(
+                    select(CareTeamMember)
+                    .join(Person, Person.id == CareTeamMember.worker_id)
+                    .where(
+                        CareTeamMember.household_id == place.household_id,
+                        CareTeamMember.role == CareRole.BACKUP,
+                        CareTeamMember.worker_id != worker.id,
+                        Person.active.is_(True),
+                    )
+                    .order_by(CareTeamMember.since, CareTeamMember.id)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            scope = f"household:{place.household_id}"
+            if backup is not None:
+                backup.role, backup.since = CareRole.COORDINATING, now
+                successor = await session.get(Person, backup.worker_id)
+                audit(session, at=now, action="care_team.handover", actor=actor, subject=successor, scope=scope)
+                continue
+            audit(session, at=now, action="care_team.vacant", actor=actor, subject=worker, scope=scope)
+            if admins is None:
+                admins = list(
+                    (
+                        await session.execute(
+                            select(Person).where(Person.role == Role.ADMIN, Person.active.is_(True)).order_by(Person.id)
+                        )
+                    ).scalars()
+                )
+            for admin in admins:
+                t = translator(admin.locale, svc.settings.zone)
+                await outbox.enqueue(
+                    session,
+                    dedup_key=f"no_coordinator:{place.household_id}:{worker.id}:{admin.id}",
+                    person=admin,
+                    kind="staff",
+                    text=t.gettext(NEEDS_COORDINATOR).format(number=place.household_id),
+                    now=now,
+                )
+        # Their place in every care team goes, the coordinating place included (the backup's row took over).
+        await session.execute(delete(CareTeamMember).where(CareTeamMember.worker_id == worker.id))
+        # Nothing about clients reaches them any more: unsent messages to them are dropped...
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.person_id == worker.id, OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
+            )
+        )
+        # ...and client invites they handed out no longer work (they would link a client to nobody).
+        open_invites = await session.execute(
+            select(Invite).where(Invite.created_by_id == worker.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        )
+        for invite in open_invites.scalars():
+            invite.expires_at = now
+        if worker.active:
+            worker.active, worker.deactivated_at = False, now
+            audit(session, at=now, action="worker.deactivated", actor=actor, subject=worker)
+        await session.commit()
+        return sorted(set(changed))

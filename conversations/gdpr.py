@@ -1,0 +1,139 @@
+"""/mijngegevens: all your data as a JSON file and a PDF. /verwijderen: delete your account, 7 days to undo."""
+from __future__ import annotations
+
+import io
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.domain.roles import Role
+from bot.i18n import Translator
+from bot.render.export import export_pdf
+from bot.services import gdpr
+from bot.services.people import PersonView
+from conversations import common, keyboards
+from conversations.common import Context
+
+JSON_NAME = "houvast-gegevens.json"
+PDF_NAME = "houvast-gegevens.pdf"
+
+
+async def _client(update: Update, context: Context) -> PersonView | None:
+    person = await common.current(update, context)
+    if person is None or not person.onboarded or person.role != Role.CLIENT:
+        await common.menu_or_welcome(update, context)
+        return None
+    return person
+
+
+async def my_data(update: Update, context: Context) -> None:
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return
+    t = common.tr(context, person)
+    data = await gdpr.export_data(common.services(context), person.telegram_id)
+    chat_id = update.effective_chat.id
+    await common.say(update, context, t.gettext(
+        "Here is everything Houvast keeps about you: a file for computers (JSON) and a PDF to read."))
+    raw = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await context.bot.send_document(chat_id, InputFile(io.BytesIO(raw), filename=JSON_NAME))
+    await context.bot.send_document(chat_id, InputFile(io.BytesIO(export_pdf(data, t)), filename=PDF_NAME))
+    await common.say(update, context, t.gettext(
+        "Keep these files in a safe place: they hold your plans and your name."), keyboards.menu_button(t))
+
+
+async def delete_account(update: Update, context: Context) -> None:
+    """/verwijderen: explain and ask; while a deletion is pending, offer to undo it."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return
+    t = common.tr(context, person)
+    due = await gdpr.deletion_due(common.services(context), person.telegram_id)
+    if due is not None:
+        await common.say(update, context, t.gettext(
+            "Your account will be deleted on {day}. Do you want to keep it after all?").format(day=t.day(due)),
+            undo_keyboard(t))
+        return
+    await common.say(update, context, t.gettext(
+        "Do you want to delete your account?\n\n"
+        "Everything goes: your name, your plans and crisis card, your check-ins, what you share with whom, "
+        "and the messages Houvast sent you. Your worker is not told what was in it.\n\n"
+        "You have 7 days to change your mind. Until then nothing is deleted and you get no reminders. "
+        "Type /verwijderen again to undo it.\n\n"
+        "Want to keep a copy first? Type /mijngegevens.\n\n"
+        "What stays: a list of who did what and when, without your name."), confirm_keyboard(t))
+
+
+async def _edit_or_say(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the question with the answer, so its buttons cannot be pressed twice."""
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest:
+            pass  # too old to edit: send it fresh
+    await common.say(update, context, text, markup)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """gdpr:confirm, gdpr:cancel, gdpr:undo."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return
+    svc = common.services(context)
+    t = common.tr(context, person)
+    try:
+        action = callbacks.parse(update.callback_query.data, "gdpr").action
+    except callbacks.BadCallback:
+        await common.unknown(update, context)
+        return
+    if action == "confirm":
+        due = await gdpr.request_deletion(svc, person.telegram_id)
+        await _edit_or_say(update, context, t.gettext(
+            "Okay. Your account will be deleted on {day}. Until then you can undo it with /verwijderen."
+        ).format(day=t.day(due)), undo_keyboard(t))
+    elif action in ("undo", "cancel"):
+        # "No, keep it" on an older question also undoes a deletion that was confirmed since.
+        undone = await gdpr.cancel_deletion(svc, person.telegram_id)
+        text = (
+            t.gettext("Good. Your account stays. Nothing will be deleted.") if undone or action == "undo"
+            else t.gettext("Okay. Nothing will be deleted.")
+        )
+        await _edit_or_say(update, context, text, None)
+        await common.show_menu(update, context, person)
+    else:
+        await common.unknown(update, context)
+
+
+def handlers() -> list:
+    return [
+        CommandHandler("mijngegevens", my_data),
+        CommandHandler("verwijderen", delete_account),
+        # For main-menu buttons, if the lead adds them (menu:mydata, menu:delete) to keyboards.MENUS.
+        CallbackQueryHandler(my_data, pattern=callbacks.pattern("menu", "mydata")),
+        CallbackQueryHandler(delete_account, pattern=callbacks.pattern("menu", "delete")),
+        CallbackQueryHandler(on_button, pattern=callbacks.pattern("gdpr")),
+    ]
+
+
+# keyboards: to be moved into conversations/keyboards.py
+
+
+def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.gettext("🗑 Yes, delete my account"), callback_data=callbacks.make("gdpr", "confirm"))],
+        [InlineKeyboardButton(t.gettext("↩️ No, keep it"), callback_data=callbacks.make("gdpr", "cancel"))],
+    ])
+
+
+def undo_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.gettext("↩️ Undo: keep my account"), callback_data=callbacks.make("gdpr", "undo"))],
+        [InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))],
+    ])

@@ -1,0 +1,79 @@
+"""Check-in by phase through the chat, with the worker's alert following the client's consent."""
+from bot.scheduler import tick
+from bot.services import invites
+from bot.domain.roles import Role
+
+
+async def client_and_worker(chat, harness, *, share_alerts: bool):
+    anna = chat(900, "Anna")
+    await anna.send(f"/start {(await invites.create_invite(harness.services, role=Role.WORKER)).code}")
+    await anna.press("Verder")
+    await anna.send("Anna")
+    replies = await anna.press("Nieuwe cliënt uitnodigen")
+    code = replies[-1].text.split("start=")[1].split()[0]
+    sam = chat(501, "Sam")
+    await sam.send(f"/start {code}")
+    await sam.press("Verder")
+    await sam.send("Sam")
+    await sam.press("20:00")
+    if share_alerts:
+        await sam.press("berichten bij oranje en rood")
+    await sam.press("Klaar")
+    return sam, anna
+
+
+async def test_red_shows_safety_first_and_alerts_the_worker_with_consent(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=True)
+    before = len(anna.messages())
+    await sam.press("Hoe gaat het met mij")
+    replies = await sam.press("Crisis")
+    assert "113" in replies[0].text and "112" in replies[0].text
+    assert "Anna" in replies[-1].text
+    alerts = anna.messages()[before:]
+    assert any("Sam" in m.text and "rood" in m.text for m in alerts)
+
+
+async def test_without_consent_the_worker_gets_nothing(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    before = len(anna.messages())
+    await sam.press("Hoe gaat het met mij")
+    await sam.press("Crisis")
+    await tick(harness.services, harness.app)
+    assert anna.messages()[before:] == []
+
+
+async def test_orange_asks_first_then_tells_once(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.press("Hoe gaat het met mij")
+    replies = await sam.press("Niet goed")
+    assert "📣 Laat Anna het weten" in sam.buttons()
+    replies = await sam.press("Laat Anna het weten")
+    assert "dit ene bericht" in replies[-1].text
+    before = len(anna.messages())
+    await sam.press("Ja, stuur het deze keer")
+    assert any("oranje" in m.text for m in anna.messages()[before:])
+
+
+async def test_the_daily_prompt_arrives_and_brings_back_the_plan(chat, harness):
+    sam, _ = await client_and_worker(chat, harness, share_alerts=False)
+    harness.clock.advance(hours=12)  # past 20:00 local
+    await tick(harness.services, harness.app)
+    assert "Hoe gaat het vandaag?" in sam.last().text
+    replies = await sam.press("Goed")
+    assert "nog niets geschreven" in replies[-1].text
+    replies = await sam.press_data(sam.last().message_id, "chk:phase:paars")
+    assert "werkt niet" in replies[-1].text
+    replies = await sam.press("Hoe gaat het met mij")
+    replies = await sam.press("Mijn kleuren")
+    assert replies[-1].kind == "photo"
+
+
+async def test_crisis_language_gets_the_safety_message_first_and_the_flow_goes_on(chat, harness):
+    sam, _ = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.press("Mijn signaleringsplan")
+    await sam.press("Invullen")
+    replies = await sam.send("ik wil niet meer leven")
+    assert "113" in replies[0].text and "112" in replies[0].text
+    assert "stap 1 van 18" in replies[-1].text and "ik wil niet meer leven" in replies[-1].text
+    replies = await sam.send("ik ga dood van het lachen")
+    assert "113" not in replies[0].text
