@@ -1,12 +1,13 @@
 """SQLAlchemy 2 typed models. Every schema change also gets an Alembic migration (bot/db/migrations)."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     Boolean,
     ForeignKey,
     Index,
@@ -225,3 +226,101 @@ class PhaseCheckin(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     phase: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime]
+
+
+class Goal(Base):
+    """A goal on the herstelplan, in the client's own words. client_id None: a goal of the whole household."""
+
+    __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_status_next", "status", "next_checkin_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))  # answers the check-ins
+    domain: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(SecretText())
+    why: Mapped[str | None] = mapped_column(SecretText())
+    step: Mapped[str | None] = mapped_column(SecretText())
+    target_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    checkin_weekday: Mapped[int] = mapped_column(Integer)  # ISO: 1 Monday .. 7 Sunday
+    checkin_time: Mapped[time]
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1)
+    next_checkin_at: Mapped[datetime | None]
+    last_progress_at: Mapped[datetime | None]
+    # An open stall episode: one nudge per episode, closed by progress.
+    stall_since: Mapped[datetime | None]
+    last_swept_at: Mapped[datetime | None]
+
+
+class GoalEvent(Base):
+    """The history of a goal: proposed, accepted, changed, paused, reached, stopped, new step."""
+
+    __tablename__ = "goal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    detail: Mapped[str | None] = mapped_column(SecretText())
+
+
+class GoalCheckin(Base):
+    """One scheduled prompt about a goal's step, and the answer if it came."""
+
+    __tablename__ = "goal_checkins"
+    __table_args__ = (Index("ix_goal_checkins_goal_prompted", "goal_id", "prompted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    prompted_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(SecretText())
+    voice_file_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class Nudge(Base):
+    """A message to the care team that a goal stalled; climbs the ladder until someone acknowledges it."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_open", "acknowledged_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    reasons: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    rungs: Mapped[str] = mapped_column(String(64), default="")  # rungs reached so far, comma separated
+    snoozed_until: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    acknowledgement: Mapped[str | None] = mapped_column(String(16))  # contact, seen
+
+
+class Absence(Base):
+    """A worker away (/afwezig): meanwhile their nudges go to the backup worker."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class NudgeDelivery(Base):
+    """Who was told about a nudge, on which rung, and when (sent in working hours, or in the morning digest)."""
+
+    __tablename__ = "nudge_deliveries"
+    __table_args__ = (UniqueConstraint("nudge_id", "worker_id", name="uq_nudge_deliveries_nudge_worker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nudge_id: Mapped[int] = mapped_column(ForeignKey("nudges.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    rung: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]
