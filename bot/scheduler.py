@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins
+from bot.services import checkins, goals
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,15 @@ log = logging.getLogger(__name__)
 
 async def tick(svc: Services, application: Application) -> outbox.DeliveryReport:
     """One pass; safe to run twice (everything it queues has a de-duplication key)."""
-    await checkins.queue_due_prompts(svc)
+    await due_work(svc)
     return await outbox.deliver_due(svc, application.bot)
+
+
+async def due_work(svc: Services) -> None:
+    """Everything the tick selects from the database, without sending: the part the benchmark times."""
+    await checkins.queue_due_prompts(svc)
+    await goals.queue_goal_prompts(svc)
+    await goals.sweep_stalls(svc)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

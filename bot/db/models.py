@@ -232,7 +232,10 @@ class Goal(Base):
     """A goal on the herstelplan, in the client's own words. client_id None: a goal of the whole household."""
 
     __tablename__ = "goals"
-    __table_args__ = (Index("ix_goals_status_next", "status", "next_checkin_at"),)
+    __table_args__ = (
+        Index("ix_goals_status_next", "status", "next_checkin_at"),
+        Index("ix_goals_status_swept", "status", "last_swept_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +47,9 @@ STALL_CHOICES = {
     "worker": N_("📞 Ask my worker to get in touch"),
 }
 RECENT_PROMPTS = 6  # enough for every stall rule (2 missed, 3 'nog niet')
+# Each active goal is looked at about once an hour, so a minute's tick handles ~1/60 of them: the rules work in
+# hours and days, and the cost per tick stays flat however many goals there are.
+SWEEP_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -381,7 +384,9 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
     while True:
         async with svc.unit() as session:
             goals = list((await session.execute(
-                select(Goal).where(Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_(None), Goal.id > after_id)
+                select(Goal)
+                .where(Goal.status == GoalStatus.ACTIVE, Goal.id > after_id)
+                .where(or_(Goal.last_swept_at.is_(None), Goal.last_swept_at <= now - SWEEP_EVERY))
                 .order_by(Goal.id).limit(batch)
             )).scalars())
             if not goals:
@@ -389,6 +394,9 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
             after_id = goals[-1].id
             prompts = await _recent_prompts(session, [g.id for g in goals])
             for goal in goals:
+                goal.last_swept_at = now
+                if goal.stall_since is not None:
+                    continue  # an open episode: its one nudge is out; only progress closes it
                 facts = GoalFacts(GoalStatus(goal.status), goal.created_at, goal.target_date,
                                   tuple(prompts.get(goal.id, ())), goal.last_progress_at, False)
                 reasons = stall_reasons(facts, policy, now=now, zone=svc.settings.zone)

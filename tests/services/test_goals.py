@@ -53,15 +53,18 @@ async def test_three_times_not_yet_stalls_once_and_progress_ends_the_episode(svc
         clock.advance(days=1)
     [stall] = await goals.sweep_stalls(svc)
     assert stall.reasons == (StallReason.NOT_YET,)
+    clock.advance(hours=1)
     assert await goals.sweep_stalls(svc) == []  # one episode, one nudge
     assert await count(svc, Nudge) == 1
     assert await count(svc, OutboxMessage, OutboxMessage.kind == "stall") == 1
     checkin_id = await goals.open_checkin(svc, 501, goal.id)
     await goals.answer_checkin(svc, 501, checkin_id, Answer.PARTLY)
+    clock.advance(hours=1)
     assert await goals.sweep_stalls(svc) == []  # progress: no stall now
     for _ in range(3):
         checkin_id = await goals.open_checkin(svc, 501, goal.id)
         await goals.answer_checkin(svc, 501, checkin_id, Answer.NOT_YET)
+    clock.advance(hours=1)  # each goal is looked at about once an hour
     assert len(await goals.sweep_stalls(svc)) == 1  # a new episode after progress
     assert await count(svc, Nudge) == 2
 
@@ -69,9 +72,11 @@ async def test_three_times_not_yet_stalls_once_and_progress_ends_the_episode(svc
 async def test_28_days_without_progress_stalls_not_27(svc, clock):
     await client(svc)
     await goals.create_goal(svc, 501, domain=Domain.GEZONDHEID, title="Bewegen", weekday=1, at=time(10))
-    clock.advance(days=27)
+    clock.advance(days=27, hours=23, minutes=59)
     assert await goals.sweep_stalls(svc) == []
-    clock.advance(days=1)
+    clock.advance(minutes=1)
+    assert await goals.sweep_stalls(svc) == []  # swept a minute ago: looked at again within the hour
+    clock.advance(hours=1)
     [stall] = await goals.sweep_stalls(svc)
     assert StallReason.NO_PROGRESS in stall.reasons
 

@@ -56,6 +56,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_goals_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_goals_household_id'), ['household_id'], unique=False)
         batch_op.create_index('ix_goals_status_next', ['status', 'next_checkin_at'], unique=False)
+        batch_op.create_index('ix_goals_status_swept', ['status', 'last_swept_at'], unique=False)
 
     op.create_table('goal_checkins',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,6 +142,7 @@ def downgrade() -> None:
 
     op.drop_table('goal_checkins')
     with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.drop_index('ix_goals_status_swept')
         batch_op.drop_index('ix_goals_status_next')
         batch_op.drop_index(batch_op.f('ix_goals_household_id'))
         batch_op.drop_index(batch_op.f('ix_goals_client_id'))

@@ -1,0 +1,196 @@
+"""PDFs and images of the signaleringsplan, the crisiskaart and the check-in colours: they render whatever is in
+them (nothing, very much, non-Latin letters, emoji) and stay within print and Telegram limits."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
+from bot.i18n import Translator, translator
+from bot.render import card as card_render
+from bot.render.card import card_pdf, card_png
+from bot.render.chart import _by_day, phase_history_png
+from bot.render.fonts import ELLIPSIS, MAX_PHOTO_HEIGHT, Sheet, drawable, wrap_px, pil_font
+from bot.render.plan import plan_pdf, plan_png
+
+NOW = datetime(2025, 11, 23, 10, 0, tzinfo=UTC)
+LONG = "Als het misgaat " + "word" * 1000  # 4,016 characters, most of it one unbreakable word
+ACCENTS = "Zoë, café, naïef, façade 🟢 😀 👩‍👩‍👧 ✅"
+
+
+@pytest.fixture(scope="module")
+def t() -> Translator:
+    return translator("nl")
+
+
+def pages(pdf: bytes) -> int:
+    assert pdf.startswith(b"%PDF")
+    return len(re.findall(rb"/Type /Page\b", pdf))
+
+
+def photo(png: bytes) -> tuple[int, int]:
+    """The image's size, after checking it is a PNG that Telegram accepts as a photo."""
+    image = Image.open(io.BytesIO(png))
+    image.verify()
+    width, height = image.size
+    assert image.format == "PNG" and len(png) < 10_000_000
+    assert width + height <= 10_000 and max(width, height) / min(width, height) <= 20
+    return width, height
+
+
+def full_phase(n: int = 3, text: str = "Ik slaap slecht") -> PhasePlan:
+    return PhasePlan(
+        signs_self=tuple(f"{text} {i}" for i in range(n)),
+        signs_others=("Ik ben stil",),
+        what_i_do=("Wandelen",),
+        what_others_do=("Bel mij op",),
+        contacts=(Contact("Mam", "06 12345678", "moeder"), Contact("Huisarts", "020 1234567")),
+    )
+
+
+def make_plan(**phases: PhasePlan) -> SignalingPlan:
+    return SignalingPlan("Zoë Çelik", {Phase(k): v for k, v in phases.items()}, version=2, saved_at=NOW)
+
+
+FULL_PLAN = make_plan(groen=full_phase(), geel=full_phase(), oranje=full_phase(), rood=full_phase())
+FULL_CARD = CrisisCard(
+    name="Zoë Çelik", birth_date=date(1985, 3, 12), what_happens=("Ik raak in paniek",),
+    what_helps=("Een rustige stem", "Korte zinnen"), what_does_not_help=("Veel mensen",),
+    contacts=(Contact("Mam", "06 12345678", "moeder"),), care_providers=(Contact("Anna", "020 1234567", "FACT"),),
+    medication=("Lithium, 400 mg",), allergies=("Penicilline",), treatment_preferences=("Thuis",),
+    practical=("De kat eten geven",), made_on=date(2025, 2, 1), made_with="Anna",
+)
+
+
+# Fonts
+
+
+def test_drawable_keeps_letters_and_drops_what_the_font_lacks() -> None:
+    assert drawable("🟢 Groen") == "Groen"
+    assert drawable("Zoë, café, naïef, façade") == "Zoë, café, naïef, façade"
+    assert drawable("blij 👩‍👩‍👧 vandaag\nmorgen\took") == "blij vandaag\nmorgen ook"
+    assert drawable("e\u0308") == "ë"  # composed, so the font draws one letter
+
+
+def test_wrapping_splits_long_words_and_stops_at_the_limit() -> None:
+    font = pil_font(32)
+    lines = wrap_px("kort " + "x" * 500 + " einde", font, 400)
+    assert lines[0] == "kort" and lines[-1].endswith("einde") and len(lines) > 3
+    assert all(font.getlength(line) <= 400 for line in lines)
+    assert len(wrap_px("x" * 4000, font, 400, limit=2)) == 3
+
+
+def test_a_sheet_too_tall_for_telegram_is_cut_with_a_note() -> None:
+    sheet = Sheet()
+    for i in range(400):
+        sheet.text(f"regel {i}", 32)
+    assert sheet.height > MAX_PHOTO_HEIGHT
+    assert photo(sheet.png("De rest staat in de PDF."))[1] == MAX_PHOTO_HEIGHT
+
+
+# Signaleringsplan
+
+
+@pytest.mark.parametrize("plan", [
+    SignalingPlan("Jan"),
+    FULL_PLAN,
+    make_plan(groen=PhasePlan(signs_self=(LONG,))),
+    make_plan(oranje=full_phase(50)),
+    make_plan(rood=full_phase(text=ACCENTS)),
+], ids=["empty", "full", "long-entry", "fifty-signs", "accents-emoji"])
+def test_plan_renders(plan: SignalingPlan, t: Translator) -> None:
+    assert pages(plan_pdf(plan, t)) >= 1
+    assert photo(plan_png(plan, t))[0] == 1080
+
+
+def test_empty_plan_is_one_page(t: Translator) -> None:
+    assert pages(plan_pdf(SignalingPlan("Jan"), t)) == 1
+
+
+def test_long_plan_breaks_pages(t: Translator) -> None:
+    assert pages(plan_pdf(make_plan(groen=full_phase(50), oranje=PhasePlan(signs_self=(LONG,))), t)) >= 3
+
+
+def test_huge_plan_image_stays_within_telegram_limits(t: Translator) -> None:
+    huge = PhasePlan(*([tuple(LONG for _ in range(60))] * 4), contacts=(Contact(LONG, "06 12345678"),) * 60)
+    plan = SignalingPlan(LONG, {phase: huge for phase in PHASES})
+    width, height = photo(plan_png(plan, t))
+    assert height <= MAX_PHOTO_HEIGHT
+
+
+# Crisiskaart
+
+
+class Drawn:
+    """Every text that the card's PDF draws (not what it only measures)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.on_page: list[tuple[int, str]] = []
+        for name in ("cell", "multi_cell"):
+            original = getattr(card_render.CardPdf, name)
+            monkeypatch.setattr(card_render.CardPdf, name, self._spy(original))
+
+    def _spy(self, original: Any) -> Any:
+        def spy(pdf: Any, *args: Any, **kwargs: Any) -> Any:
+            if not kwargs.get("dry_run"):
+                self.on_page.append((pdf.page, args[2] if len(args) > 2 else kwargs.get("text", "")))
+            return original(pdf, *args, **kwargs)
+        return spy
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, text in self.on_page]
+
+
+@pytest.mark.parametrize("card", [
+    CrisisCard(name="Jan"),
+    FULL_CARD,
+    CrisisCard(name=ACCENTS, what_helps=(ACCENTS,), contacts=(Contact(ACCENTS, "06 12345678", ACCENTS),)),
+], ids=["empty", "full", "accents-emoji"])
+def test_card_renders(card: CrisisCard, t: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = Drawn(monkeypatch)
+    assert pages(card_pdf(card, t)) == 2  # the wallet card, and the full card
+    assert t.gettext("The full card is in Houvast.") not in drawn.texts  # it all fits on the wallet card
+    width, height = photo(card_png(card, t))
+    assert width == 1080 and height > 300
+
+
+def test_long_card_is_cut_on_the_wallet_card_and_whole_on_the_full_card(
+    t: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = Drawn(monkeypatch)
+    helps = tuple(f"Hulp {i}: " + "een lang verhaal " * 12 for i in range(12))
+    card = CrisisCard(name=LONG, what_helps=helps, what_happens=(LONG,), medication=("Lithium",) * 40)
+    assert pages(card_pdf(card, t)) >= 3  # the full card runs over more than one page
+    assert (1, t.gettext("The full card is in Houvast.")) in drawn.on_page  # the wallet card stays on page 1
+    assert any(text.endswith(ELLIPSIS) for text in drawn.texts)
+    for entry in (*helps, LONG):
+        assert entry in drawn.texts  # the name, and what happens
+    assert photo(card_png(card, t))[1] <= MAX_PHOTO_HEIGHT
+
+
+# Check-in colours
+
+
+@pytest.mark.parametrize("count", [0, 1, 60])
+def test_phase_history_renders(count: int, t: Translator) -> None:
+    entries = [(NOW - timedelta(hours=17 * i), PHASES[i % 4]) for i in range(count)]
+    width, height = photo(phase_history_png(entries, t, days=28, now=NOW))
+    assert width == 1080 and 500 < height < 1500
+
+
+def test_phase_history_handles_short_and_long_periods(t: Translator) -> None:
+    assert photo(phase_history_png([(NOW, Phase.RED)], t, days=1, now=NOW))
+    assert photo(phase_history_png([(NOW, Phase.RED)], t, days=5000, now=NOW))
+
+
+def test_the_last_check_in_of_a_local_day_counts(t: Translator) -> None:
+    morning, evening = datetime(2025, 11, 23, 7, tzinfo=UTC), datetime(2025, 11, 23, 20, tzinfo=UTC)
+    late = datetime(2025, 11, 23, 23, 30, tzinfo=UTC)  # already 24 November in Amsterdam
+    days = _by_day([(evening, Phase.ORANGE), (morning, Phase.GREEN), (late, Phase.RED)], t)
+    assert days == {date(2025, 11, 23): Phase.ORANGE, date(2025, 11, 24): Phase.RED}
