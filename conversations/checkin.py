@@ -2,6 +2,7 @@
 Orange offers to tell the worker; red shows the safety message at once and alerts, with consent."""
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import time
 
@@ -149,7 +150,7 @@ async def history_picture(update: Update, context: Context) -> None:
     svc = common.services(context)
     t = common.tr(context, person)
     entries = await checkins.history(svc, person.telegram_id, days=28)
-    png = phase_history_png(entries, t, days=28, now=svc.now())
+    png = await asyncio.to_thread(phase_history_png, entries, t, days=28, now=svc.now())
     await context.bot.send_photo(update.effective_chat.id, InputFile(io.BytesIO(png), filename="kleuren.png"),
                                  caption=t.gettext("Your colours of the last 4 weeks."))
 

@@ -2,6 +2,7 @@
 and /crisis: the crisis card one tap away."""
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import InputFile, Update
@@ -51,10 +52,16 @@ def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:
     return (card_render.card_pdf(card, t), "crisiskaart.pdf") if kind == "pdf" else (card_render.card_png(card, t), "crisiskaart.png")
 
 
+def _png_height(data: bytes) -> int:
+    return int.from_bytes(data[20:24], "big")  # the IHDR chunk: width at 16..20, height at 20..24
+
+
 async def send_file(update: Update, context: Context, t: Translator, saved: Saved, kind: str) -> None:
-    data, filename = render_file(t, saved, kind)
+    # Rendering a full plan can take a moment: keep the event loop free for everyone else meanwhile.
+    data, filename = await asyncio.to_thread(render_file, t, saved, kind)
     chat_id = update.effective_chat.id
-    if kind == "pdf":
+    # Telegram scales photos to about 2560 px on the long side: a tall picture stays sharp as a document.
+    if kind == "pdf" or _png_height(data) > 2560:
         await context.bot.send_document(chat_id, InputFile(io.BytesIO(data), filename=filename))
     else:
         await context.bot.send_photo(chat_id, InputFile(io.BytesIO(data), filename=filename))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.db.models import CareTeamMember, Household, Person
 from bot.domain.roles import CareRole, Role
+from bot.domain.schedule import Rhythm, next_checkin
 from bot.services.base import Services, new_pseudonym
 
 
@@ -43,6 +44,8 @@ async def seed_demo(svc: Services) -> None:
                 onboarded=True, reminders_paused=False, unreachable=False, active=True,
                 checkin_time=time(10, 0) if demo.role == Role.CLIENT else None,
             )
+            if demo.role == Role.CLIENT:
+                person.next_checkin_at = next_checkin(time(10, 0), Rhythm.DAILY, now=now, zone=svc.settings.zone)
             session.add(person)
             added[demo.key] = person
         if "sam" in added and "anna" in added:
