@@ -1,4 +1,4 @@
-"""The `houvast` command: run, demo, migrate, invite."""
+"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker."""
 from __future__ import annotations
 
 import asyncio
@@ -123,6 +123,72 @@ def invite(role: str = typer.Argument(..., help="worker, peer or admin")) -> Non
     typer.echo(f"Invite for a {role}, valid once until {created.expires_at:%Y-%m-%d %H:%M} UTC:")
     typer.echo(created.link)
     typer.echo(f"QR code: {path}")
+
+
+@app.command("rotate-key")
+def rotate_key() -> None:
+    """Re-encrypt all stored free text under the newest key of HOUVAST_ENCRYPTION_KEYS (newest first).
+    Keep the old keys in the setting until this has run; remove them afterwards."""
+    from bot.db import crypto
+
+    settings = _settings()
+    if not crypto.parse_keys(settings.encryption_keys):
+        typer.echo("No HOUVAST_ENCRYPTION_KEYS set: there is no key to rotate to.", err=True)
+        raise typer.Exit(2)
+    setup_logging(settings)
+    prepare(settings)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.db.session import make_engine, make_sessionmaker
+    from bot.services.keys import rotate_all
+
+    async def _rotate(progress: Progress) -> int:
+        tasks: dict[str, object] = {}
+
+        def report(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=total or 1)
+            progress.update(tasks[label], completed=done if total else 1)
+
+        engine = make_engine(settings.database_url)
+        try:
+            return await rotate_all(make_sessionmaker(engine), crypto.active(), report)
+        finally:
+            await engine.dispose()
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
+        try:
+            count = asyncio.run(_rotate(progress))
+        except RuntimeError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Re-encrypted {count} values under the newest key.")
+
+
+@app.command("deactivate-worker")
+def deactivate_worker(telegram_id: int = typer.Argument(..., help="the worker's Telegram id")) -> None:
+    """A worker leaves: their households go to the backup worker, or admins are asked to find a new one."""
+    settings = _settings()
+    setup_logging(settings)
+    prepare(settings)
+    from bot.clock import SystemClock
+    from bot.db.session import make_engine, make_sessionmaker
+    from bot.services import staff
+    from bot.services.base import NotFound, Services
+
+    async def _deactivate() -> list[int]:
+        engine = make_engine(settings.database_url)
+        try:
+            return await staff.deactivate_worker(Services(make_sessionmaker(engine), SystemClock(), settings), telegram_id)
+        finally:
+            await engine.dispose()
+
+    try:
+        changed = asyncio.run(_deactivate())
+    except NotFound:
+        typer.echo("No worker with that Telegram id.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("Worker deactivated. Households changed: " + (", ".join(map(str, changed)) or "none"))
 
 
 def main() -> None:

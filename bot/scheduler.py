@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins, goals
+from bot.services import checkins, gdpr, goals
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 async def tick(svc: Services, application: Application) -> outbox.DeliveryReport:
     """One pass; safe to run twice (everything it queues has a de-duplication key)."""
     await due_work(svc)
+    await gdpr.purge_due(svc, forget=application.drop_user_data)
     return await outbox.deliver_due(svc, application.bot)
 
 

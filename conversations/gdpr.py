@@ -1,10 +1,11 @@
 """/mijngegevens: all your data as a JSON file and a PDF. /verwijderen: delete your account, 7 days to undo."""
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -41,7 +42,8 @@ async def my_data(update: Update, context: Context) -> None:
         "Here is everything Houvast keeps about you: a file for computers (JSON) and a PDF to read."))
     raw = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(chat_id, InputFile(io.BytesIO(raw), filename=JSON_NAME))
-    await context.bot.send_document(chat_id, InputFile(io.BytesIO(export_pdf(data, t)), filename=PDF_NAME))
+    pdf = await asyncio.to_thread(export_pdf, data, t)  # a long history makes a long PDF: off the event loop
+    await context.bot.send_document(chat_id, InputFile(io.BytesIO(pdf), filename=PDF_NAME))
     await common.say(update, context, t.gettext(
         "Keep these files in a safe place: they hold your plans and your name."), keyboards.menu_button(t))
 
@@ -57,7 +59,7 @@ async def delete_account(update: Update, context: Context) -> None:
     if due is not None:
         await common.say(update, context, t.gettext(
             "Your account will be deleted on {day}. Do you want to keep it after all?").format(day=t.day(due)),
-            undo_keyboard(t))
+            keyboards.undo_deletion(t))
         return
     await common.say(update, context, t.gettext(
         "Do you want to delete your account?\n\n"
@@ -66,7 +68,8 @@ async def delete_account(update: Update, context: Context) -> None:
         "You have 7 days to change your mind. Until then nothing is deleted and you get no reminders. "
         "Type /verwijderen again to undo it.\n\n"
         "Want to keep a copy first? Type /mijngegevens.\n\n"
-        "What stays: a list of who did what and when, without your name."), confirm_keyboard(t))
+        "What stays: a list of who did what and when, without your name. "
+        "This chat itself stays in your Telegram; you can delete it there."), keyboards.confirm_deletion(t))
 
 
 async def _edit_or_say(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -97,7 +100,7 @@ async def on_button(update: Update, context: Context) -> None:
         due = await gdpr.request_deletion(svc, person.telegram_id)
         await _edit_or_say(update, context, t.gettext(
             "Okay. Your account will be deleted on {day}. Until then you can undo it with /verwijderen."
-        ).format(day=t.day(due)), undo_keyboard(t))
+        ).format(day=t.day(due)), keyboards.undo_deletion(t))
     elif action in ("undo", "cancel"):
         # "No, keep it" on an older question also undoes a deletion that was confirmed since.
         undone = await gdpr.cancel_deletion(svc, person.telegram_id)
@@ -115,25 +118,8 @@ def handlers() -> list:
     return [
         CommandHandler("mijngegevens", my_data),
         CommandHandler("verwijderen", delete_account),
-        # For main-menu buttons, if the lead adds them (menu:mydata, menu:delete) to keyboards.MENUS.
+        # The client menu has "menu:mydata"; deleting is a typed command, so no one taps it by accident.
         CallbackQueryHandler(my_data, pattern=callbacks.pattern("menu", "mydata")),
         CallbackQueryHandler(delete_account, pattern=callbacks.pattern("menu", "delete")),
         CallbackQueryHandler(on_button, pattern=callbacks.pattern("gdpr")),
     ]
-
-
-# keyboards: to be moved into conversations/keyboards.py
-
-
-def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t.gettext("🗑 Yes, delete my account"), callback_data=callbacks.make("gdpr", "confirm"))],
-        [InlineKeyboardButton(t.gettext("↩️ No, keep it"), callback_data=callbacks.make("gdpr", "cancel"))],
-    ])
-
-
-def undo_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t.gettext("↩️ Undo: keep my account"), callback_data=callbacks.make("gdpr", "undo"))],
-        [InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))],
-    ])

@@ -20,6 +20,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("link", N_("🤝 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),
+        ("mydata", N_("📦 Download my data")),
         ("pause", N_("🔕 Pause reminders")),
         ("language", N_("🌐 Language")),
         ("help", N_("❓ Help")),
@@ -212,3 +213,17 @@ def client_views(t: Translator, choices: Sequence[tuple[str, str]]) -> InlineKey
     buttons = [InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return _rows(buttons)
+
+
+def confirm_deletion(t: Translator) -> InlineKeyboardMarkup:
+    return _rows([
+        InlineKeyboardButton(t.gettext("🗑 Yes, delete my account"), callback_data=callbacks.make("gdpr", "confirm")),
+        InlineKeyboardButton(t.gettext("↩️ No, keep it"), callback_data=callbacks.make("gdpr", "cancel")),
+    ])
+
+
+def undo_deletion(t: Translator) -> InlineKeyboardMarkup:
+    return _rows([
+        InlineKeyboardButton(t.gettext("↩️ Undo: keep my account"), callback_data=callbacks.make("gdpr", "undo")),
+        InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
+    ])

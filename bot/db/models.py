@@ -73,6 +73,10 @@ class Person(Base):
     # /verwijderen: the account is deleted for real at this moment, unless the client undoes it before.
     deletion_due_at: Mapped[datetime | None] = mapped_column(index=True)
     deactivated_at: Mapped[datetime | None]
+    # Peer support: while set, this person's messages are relayed to the other side of that contact.
+    relay_contact_id: Mapped[int | None] = mapped_column(Integer)
+    # Self-scan: the next "Hoe staat het ervoor?" (every 3 months after the 0-meting, configurable).
+    next_scan_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class CareTeamMember(Base):
@@ -327,3 +331,146 @@ class NudgeDelivery(Base):
     rung: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     notified_at: Mapped[datetime | None]
+
+
+class PeerProfile(Base):
+    """A peer expert's (ervaringsdeskundige) own profile: story, themes, availability, how many peers at most."""
+
+    __tablename__ = "peer_profiles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    story: Mapped[str | None] = mapped_column(SecretText())
+    themes: Mapped[str] = mapped_column(String(200), default="")  # comma separated theme keys
+    availability: Mapped[str | None] = mapped_column(SecretText())  # days and times, in their own words
+    max_peers: Mapped[int] = mapped_column(Integer, default=3)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PeerContact(Base):
+    """A client and a peer expert talking through Houvast: proposed, active, ended."""
+
+    __tablename__ = "peer_contacts"
+    __table_args__ = (Index("ix_peer_contacts_peer_status", "peer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    theme: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    last_message_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str | None] = mapped_column(SecretText())
+
+
+class RelayMessage(Base):
+    """A message copied between client and peer; kept only for the retention period (default 30 days)."""
+
+    __tablename__ = "relay_messages"
+    __table_args__ = (Index("ix_relay_messages_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("peer_contacts.id", ondelete="CASCADE"), index=True)
+    from_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str | None] = mapped_column(SecretText())
+    file_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class PeerWait(Base):
+    """The waiting list: a client who asked for a peer when nobody was free."""
+
+    __tablename__ = "peer_waiting_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    theme: Mapped[str | None] = mapped_column(String(32))
+    preference: Mapped[str | None] = mapped_column(SecretText())
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+
+class MisuseReport(Base):
+    """Either side of a peer contact reports misuse to the admin."""
+
+    __tablename__ = "misuse_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("peer_contacts.id", ondelete="SET NULL"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    text: Mapped[str | None] = mapped_column(SecretText())
+    handled_at: Mapped[datetime | None]
+
+
+class ToolProposal(Base):
+    """"Samen invullen": a helper proposes text for one step; nothing is saved until the client confirms."""
+
+    __tablename__ = "tool_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(24))
+    step: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(SecretText())
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class SelfScan(Base):
+    """"Hoe staat het ervoor?": scores 1-5 per leefdomein, by the client or (separately) by the worker."""
+
+    __tablename__ = "self_scans"
+    __table_args__ = (Index("ix_self_scans_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    by_role: Mapped[str] = mapped_column(String(16))  # client or worker
+    at: Mapped[datetime]
+    scores: Mapped[dict[str, Any]]  # domain -> 1..5; missing domains were skipped
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ScaleDecision(Base):
+    """Op- en afschalen: Houvast only suggests; the worker decides and records why."""
+
+    __tablename__ = "scale_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    suggestion: Mapped[str] = mapped_column(String(12))  # up, down
+    decision: Mapped[str] = mapped_column(String(12))  # up, down, same
+    reason: Mapped[str | None] = mapped_column(SecretText())
+
+
+class TrajectClosing(Base):
+    """Closing a household's traject: the outcomes a-g of the framework and the client's view."""
+
+    __tablename__ = "traject_closings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    outcomes: Mapped[dict[str, Any]]  # a..g -> 1..5 or None where not relevant
+
+
+class RelationScore(Base):
+    """The client's answers about the working relationship and their own goals (1-5)."""
+
+    __tablename__ = "relation_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    answers: Mapped[dict[str, Any]]

@@ -39,6 +39,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows are overwritten, not left in free pages: /verwijderen must really delete.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     return engine

@@ -1,13 +1,14 @@
 """AVG/GDPR rights of a client: a copy of all their data (/mijngegevens) and deletion after 7 days (/verwijderen).
 
 Both walk `Base.metadata` instead of a hand-made list of tables, so a table added later is exported and
-purged without touching this file, as long as it points at `people.id` with a foreign key (or keeps a
-`telegram_id` column). A new model must be imported by bot/db/models.py to be part of `Base.metadata`.
+purged without touching this file, as long as it points at `people.id` with a foreign key, hangs below such
+a row with an ON DELETE CASCADE foreign key (a goal's check-ins), or keeps a `telegram_id` column. A new
+model must be imported by bot/db/models.py to be part of `Base.metadata`.
 
-Reminders: a person with `deletion_due_at` set gets no reminders. Today that is the check-in prompt
-(bot/services/checkins.py `queue_due_prompts` skips them); every new kind of reminder or nudge must skip
-`Person.deletion_due_at.is_not(None)` as well. Replies to what the client does themselves still work in the
-7 days, so they can use the bot, take their data with them and change their mind.
+Reminders: a person with `deletion_due_at` set gets no reminders. Today those are the phase check-in
+prompt (checkins.queue_due_prompts) and the goal prompt (goals.queue_goal_prompts); both skip them. Every new
+kind of reminder must skip `Person.deletion_due_at.is_not(None)` as well. Replies to what the client does
+themselves still work in the 7 days, so they can use the bot, take their data with them and change their mind.
 """
 from __future__ import annotations
 
@@ -139,23 +140,33 @@ async def export_data(svc: Services, client_telegram_id: int) -> dict[str, Any]:
         by_table: dict[str, list[sa.Column]] = {}
         for table, column, _ondelete in _references(PEOPLE):
             by_table.setdefault(table.name, []).append(column)
+        # Parents come before children in sorted_tables, so one pass also finds rows that belong to the
+        # client through another row (a goal's check-ins through the goal): a CASCADE foreign key to a row
+        # already exported means "part of it".
+        selected: dict[sa.Table, sa.ColumnElement[bool]] = {}  # table -> which of its rows are the client's
         for table in Base.metadata.sorted_tables:
             if table.name in _OWN_SECTIONS:
                 continue
-            columns = by_table.get(table.name, [])
-            if columns:
-                query = select(table).where(sa.or_(*[column == client.id for column in columns]))
-            elif "telegram_id" in table.c:
-                query = select(table).where(table.c.telegram_id == client.telegram_id)
-            elif table is ConversationState.__table__:
+            if table is ConversationState.__table__:
                 tables[table.name] = [_row_dict(table, r) for r in await _conversation_rows(session, client.telegram_id)]
                 continue
-            else:
+            columns = by_table.get(table.name, [])
+            conditions = [column == client.id for column in columns]
+            if "telegram_id" in table.c:
+                conditions.append(table.c.telegram_id == client.telegram_id)
+            for fk in table.foreign_keys:
+                parent = selected.get(fk.column.table)
+                if parent is not None and fk.column.primary_key and (fk.ondelete or "").upper() == "CASCADE":
+                    # A subquery, not a list of ids: no limit on how many rows the parent has.
+                    conditions.append(fk.parent.in_(select(fk.column).where(parent)))
+            if not conditions:
                 continue
             pk = list(table.primary_key.columns)
-            rows = await session.execute(query.order_by(*pk))
+            selected[table] = sa.or_(*conditions)
+            rows = list(await session.execute(select(table).where(selected[table]).order_by(*pk)))
             tables[table.name] = [_row_dict(table, row) for row in rows]
-            people_refs[table.name] = columns
+            people_refs[table.name] = [c for c in table.columns if any(
+                fk.column.table is PEOPLE for fk in c.foreign_keys)]
 
         # Other people a row points at (a viewer, who saved a version): their name, if they are staff.
         referenced = {
@@ -313,16 +324,35 @@ async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
         await session.flush()
 
 
+async def _delete_where(
+    session: AsyncSession, table: sa.Table, condition: sa.ColumnElement[bool], depth: int = 0
+) -> None:
+    """Delete rows of `table`, children first, all the way down: a reference with SET NULL is nulled, any
+    other reference (CASCADE or none) is deleted with it. Done by hand as well as by the database, so it also
+    holds where foreign keys are not enforced, and for tables added later."""
+    if depth > 8:
+        raise RuntimeError(f"{table.name}: foreign keys nested too deep to delete by hand")
+    keys = list(table.primary_key.columns)
+    for child, column, ondelete in reversed(_references(table)):
+        if child is table or len(keys) != 1:
+            continue
+        owned = select(keys[0]).where(condition)
+        if ondelete == "SET NULL":
+            await session.execute(sa.update(child).where(column.in_(owned)).values({column.name: None}))
+        else:
+            await _delete_where(session, child, column.in_(owned), depth + 1)
+    await session.execute(sa.delete(table).where(condition))
+
+
 async def _delete_references(session: AsyncSession, target: sa.Table, key: int) -> None:
-    """Children first: SET NULL columns are nulled, every other reference (CASCADE or none) is deleted.
-    Done by hand as well as by the database, so it also holds where foreign keys are not enforced."""
+    """Everything that points at one row of `target` (a person, a household), and what hangs below it."""
     for table, column, ondelete in reversed(_references(target)):
         if table is target:
             continue
         if ondelete == "SET NULL":
             await session.execute(sa.update(table).where(column == key).values({column.name: None}))
         else:
-            await session.execute(sa.delete(table).where(column == key))
+            await _delete_where(session, table, column == key)
 
 
 async def _purge_one(svc: Services, person_id: int, now: datetime) -> int | None:
@@ -346,7 +376,9 @@ async def _purge_one(svc: Services, person_id: int, now: datetime) -> int | None
         await session.execute(sa.delete(PEOPLE).where(PEOPLE.c.id == person_id))
         if household_id is not None:
             left = (
-                await session.execute(select(sa.func.count()).select_from(PEOPLE).where(PEOPLE.c.household_id == household_id))
+                await session.execute(
+                    select(sa.func.count()).select_from(PEOPLE).where(PEOPLE.c.household_id == household_id)
+                )
             ).scalar_one()
             if left == 0:
                 await _delete_references(session, HOUSEHOLDS, household_id)

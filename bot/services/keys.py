@@ -53,7 +53,8 @@ async def _rotate_column(
     raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))  # untyped: the stored text
     key, value = raw.c[target.key], raw.c[target.column]
     async with sessions() as session:
-        total = (await session.execute(sa.select(sa.func.count()).select_from(raw).where(value.is_not(None)))).scalar_one()
+        count = sa.select(sa.func.count()).select_from(raw).where(value.is_not(None))
+        total = (await session.execute(count)).scalar_one()
     if progress is not None:
         progress(target.label, 0, total)
     done, last = 0, None

@@ -33,7 +33,9 @@ async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegr
         places = list(
             (
                 await session.execute(
-                    select(CareTeamMember).where(CareTeamMember.worker_id == worker.id).order_by(CareTeamMember.household_id)
+                    select(CareTeamMember)
+                    .where(CareTeamMember.worker_id == worker.id)
+                    .order_by(CareTeamMember.household_id)
                 )
             ).scalars()
         )
