@@ -267,7 +267,7 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
         doc.text(t.gettext("Nothing yet."))
     for entry in trail:
         who = entry.get("actor_name") or (
-            t.gettext(VALUE_LABELS[entry["actor_role"]]) if entry.get("actor_role") in VALUE_LABELS else "Houvast"
+            t.gettext(VALUE_LABELS[role]) if (role := entry.get("actor_role")) in VALUE_LABELS else "Houvast"
         )
         action = entry.get("action") or ""
         what = t.gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action

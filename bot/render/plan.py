@@ -36,7 +36,8 @@ def _parts(plan: SignalingPlan, phase: Phase, t: Translator) -> list[tuple[str, 
     part = plan.phase(phase)
     parts = [(t.gettext(PART_NAMES[key]), list(getattr(part, key))) for key in PARTS]
     if phase in CALL_PHASES:
-        parts.append((t.gettext(PART_NAMES["contacts"]), [contact_line(c) for c in part.contacts]))
+        title = PART_NAMES["contacts"]  # looked up outside gettext(), so extraction does not take the key
+        parts.append((t.gettext(title), [contact_line(c) for c in part.contacts]))
     return parts
 
 
