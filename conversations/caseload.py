@@ -19,17 +19,9 @@ from conversations.tools import view_text
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
 
-async def _worker(update: Update, context: Context):
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role != Role.WORKER:
-        await common.unknown(update, context)
-        return None
-    return person
-
-
 async def list_clients(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -42,7 +34,7 @@ async def list_clients(update: Update, context: Context) -> None:
 
 async def show_client(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -62,7 +54,7 @@ async def show_client(update: Update, context: Context) -> None:
 async def view(update: Update, context: Context) -> None:
     """wk:view:<client_id>.<scope>: every look goes through the consent check and is audited."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)

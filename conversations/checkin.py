@@ -33,17 +33,9 @@ REPLIES = {
 RHYTHMS = {Rhythm.DAILY: N_("Every day"), Rhythm.WEEKDAYS: N_("Monday to Friday"), Rhythm.OFF: N_("Off")}
 
 
-async def _client(update: Update, context: Context):
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role != Role.CLIENT:
-        await common.menu_or_welcome(update, context)
-        return None
-    return person
-
-
 async def ask(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -64,7 +56,7 @@ def _plan_lines(t: Translator, result: PhaseResult) -> list[str]:
 
 async def on_phase(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     try:
@@ -89,7 +81,7 @@ async def on_phase(update: Update, context: Context) -> None:
 async def on_tell(update: Update, context: Context) -> None:
     """chk:tell:<phase> (use standing consent) or chk:once:<phase> (the client says: this one time)."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -111,7 +103,7 @@ async def on_tell(update: Update, context: Context) -> None:
 
 async def settings(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -121,7 +113,7 @@ async def settings(update: Update, context: Context) -> None:
 
 async def on_setting(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -144,7 +136,7 @@ async def on_setting(update: Update, context: Context) -> None:
 
 async def history_picture(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     svc = common.services(context)

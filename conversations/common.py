@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
+from bot.domain.roles import Role
 from bot.i18n import Translator, translator
 from bot.services import people
 from bot.services.base import Services
@@ -63,6 +64,16 @@ async def show_menu(update: Update, context: Context, person: PersonView, text: 
     t = tr(context, person)
     markup = keyboards.main_menu(t, person.role, has_worker=person.has_worker, paused=person.reminders_paused)
     await say(update, context, text or t.gettext("What would you like to do?"), markup)
+
+
+async def acting_as(update: Update, context: Context, role: Role) -> PersonView | None:
+    """The onboarded person behind this update, if they have this role. Anyone else gets their menu (or the
+    welcome) and None: a client's button pressed by a worker, a command used before onboarding."""
+    person = await current(update, context)
+    if person is None or not person.onboarded or person.role != role:
+        await menu_or_welcome(update, context)
+        return None
+    return person
 
 
 async def menu_or_welcome(update: Update, context: Context, text: str | None = None) -> int:

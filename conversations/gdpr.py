@@ -14,7 +14,6 @@ from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.render.export import export_pdf
 from bot.services import gdpr
-from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
 
@@ -22,17 +21,9 @@ JSON_NAME = "houvast-gegevens.json"
 PDF_NAME = "houvast-gegevens.pdf"
 
 
-async def _client(update: Update, context: Context) -> PersonView | None:
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role != Role.CLIENT:
-        await common.menu_or_welcome(update, context)
-        return None
-    return person
-
-
 async def my_data(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -51,7 +42,7 @@ async def my_data(update: Update, context: Context) -> None:
 async def delete_account(update: Update, context: Context) -> None:
     """/verwijderen: explain and ask; while a deletion is pending, offer to undo it."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -86,7 +77,7 @@ async def _edit_or_say(update: Update, context: Context, text: str, markup: Inli
 async def on_button(update: Update, context: Context) -> None:
     """gdpr:confirm, gdpr:cancel, gdpr:undo."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     svc = common.services(context)

@@ -22,17 +22,9 @@ def _label(t, share: ViewerShare) -> str:
     return f"{share.name} ({t.gettext(CARE_ROLE_NAMES[share.relation])})"
 
 
-async def _client(update: Update, context: Context):
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role != Role.CLIENT:
-        await common.menu_or_welcome(update, context)
-        return None
-    return person
-
-
 async def overview(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -78,7 +70,7 @@ async def ask_for_new_worker(update: Update, context: Context, client_telegram_i
 
 async def choose_viewer(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     try:
@@ -96,7 +88,7 @@ async def choose_viewer(update: Update, context: Context) -> None:
 
 async def toggle(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     svc = common.services(context)
@@ -126,7 +118,7 @@ async def done(update: Update, context: Context) -> None:
 
 async def who_saw_what(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
