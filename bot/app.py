@@ -27,7 +27,7 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import caseload, checkin, common, forms, gdpr, guards, invites, menu, onboarding, privacy, tools
+from conversations import caseload, checkin, common, forms, gdpr, goals, guards, invites, menu, onboarding, privacy, tools
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -40,6 +40,7 @@ COMMANDS = [
     ("stop", N_("Pause all reminders")),
     ("taal", N_("Change the language")),
     ("checkin", N_("How am I doing today?")),
+    ("doelen", N_("My goals")),
     ("plan", N_("My signaleringsplan")),
     ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
@@ -57,11 +58,13 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         (0, onboarding.conversation()),  # /start and the onboarding steps
         (0, invites.link_conversation()),  # a client typing a worker's code
         (0, forms.conversation()),  # signaleringsplan and crisiskaart, step by step
+        (0, goals.conversation()),  # a new goal, a check-in answer with its note, the stall choices
         *[(0, handler) for handler in menu.handlers()],  # /menu, /help, /stop, /taal from anywhere
         *[(0, handler) for handler in invites.handlers()],
         *[(0, handler) for handler in privacy.handlers()],  # /privacy, /wiezietwat
         *[(0, handler) for handler in tools.handlers()],  # /plan, /crisis, views and files
         *[(0, handler) for handler in checkin.handlers()],  # check-in by phase, also from a prompt
+        *[(0, handler) for handler in goals.handlers()],  # my goals, a goal's page, proposals, the chart
         *[(0, handler) for handler in caseload.handlers()],  # a worker's clients, within their consent
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read

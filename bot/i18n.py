@@ -69,6 +69,10 @@ class Translator:
             value = value.astimezone(self.zone).date()
         return format_date(value, "EEEE d MMMM", locale=self.locale)
 
+    def weekday(self, iso_weekday: int) -> str:
+        """ISO weekday 1..7 as a word: 'maandag'."""
+        return format_date(date(2024, 1, iso_weekday), "EEEE", locale=self.locale)  # 1 January 2024: a Monday
+
     def moment(self, value: datetime) -> str:
         """'maandag 23 november om 14:05'."""
         local = value.astimezone(self.zone)

@@ -1,6 +1,6 @@
 """python-telegram-bot persistence in our own database, so conversations survive a restart on SQLite and
 PostgreSQL alike (a pickle file would not work with several bot processes). Only conversation states and
-small user_data scratch values are kept; everything that matters lives in the real tables."""
+user_data scratch values are kept (encrypted at rest); everything that matters lives in the real tables."""
 from __future__ import annotations
 
 import json
@@ -47,15 +47,16 @@ class SqlPersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, A
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         async with self.sessions() as session:
             rows = await session.execute(select(UserData))
-            return {row.telegram_id: dict(row.data) for row in rows.scalars()}
+            return {row.telegram_id: json.loads(row.data) for row in rows.scalars()}
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
         async with self.sessions() as session:
             row = await session.get(UserData, user_id)
+            encoded = json.dumps(data, ensure_ascii=False, default=str)
             if row is None:
-                session.add(UserData(telegram_id=user_id, data=dict(data)))
+                session.add(UserData(telegram_id=user_id, data=encoded))
             else:
-                row.data = dict(data)
+                row.data = encoded
             await session.commit()
 
     async def drop_user_data(self, user_id: int) -> None:

@@ -11,7 +11,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.domain.roles import Role
-from bot.i18n import Translator
 from bot.render.export import export_pdf
 from bot.services import gdpr
 from conversations import common, keyboards

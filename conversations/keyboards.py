@@ -7,14 +7,17 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS, WHO_LABELS, GoalStatus
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
+from bot.services.goals import ANSWER_LABELS, STALL_CHOICES, GoalView, answer_key
 
 # The main menu per role: (action, label). Big buttons, one per row.
 MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.CLIENT: [
         ("checkin", N_("🌡️ How am I doing?")),
+        ("goals", N_("🎯 My goals")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
         ("link", N_("🤝 Link my worker")),
@@ -227,3 +230,145 @@ def undo_deletion(t: Translator) -> InlineKeyboardMarkup:
         InlineKeyboardButton(t.gettext("↩️ Undo: keep my account"), callback_data=callbacks.make("gdpr", "undo")),
         InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
     ])
+
+
+# Goals
+
+def _menu_button_row_item(t: Translator) -> InlineKeyboardButton:
+    return menu_button(t).inline_keyboard[0][0]
+
+
+def _goal_list_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext("⬅️ My goals"), callback_data=callbacks.make("goal", "list"))
+
+
+def _goal_chart_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext("📈 Chart"), callback_data=callbacks.make("goal", "chart"))
+
+
+def _column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button] for button in buttons])
+
+
+def goal_list(t: Translator, items: list[GoalView]) -> InlineKeyboardMarkup:
+    """One button per goal (⚠️ when stalled), then new goal, chart and the menu."""
+    buttons = [
+        InlineKeyboardButton((("⚠️ " if g.stalled else "") + g.title)[:48],
+                             callback_data=callbacks.make("goal", "open", g.id))
+        for g in items[:60]
+    ]
+    buttons.append(InlineKeyboardButton(t.gettext("➕ New goal"), callback_data=callbacks.make("goal", "new")))
+    rows = [[button] for button in buttons]
+    rows.append([_goal_chart_button(t), _menu_button_row_item(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def goal_domains(t: Translator) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "dom", domain.value))
+        for domain, label in DOMAIN_LABELS.items()
+    ])
+
+
+def goal_skip(t: Translator, what: str) -> InlineKeyboardMarkup:
+    return _column([InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=callbacks.make("goal", "skip", what))])
+
+
+def goal_weekdays(t: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=callbacks.make("goal", "day", day))
+        for day in range(1, 8)
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def goal_times(t: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(at.strftime("%H:%M"), callback_data=callbacks.make("goal", "time", at.strftime("%H%M")))
+        for at in SUGGESTED_CHECKIN_TIMES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def goal_every(t: Translator) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "every", weeks))
+        for weeks, label in EVERY_LABELS.items()
+    ])
+
+
+def goal_who(t: Translator) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "who", key))
+        for key, label in WHO_LABELS.items()
+    ])
+
+
+def goal_go_on(t: Translator) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext("▶️ Go on"), callback_data=callbacks.make("goal", "new", "go")),
+        InlineKeyboardButton(t.gettext("🆕 Start again"), callback_data=callbacks.make("goal", "new", "fresh")),
+    ])
+
+
+def goal_detail(t: Translator, goal: GoalView) -> InlineKeyboardMarkup:
+    """A goal's page: what can be done with it now, by its status."""
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", action, goal.id))
+
+    buttons: list[InlineKeyboardButton] = []
+    if goal.status == GoalStatus.PROPOSED:
+        buttons += [button(N_("👍 Yes, I want it"), "accept"), button(N_("👎 No, thank you"), "decline")]
+    if goal.status == GoalStatus.ACTIVE:
+        buttons.append(button(N_("✅ Check in now"), "checkin"))
+    if goal.status in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
+        buttons.append(button(N_("✏️ Change the step"), "step"))
+        if goal.status == GoalStatus.ACTIVE:
+            buttons.append(button(N_("⏸ Pause"), "pause"))
+        else:
+            buttons.append(button(N_("▶️ Resume"), "resume"))
+        buttons += [button(N_("🏁 Reached"), "reached"), button(N_("🛑 Stop"), "stop")]
+    rows = [[b] for b in buttons]
+    rows.append([_goal_chart_button(t), _goal_list_button(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def goal_answers(t: Translator, checkin_id: int) -> InlineKeyboardMarkup:
+    """The same four answers as the tick's prompt."""
+    return _column([
+        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("gchk", answer_key(answer), checkin_id))
+        for answer, label in ANSWER_LABELS.items()
+    ])
+
+
+def goal_stop_confirm(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext("🛑 Yes, stop it"), callback_data=callbacks.make("goal", "stopyes", goal_id)),
+        InlineKeyboardButton(t.gettext("No, keep it"), callback_data=callbacks.make("goal", "open", goal_id)),
+    ])
+
+
+def goal_keep_step(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext("Keep the step as it is"),
+                             callback_data=callbacks.make("goal", "keep", goal_id)),
+    ])
+
+
+def goal_after(t: Translator, goal_id: int | None = None) -> InlineKeyboardMarkup:
+    row = [_goal_list_button(t), _menu_button_row_item(t)]
+    if goal_id is None:
+        return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.gettext("🎯 Open this goal"), callback_data=callbacks.make("goal", "open", goal_id))],
+        row,
+    ])
+
+
+def goal_stall_other(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(t.gettext(STALL_CHOICES[key]), callback_data=callbacks.make("gstall", key, goal_id))]
+        for key in ("smaller", "pause")
+    ]
+    rows.append([_menu_button_row_item(t)])
+    return InlineKeyboardMarkup(rows)

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.db.session import configure_encryption, make_engine, make_sessionmaker
-from bot.local.botapi import LocalBotApi, LocalRequest
+from bot.local.botapi import LocalBotApi
 from bot.services.base import Services
 from tests.chat import Chat, Harness
 

@@ -162,12 +162,13 @@ class ConversationState(Base):
 
 
 class UserData(Base):
-    """python-telegram-bot user_data: small flow scratch values (ids, the step of a form), no health data."""
+    """python-telegram-bot user_data: flow scratch values, such as the answers of a goal being made.
+    Encrypted like other free text, since a half-made goal is the client's own words."""
 
     __tablename__ = "user_data"
 
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    data: Mapped[dict[str, Any]]
+    data: Mapped[str] = mapped_column(SecretText())  # JSON
 
 
 class OutboxMessage(Base):

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_
+
 
 class Answer(StrEnum):
     DONE = "gelukt"
@@ -30,6 +32,20 @@ class Domain(StrEnum):
     SOCIAAL = "sociale_relaties"
     VEILIGHEID = "veiligheid_recht"
     ANDERS = "anders"
+
+
+# Labels for buttons and charts (msgids; translated where they are shown).
+DOMAIN_LABELS = {
+    Domain.WONEN: N_("🏠 Housing"),
+    Domain.FINANCIEN: N_("💶 Money"),
+    Domain.DAGACTIVITEITEN: N_("🌱 Daily activities"),
+    Domain.GEZONDHEID: N_("❤️ Health"),
+    Domain.SOCIAAL: N_("👥 Social relations"),
+    Domain.VEILIGHEID: N_("⚖️ Safety and justice"),
+    Domain.ANDERS: N_("✨ Something else"),
+}
+EVERY_LABELS = {1: N_("Every week"), 2: N_("Every two weeks")}
+WHO_LABELS = {"me": N_("🙋 Just for me"), "all": N_("👪 For the whole household")}
 
 
 class GoalStatus(StrEnum):

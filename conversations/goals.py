@@ -1,0 +1,763 @@
+"""The client's goals: the list per leefdomein, a new goal one question at a time, a goal's own page, the
+answer to a check-in prompt (with a note and a next step), the gentle choices when a goal stalls, a worker's
+proposal, and the chart.
+
+The answers of a new goal are kept in user_data["goal_new"] (small plain values) until the goal is created,
+so a restart or a walk-away loses nothing; the question asked next is always the first one without an
+answer. Navigation buttons (list, a goal's page, pause, ...) work from anywhere: as plain handlers, and as
+fallbacks of the conversation, so pressing one in the middle of a question also ends that question.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, time
+from enum import StrEnum
+from typing import Any
+
+from babel.dates import format_date
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.callbacks import BadCallback
+from bot.domain.forms import parse_date
+from bot.domain.goals import Answer, Domain, GoalStatus
+from bot.domain.people import parse_clock_time
+from bot.domain.roles import Role
+from bot.i18n import N_, Translator
+from bot.domain.goals import DOMAIN_LABELS, WHO_LABELS
+from bot.render.goal_chart import goals_png
+from bot.render.text import split
+from bot.services import goal_requests, goals
+from bot.services.base import NotAllowed, NotFound
+from bot.services.goals import STALL_CHOICES, GoalView, answer_from_key
+from bot.services.people import PersonView
+from conversations import common, keyboards, menu
+from conversations.common import Context
+
+MAX_TEXT = 500  # title, why, step
+MAX_NOTE = 1000
+CLOSED = (GoalStatus.REACHED, GoalStatus.STOPPED)
+
+
+class Step(StrEnum):
+    DOMAIN = "goals.domain"
+    TITLE = "goals.title"
+    WHY = "goals.why"
+    STEP = "goals.step"
+    DATE = "goals.date"
+    DAY = "goals.day"
+    TIME = "goals.time"
+    EVERY = "goals.every"
+    WHO = "goals.who"
+    NOTE = "goals.note"  # after an answer to a check-in: an optional note, typed or spoken
+    NEW_STEP = "goals.new_step"  # a next, changed or smaller step
+
+
+NEW_GOAL = (Step.DOMAIN, Step.TITLE, Step.WHY, Step.STEP, Step.DATE, Step.DAY, Step.TIME, Step.EVERY, Step.WHO)
+TEXT_STEPS = (Step.TITLE, Step.WHY, Step.STEP)
+# The button action that answers each question (a button of an earlier question is not taken as an answer).
+BUTTON_ACTIONS = {Step.DOMAIN: "dom", Step.WHY: "skip", Step.DATE: "skip", Step.DAY: "day", Step.TIME: "time",
+                  Step.EVERY: "every", Step.WHO: "who"}
+
+QUESTIONS = {
+    Step.DOMAIN: N_("Which part of your life is this goal about?"),
+    Step.TITLE: N_("What do you want to reach? In your own words."),
+    Step.WHY: N_("Why does it matter to you?"),
+    Step.STEP: N_("What is a first small step?"),
+    Step.DATE: N_("By when do you want to reach it? Type a date, like 12-03-2027. Or tap Skip."),
+    Step.DAY: N_("On which day shall I ask how it goes?"),
+    Step.TIME: N_("At what time? Choose a time, or type one, like 19:30."),
+    Step.EVERY: N_("How often shall I ask?"),
+    Step.WHO: N_("Is this goal just for you, or for the whole household?"),
+}
+STATUS_LABELS = {
+    GoalStatus.PROPOSED: N_("💬 Proposal from your worker"),
+    GoalStatus.ACTIVE: N_("▶️ Active"),
+    GoalStatus.PAUSED: N_("⏸ Paused"),
+    GoalStatus.REACHED: N_("🏁 Reached"),
+    GoalStatus.STOPPED: N_("🛑 Stopped"),
+}
+RHYTHMS = {
+    1: N_("I ask every week on {day} at {time}."),
+    2: N_("I ask every two weeks on {day} at {time}."),
+}
+# Said right after an answer to a check-in. Never shaming: not yet is an answer too.
+ACKS = {
+    Answer.DONE: N_("✅ Saved. Great that it worked!"),
+    Answer.PARTLY: N_("🙂 Saved. A little is also a step forward."),
+    Answer.NOT_YET: N_("⏳ Saved. That is okay. Some weeks are harder than others. Thank you for telling me."),
+}
+NOTE_QUESTION = N_("Want to add a short note? Type it, or send a voice message.")
+EMPTY = N_("I got an empty answer. Please type some words.")
+TOO_LONG = N_("That is too long for me. Please use at most {max} characters.")
+CLOSED_TEXT = N_("This goal is closed. It stays in your history.")
+
+
+# --- small helpers -----------------------------------------------------------------------------------
+
+
+async def _client(update: Update, context: Context) -> PersonView | None:
+    person = await common.current(update, context)
+    if person is None or not person.onboarded or person.role != Role.CLIENT:
+        await common.menu_or_welcome(update, context)
+        return None
+    return person
+
+
+def _clean(raw: str | None, limit: int) -> tuple[str | None, str | None]:
+    """(text, None) or (None, the reason to ask again)."""
+    value = " ".join((raw or "").split())
+    if not value:
+        return None, EMPTY
+    if len(value) > limit:
+        return None, TOO_LONG
+    return value, None
+
+
+def _refusal(t: Translator, reason: str, limit: int) -> str:
+    return t.gettext(reason).format(max=limit)
+
+
+def _parse(update: Update, flow: str) -> callbacks.Callback:
+    return callbacks.parse(update.callback_query.data if update.callback_query else None, flow)
+
+
+def detail_text(t: Translator, goal: GoalView) -> str:
+    lines = [f"🎯 {goal.title}", t.gettext(DOMAIN_LABELS[goal.domain])]
+    if goal.household:
+        lines.append(t.gettext("👪 A goal for the whole household"))
+    lines.append("")
+    if goal.why:
+        lines.append(t.gettext("Why: {why}").format(why=goal.why))
+    if goal.step:
+        lines.append(t.gettext("Step now: {step}").format(step=goal.step))
+    if goal.target_date:
+        lines.append(t.gettext("Reach by: {day}").format(day=format_date(goal.target_date, "long", locale=t.locale)))
+    lines.append(t.gettext("Status: {status}").format(status=t.gettext(STATUS_LABELS[goal.status])))
+    if goal.status in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
+        lines.append(t.gettext(RHYTHMS.get(goal.every_weeks, RHYTHMS[1])).format(
+            day=t.weekday(goal.checkin_weekday), time=goal.checkin_time.strftime("%H:%M")))
+    if goal.status == GoalStatus.ACTIVE and goal.next_checkin_at:
+        lines.append(t.gettext("Next time: {moment}.").format(moment=t.moment(goal.next_checkin_at)))
+    if goal.stalled:
+        lines += ["", "⚠️ " + t.gettext(
+            "This goal is not moving right now. That happens. You can make the step smaller, pause it, or change it.")]
+    return "\n".join(lines)
+
+
+def list_text(t: Translator, items: list[GoalView]) -> str:
+    lines = [t.gettext("🎯 My goals")]
+    if not items:
+        lines += ["", t.gettext("You have no goals yet. A goal can be small. Shall we make one?")]
+    for domain in Domain:
+        group = [g for g in items if g.domain == domain]
+        if not group:
+            continue
+        lines += ["", t.gettext(DOMAIN_LABELS[domain])]
+        for goal in group:
+            marks = (" ⚠️" if goal.stalled else "") + ("" if goal.status == GoalStatus.ACTIVE
+                                                       else f" · {t.gettext(STATUS_LABELS[goal.status])}")
+            lines.append(f"• {goal.title}{marks}")
+            if goal.step:
+                lines.append("   " + t.gettext("Step now: {step}").format(step=goal.step))
+    if any(g.stalled for g in items):
+        lines += ["", t.gettext(
+            "⚠️ means: this goal is not moving right now. That is okay. Open it to see what could help.")]
+    return "\n".join(lines)
+
+
+async def _say_long(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    chunks = split(text)
+    for chunk in chunks[:-1]:
+        await common.say(update, context, chunk)
+    await common.say(update, context, chunks[-1], markup)
+
+
+async def _show_detail(
+    update: Update, context: Context, t: Translator, goal: GoalView, first_line: str | None = None
+) -> None:
+    text = detail_text(t, goal)
+    await _say_long(update, context, f"{first_line}\n\n{text}" if first_line else text, keyboards.goal_detail(t, goal))
+
+
+# --- the list and a goal's page (plain handlers, also fallbacks of the conversation) -----------------
+
+
+async def show_list(update: Update, context: Context) -> int:
+    """menu:goals, /doelen, goal:list."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    items = await goals.my_goals(common.services(context), person.telegram_id)
+    await _say_long(update, context, list_text(t, items), keyboards.goal_list(t, items))
+    return ConversationHandler.END
+
+
+async def open_goal(update: Update, context: Context) -> int:
+    """goal:open:<id>"""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    try:
+        goal = await goals.goal(common.services(context), person.telegram_id, _parse(update, "goal").int_arg())
+    except (BadCallback, NotAllowed, NotFound):
+        return await common.unknown(update, context)
+    await _show_detail(update, context, common.tr(context, person), goal)
+    return ConversationHandler.END
+
+
+async def on_status(update: Update, context: Context) -> int:
+    """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    svc = common.services(context)
+    t = common.tr(context, person)
+    try:
+        parsed = _parse(update, "goal")
+        goal_id = parsed.int_arg()
+        if parsed.action == "stop":
+            goal = await goals.goal(svc, person.telegram_id, goal_id)
+            if goal.status in CLOSED:
+                raise NotFound("closed")
+            await common.say(update, context, t.gettext(
+                "Do you want to stop \"{goal}\"? It stays in your history. You can always make a new goal."
+            ).format(goal=goal.title), keyboards.goal_stop_confirm(t, goal.id))
+            return ConversationHandler.END
+        status = {"pause": GoalStatus.PAUSED, "resume": GoalStatus.ACTIVE, "reached": GoalStatus.REACHED,
+                  "stopyes": GoalStatus.STOPPED}[parsed.action]
+        goal = await goals.set_status(svc, person.telegram_id, goal_id, status)
+    except (BadCallback, KeyError, NotAllowed):
+        return await common.unknown(update, context)
+    except NotFound:
+        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        return ConversationHandler.END
+    if status == GoalStatus.PAUSED:
+        line = t.gettext("⏸ Paused. I will not ask about this goal until you resume it.")
+    elif status == GoalStatus.ACTIVE:
+        line = t.gettext("▶️ Good to have this goal back.")
+    elif status == GoalStatus.REACHED:
+        line = t.gettext("🏁 You reached your goal! You can be proud of that. It stays in your history.")
+    else:
+        await common.say(update, context, t.gettext("Okay, I stopped this goal. It stays in your history."))
+        return await show_list(update, context)
+    await _show_detail(update, context, t, goal, line)
+    return ConversationHandler.END
+
+
+async def checkin_now(update: Update, context: Context) -> int:
+    """goal:checkin:<id>: a check-in the client starts; the same four answers as the prompt."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    svc = common.services(context)
+    t = common.tr(context, person)
+    try:
+        goal = await goals.goal(svc, person.telegram_id, _parse(update, "goal").int_arg())
+        if goal.status not in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
+            raise NotFound("closed")
+        checkin_id = await goals.open_checkin(svc, person.telegram_id, goal.id)
+    except (BadCallback, NotAllowed):
+        return await common.unknown(update, context)
+    except NotFound:
+        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        return ConversationHandler.END
+    question = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
+    await common.say(update, context, question, keyboards.goal_answers(t, checkin_id))
+    return ConversationHandler.END
+
+
+async def on_proposal(update: Update, context: Context) -> int:
+    """goal:accept:<id> / goal:decline:<id>: the client decides about a worker's proposal."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    try:
+        parsed = _parse(update, "goal")
+        goal = await goals.decide_proposal(common.services(context), person.telegram_id, parsed.int_arg(),
+                                           accept=parsed.action == "accept")
+    except (BadCallback, NotAllowed):
+        return await common.unknown(update, context)
+    except NotFound:
+        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.goal_after(t))
+        return ConversationHandler.END
+    if goal.status == GoalStatus.ACTIVE:
+        await _show_detail(update, context, t, goal, t.gettext(
+            "👍 The goal is yours now. You can change the step if you like."))
+    else:
+        await common.say(update, context, t.gettext("Okay, I did not add this goal. That is your choice."),
+                         keyboards.goal_after(t))
+    return ConversationHandler.END
+
+
+async def chart(update: Update, context: Context) -> int:
+    """goal:chart: check-ins over time per goal, and the goals reached per leefdomein."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    svc = common.services(context)
+    t = common.tr(context, person)
+    items = await goals.my_goals(svc, person.telegram_id, include_closed=True)
+    histories = {g.id: await goals.goal_history(svc, person.telegram_id, g.id)
+                 for g in items if g.status != GoalStatus.PROPOSED}
+    png = goals_png(items, histories, t)
+    await context.bot.send_photo(update.effective_chat.id, InputFile(io.BytesIO(png), filename="doelen.png"),
+                                 caption=t.gettext("Your goals: the check-ins over time, and the goals you reached."),
+                                 reply_markup=keyboards.goal_after(t))
+    return ConversationHandler.END
+
+
+# --- a new goal, one question at a time -------------------------------------------------------------
+
+
+def _draft(context: Context) -> dict[str, Any] | None:
+    return context.user_data.get("goal_new") if context.user_data is not None else None
+
+
+def _key(step: Step) -> str:
+    return step.value.split(".", 1)[1]
+
+
+def _next_question(draft: dict[str, Any]) -> Step | None:
+    return next((step for step in NEW_GOAL if _key(step) not in draft), None)
+
+
+async def start_new(update: Update, context: Context) -> Step | int:
+    """goal:new (asks to go on when answers are waiting), goal:new:go, goal:new:fresh."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    try:
+        arg = _parse(update, "goal").arg
+    except BadCallback:
+        return await common.unknown(update, context)
+    draft = _draft(context)
+    answered = bool(draft) and any(_key(step) in draft for step in NEW_GOAL)
+    if answered and arg is None:
+        await common.say(update, context, t.gettext("You were making a goal. Do you want to go on where you stopped?"),
+                         keyboards.goal_go_on(t))
+        return ConversationHandler.END
+    if arg == "go" and answered:
+        return await _ask_next(update, context, person)
+    members = await goal_requests.household_size(common.services(context), person.telegram_id)
+    context.user_data["goal_new"] = {"members": members}
+    return await _ask_next(update, context, person)
+
+
+async def _ask_next(update: Update, context: Context, person: PersonView, note: str | None = None) -> Step | int:
+    draft = _draft(context)
+    if draft is None:
+        return await common.menu_or_welcome(update, context)
+    step = _next_question(draft)
+    if step == Step.WHO and int(draft.get("members") or 1) <= 1:
+        draft["who"] = "me"  # on their own: the goal is theirs
+        step = None
+    if step is None:
+        return await _create(update, context, person, draft)
+    t = common.tr(context, person)
+    steps = [s for s in NEW_GOAL if s != Step.WHO or int(draft.get("members") or 1) > 1]
+    header = t.gettext("New goal · question {n} of {total}").format(n=steps.index(step) + 1, total=len(steps))
+    text = f"{header}\n\n{t.gettext(QUESTIONS[step])}"
+    await common.say(update, context, f"{note}\n\n{text}" if note else text, question_buttons(t, step))
+    return step
+
+
+async def on_new_text(update: Update, context: Context) -> Step | int:
+    person = await _client(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        return ConversationHandler.END if person is None else await common.menu_or_welcome(update, context)
+    t = common.tr(context, person)
+    step = _next_question(draft)
+    raw = update.message.text if update.message else ""
+    if step in TEXT_STEPS:
+        value, problem = _clean(raw, MAX_TEXT)
+        if problem:
+            return await _ask_next(update, context, person, _refusal(t, problem, MAX_TEXT))
+        draft[_key(step)] = value
+    elif step == Step.DATE:
+        day = parse_date(raw or "")
+        if day is None:
+            return await _ask_next(update, context, person, t.gettext(
+                "I do not understand that date. Type it like 12-03-2027, or tap Skip."))
+        if day < common.services(context).now().astimezone(t.zone).date():
+            return await _ask_next(update, context, person, t.gettext(
+                "That date has already passed. Type a date in the future, or tap Skip."))
+        draft["date"] = day.isoformat()
+    elif step == Step.TIME:
+        at = parse_clock_time(raw or "")
+        if at is None:
+            return await _ask_next(update, context, person, t.gettext(
+                "I did not understand that time. Type it like 8:30, or choose a button."))
+        draft["time"] = at.strftime("%H%M")
+    else:  # a question with buttons only
+        return await _ask_next(update, context, person,
+                               t.gettext("Sorry, I did not understand that. Please choose a button."))
+    return await _ask_next(update, context, person)
+
+
+async def on_new_button(update: Update, context: Context) -> Step | int:
+    """goal:<dom|skip|day|time|every|who>:<value>, checked against the question asked now."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        return ConversationHandler.END if person is None else await common.unknown(update, context)
+    t = common.tr(context, person)
+    step = _next_question(draft)
+    try:
+        parsed = _parse(update, "goal")
+        arg = parsed.arg or ""
+        if step is None or BUTTON_ACTIONS.get(step) != parsed.action or (parsed.action == "skip" and arg != _key(step)):
+            return await _ask_next(update, context, person,
+                                   t.gettext("That button was for another question. This is the question now:"))
+        if step == Step.DOMAIN:
+            draft["domain"] = Domain(arg).value
+        elif step in (Step.WHY, Step.DATE):
+            draft[_key(step)] = None  # skipped
+        elif step == Step.DAY:
+            if not (arg.isdigit() and 1 <= int(arg) <= 7):
+                raise ValueError(arg)
+            draft["day"] = int(arg)
+        elif step == Step.TIME:
+            at = parse_clock_time(f"{arg[:2]}:{arg[2:]}") if len(arg) == 4 else None
+            if at is None:
+                raise ValueError(arg)
+            draft["time"] = at.strftime("%H%M")
+        elif step == Step.EVERY:
+            if arg not in ("1", "2"):
+                raise ValueError(arg)
+            draft["every"] = int(arg)
+        elif step == Step.WHO:
+            if arg not in WHO_LABELS:
+                raise ValueError(arg)
+            draft["who"] = arg
+    except (BadCallback, ValueError):
+        return await common.unknown(update, context)
+    return await _ask_next(update, context, person)
+
+
+async def _create(update: Update, context: Context, person: PersonView, draft: dict[str, Any]) -> int:
+    t = common.tr(context, person)
+    try:
+        clock = str(draft["time"])
+        goal = await goals.create_goal(
+            common.services(context), person.telegram_id, domain=Domain(draft["domain"]), title=str(draft["title"]),
+            why=draft.get("why"), step=draft.get("step"),
+            target_date=date.fromisoformat(draft["date"]) if draft.get("date") else None,
+            weekday=int(draft["day"]), at=time(int(clock[:2]), int(clock[2:])), every_weeks=int(draft["every"]),
+            household=draft.get("who") == "all",
+        )
+    except (KeyError, TypeError, ValueError, NotAllowed):
+        context.user_data.pop("goal_new", None)  # answers we cannot use: start clean next time
+        return await common.unknown(update, context)
+    context.user_data.pop("goal_new", None)
+    lines = [t.gettext("Saved! Your goal: {goal}").format(goal=goal.title)]
+    if goal.step:
+        lines.append(t.gettext("Step now: {step}").format(step=goal.step))
+    if goal.next_checkin_at:
+        lines += ["", t.gettext("I will ask how it goes on {moment}.").format(moment=t.moment(goal.next_checkin_at))]
+    await _say_long(update, context, "\n".join(lines), keyboards.goal_detail(t, goal))
+    return ConversationHandler.END
+
+
+# --- answering a check-in: the answer, an optional note, and after "done" the next step -------------
+
+
+async def on_answer(update: Update, context: Context) -> Step | int:
+    """gchk:<done|partly|notyet|change>:<checkin_id>, from the tick's prompt or from 'Check in now'."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    try:
+        parsed = _parse(update, "gchk")
+        answer = answer_from_key(parsed.action)
+        checkin_id = parsed.int_arg()
+        result = await goals.answer_checkin(common.services(context), person.telegram_id, checkin_id, answer)
+    except (BadCallback, ValueError, NotAllowed, NotFound):
+        return await common.unknown(update, context)
+    context.user_data.pop("goal_step", None)
+    if answer == Answer.CHANGE:
+        context.user_data.pop("goal_note", None)
+        await _show_detail(update, context, t, result.goal, t.gettext("Okay. What do you want to change?"))
+        return ConversationHandler.END
+    context.user_data["goal_note"] = {"checkin": checkin_id, "goal": result.goal.id, "done": answer == Answer.DONE}
+    await common.say(update, context, f"{t.gettext(ACKS[answer])}\n\n{t.gettext(NOTE_QUESTION)}", keyboards.goal_skip(t, "note"))
+    return Step.NOTE
+
+
+async def on_note_text(update: Update, context: Context) -> Step | int:
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    value, problem = _clean(update.message.text if update.message else "", MAX_NOTE)
+    if problem:
+        text = f"{_refusal(t, problem, MAX_NOTE)}\n\n{t.gettext(NOTE_QUESTION)}"
+        await common.say(update, context, text, keyboards.goal_skip(t, "note"))
+        return Step.NOTE
+    return await _save_note(update, context, person, text=value)
+
+
+async def on_note_voice(update: Update, context: Context) -> Step | int:
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    return await _save_note(update, context, person, voice=update.message.voice.file_id)
+
+
+async def on_note_skip(update: Update, context: Context) -> Step | int:
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    return await _after_note(update, context, person, None)
+
+
+async def _save_note(update: Update, context: Context, person: PersonView, *, text: str | None = None,
+                     voice: str | None = None) -> Step | int:
+    info = (context.user_data or {}).get("goal_note")
+    t = common.tr(context, person)
+    if not info:
+        return await common.menu_or_welcome(update, context)
+    try:
+        await goals.add_note(common.services(context), person.telegram_id, int(info["checkin"]), text=text,
+                             voice_file_id=voice)
+    except (KeyError, TypeError, ValueError, NotAllowed, NotFound):
+        context.user_data.pop("goal_note", None)
+        return await common.unknown(update, context)
+    saved = t.gettext("🎙 I saved your voice message.") if voice else t.gettext("📝 I saved your note.")
+    return await _after_note(update, context, person, saved)
+
+
+async def _after_note(update: Update, context: Context, person: PersonView, saved: str | None) -> Step | int:
+    info = context.user_data.pop("goal_note", None) if context.user_data is not None else None
+    if not info:
+        return await common.menu_or_welcome(update, context)
+    t = common.tr(context, person)
+    try:
+        goal = await goals.goal(common.services(context), person.telegram_id, int(info["goal"]))
+    except (KeyError, TypeError, ValueError, NotAllowed):
+        return await common.unknown(update, context)
+    lines = [saved] if saved else []
+    if info.get("done") and goal.status not in CLOSED:
+        context.user_data["goal_step"] = {"goal": goal.id, "after": "done"}
+        lines.append(t.gettext("Well done! What is your next small step?"))
+        if goal.step:
+            lines.append(t.gettext("Your step was: {step}").format(step=goal.step))
+        await common.say(update, context, "\n\n".join(lines), keyboards.goal_skip(t, "next"))
+        return Step.NEW_STEP
+    if goal.status == GoalStatus.ACTIVE and goal.next_checkin_at:
+        moment = t.moment(goal.next_checkin_at)
+        lines.append(t.gettext("Thank you. I will ask again on {moment}.").format(moment=moment))
+    else:
+        lines.append(t.gettext("Thank you."))
+    await common.say(update, context, "\n\n".join(lines), keyboards.goal_after(t, goal.id))
+    return ConversationHandler.END
+
+
+# --- a new step: the next one after "done", a changed one, or a smaller one when a goal stalls -------
+
+
+async def ask_step(update: Update, context: Context) -> Step | int:
+    """goal:step:<id> (from a goal's page) and gstall:smaller:<id> (from the stall message)."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    try:
+        parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
+        goal = await goals.goal(common.services(context), person.telegram_id, parsed.int_arg())
+    except (BadCallback, NotAllowed, NotFound):
+        return await common.unknown(update, context)
+    if goal.status in CLOSED or goal.status == GoalStatus.PROPOSED:
+        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        return ConversationHandler.END
+    smaller = parsed.flow == "gstall"
+    context.user_data.pop("goal_note", None)
+    context.user_data["goal_step"] = {"goal": goal.id, "after": "smaller" if smaller else "change"}
+    lines = [t.gettext("What is a smaller step? Something you can do this week.") if smaller
+             else t.gettext("What is your new step? Keep it small.")]
+    if goal.step:
+        lines.append(t.gettext("Step now: {step}").format(step=goal.step))
+    await common.say(update, context, "\n\n".join(lines), keyboards.goal_keep_step(t, goal.id))
+    return Step.NEW_STEP
+
+
+async def on_step_text(update: Update, context: Context) -> Step | int:
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    info = (context.user_data or {}).get("goal_step")
+    if not info:
+        return await common.menu_or_welcome(update, context)
+    t = common.tr(context, person)
+    value, problem = _clean(update.message.text if update.message else "", MAX_TEXT)
+    if problem:
+        markup = keyboards.goal_skip(t, "next") if info.get("after") == "done" else keyboards.goal_keep_step(t, int(info["goal"]))
+        await common.say(update, context, _refusal(t, problem, MAX_TEXT), markup)
+        return Step.NEW_STEP
+    try:
+        goal = await goals.change_goal(common.services(context), person.telegram_id, int(info["goal"]), step=value)
+    except (KeyError, TypeError, ValueError, NotAllowed, NotFound):
+        context.user_data.pop("goal_step", None)
+        return await common.unknown(update, context)
+    context.user_data.pop("goal_step", None)
+    line = t.gettext("Saved. Your new step: {step}").format(step=goal.step)
+    if goal.status == GoalStatus.ACTIVE and goal.next_checkin_at:
+        line += "\n" + t.gettext("I will ask how it goes on {moment}.").format(moment=t.moment(goal.next_checkin_at))
+    await _show_detail(update, context, t, goal, line)
+    return ConversationHandler.END
+
+
+async def on_step_skip(update: Update, context: Context) -> int:
+    """goal:skip:next (after 'done': no new step now) and goal:keep:<id> (keep the step as it is)."""
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    context.user_data.pop("goal_step", None)
+    t = common.tr(context, person)
+    await common.say(update, context, t.gettext("Okay. The step stays as it is."), keyboards.goal_after(t))
+    return ConversationHandler.END
+
+
+# --- the gentle stall message: smaller step, pause, or ask the worker -------------------------------
+
+
+async def on_stall(update: Update, context: Context) -> Step | int:
+    """gstall:<smaller|pause|worker>:<goal_id>"""
+    try:
+        parsed = _parse(update, "gstall")
+        goal_id = parsed.int_arg()
+        if parsed.action not in STALL_CHOICES:
+            raise BadCallback(parsed.action)
+    except BadCallback:
+        await common.answer_button(update)
+        return await common.unknown(update, context)
+    if parsed.action == "smaller":
+        return await ask_step(update, context)
+    await common.answer_button(update)
+    person = await _client(update, context)
+    if person is None:
+        return ConversationHandler.END
+    svc = common.services(context)
+    t = common.tr(context, person)
+    try:
+        if parsed.action == "pause":
+            await goals.set_status(svc, person.telegram_id, goal_id, GoalStatus.PAUSED)
+            await common.say(update, context, t.gettext(
+                "⏸ I paused this goal. You can resume it any time from your goals."), keyboards.goal_after(t, goal_id))
+            return ConversationHandler.END
+        name = await goal_requests.ask_worker_contact(svc, person.telegram_id, goal_id)
+    except NotAllowed:
+        return await common.unknown(update, context)
+    except NotFound:
+        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        return ConversationHandler.END
+    if name is None:
+        await common.say(update, context, t.gettext(
+            "You have no worker linked right now, so there is nobody I can ask. "
+            "You can link a worker from the menu. Or make the step smaller, or pause the goal."),
+            keyboards.goal_stall_other(t, goal_id))
+        return ConversationHandler.END
+    await common.say(update, context, t.gettext(
+        "I have asked {name} to get in touch with you. This can take until the next working day.").format(name=name),
+        keyboards.goal_after(t, goal_id))
+    await common.deliver_now(context)
+    return ConversationHandler.END
+
+
+async def odd_input(update: Update, context: Context) -> None:
+    """A sticker, photo or other message a question cannot use: say what we need; stay on the question."""
+    t = common.tr(context, await common.current(update, context))
+    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
+
+
+# --- registration --------------------------------------------------------------------------------------
+
+
+def _navigation() -> list:
+    """Buttons and commands that need no open question. Registered as plain handlers and as fallbacks, so
+    that in the middle of a question they also end it."""
+    return [
+        CommandHandler("doelen", show_list),
+        CallbackQueryHandler(show_list, pattern=r"^(menu:goals|goal:list)$"),
+        CallbackQueryHandler(open_goal, pattern=callbacks.pattern("goal", "open")),
+        CallbackQueryHandler(checkin_now, pattern=callbacks.pattern("goal", "checkin")),
+        CallbackQueryHandler(on_status, pattern=r"^goal:(pause|resume|reached|stop|stopyes):"),
+        CallbackQueryHandler(on_proposal, pattern=r"^goal:(accept|decline):"),
+        CallbackQueryHandler(chart, pattern=callbacks.pattern("goal", "chart")),
+        CallbackQueryHandler(on_step_skip, pattern=callbacks.pattern("goal", "keep")),
+    ]
+
+
+def handlers() -> list:
+    return _navigation()
+
+
+def conversation() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    creating = [
+        CallbackQueryHandler(on_new_button, pattern=r"^goal:(dom|skip|day|time|every|who)(:|$)"),
+        MessageHandler(text, on_new_text),
+    ]
+    return ConversationHandler(
+        name="goals",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CallbackQueryHandler(start_new, pattern=callbacks.pattern("goal", "new")),
+            CallbackQueryHandler(ask_step, pattern=callbacks.pattern("goal", "step")),
+            CallbackQueryHandler(on_answer, pattern=callbacks.pattern("gchk")),
+            CallbackQueryHandler(on_stall, pattern=callbacks.pattern("gstall")),
+        ],
+        states={
+            **{step: list(creating) for step in NEW_GOAL},
+            Step.NOTE: [
+                CallbackQueryHandler(on_note_skip, pattern=r"^goal:skip:note$"),
+                MessageHandler(text, on_note_text),
+                MessageHandler(filters.VOICE, on_note_voice),
+            ],
+            Step.NEW_STEP: [
+                CallbackQueryHandler(on_step_skip, pattern=r"^goal:skip:next$"),
+                MessageHandler(text, on_step_text),
+            ],
+        },
+        fallbacks=[
+            *menu.global_commands(),
+            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+            *_navigation(),
+            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
+        ],
+    )
+
+
+def question_buttons(t: Translator, step: Step) -> InlineKeyboardMarkup | None:
+    if step == Step.DOMAIN:
+        return keyboards.goal_domains(t)
+    if step in (Step.WHY, Step.DATE):
+        return keyboards.goal_skip(t, _key(step))
+    if step == Step.DAY:
+        return keyboards.goal_weekdays(t)
+    if step == Step.TIME:
+        return keyboards.goal_times(t)
+    if step == Step.EVERY:
+        return keyboards.goal_every(t)
+    if step == Step.WHO:
+        return keyboards.goal_who(t)
+    return None
