@@ -27,7 +27,7 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import caseload, checkin, common, forms, gdpr, goals, guards, invites, menu, onboarding, privacy, tools
+from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, guards, invites, menu, onboarding, privacy, tools
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -45,6 +45,8 @@ COMMANDS = [
     ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
+    ("overzicht", N_("Workers: your clients, most urgent first")),
+    ("afwezig", N_("Workers: say when you are away")),
     ("mijngegevens", N_("Download all your data")),
     ("verwijderen", N_("Delete your account")),
 ]
@@ -66,6 +68,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         *[(0, handler) for handler in checkin.handlers()],  # check-in by phase, also from a prompt
         *[(0, handler) for handler in goals.handlers()],  # my goals, a goal's page, proposals, the chart
         *[(0, handler) for handler in caseload.handlers()],  # a worker's clients, within their consent
+        *[(0, handler) for handler in nudges.handlers()],  # nudge buttons, /overzicht, /afwezig
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted

@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins, gdpr, goals
+from bot.services import checkins, gdpr, goals, nudges
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ async def due_work(svc: Services) -> None:
     await checkins.queue_due_prompts(svc)
     await goals.queue_goal_prompts(svc)
     await goals.sweep_stalls(svc)
+    await nudges.notify_nudges(svc)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

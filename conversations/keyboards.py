@@ -12,6 +12,7 @@ from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.services.goals import ANSWER_LABELS, STALL_CHOICES, GoalView, answer_key
+from bot.services.nudges import OverviewPage
 
 # The main menu per role: (action, label). Big buttons, one per row.
 MENUS: dict[Role, list[tuple[str, str]]] = {
@@ -29,9 +30,11 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("help", N_("❓ Help")),
     ],
     Role.WORKER: [
+        ("overview", N_("📊 Overview")),
         ("clients", N_("👥 My clients")),
         ("invite_new", N_("➕ Invite a new client")),
         ("invite_member", N_("👪 Add someone to a household")),
+        ("absence", N_("🌴 Away")),
         ("language", N_("🌐 Language")),
         ("help", N_("❓ Help")),
     ],
@@ -371,4 +374,42 @@ def goal_stall_other(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
         for key in ("smaller", "pause")
     ]
     rows.append([_menu_button_row_item(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+# Nudges, overview and absence (workers)
+
+def as_markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Button rows as the services build them for the outbox: (label, callback data)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+
+
+def after_nudge(t: Translator, client_id: int | None) -> InlineKeyboardMarkup:
+    rows = []
+    if client_id is not None:
+        rows.append([InlineKeyboardButton(t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id))])
+    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def overview_keyboard(t: Translator, page: OverviewPage, labels: Sequence[str]) -> InlineKeyboardMarkup:
+    """One button per client (to the dossier), then previous / next page, then the menu."""
+    rows = [[InlineKeyboardButton(label[:60], callback_data=callbacks.make("wk", "client", row.client_id))]
+            for row, label in zip(page.rows, labels, strict=True)]
+    nav = []
+    if page.has_previous:
+        nav.append(InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=callbacks.make("ovz", "page", page.page - 1)))
+    if page.has_next:
+        nav.append(InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=callbacks.make("ovz", "page", page.page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def absence_keyboard(t: Translator, *, can_end: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if can_end:
+        rows.append([InlineKeyboardButton(t.gettext("✅ I am back"), callback_data=callbacks.make("afw", "end"))])
+    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
     return InlineKeyboardMarkup(rows)

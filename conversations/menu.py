@@ -21,7 +21,9 @@ HELP = {
     ),
     Role.WORKER: N_(
         "As a worker you invite clients and follow their plans, as far as they share them with you.\n\n"
-        "/menu shows your menu.\n/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
+        "/menu shows your menu.\n/overzicht shows your clients, most urgent first.\n"
+        "/afwezig: say when you are away. Your nudges then go to the backup worker.\n"
+        "/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
     ),
     Role.PEER: N_(
         "As a peer expert you support peers. You see only what they share with you.\n\n"

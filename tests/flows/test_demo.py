@@ -15,7 +15,7 @@ async def test_the_demo_people_chat_and_switch(settings):
         assert "Wat wil je doen?" in out.getvalue() and "[1]" in out.getvalue()
         await terminal.handle(":wie anna")
         assert "Nieuwe cliënt uitnodigen" in out.getvalue()  # Anna's menu is shown at once
-        await terminal.handle("2")  # invite a new client: a QR photo is saved, the link is shown
+        await terminal.handle("3")  # invite a new client: a QR photo is saved, the link is shown
         assert "photo saved:" in out.getvalue()
         code = out.getvalue().split("start=")[1].split()[0]
         await terminal.handle(":nieuw Kim")

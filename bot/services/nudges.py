@@ -1,0 +1,673 @@
+"""The worker's side of stalled goals: the nudge climbs the ladder until someone on the care team responds.
+
+`sweep_stalls` (services/goals.py) opens a stall episode with one `Nudge` and tells the client. The tick then
+calls `notify_nudges`: per open nudge the rungs due now (coordinating at once, backup after 2 working days,
+procesregisseur after 5; weekends and public holidays do not count) and who is on them (absent workers are
+skipped, see `bot.domain.ladder.recipients`). Each new recipient gets a `NudgeDelivery` row; deliveries go
+out only in working time, one worker's waiting deliveries together as one morning digest.
+
+A nudge stops climbing once a worker acknowledges it ("I will get in touch" / "seen"), and when progress
+closes the stall episode. "Later" snoozes it: the ladder counts again from the end of the snooze, and the
+worker who snoozed gets it again then.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import callbacks, outbox
+from bot.config import Settings
+from bot.db.models import (
+    Absence,
+    CareTeamMember,
+    Goal,
+    GoalCheckin,
+    Nudge,
+    NudgeDelivery,
+    Person,
+    PhaseCheckin,
+)
+from bot.domain.consent import Scope
+from bot.domain.goals import Answer, GoalStatus, StallReason
+from bot.domain.ladder import LADDER, LadderPolicy, Rung, Team, due_rungs, recipients
+from bot.domain.plans import Phase
+from bot.domain.roles import CareRole, Role
+from bot.domain.workhours import WorkHours, is_working_time
+from bot.i18n import N_, Translator, translator
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.consent import authorize_view, granted_scopes
+from bot.services.goals import ANSWER_LABELS
+
+SNOOZE_DAYS = (1, 3, 7)
+ACK_KINDS = ("contact", "seen")
+LADDER_ROLES = (CareRole.COORDINATING, CareRole.BACKUP, CareRole.PROCESREGISSEUR)
+LAST_CHECKINS = 4  # check-ins shown in a nudge (with consent)
+DIGEST_MAX = 30  # nudges named in one digest message; more follow in the next one
+
+NUDGE_HEADER = N_("⏸ A goal of {name} has stalled.")
+NOT_SHARED = N_("{name} has not shared goal details with you.")
+REASON_TEXTS = {
+    StallReason.MISSED: N_("The last check-ins were not answered."),
+    StallReason.NOT_YET: N_("The last answers were \"not yet\", several times in a row."),
+    StallReason.NO_PROGRESS: N_("No progress for four weeks or more."),
+    StallReason.OVERDUE: N_("The target date has passed."),
+}
+ESCALATED = N_("Nobody has responded yet, so this now comes to you as well.")
+STANDING_IN = N_("The coordinating worker is away, so this comes to you.")
+
+
+class BadDates(ValueError):
+    """An absence that cannot be: `reason` is "order" (first day after the last) or "past"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AckResult:
+    outcome: str  # "ok" | "already"
+    by_name: str | None  # who acknowledged it (the first one, for "already")
+    client_name: str = "?"
+    client_id: int | None = None
+    by_me: bool = False  # "already", and it was this worker
+
+
+@dataclass(frozen=True)
+class SnoozeResult:
+    outcome: str  # "ok" | "already" (someone acknowledged it meanwhile)
+    until: datetime | None
+    by_name: str | None = None
+
+
+@dataclass(frozen=True)
+class NudgeMessage:
+    text: str
+    buttons: list[list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class HandoverResult:
+    household_id: int
+    from_worker_id: int | None
+    to_worker_id: int
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    client_id: int
+    household_id: int
+    name: str
+    phase: Phase | None  # the last phase check-in; only when the client shares ALERTS with this worker
+    days_since_contact: int | None
+    stalled_goals: int
+    open_nudges: int
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    rows: list[OverviewRow]
+    page: int
+    pages: int
+    total: int
+    has_next: bool
+    has_previous: bool
+
+
+def work_hours(settings: Settings) -> WorkHours:
+    return WorkHours(start=settings.work_start, end=settings.work_end, days=settings.weekdays, zone=settings.zone)
+
+
+def first_name(person: Person | None) -> str:
+    name = (person.name or "").strip() if person else ""
+    return name.split()[0] if name else "?"
+
+
+def _rungs(raw: str) -> set[Rung]:
+    return {Rung(part) for part in raw.split(",") if part}
+
+
+def _today(svc: Services) -> date:
+    return svc.now().astimezone(svc.settings.zone).date()
+
+
+def _open_episode():
+    """The nudge belongs to the goal's current stall episode: progress (stall_since None) or a newer episode
+    ends it, and its ladder with it."""
+    return and_(Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None), Goal.stall_since <= Nudge.created_at)
+
+
+# --- the ladder ---------------------------------------------------------------------------------------
+
+
+async def _teams(session: AsyncSession, household_ids: Iterable[int], today: date) -> dict[int, Team]:
+    ids = set(household_ids)
+    if not ids:
+        return {}
+    rows = (await session.execute(
+        select(CareTeamMember.household_id, CareTeamMember.worker_id, CareTeamMember.role)
+        .join(Person, Person.id == CareTeamMember.worker_id)
+        .where(CareTeamMember.household_id.in_(ids), CareTeamMember.role.in_(LADDER_ROLES), Person.active)
+        .order_by(CareTeamMember.id)
+    )).all()
+    slots: dict[int, dict[str, int]] = defaultdict(dict)
+    for household_id, worker_id, role in rows:
+        slots[household_id].setdefault(role, worker_id)  # the earliest on a role holds the rung
+    workers = {worker_id for _, worker_id, _ in rows}
+    absent = await _absent(session, workers, today)
+    return {
+        household_id: Team(
+            coordinating=roles.get(CareRole.COORDINATING), backup=roles.get(CareRole.BACKUP),
+            procesregisseur=roles.get(CareRole.PROCESREGISSEUR), absent=frozenset(absent & set(roles.values())),
+        )
+        for household_id, roles in slots.items()
+    }
+
+
+async def _absent(session: AsyncSession, worker_ids: Iterable[int], today: date) -> set[int]:
+    ids = set(worker_ids)
+    if not ids:
+        return set()
+    rows = await session.execute(
+        select(Absence.worker_id).where(Absence.worker_id.in_(ids), Absence.starts_on <= today, Absence.ends_on >= today)
+    )
+    return set(rows.scalars())
+
+
+async def _climb(svc: Services, *, batch: int) -> int:
+    """Record the rungs each open nudge reached by now and add a delivery for each new recipient."""
+    now, today = svc.now(), _today(svc)
+    hours, policy = work_hours(svc.settings), LadderPolicy()
+    added = 0
+    after_id = 0
+    while True:
+        async with svc.unit() as session:
+            rows = list((await session.execute(
+                select(Nudge, Goal)
+                .join(Goal, Goal.id == Nudge.goal_id)
+                .where(Nudge.acknowledged_at.is_(None), Nudge.id > after_id, _open_episode())
+                .where(or_(Nudge.snoozed_until.is_(None), Nudge.snoozed_until <= now))
+                .where(select(CareTeamMember.id).where(CareTeamMember.household_id == Goal.household_id).exists())
+                .order_by(Nudge.id).limit(batch)
+                .with_for_update(skip_locked=True, of=Nudge)
+            )).all())
+            if not rows:
+                return added
+            after_id = rows[-1][0].id
+            teams = await _teams(session, {goal.household_id for _, goal in rows}, today)
+            delivered: dict[int, set[int]] = defaultdict(set)
+            for nudge_id, worker_id in (await session.execute(
+                select(NudgeDelivery.nudge_id, NudgeDelivery.worker_id)
+                .where(NudgeDelivery.nudge_id.in_([n.id for n, _ in rows]))
+            )).all():
+                delivered[nudge_id].add(worker_id)
+            for nudge, goal in rows:
+                team = teams.get(goal.household_id, Team())
+                sent_at = max(nudge.created_at, nudge.snoozed_until or nudge.created_at)
+                due = due_rungs(sent_at, acknowledged=False, hours=hours, policy=policy, now=now)
+                reached = _rungs(nudge.rungs)
+                new = [rung for rung in LADDER if rung in due and rung not in reached]
+                if new:
+                    nudge.rungs = ",".join(rung for rung in LADDER if rung in reached or rung in new)
+                    owner = await session.get(Person, goal.client_id or goal.owner_id)
+                    for rung in new:
+                        audit(session, at=now, action="nudge.escalated", subject=owner, scope=rung)
+                # Every reached rung, not only the new ones: an absence or a handover since then reroutes it.
+                for rung in LADDER:
+                    if rung not in due:
+                        continue
+                    for worker_id in recipients(team, rungs_reached=frozenset({rung})):
+                        if worker_id in delivered[nudge.id]:
+                            continue
+                        delivered[nudge.id].add(worker_id)
+                        session.add(NudgeDelivery(nudge_id=nudge.id, worker_id=worker_id, rung=rung, created_at=now))
+                        added += 1
+            await session.commit()
+        if len(rows) < batch:
+            return added
+
+
+# --- what a worker reads ------------------------------------------------------------------------------
+
+
+def nudge_buttons(t: Translator, nudge_id: int, client_id: int) -> list[list[tuple[str, str]]]:
+    """The nudge's buttons as (label, callback data) rows: they travel through the outbox as data."""
+    return [
+        [(t.gettext("📞 I will get in touch"), callbacks.make("ndg", "contact", nudge_id))],
+        [(t.gettext("👀 Seen"), callbacks.make("ndg", "seen", nudge_id))],
+        [(t.ngettext("⏰ Later: {n} day", "⏰ Later: {n} days", days).format(n=days),
+          callbacks.make("ndg", "later", f"{nudge_id}.{days}")) for days in SNOOZE_DAYS],
+        [(t.gettext("📂 Open dossier"), callbacks.make("wk", "client", client_id))],
+    ]
+
+
+async def _may_see_goals(svc: Services, session: AsyncSession, worker: Person, client: Person) -> bool:
+    """Goal details only with the client's GOALS consent; a look that happens goes through the one audited check."""
+    if Scope.GOALS not in await granted_scopes(session, client.id, worker.id):
+        return False
+    return await authorize_view(session, viewer=worker, client=client, scope=Scope.GOALS, now=svc.now())
+
+
+async def _render(
+    svc: Services, session: AsyncSession, worker: Person, nudge: Nudge, goal: Goal, rung: str | None,
+) -> NudgeMessage:
+    client = await session.get(Person, goal.client_id or goal.owner_id)
+    t = translator(worker.locale, svc.settings.zone)
+    name = first_name(client)
+    lines = [t.gettext(NUDGE_HEADER).format(name=name)]
+    shares = client is not None and await _may_see_goals(svc, session, worker, client)
+    if shares:
+        lines.append(t.gettext("Goal: {title}").format(title=goal.title))
+        if goal.step:
+            lines.append(t.gettext("Step: {step}").format(step=goal.step))
+    else:
+        lines.append(t.gettext(NOT_SHARED).format(name=name))
+    reasons = [StallReason(r) for r in nudge.reasons.split(",") if r in set(StallReason)]
+    if reasons:
+        lines += ["", t.gettext("What happened:")] + [f"• {t.gettext(REASON_TEXTS[r])}" for r in reasons]
+    if shares:
+        checkins = list((await session.execute(
+            select(GoalCheckin).where(GoalCheckin.goal_id == goal.id)
+            .order_by(GoalCheckin.prompted_at.desc(), GoalCheckin.id.desc()).limit(LAST_CHECKINS)
+        )).scalars())
+        if checkins:
+            lines += ["", t.gettext("Last check-ins:")]
+            for row in reversed(checkins):
+                answer = t.gettext(ANSWER_LABELS[Answer(row.answer)]) if row.answer else t.gettext("no answer")
+                lines.append(f"• {t.day(row.answered_at or row.prompted_at)}: {answer}")
+    if rung in (Rung.BACKUP, Rung.PROCESREGISSEUR):
+        lines += ["", t.gettext(ESCALATED)]
+    elif rung == Rung.COORDINATING and not await _has_role(session, goal.household_id, worker.id, CareRole.COORDINATING):
+        lines += ["", t.gettext(STANDING_IN)]
+    return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
+
+
+async def _has_role(session: AsyncSession, household_id: int, worker_id: int, role: CareRole) -> bool:
+    row = await session.execute(select(CareTeamMember.id).where(
+        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id, CareTeamMember.role == role))
+    return row.first() is not None
+
+
+async def _digest(
+    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]]
+) -> NudgeMessage:
+    t = translator(worker.locale, svc.settings.zone)
+    lines = [t.ngettext("One goal of your clients has stalled:", "{n} goals of your clients have stalled:",
+                        len(items)).format(n=len(items))]
+    buttons: list[list[tuple[str, str]]] = []
+    for index, (_, nudge, goal) in enumerate(items, start=1):
+        client = await session.get(Person, goal.client_id or goal.owner_id)
+        name = first_name(client)
+        what = goal.title if client is not None and await _may_see_goals(svc, session, worker, client) \
+            else t.gettext("goal details not shared")
+        lines.append(f"{index}. {name}: {what}")
+        buttons.append([(f"📂 {index}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
+    lines += ["", t.gettext("Tap a name to see more and respond.")]
+    return NudgeMessage("\n".join(lines), buttons)
+
+
+async def _send_waiting(svc: Services, *, batch: int) -> int:
+    """In working time only: each worker's waiting deliveries, one as the full nudge, several as one digest."""
+    now, today = svc.now(), _today(svc)
+    if not is_working_time(work_hours(svc.settings), now):
+        return 0
+    waiting = (
+        select(NudgeDelivery.worker_id)
+        .join(Nudge, Nudge.id == NudgeDelivery.nudge_id)
+        .join(Goal, Goal.id == Nudge.goal_id)
+        .where(NudgeDelivery.notified_at.is_(None), Nudge.acknowledged_at.is_(None), _open_episode())
+        .where(or_(Nudge.snoozed_until.is_(None), Nudge.snoozed_until <= now))
+    )
+    queued = 0
+    after_worker = 0
+    while True:
+        async with svc.unit() as session:
+            worker_ids = list((await session.execute(
+                waiting.where(NudgeDelivery.worker_id > after_worker)
+                .group_by(NudgeDelivery.worker_id).order_by(NudgeDelivery.worker_id).limit(batch)
+            )).scalars())
+            if not worker_ids:
+                return queued
+            after_worker = worker_ids[-1]
+            absent = await _absent(session, worker_ids, today)
+            rows = list((await session.execute(
+                select(NudgeDelivery, Nudge, Goal)
+                .join(Nudge, Nudge.id == NudgeDelivery.nudge_id)
+                .join(Goal, Goal.id == Nudge.goal_id)
+                .where(NudgeDelivery.worker_id.in_(worker_ids), NudgeDelivery.notified_at.is_(None))
+                .where(Nudge.acknowledged_at.is_(None), _open_episode())
+                .where(or_(Nudge.snoozed_until.is_(None), Nudge.snoozed_until <= now))
+                .order_by(NudgeDelivery.worker_id, NudgeDelivery.id)
+                .with_for_update(skip_locked=True, of=NudgeDelivery)
+            )).all())
+            per_worker: dict[int, list[tuple[NudgeDelivery, Nudge, Goal]]] = defaultdict(list)
+            for delivery, nudge, goal in rows:
+                per_worker[delivery.worker_id].append((delivery, nudge, goal))
+            for worker_id, items in per_worker.items():
+                worker = await session.get(Person, worker_id)
+                if worker is None or worker_id in absent:
+                    continue  # away: it waits for their return (the ladder already went on to the backup)
+                if not worker.active:
+                    for delivery, _, _ in items:
+                        delivery.notified_at = now  # nobody to tell any more
+                    continue
+                for chunk_start in range(0, len(items), DIGEST_MAX):
+                    chunk = items[chunk_start:chunk_start + DIGEST_MAX]
+                    queued += await _queue(svc, session, worker, chunk, now)
+            await session.commit()
+        if len(worker_ids) < batch:
+            return queued
+
+
+async def _queue(
+    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]], now: datetime
+) -> int:
+    if len(items) == 1:
+        delivery, nudge, goal = items[0]
+        message = await _render(svc, session, worker, nudge, goal, delivery.rung)
+        key = f"nudge:{nudge.id}:{worker.id}"
+        if nudge.snoozed_until is not None:
+            key += f":{nudge.snoozed_until:%Y%m%d%H%M}"  # after a snooze it comes once more
+        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge", text=message.text,
+                                     buttons=message.buttons, now=now)
+    else:
+        message = await _digest(svc, session, worker, items)
+        key = f"digest:{worker.id}:{now.astimezone(svc.settings.zone).date().isoformat()}"
+        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge_digest", text=message.text,
+                                     buttons=message.buttons, now=now)
+        if not added:  # a second digest the same day (deliveries are marked below, so never the same ones)
+            added = await outbox.enqueue(session, dedup_key=f"{key}:{items[0][0].id}", person=worker,
+                                         kind="nudge_digest", text=message.text, buttons=message.buttons, now=now)
+    for delivery, _, _ in items:
+        delivery.notified_at = now
+    return 1 if added else 0
+
+
+async def notify_nudges(svc: Services, *, batch: int = 500) -> int:
+    """Tick, after `goals.sweep_stalls`: climb the ladder, then queue what may go out now. Returns the number of
+    messages queued (a digest counts once). Safe to run twice: deliveries are marked, outbox keys de-duplicate."""
+    await _climb(svc, batch=batch)
+    return await _send_waiting(svc, batch=batch)
+
+
+# --- what a worker does with a nudge ------------------------------------------------------------------
+
+
+async def _worker(session: AsyncSession, telegram_id: int) -> Person:
+    worker = await person_by_telegram(session, telegram_id)
+    if worker is None or worker.role != Role.WORKER or not worker.active:
+        raise NotAllowed("only a worker")
+    return worker
+
+
+async def _nudge_for(svc: Services, session: AsyncSession, worker: Person, nudge_id: int) -> tuple[Nudge, Goal]:
+    """The nudge, if this worker was told about it or is on the household's care team; else audited and refused."""
+    row = (await session.execute(
+        select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id == nudge_id)
+    )).first()
+    if row is None:
+        raise NotFound("nudge")
+    nudge, goal = row
+    told = (await session.execute(select(NudgeDelivery.id).where(
+        NudgeDelivery.nudge_id == nudge.id, NudgeDelivery.worker_id == worker.id))).first()
+    in_team = (await session.execute(select(CareTeamMember.id).where(
+        CareTeamMember.household_id == goal.household_id, CareTeamMember.worker_id == worker.id))).first()
+    if told is None and in_team is None:
+        owner = await session.get(Person, goal.client_id or goal.owner_id)
+        audit(session, at=svc.now(), action="nudge.forged", actor=worker, subject=owner, outcome="denied")
+        await session.commit()
+        raise NotAllowed("not this worker's nudge")
+    return nudge, goal
+
+
+async def _acknowledger(session: AsyncSession, nudge_id: int) -> tuple[int | None, str | None]:
+    row = (await session.execute(
+        select(Nudge.acknowledged_by_id, Person.name).outerjoin(Person, Person.id == Nudge.acknowledged_by_id)
+        .where(Nudge.id == nudge_id)
+    )).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+async def nudge_message(svc: Services, worker_telegram_id: int, nudge_id: int) -> NudgeMessage:
+    """`ndg:open`: the full nudge, as it would be sent, for a worker who may see it."""
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        nudge, goal = await _nudge_for(svc, session, worker, nudge_id)
+        rung = (await session.execute(select(NudgeDelivery.rung).where(
+            NudgeDelivery.nudge_id == nudge.id, NudgeDelivery.worker_id == worker.id))).scalar_one_or_none()
+        message = await _render(svc, session, worker, nudge, goal, rung)
+        await session.commit()  # the audited look
+        return message
+
+
+async def acknowledge(svc: Services, worker_telegram_id: int, nudge_id: int, kind: str) -> AckResult:
+    """"I will get in touch" or "seen": the first worker wins (one atomic UPDATE), everyone after hears who did."""
+    if kind not in ACK_KINDS:
+        raise ValueError(kind)
+    now = svc.now()
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        nudge, goal = await _nudge_for(svc, session, worker, nudge_id)
+        client = await session.get(Person, goal.client_id or goal.owner_id)
+        # The UPDATE is the first write of this unit: on SQLite the second one waits for the first to commit,
+        # on PostgreSQL for its row lock; either way it then finds acknowledged_at set and changes nothing.
+        result = await session.execute(
+            update(Nudge)
+            .where(Nudge.id == nudge.id, Nudge.acknowledged_at.is_(None))
+            .values(acknowledged_at=now, acknowledged_by_id=worker.id, acknowledgement=kind)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            audit(session, at=now, action="nudge.acknowledged", actor=worker, subject=client, scope=kind)
+            await session.commit()
+            return AckResult("ok", worker.name, first_name(client), goal.client_id or goal.owner_id)
+        by_id, by_name = await _acknowledger(session, nudge.id)
+        await session.commit()
+        return AckResult("already", by_name or "?", first_name(client), goal.client_id or goal.owner_id,
+                         by_me=by_id == worker.id)
+
+
+async def snooze(svc: Services, worker_telegram_id: int, nudge_id: int, days: int) -> SnoozeResult:
+    """"Later": quiet for 1, 3 or 7 days; then the ladder counts again from that moment and this worker gets the
+    nudge again. Waiting deliveries to others wait as well."""
+    if days not in SNOOZE_DAYS:
+        raise ValueError(days)
+    now = svc.now()
+    until = now + timedelta(days=days)
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        nudge, goal = await _nudge_for(svc, session, worker, nudge_id)
+        result = await session.execute(
+            update(Nudge).where(Nudge.id == nudge.id, Nudge.acknowledged_at.is_(None))
+            .values(snoozed_until=until).execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            _, by_name = await _acknowledger(session, nudge.id)
+            await session.commit()
+            return SnoozeResult("already", None, by_name or "?")
+        mine = (await session.execute(select(NudgeDelivery).where(
+            NudgeDelivery.nudge_id == nudge.id, NudgeDelivery.worker_id == worker.id))).scalar_one_or_none()
+        if mine is None:  # a team member who opened it without a delivery of their own: their role as the rung
+            role = (await session.execute(select(CareTeamMember.role).where(
+                CareTeamMember.household_id == goal.household_id, CareTeamMember.worker_id == worker.id))).scalar_one_or_none()
+            mine = NudgeDelivery(nudge_id=nudge.id, worker_id=worker.id, rung=role or CareRole.INVOLVED, created_at=until)
+            session.add(mine)
+        mine.notified_at, mine.created_at = None, until
+        client = await session.get(Person, goal.client_id or goal.owner_id)
+        audit(session, at=now, action="nudge.snoozed", actor=worker, subject=client, scope=str(days))
+        await session.commit()
+        return SnoozeResult("ok", until)
+
+
+# --- absence and handover -----------------------------------------------------------------------------
+
+
+async def set_absence(svc: Services, worker_telegram_id: int, starts_on: date, ends_on: date) -> AbsenceView:
+    """/afwezig: from `starts_on` to `ends_on` (both included) the worker's nudges go to the backup.
+    An earlier absence overlapping these days is replaced."""
+    if starts_on > ends_on:
+        raise BadDates("order")
+    if ends_on < _today(svc):
+        raise BadDates("past")
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        await session.execute(delete(Absence).where(
+            Absence.worker_id == worker.id, Absence.starts_on <= ends_on, Absence.ends_on >= starts_on))
+        session.add(Absence(worker_id=worker.id, starts_on=starts_on, ends_on=ends_on))
+        audit(session, at=svc.now(), action="absence.set", actor=worker, subject=worker)
+        await session.commit()
+        return AbsenceView(starts_on, ends_on)
+
+
+async def my_absences(svc: Services, worker_telegram_id: int) -> list[AbsenceView]:
+    """The worker's current and coming absences, soonest first."""
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        rows = await session.execute(
+            select(Absence.starts_on, Absence.ends_on)
+            .where(Absence.worker_id == worker.id, Absence.ends_on >= _today(svc)).order_by(Absence.starts_on)
+        )
+        return [AbsenceView(start, end) for start, end in rows.all()]
+
+
+async def clear_absence(svc: Services, worker_telegram_id: int) -> bool:
+    """Back early: the current absence ends yesterday and coming ones are dropped. False when there was none."""
+    today = _today(svc)
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        rows = list((await session.execute(
+            select(Absence).where(Absence.worker_id == worker.id, Absence.ends_on >= today))).scalars())
+        for row in rows:
+            if row.starts_on < today:
+                row.ends_on = today - timedelta(days=1)  # the days already away stay on record
+            else:
+                await session.delete(row)
+        if rows:
+            audit(session, at=svc.now(), action="absence.cleared", actor=worker, subject=worker)
+        await session.commit()
+        return bool(rows)
+
+
+async def handover(
+    svc: Services, *, household_id: int, to_worker_telegram_id: int, by_telegram_id: int | None,
+    keep_previous: bool = True,
+) -> HandoverResult:
+    """The coordinating role moves to another worker. The previous one stays as "involved" (or leaves the team
+    with `keep_previous=False`). Goals, check-ins, versions, consents and the audit trail stay as they are.
+    Only the current coordinating worker, or the operator (`by_telegram_id` None), may do this."""
+    now = svc.now()
+    async with svc.unit() as session:
+        actor = await person_by_telegram(session, by_telegram_id) if by_telegram_id is not None else None
+        current = (await session.execute(select(CareTeamMember).where(
+            CareTeamMember.household_id == household_id, CareTeamMember.role == CareRole.COORDINATING))).scalar_one_or_none()
+        if by_telegram_id is not None and (actor is None or current is None or current.worker_id != actor.id):
+            audit(session, at=now, action="team.handover", actor=actor, outcome="denied")
+            await session.commit()
+            raise NotAllowed("only the coordinating worker hands over")
+        target = await person_by_telegram(session, to_worker_telegram_id)
+        if target is None or target.role != Role.WORKER or not target.active:
+            raise NotFound("worker")
+        previous_id = current.worker_id if current else None
+        if previous_id == target.id:
+            return HandoverResult(household_id, previous_id, target.id)
+        if current is not None:
+            if keep_previous:
+                current.role = CareRole.INVOLVED
+            else:
+                await session.delete(current)
+            await session.flush()
+        row = (await session.execute(select(CareTeamMember).where(
+            CareTeamMember.household_id == household_id, CareTeamMember.worker_id == target.id))).scalar_one_or_none()
+        if row is None:
+            session.add(CareTeamMember(household_id=household_id, worker_id=target.id, role=CareRole.COORDINATING, since=now))
+        else:
+            row.role, row.since = CareRole.COORDINATING, now
+        audit(session, at=now, action="team.handover", actor=actor, subject=target, scope=CareRole.COORDINATING)
+        await session.commit()
+        return HandoverResult(household_id, previous_id, target.id)
+
+
+# --- /overzicht ---------------------------------------------------------------------------------------
+
+PHASE_RANK = {Phase.RED: 0, Phase.ORANGE: 1}
+
+
+def _sort_key(row: OverviewRow) -> tuple:
+    return (
+        0 if row.open_nudges else 1,
+        PHASE_RANK.get(row.phase, 2) if row.phase else 2,
+        -(row.days_since_contact if row.days_since_contact is not None else 10**6),
+        -row.stalled_goals,
+        row.name.lower(),
+        row.client_id,
+    )
+
+
+async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, page_size: int = 8) -> OverviewPage:
+    """The worker's caseload, most urgent first: open nudges, then red or orange as the last colour (only seen
+    with the client's ALERTS consent), then the longest without contact."""
+    now = svc.now()
+    zone = svc.settings.zone
+    async with svc.unit() as session:
+        worker = await _worker(session, worker_telegram_id)
+        households = select(CareTeamMember.household_id).where(CareTeamMember.worker_id == worker.id)
+        clients = list((await session.execute(
+            select(Person).where(Person.household_id.in_(households), Person.role == Role.CLIENT, Person.active)
+            .order_by(Person.id)
+        )).scalars())
+        ids = [c.id for c in clients]
+        phases = await _last_phases(session, ids)
+        answered = dict((await session.execute(
+            select(Goal.owner_id, func.max(GoalCheckin.answered_at)).join(Goal, Goal.id == GoalCheckin.goal_id)
+            .where(Goal.owner_id.in_(ids)).group_by(Goal.owner_id)
+        )).all()) if ids else {}
+        stalled = dict((await session.execute(
+            select(Goal.owner_id, func.count()).where(
+                Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None))
+            .group_by(Goal.owner_id)
+        )).all()) if ids else {}
+        nudges = dict((await session.execute(
+            select(Goal.owner_id, func.count()).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
+            .where(Goal.owner_id.in_(ids), Nudge.acknowledged_at.is_(None), _open_episode())
+            .group_by(Goal.owner_id)
+        )).all()) if ids else {}
+        rows = []
+        today = now.astimezone(zone).date()
+        for client in clients:
+            phase = None
+            shared = client.id in phases and Scope.ALERTS in await granted_scopes(session, client.id, worker.id)
+            if shared and await authorize_view(session, viewer=worker, client=client, scope=Scope.ALERTS, now=now):
+                phase = phases[client.id]
+            contacts = [at for at in (client.last_seen_at, answered.get(client.id)) if at is not None]
+            days = (today - max(contacts).astimezone(zone).date()).days if contacts else None
+            rows.append(OverviewRow(client.id, client.household_id or 0, client.name or "?", phase, days,
+                                    stalled.get(client.id, 0), nudges.get(client.id, 0)))
+        await session.commit()  # the audited looks at colours
+    rows.sort(key=_sort_key)
+    pages = max(1, -(-len(rows) // page_size))
+    page = min(max(page, 0), pages - 1)
+    return OverviewPage(rows[page * page_size:(page + 1) * page_size], page, pages, len(rows),
+                        has_next=page < pages - 1, has_previous=page > 0)
+
+
+async def _last_phases(session: AsyncSession, client_ids: Sequence[int]) -> dict[int, Phase]:
+    if not client_ids:
+        return {}
+    ranked = (
+        select(PhaseCheckin.client_id, PhaseCheckin.phase, func.row_number().over(
+            partition_by=PhaseCheckin.client_id, order_by=(PhaseCheckin.at.desc(), PhaseCheckin.id.desc())).label("n"))
+        .where(PhaseCheckin.client_id.in_(client_ids)).subquery()
+    )
+    rows = await session.execute(select(ranked.c.client_id, ranked.c.phase).where(ranked.c.n == 1))
+    return {client_id: Phase(phase) for client_id, phase in rows.all()}
