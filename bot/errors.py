@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import traceback
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -13,11 +15,20 @@ from bot.i18n import translator
 log = logging.getLogger("houvast.errors")
 
 
+def describe(error: BaseException | None) -> str:
+    """The exception's type and where it was raised, never its message or the update: both can hold the
+    user's words (a database error repeats the values it was given)."""
+    if error is None:
+        return "unknown"
+    frames = traceback.extract_tb(error.__traceback__)[-8:]
+    where = " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in reversed(frames))
+    return f"{type(error).__name__} at {where}"
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     reference = secrets.token_hex(4)
     update_id = update.update_id if isinstance(update, Update) else None
-    # The exception's type and traceback, never the update itself: it holds the user's words.
-    log.error("error ref=%s update=%s", reference, update_id, exc_info=context.error)
+    log.error("error ref=%s update=%s %s", reference, update_id, describe(context.error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private" or isinstance(context.error, Forbidden):
