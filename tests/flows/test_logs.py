@@ -30,5 +30,5 @@ async def test_logs_hold_no_personal_data(chat, caplog, monkeypatch):
 
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert "error ref=" in logged
-    for secret in ("Samira", "Vries", "niet meer leven", "12345678", "Mijn geheime zin", "501"):
+    for secret in ("Samira", "Vries", "niet meer leven", "12345678", "Mijn geheime zin", "501", "on fire"):
         assert secret not in logged, secret
