@@ -27,7 +27,7 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, guards, invites, menu, onboarding, privacy, tools
+from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, peers, guards, invites, menu, onboarding, privacy, tools
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -45,6 +45,11 @@ COMMANDS = [
     ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
+    ("maatje", N_("Talk to a peer expert")),
+    ("praten", N_("Talk with your peer again")),
+    ("mijnpeers", N_("Peer experts: your peers")),
+    ("profiel", N_("Peer experts: your profile")),
+    ("samen", N_("Fill in a plan together with a client")),
     ("overzicht", N_("Workers: your clients, most urgent first")),
     ("afwezig", N_("Workers: say when you are away")),
     ("mijngegevens", N_("Download all your data")),
@@ -54,8 +59,12 @@ COMMANDS = [
 
 def handlers() -> list[tuple[int, BaseHandler]]:
     return [
-        (-3, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
-        (-2, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
+        (-4, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
+        (-3, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
+        # While someone talks to their peer, their messages are copied to the other side and stop here. The relay
+        # runs its own safety check (safety message to the client, guidance to the peer), so it comes before
+        # the general one and nobody gets the safety message twice.
+        (-2, peers.relay_handler()),
         (-1, MessageHandler(filters.TEXT, guards.crisis_language)),  # safety first; never stops the flow
         (0, onboarding.conversation()),  # /start and the onboarding steps
         (0, invites.link_conversation()),  # a client typing a worker's code
@@ -69,6 +78,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         *[(0, handler) for handler in goals.handlers()],  # my goals, a goal's page, proposals, the chart
         *[(0, handler) for handler in caseload.handlers()],  # a worker's clients, within their consent
         *[(0, handler) for handler in nudges.handlers()],  # nudge buttons, /overzicht, /afwezig
+        *[(0, handler) for handler in peers.handlers()],  # peer support, profiles, samen invullen
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted

@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins, gdpr, goals, nudges
+from bot.services import checkins, gdpr, goals, nudges, peers
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ async def due_work(svc: Services) -> None:
     await goals.queue_goal_prompts(svc)
     await goals.sweep_stalls(svc)
     await nudges.notify_nudges(svc)
+    await peers.offer_waiting(svc)
+    await peers.remind_quiet_contacts(svc)
+    await peers.purge_relay(svc)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain import forms
-from bot.domain.forms import Kind, Refused, Tool
+from bot.domain.forms import TOOL_NAMES, Kind, Refused, Tool
 from bot.i18n import N_, Translator
 from bot.render.text import split
 from bot.services import tools
@@ -24,7 +24,6 @@ from bot.services.tools import Draft
 from conversations import common, keyboards, menu
 from conversations.common import Context
 
-TOOL_NAMES = {Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card")}
 REFUSALS = {
     "empty": N_("I got an empty answer. Please type some words."),
     "too_long": N_("That answer is too long for me. Please make it shorter, or send it in parts."),

@@ -27,7 +27,8 @@ HELP = {
     ),
     Role.PEER: N_(
         "As a peer expert you support peers. You see only what they share with you.\n\n"
-        "/menu shows your menu.\n/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
+        "/menu shows your menu.\n/mijnpeers shows your peers.\n/profiel: your story, themes and when you are free.\n"
+        "/stop pauses your reminders. /start turns them on again.\n/taal changes the language."
     ),
     Role.ADMIN: N_(
         "As an admin you invite workers, peer experts and other admins.\n\n"

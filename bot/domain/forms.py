@@ -26,6 +26,9 @@ class Tool(StrEnum):
     CARD = "crisiskaart"
 
 
+TOOL_NAMES = {Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card")}
+
+
 class Kind(StrEnum):
     LIST = "list"  # several short answers, examples as buttons
     TEXT = "text"  # one answer

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
-from bot.db.models import AuditEntry, CareTeamMember, Consent, Person
+from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person
 from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
@@ -56,8 +56,17 @@ async def relation_of(session: AsyncSession, viewer: Person, client: Person) -> 
                 )
             )
         ).scalar_one_or_none()
-    # Peer contacts arrive with peer support; until then no peer is close to a client.
-    return Relation(Role(viewer.role), CareRole(care_role) if care_role else None, False, viewer.active)
+    # A peer expert is close to a client only while their peer contact is active (not proposed, not ended).
+    peer_contact = False
+    if viewer.role == Role.PEER:
+        peer_contact = (
+            await session.execute(
+                select(PeerContact.id).where(
+                    PeerContact.peer_id == viewer.id, PeerContact.client_id == client.id, PeerContact.status == "active"
+                ).limit(1)
+            )
+        ).first() is not None
+    return Relation(Role(viewer.role), CareRole(care_role) if care_role else None, peer_contact, viewer.active)
 
 
 async def granted_scopes(session: AsyncSession, client_id: int, viewer_id: int) -> frozenset[Scope]:
@@ -80,15 +89,23 @@ async def authorize_view(session: AsyncSession, *, viewer: Person, client: Perso
 
 
 async def _viewers(session: AsyncSession, client: Person) -> list[tuple[Person, str]]:
-    if client.household_id is None:
-        return []
-    rows = await session.execute(
-        select(Person, CareTeamMember.role)
-        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-        .where(CareTeamMember.household_id == client.household_id, Person.active)
-        .order_by(CareTeamMember.id)
+    viewers: list[tuple[Person, str]] = []
+    if client.household_id is not None:
+        rows = await session.execute(
+            select(Person, CareTeamMember.role)
+            .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+            .where(CareTeamMember.household_id == client.household_id, Person.active)
+            .order_by(CareTeamMember.id)
+        )
+        viewers = [(person, role) for person, role in rows.all()]
+    # The client's peer expert, while their contact is active.
+    peers = await session.execute(
+        select(Person)
+        .join(PeerContact, PeerContact.peer_id == Person.id)
+        .where(PeerContact.client_id == client.id, PeerContact.status == "active", Person.active)
+        .order_by(PeerContact.id)
     )
-    return [(person, role) for person, role in rows.all()]
+    return viewers + [(person, "peer") for person in peers.scalars()]
 
 
 async def viewers(svc: Services, client_telegram_id: int) -> list[ViewerShare]:
