@@ -7,9 +7,11 @@ from datetime import time
 
 from sqlalchemy import select
 
-from bot.db.models import CareTeamMember, Household, Person
+from bot.db.models import CareTeamMember, Household, PeerProfile, Person
+from bot.domain.peers import Theme
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
+from bot.i18n import N_, translator
 from bot.services.base import Services, new_pseudonym
 
 
@@ -20,6 +22,10 @@ class DemoPerson:
     name: str
     role: Role
 
+
+# The demo peer expert's own words, through the catalog like every text a person reads.
+DEMO_STORY = N_("I had big debts and I drank too much. With help I found my way back. Now I like to help others.")
+DEMO_AVAILABILITY = N_("Weekdays after 14:00")
 
 DEMO_PEOPLE = (
     DemoPerson("sam", 1001, "Sam", Role.CLIENT),
@@ -48,6 +54,13 @@ async def seed_demo(svc: Services) -> None:
                 person.next_checkin_at = next_checkin(time(10, 0), Rhythm.DAILY, now=now, zone=svc.settings.zone)
             session.add(person)
             added[demo.key] = person
+        if "joost" in added:
+            await session.flush()
+            t = translator(svc.settings.default_language, svc.settings.zone)
+            session.add(PeerProfile(
+                person_id=added["joost"].id, story=t.gettext(DEMO_STORY), availability=t.gettext(DEMO_AVAILABILITY),
+                themes=",".join((Theme.DEBTS, Theme.ADDICTION, Theme.MENTAL_HEALTH)), max_peers=3, suspended=False,
+            ))
         if "sam" in added and "anna" in added:
             household = Household(created_at=now)
             session.add(household)
