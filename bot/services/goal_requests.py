@@ -10,7 +10,7 @@ from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, next_working_moment
 from bot.i18n import translator
 from bot.services.base import Services, audit
-from bot.services.goals import _client, _own_goal  # one rule for whose goal this is
+from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
 
 
 async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: int) -> str | None:
@@ -23,8 +23,8 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
     now = svc.now()
     settings = svc.settings
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         worker = (
             await session.execute(
                 select(Person)
@@ -57,7 +57,7 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
 async def household_size(svc: Services, client_telegram_id: int) -> int:
     """How many active clients share this client's household (1 when they are on their own)."""
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
+        client = await acting_client(session, client_telegram_id)
         if client.household_id is None:
             return 1
         count = (

@@ -78,14 +78,14 @@ def _view(goal: Goal) -> GoalView:
     )
 
 
-async def _client(session: AsyncSession, telegram_id: int) -> Person:
+async def acting_client(session: AsyncSession, telegram_id: int) -> Person:
     person = await person_by_telegram(session, telegram_id)
     if person is None or person.role != Role.CLIENT or not person.active:
         raise NotAllowed("only a client")
     return person
 
 
-async def _own_goal(session: AsyncSession, client: Person, goal_id: int) -> Goal:
+async def own_goal(session: AsyncSession, client: Person, goal_id: int) -> Goal:
     """A goal of this client, or of their household. Anything else (a forged id) is refused."""
     goal = await session.get(Goal, goal_id)
     if goal is None or not (
@@ -118,7 +118,7 @@ async def create_goal(
         raise ValueError("bad rhythm")
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
+        client = await acting_client(session, client_telegram_id)
         if client.household_id is None:
             raise NotAllowed("no household")
         goal = Goal(
@@ -173,8 +173,8 @@ async def propose_goal(
 async def decide_proposal(svc: Services, client_telegram_id: int, goal_id: int, *, accept: bool) -> GoalView:
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         if goal.status != GoalStatus.PROPOSED:
             raise NotFound("no open proposal")
         goal.status = GoalStatus.ACTIVE if accept else GoalStatus.STOPPED
@@ -187,7 +187,7 @@ async def decide_proposal(svc: Services, client_telegram_id: int, goal_id: int, 
 
 async def my_goals(svc: Services, client_telegram_id: int, *, include_closed: bool = False) -> list[GoalView]:
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
+        client = await acting_client(session, client_telegram_id)
         query = select(Goal).where(
             or_(Goal.client_id == client.id, (Goal.client_id.is_(None)) & (Goal.household_id == client.household_id))
         )
@@ -199,15 +199,15 @@ async def my_goals(svc: Services, client_telegram_id: int, *, include_closed: bo
 
 async def goal(svc: Services, client_telegram_id: int, goal_id: int) -> GoalView:
     async with svc.unit() as session:
-        return _view(await _own_goal(session, await _client(session, client_telegram_id), goal_id))
+        return _view(await own_goal(session, await acting_client(session, client_telegram_id), goal_id))
 
 
 async def set_status(svc: Services, client_telegram_id: int, goal_id: int, status: GoalStatus) -> GoalView:
     """Pause, resume (ACTIVE), mark reached or stop. History is kept in goal_events."""
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         if goal.status in (GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.PROPOSED):
             raise NotFound("goal is closed")
         goal.status = status
@@ -226,8 +226,8 @@ async def change_goal(
 ) -> GoalView:
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         changes = {k: v for k, v in {"title": title, "step": step, "target_date": target_date, "checkin_weekday": weekday,
                                      "checkin_time": at, "every_weeks": every_weeks}.items() if v is not None}
         for key, value in changes.items():
@@ -253,11 +253,11 @@ async def answer_checkin(svc: Services, client_telegram_id: int, checkin_id: int
     """An answer to a prompt (or to an unprompted check-in from the menu: checkin_id of `open_checkin`)."""
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
+        client = await acting_client(session, client_telegram_id)
         checkin = await session.get(GoalCheckin, checkin_id)
         if checkin is None:
             raise NotFound("check-in")
-        goal = await _own_goal(session, client, checkin.goal_id)
+        goal = await own_goal(session, client, checkin.goal_id)
         checkin.answer, checkin.answered_at = answer, now
         if answer in PROGRESS:
             goal.last_progress_at = now
@@ -271,8 +271,8 @@ async def answer_checkin(svc: Services, client_telegram_id: int, checkin_id: int
 async def open_checkin(svc: Services, client_telegram_id: int, goal_id: int) -> int:
     """A check-in the client starts from the menu: a prompt row of its own, answered right away."""
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         row = GoalCheckin(goal_id=goal.id, prompted_at=svc.now())
         session.add(row)
         await session.flush()
@@ -284,11 +284,11 @@ async def open_checkin(svc: Services, client_telegram_id: int, goal_id: int) -> 
 async def add_note(svc: Services, client_telegram_id: int, checkin_id: int, *, text: str | None = None,
                    voice_file_id: str | None = None) -> None:
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
+        client = await acting_client(session, client_telegram_id)
         checkin = await session.get(GoalCheckin, checkin_id)
         if checkin is None:
             raise NotFound("check-in")
-        await _own_goal(session, client, checkin.goal_id)
+        await own_goal(session, client, checkin.goal_id)
         if text is not None:
             checkin.note = text[:4000]
         if voice_file_id is not None:
@@ -423,8 +423,8 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
 
 async def goal_history(svc: Services, client_telegram_id: int, goal_id: int) -> list[tuple[datetime, Answer | None]]:
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        goal = await _own_goal(session, client, goal_id)
+        client = await acting_client(session, client_telegram_id)
+        goal = await own_goal(session, client, goal_id)
         rows = await session.execute(
             select(GoalCheckin.prompted_at, GoalCheckin.answer).where(GoalCheckin.goal_id == goal.id).order_by(GoalCheckin.prompted_at)
         )
