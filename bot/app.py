@@ -27,7 +27,7 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, peers, guards, invites, menu, onboarding, privacy, tools
+from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, peers, progress, guards, invites, menu, onboarding, privacy, tools
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -41,6 +41,8 @@ COMMANDS = [
     ("taal", N_("Change the language")),
     ("checkin", N_("How am I doing today?")),
     ("doelen", N_("My goals")),
+    ("herstelplan", N_("My whole plan")),
+    ("scan", N_("How are things going?")),
     ("plan", N_("My signaleringsplan")),
     ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
@@ -51,6 +53,7 @@ COMMANDS = [
     ("profiel", N_("Peer experts: your profile")),
     ("samen", N_("Fill in a plan together with a client")),
     ("overzicht", N_("Workers: your clients, most urgent first")),
+    ("rapport", N_("Workers and admins: report")),
     ("afwezig", N_("Workers: say when you are away")),
     ("mijngegevens", N_("Download all your data")),
     ("verwijderen", N_("Delete your account")),
@@ -79,6 +82,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         *[(0, handler) for handler in caseload.handlers()],  # a worker's clients, within their consent
         *[(0, handler) for handler in nudges.handlers()],  # nudge buttons, /overzicht, /afwezig
         *[(0, handler) for handler in peers.handlers()],  # peer support, profiles, samen invullen
+        *[(0, handler) for handler in progress.handlers()],  # herstelplan, self-scan, scaling, closing, reports
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted

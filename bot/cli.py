@@ -5,7 +5,6 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
 
 import typer
 
@@ -189,6 +188,72 @@ def deactivate_worker(telegram_id: int = typer.Argument(..., help="the worker's 
         typer.echo("No worker with that Telegram id.", err=True)
         raise typer.Exit(1) from None
     typer.echo("Worker deactivated. Households changed: " + (", ".join(map(str, changed)) or "none"))
+
+
+@app.command()
+def report(
+    month: str | None = typer.Option(None, "--month", help="The month, like 2026-11 (default: last month)."),
+    out: str | None = typer.Option(None, "--out", help="Folder for the files (default: <data dir>/reports)."),
+) -> None:
+    """Write the anonymous monthly report as PDF and CSV: no names, counts under 5 shown as "< 5"."""
+    settings = _settings()
+    setup_logging(settings)
+    from bot.clock import SystemClock
+    from bot.services import report as report_service
+
+    chosen = month or report_service.previous_month(SystemClock().now(), settings.zone)
+    try:
+        report_service.month_bounds(chosen, settings.zone)
+    except ValueError:
+        typer.echo("Use a month like 2026-11.", err=True)
+        raise typer.Exit(2) from None
+    prepare(settings)
+    import pathlib
+
+    from bot.db.session import make_engine, make_sessionmaker
+    from bot.i18n import translator
+    from bot.render.report import report_csv, report_pdf
+    from bot.services.base import Services
+
+    async def _make() -> report_service.Report:
+        engine = make_engine(settings.database_url)
+        try:
+            return await report_service.monthly_report(Services(make_sessionmaker(engine), SystemClock(), settings), chosen)
+        finally:
+            await engine.dispose()
+
+    made = asyncio.run(_make())
+    t = translator(settings.default_language, settings.zone)
+    folder = pathlib.Path(out) if out else settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix, data in (("pdf", report_pdf(made, t, organisation=settings.organisation)), ("csv", report_csv(made, t))):
+        path = folder / f"houvast-report-{chosen}.{suffix}"
+        path.write_bytes(data)
+        paths.append(path)
+    typer.echo("Report written: " + ", ".join(str(p) for p in paths))
+
+
+@app.command()
+def bench(
+    quick: bool = typer.Option(False, "--quick", help="smaller sizes (2k, 10k, 100k goals): done in under 3 minutes"),
+    postgres: str | None = typer.Option(
+        None, "--postgres", envvar="HOUVAST_BENCH_POSTGRES_URL",
+        help="also on PostgreSQL: a temporary database is created on this server and dropped afterwards"),
+    sizes: str | None = typer.Option(None, "--sizes", help="numbers of goals, comma separated, e.g. 10000,100000"),
+) -> None:
+    """Measure the tick against the number of goals, the outbox send rate and updates per second against a bare
+    bot, on scratch databases (the configured database is not touched). See docs/benchmark.md."""
+    from bot.bench import FULL_SIZES, QUICK_SIZES, SQLITE, run_bench, parse_sizes
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        chosen = parse_sizes(sizes) if sizes else (QUICK_SIZES if quick else FULL_SIZES)
+    except ValueError as exc:
+        typer.echo(f"--sizes: {exc}", err=True)
+        raise typer.Exit(2) from None
+    options = dict(updates=100, pair_messages=20, latency_messages=120) if quick else {}
+    asyncio.run(run_bench(chosen, [SQLITE] + ([postgres] if postgres else []), **options))
 
 
 def main() -> None:

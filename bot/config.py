@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # Incoming messages a person may send per minute before the bot asks them to slow down.
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
+    # "Hoe staat het ervoor?": days between self-scans after the 0-meting.
+    scan_every_days: int = Field(default=91, ge=7, le=366)
+    # Peer support, "Zorg melden" when the client has no alerts consent but checked in red today:
+    # "notify" tells the coordinating worker anyway, "ask" guides the peer to ask the client first.
+    peer_red_policy: str = "notify"
 
     @field_validator("timezone")
     @classmethod
@@ -57,6 +62,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("peer_red_policy")
+    @classmethod
+    def _red_policy(cls, value: str) -> str:
+        if value not in ("notify", "ask"):
+            raise ValueError("must be notify or ask")
         return value
 
     @field_validator("default_language")

@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins, gdpr, goals, nudges, peers
+from bot.services import checkins, gdpr, goals, nudges, peers, selfscan
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ async def due_work(svc: Services) -> None:
     await peers.offer_waiting(svc)
     await peers.remind_quiet_contacts(svc)
     await peers.purge_relay(svc)
+    await selfscan.queue_scan_prompts(svc)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

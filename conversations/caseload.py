@@ -48,7 +48,7 @@ async def show_client(update: Update, context: Context) -> None:
         name=row.name, what=", ".join(t.gettext(SCOPE_NAMES[s]) for s in shared) or t.gettext("nothing")
     )
     choices = [(f"{row.client_id}.{SCOPES.index(s)}", t.gettext(SCOPE_NAMES[s])) for s in shared if s in VIEWABLE]
-    await common.say(update, context, text, keyboards.client_views(t, choices))
+    await common.say(update, context, text, keyboards.client_views(t, row.client_id, choices))
 
 
 async def view(update: Update, context: Context) -> None:

@@ -9,6 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.domain.forms import TOOL_NAMES
 from bot.domain.peers import MAX_PEERS_LIMIT, THEME_NAMES, THEMES
+from bot.domain.outcomes import NOT_RELEVANT
+from bot.domain.scaling import DIRECTION_NAMES, Direction
+from bot.domain.selfscan import FACES, LEVELS, SQUARES
 from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS, WHO_LABELS, GoalStatus
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
@@ -23,6 +26,8 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.CLIENT: [
         ("checkin", N_("🌡️ How am I doing?")),
         ("goals", N_("🎯 My goals")),
+        ("herstelplan", N_("📘 My herstelplan")),
+        ("scan", N_("📊 How are things going?")),
         ("peer", N_("🤝 Talk to a peer expert")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
@@ -37,6 +42,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.WORKER: [
         ("overview", N_("📊 Overview")),
         ("clients", N_("👥 My clients")),
+        ("report", N_("📈 Progress and report")),
         ("invite_new", N_("➕ Invite a new client")),
         ("invite_member", N_("👪 Add someone to a household")),
         ("together", N_("🤝 Fill in together")),
@@ -56,6 +62,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("invite_peer", N_("➕ Invite a peer expert")),
         ("invite_admin", N_("➕ Invite an admin")),
         ("waiting", N_("⏳ Waiting list")),
+        ("report", N_("📈 Monthly report")),
         ("language", N_("🌐 Language")),
         ("help", N_("❓ Help")),
     ],
@@ -225,8 +232,9 @@ def clients(t: Translator, rows: Sequence[tuple[int, str]]) -> InlineKeyboardMar
     return _rows(buttons)
 
 
-def client_views(t: Translator, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+def client_views(t: Translator, client_id: int, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices]
+    buttons.append(InlineKeyboardButton(t.gettext("📈 Progress"), callback_data=callbacks.make("prg", "client", client_id)))
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return _rows(buttons)
 
@@ -708,3 +716,141 @@ def together_next(t: Translator, client_id: int, tool_index: int) -> InlineKeybo
             _menu_button_row_item(t),
         ]
     )
+
+
+# Progress: herstelplan, self-scan, scaling, closing (client, worker, admin)
+
+DIRECTION_KEYS = {"u": Direction.UP, "d": Direction.DOWN, "s": Direction.SAME}
+
+
+def _progress_button(label: str, flow: str, action: str, arg: object | None = None) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label[:60], callback_data=callbacks.make(flow, action, arg))
+
+
+def _progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [_progress_button(t.gettext("🏠 Menu"), "menu", "show")]
+
+
+def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool) -> InlineKeyboardMarkup:
+    """Mijn herstelplan: a button into each part, the household, and the PDF."""
+    rows = [
+        [_progress_button(t.gettext("🎯 Goals"), "prg", "part", f"{client_id}.g"),
+         _progress_button(t.gettext("📊 Self-scan"), "prg", "part", f"{client_id}.s")],
+        [_progress_button(t.gettext("🌡️ Last colour"), "prg", "part", f"{client_id}.p"),
+         _progress_button(t.gettext("🆘 Crisis contacts"), "prg", "part", f"{client_id}.c")],
+        [_progress_button(t.gettext("🤝 Support"), "prg", "part", f"{client_id}.w")],
+    ]
+    if household:
+        rows.append([_progress_button(t.gettext("👪 Household"), "prg", "part", f"{client_id}.h")])
+    rows.append([_progress_button(t.gettext("📄 PDF of the whole plan"), "prg", "pdf", client_id)])
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if scan:
+        rows.append([_progress_button(t.gettext("📈 Chart"), "prg", "chart", client_id),
+                     _progress_button(t.gettext("⚖️ Side by side"), "prg", "cmp", client_id)])
+    rows.append([_progress_button(t.gettext("⬅️ Back to the plan"), "prg", "plan", client_id)])
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def kids_keyboard(t: Translator, scan_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_progress_button(t.gettext("👶 Yes"), "prg", "kids", f"{scan_id}.1"), _progress_button(t.gettext("No"), "prg", "kids", f"{scan_id}.0")],
+        [_progress_button(t.gettext("💾 Continue later"), "prg", "later")],
+    ])
+
+
+def score_keyboard(t: Translator, scan_id: int, kids: bool, index: int) -> InlineKeyboardMarkup:
+    """Five levels, one per row, with a colour and a face; then back, skip and later."""
+    rows = [[_progress_button(f"{SQUARES[level]} {FACES[level]} {level} · {t.gettext(LEVELS[level])}", "prg", "ss",
+                     f"{scan_id}.{int(kids)}.{index}.{level}")] for level in (1, 2, 3, 4, 5)]
+    nav = []
+    if index > 0:
+        nav.append(_progress_button(t.gettext("⬅️ Back"), "prg", "sq", f"{scan_id}.{int(kids)}.{index - 1}"))
+    nav.append(_progress_button(t.gettext("⏭ Skip"), "prg", "ss", f"{scan_id}.{int(kids)}.{index}.0"))
+    rows.append(nav)
+    rows.append([_progress_button(t.gettext("💾 Continue later"), "prg", "later")])
+    return InlineKeyboardMarkup(rows)
+
+
+def after_scan_keyboard(t: Translator, client_id: int, *, worker: bool) -> InlineKeyboardMarkup:
+    rows = [[_progress_button(t.gettext("📈 Chart"), "prg", "chart", client_id),
+             _progress_button(t.gettext("⚖️ Side by side"), "prg", "cmp", client_id)]]
+    if worker:
+        rows.append([_progress_button(t.gettext("⬅️ Back to the client"), "prg", "client", client_id)])
+    else:
+        rows.append([_progress_button(t.gettext("📘 My herstelplan"), "prg", "plan", client_id)])
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def progress_clients(t: Translator, clients: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_progress_button(f"📊 {name}", "prg", "client", client_id)] for client_id, name in clients]
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def progress_caseload_keyboard(t: Translator, clients: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_progress_button(t.gettext("💡 Suggestions: scale up or down"), "prg", "sug")]]
+    rows += [[_progress_button(f"📊 {name}", "prg", "client", client_id)] for client_id, name in clients]
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def client_progress_keyboard(t: Translator, client_id: int, *, coordinating: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if coordinating:
+        rows.append([_progress_button(t.gettext("📊 Scan"), "prg", "wscan", client_id)])
+    rows += [
+        [_progress_button(t.gettext("⚖️ Side by side"), "prg", "cmp", client_id),
+         _progress_button(t.gettext("📈 Chart"), "prg", "chart", client_id)],
+        [_progress_button(t.gettext("📘 Herstelplan"), "prg", "plan", client_id)],
+    ]
+    if coordinating:
+        rows.append([_progress_button(t.gettext("🏁 Close the traject"), "prg", "close", client_id)])
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def scan_button(t: Translator, client_id: int) -> InlineKeyboardButton:
+    """For the caseload view (conversations/caseload.py, keyboards.client_views): score this client's scan."""
+    return _progress_button(t.gettext("📊 Scan"), "prg", "wscan", client_id)
+
+
+def decide_keyboard(t: Translator, household_id: int, suggestion: Direction) -> InlineKeyboardMarkup:
+    s = "u" if suggestion == Direction.UP else "d"
+    return InlineKeyboardMarkup([
+        [_progress_button(t.gettext(DIRECTION_NAMES[direction]), "prg", "dec", f"{household_id}.{s}.{key}")]
+        for key, direction in DIRECTION_KEYS.items()
+    ] + [_progress_menu_row(t)])
+
+
+def skip_reason_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_progress_button(t.gettext("⏭ Skip"), "prg", "noreason")]])
+
+
+def outcome_keyboard(t: Translator, household_id: int, so_far: str) -> InlineKeyboardMarkup:
+    levels = [_progress_button(str(level), "prg", "out", f"{household_id}.{so_far}{level}") for level in (1, 2, 3, 4, 5)]
+    return InlineKeyboardMarkup([
+        levels,
+        [_progress_button(t.gettext(NOT_RELEVANT), "prg", "out", f"{household_id}.{so_far}n")],
+        [_progress_button(t.gettext("↩️ Stop, do not close"), "menu", "show")],
+    ])
+
+
+def confirm_close_keyboard(t: Translator, household_id: int, encoded: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_progress_button(t.gettext("🏁 Yes, close the traject"), "prg", "closeok", f"{household_id}.{encoded}")],
+        [_progress_button(t.gettext("↩️ Stop, do not close"), "menu", "show")],
+    ])
+
+
+def relation_keyboard(t: Translator, index: int, scale: dict[int, str]) -> InlineKeyboardMarkup:
+    rows = [[_progress_button(f"{FACES[level]} {level} · {t.gettext(label)}", "prg", "rel", f"{index}.{level}")]
+            for level, label in scale.items()]
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)

@@ -1044,7 +1044,7 @@ async def _red_today(session: AsyncSession, svc: Services, client: Person) -> bo
 def red_policy(svc: Services) -> str:
     """Organisation setting `peer_red_policy`: when a client checked in red today and a peer expert is worried,
     "notify" tells the coordinating worker even without the client's consent for alerts; "ask" does not."""
-    value = getattr(svc.settings, "peer_red_policy", "notify")
+    value = svc.settings.peer_red_policy
     return value if value in RED_POLICIES else "notify"
 
 

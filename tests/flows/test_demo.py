@@ -6,6 +6,11 @@ from rich.console import Console
 from bot.local.terminal import Terminal
 
 
+def number_of(terminal, label):
+    """The number the terminal shows for this button on the current person's newest message."""
+    return str(terminal.api.buttons(terminal.api.last(terminal.user_id)).index(label) + 1)
+
+
 async def test_the_demo_people_chat_and_switch(settings):
     out = io.StringIO()
     terminal = Terminal(settings, Console(file=out, width=200))
@@ -15,14 +20,14 @@ async def test_the_demo_people_chat_and_switch(settings):
         assert "Wat wil je doen?" in out.getvalue() and "[1]" in out.getvalue()
         await terminal.handle(":wie anna")
         assert "Nieuwe cliënt uitnodigen" in out.getvalue()  # Anna's menu is shown at once
-        await terminal.handle("3")  # invite a new client: a QR photo is saved, the link is shown
+        await terminal.handle(number_of(terminal, "➕ Nieuwe cliënt uitnodigen"))  # a QR photo is saved, the link shown
         assert "photo saved:" in out.getvalue()
         code = out.getvalue().split("start=")[1].split()[0]
         await terminal.handle(":nieuw Kim")
         await terminal.handle(f"/start {code}")
-        await terminal.handle("1")  # Verder
+        await terminal.handle(number_of(terminal, "Verder ➡️"))
         await terminal.handle("Kim")
-        await terminal.handle("5")  # Geen vaste tijd
+        await terminal.handle(number_of(terminal, "Geen vaste tijd"))
         assert "Klaar, Kim" in out.getvalue()
         assert "Anna is nu je begeleider" in out.getvalue()
         before = terminal.clock.now()

@@ -1,0 +1,295 @@
+"""Mijn herstelplan as chat messages (a short overview, one message per part) and as one A4 PDF to take along.
+
+Pure: takes the PlanView of bot.services.herstelplan and a translator. A part the viewer may not see says so
+in one line; it never hints at what is in it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from fpdf.enums import XPos, YPos
+
+from bot.domain.goals import Domain, GoalStatus
+from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
+from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
+from bot.i18n import N_, Translator
+from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
+from bot.render.plan import PHASE_LABELS, contact_line, long_day
+from bot.render.text import split
+from bot.services.consent import CARE_ROLE_NAMES
+from bot.services.goals import ANSWER_LABELS
+from bot.services.herstelplan import GoalLine, MemberPlan, Part, PlanView
+
+GOAL_DOMAINS = GOAL_DOMAIN_NAMES  # keyed by the domain's value; a goals.Domain (a StrEnum) finds its label
+STATUS_NAMES = {
+    GoalStatus.ACTIVE: N_("active"),
+    GoalStatus.PAUSED: N_("paused"),
+    GoalStatus.REACHED: N_("reached"),
+    GoalStatus.STOPPED: N_("stopped"),
+    GoalStatus.PROPOSED: N_("proposed"),
+}
+PART_TITLES = {
+    Part.GOALS: N_("🎯 Goals"),
+    Part.PHASE: N_("🌡️ Last colour"),
+    Part.SCAN: N_("📊 Self-scan"),
+    Part.CONTACTS: N_("🆘 Crisis card contacts"),
+    Part.SUPPORT: N_("🤝 Support"),
+}
+NOT_SHARED = N_("{name} does not share this with you.")
+DOMAIN_ORDER = [Domain.WONEN, Domain.FINANCIEN, Domain.DAGACTIVITEITEN, Domain.GEZONDHEID, Domain.SOCIAAL,
+                Domain.VEILIGHEID, Domain.ANDERS]
+PDF_BLUE = "#2b5d8a"
+
+
+def plain(label: str) -> str:
+    """A label without its leading emoji, for the PDF (DejaVu draws some emoji and not others)."""
+    words = label.split()
+    while words and not any(ch.isalnum() for ch in words[0]):
+        words.pop(0)
+    return drawable(" ".join(words))
+
+
+def _title(view: PlanView, t: Translator) -> str:
+    if view.viewer_is_client:
+        return t.gettext("📘 My herstelplan")
+    return t.gettext("📘 Herstelplan of {name}").format(name=view.subject.name)
+
+
+def _by_domain(goals: Sequence[GoalLine]) -> dict[Domain, list[GoalLine]]:
+    grouped: dict[Domain, list[GoalLine]] = defaultdict(list)
+    for goal in goals:
+        grouped[goal.domain].append(goal)
+    return {domain: grouped[domain] for domain in DOMAIN_ORDER if grouped.get(domain)}
+
+
+def _goal_lines(goal: GoalLine, t: Translator) -> list[str]:
+    head = goal.title
+    if goal.status != GoalStatus.ACTIVE:
+        head += f" ({t.gettext(STATUS_NAMES[goal.status])})"
+    lines = [head]
+    if goal.step:
+        lines.append(t.gettext("Step now: {step}").format(step=goal.step))
+    if goal.last_checkin_at is not None and goal.last_answer is not None:
+        lines.append(t.gettext("Last check-in: {day}, {answer}").format(
+            day=t.day(goal.last_checkin_at), answer=t.gettext(ANSWER_LABELS[goal.last_answer])))
+    else:
+        lines.append(t.gettext("No check-in yet."))
+    return lines
+
+
+def goals_text(goals: Sequence[GoalLine], t: Translator, *, title: str) -> str:
+    if not goals:
+        return title + "\n" + t.gettext("No goals yet.")
+    blocks = [title]
+    for domain, items in _by_domain(goals).items():
+        block = [t.gettext(GOAL_DOMAINS[domain])]
+        for goal in items:
+            first, *rest = _goal_lines(goal, t)
+            block.append(f"• {first}")
+            block += [f"   {line}" for line in rest]
+        blocks.append("\n".join(block))
+    return "\n\n".join(blocks)
+
+
+def _phase_line(member: MemberPlan, t: Translator) -> str:
+    if member.phase is None:
+        return t.gettext("No check-in yet.")
+    name, description = PHASE_LABELS[member.phase.phase]
+    return f"{PHASE_EMOJI[member.phase.phase]} {t.gettext(name)}: {t.gettext(description)} ({t.day(member.phase.at)})"
+
+
+def scan_lines(member: MemberPlan, t: Translator) -> list[str]:
+    if member.scan is None:
+        return [t.gettext("No self-scan yet.")]
+    lines = [t.gettext("Latest scan: {day}. Starting point (0-meting): {zero}.").format(
+        day=t.day(member.scan.at), zero=t.day(member.scan.zero_at))]
+    for domain in ALL_DOMAINS:
+        value = member.scan.scores.get(domain)
+        if value is not None:
+            lines.append(f"{FACES[value]} {t.gettext(DOMAIN_NAMES[domain])}: {value} · {t.gettext(LEVELS[value])}")
+    return lines
+
+
+def _support_lines(member: MemberPlan, t: Translator) -> list[str]:
+    if not member.supporters:
+        return [t.gettext("No worker linked. You keep your plan yourself.") if member.is_viewer
+                else t.gettext("No worker linked.")]
+    return [f"• {s.name} ({t.gettext(CARE_ROLE_NAMES[s.relation])})" for s in member.supporters]
+
+
+def part_text(member: MemberPlan, part: Part, t: Translator) -> str:
+    """One part of one member, as one message (split later if long)."""
+    title = t.gettext(PART_TITLES[part])
+    if part not in member.shown:
+        return title + "\n" + t.gettext(NOT_SHARED).format(name=member.name)
+    if part == Part.GOALS:
+        return goals_text(member.goals, t, title=title)
+    if part == Part.PHASE:
+        return title + "\n" + _phase_line(member, t)
+    if part == Part.SCAN:
+        return title + "\n" + "\n".join(scan_lines(member, t))
+    if part == Part.CONTACTS:
+        items = [f"• {contact_line(c)}" for c in member.contacts] or [t.gettext("No contacts on the crisis card yet.")]
+        return title + "\n" + "\n".join(items)
+    return title + "\n" + "\n".join(_support_lines(member, t))
+
+
+def summary_text(view: PlanView, t: Translator) -> str:
+    """The short message: one line per part, buttons lead into each."""
+    member = view.subject
+    not_shared = t.gettext("not shared")
+    lines = [_title(view, t), ""]
+    if Part.GOALS in member.shown:
+        open_goals = [g for g in member.goals if g.status != GoalStatus.REACHED]
+        reached = len(member.goals) - len(open_goals)
+        domains = ", ".join(plain(t.gettext(GOAL_DOMAINS[d])) for d in _by_domain(open_goals))
+        text = t.ngettext("{n} goal", "{n} goals", len(open_goals)).format(n=len(open_goals))
+        if domains:
+            text += f" ({domains})"
+        if reached:
+            text += ", " + t.ngettext("{n} reached", "{n} reached", reached).format(n=reached)
+        lines.append(f"{t.gettext(PART_TITLES[Part.GOALS])}: {text}")
+    else:
+        lines.append(f"{t.gettext(PART_TITLES[Part.GOALS])}: {not_shared}")
+    lines.append(f"{t.gettext(PART_TITLES[Part.PHASE])}: "
+                 + (_phase_line(member, t) if Part.PHASE in member.shown else not_shared))
+    if Part.SCAN in member.shown:
+        scan = t.day(member.scan.at) if member.scan else t.gettext("not done yet")
+    else:
+        scan = not_shared
+    lines.append(f"{t.gettext(PART_TITLES[Part.SCAN])}: {scan}")
+    if Part.CONTACTS in member.shown:
+        contacts = t.ngettext("{n} contact", "{n} contacts", len(member.contacts)).format(n=len(member.contacts))
+    else:
+        contacts = not_shared
+    lines.append(f"{t.gettext(PART_TITLES[Part.CONTACTS])}: {contacts}")
+    support = ", ".join(s.name for s in member.supporters) or t.gettext("nobody linked")
+    lines.append(f"{t.gettext(PART_TITLES[Part.SUPPORT])}: {support}")
+    if view.others or view.household_goals:
+        lines += ["", t.gettext("👪 Household: {members}, {goals}.").format(
+            members=t.ngettext("{n} other member", "{n} other members", len(view.others)).format(n=len(view.others)),
+            goals=t.ngettext("{n} shared goal", "{n} shared goals", len(view.household_goals)).format(
+                n=len(view.household_goals)))]
+    if view.closed_at is not None:
+        lines += ["", t.gettext("The traject with your worker ended on {day}. Your plan stays yours.").format(
+            day=t.day(view.closed_at))]
+    return "\n".join(lines)
+
+
+def part_texts(view: PlanView, part: Part, t: Translator) -> list[str]:
+    return split(part_text(view.subject, part, t))
+
+
+def member_texts(member: MemberPlan, t: Translator) -> list[str]:
+    """Everything of one member this viewer may see, as messages."""
+    head = f"👤 {member.name}"
+    body = "\n\n".join(part_text(member, part, t) for part in (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS))
+    return split(head + "\n\n" + body)
+
+
+def household_texts(view: PlanView, t: Translator) -> list[str]:
+    title = t.gettext("👪 Goals of the whole household")
+    texts = split(goals_text(view.household_goals, t, title=title))
+    if view.household_goals_hidden:
+        texts[-1] += "\n\n" + t.ngettext(
+            "{n} shared goal is not shared with you.", "{n} shared goals are not shared with you.",
+            view.household_goals_hidden).format(n=view.household_goals_hidden)
+    for member in view.others:
+        texts += member_texts(member, t)
+    return texts
+
+
+# --- PDF -----------------------------------------------------------------------------------------------
+
+
+class PlanPdf(Pdf):
+    def section(self, text: str) -> None:
+        if self.will_page_break(30):
+            self.add_page()
+        self.ln(2)
+        self.band(plain(text), PDF_BLUE, size=12, height=9)
+        self.ln(2)
+
+    def part(self, text: str) -> None:
+        """The heading of one part of the plan: bigger than a leefdomein under it, in the plan's blue."""
+        if self.will_page_break(8 + 2 * self.LINE):
+            self.add_page()
+        self.ln(1)
+        self.set_font(FAMILY, "B", 12.5)
+        self.set_text_color(*rgb(PDF_BLUE))
+        self.multi_cell(0, 7, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(*BLACK)
+
+    def muted(self, text: str) -> None:
+        self.paragraph(text, colour=GREY)
+        self.ln(1)
+
+
+def _pdf_goals(pdf: PlanPdf, goals: Sequence[GoalLine], t: Translator) -> None:
+    if not goals:
+        pdf.muted(t.gettext("No goals yet."))
+        return
+    for domain, items in _by_domain(goals).items():
+        pdf.paragraph(plain(t.gettext(GOAL_DOMAINS[domain])), bold=True)
+        pdf.bullets(["\n".join(_goal_lines(goal, t)) for goal in items])
+
+
+def _pdf_member(pdf: PlanPdf, member: MemberPlan, t: Translator, view: PlanView) -> None:
+    for part in PARTS_IN_PDF:
+        title = plain(t.gettext(PART_TITLES[part]))
+        if part not in view.asked:
+            continue
+        pdf.part(title)
+        if part not in member.shown:
+            pdf.muted(t.gettext(NOT_SHARED).format(name=member.name))
+        elif part == Part.GOALS:
+            _pdf_goals(pdf, member.goals, t)
+        elif part == Part.PHASE:
+            colour = PHASE_COLOURS[member.phase.phase] if member.phase else None
+            if colour:
+                pdf.band(plain(_phase_line(member, t)), colour, size=10, height=7)
+                pdf.ln(2)
+            else:
+                pdf.muted(_phase_line(member, t))
+        elif part == Part.SCAN:
+            lines = scan_lines(member, t)
+            pdf.paragraph(lines[0])
+            pdf.bullets([plain(line) for line in lines[1:]] if member.scan else [])
+        elif part == Part.CONTACTS:
+            pdf.bullets([contact_line(c) for c in member.contacts])
+        elif member.supporters:
+            pdf.bullets([line.removeprefix("• ") for line in _support_lines(member, t)])
+        else:
+            pdf.muted(_support_lines(member, t)[0])
+
+
+PARTS_IN_PDF = (Part.GOALS, Part.SCAN, Part.PHASE, Part.CONTACTS, Part.SUPPORT)
+
+
+def plan_pdf(view: PlanView, t: Translator) -> bytes:
+    """One A4 document: the subject's plan, then the household's shared goals and the other members."""
+    title = plain(_title(view, t)) if view.viewer_is_client else plain(
+        t.gettext("📘 Herstelplan of {name}").format(name=view.subject.name))
+    made = long_day(t, view.made_at) if view.made_at else ""
+    pdf = PlanPdf(title, t.gettext("Herstelplan of {name}, {day}").format(name=view.subject.name, day=made), t.locale)
+    pdf.add_page()
+    pdf.paragraph(t.gettext("Herstelplan of {name}").format(name=view.subject.name), size=18, bold=True)
+    pdf.muted(t.gettext("Made on {day}. This plan belongs to {name}: {name} decides who sees it.").format(
+        day=made, name=view.subject.name))
+    if view.closed_at is not None:
+        pdf.muted(t.gettext("The traject with the worker ended on {day}.").format(day=long_day(t, view.closed_at)))
+    _pdf_member(pdf, view.subject, t, view)
+    if view.household_goals or view.household_goals_hidden or view.others:
+        pdf.section(t.gettext("👪 Goals of the whole household"))
+        _pdf_goals(pdf, view.household_goals, t)
+        if view.household_goals_hidden:
+            pdf.muted(t.ngettext(
+                "{n} shared goal is not shared with you.", "{n} shared goals are not shared with you.",
+                view.household_goals_hidden).format(n=view.household_goals_hidden))
+        for member in view.others:
+            pdf.section(member.name)
+            _pdf_member(pdf, member, t, view)
+    pdf.ln(4)
+    pdf.muted(t.gettext("In danger, call 112. Thinking about suicide? Call 113 or 0800-0113. That is free, day and night."))
+    return pdf.bytes()
