@@ -17,7 +17,7 @@ from bot.domain.roles import Role
 from bot.domain.schedule import Rhythm
 from bot.i18n import N_, Translator
 from bot.render.chart import phase_history_png
-from bot.render.text import safety_text
+from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
@@ -68,6 +68,9 @@ async def on_phase(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     if phase == Phase.RED:
         await common.say(update, context, safety_text(t, result.contacts))  # first, before anything else
+        essentials = card_essentials(t, result.card) if result.card else None
+        if essentials:
+            await common.say(update, context, essentials)
     lines = [f"{PHASE_EMOJI[phase]} " + t.gettext("Saved.")] + [""] + _plan_lines(t, result)
     if phase == Phase.RED and result.alerted:
         lines += ["", t.gettext("I have let {names} know.").format(names=", ".join(result.alerted))]

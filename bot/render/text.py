@@ -80,3 +80,15 @@ def safety_text(t: Translator, contacts: tuple[Contact, ...] | list[Contact]) ->
         t.gettext("In danger? Call 112."),
     ]
     return "\n".join(lines)
+
+
+def card_essentials(t: Translator, card: CrisisCard) -> str | None:
+    """On rood, right after the safety message: what helps and what does not, from the client's own card."""
+    blocks = []
+    for key in ("what_helps", "what_does_not_help"):
+        items = getattr(card, key)
+        if items:
+            blocks.append(_block(t.gettext(CARD_PART_NAMES[key]), list(items)))
+    if not blocks:
+        return None
+    return t.gettext("🆘 From your crisis card:") + "\n\n" + "\n\n".join(blocks)

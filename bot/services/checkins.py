@@ -12,13 +12,13 @@ from bot import callbacks, outbox
 from bot.db.models import CareTeamMember, PhaseCheckin, Person, ToolVersion
 from bot.domain import forms
 from bot.domain.consent import Scope
-from bot.domain.plans import PHASE_EMOJI, Contact, Phase, PhasePlan
+from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
 from bot.i18n import N_, translator
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
-from bot.services.tools import crisis_contacts
+from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")
 PHASE_BUTTONS = {
@@ -37,6 +37,7 @@ class PhaseResult:
     worker_name: str | None
     alerts_allowed: bool  # the client shares alerts with their coordinating worker
     alerted: tuple[str, ...] = ()  # names of the workers told at once (rood)
+    card: CrisisCard | None = None  # the client's own crisis card, for its essentials on rood
 
 
 async def _team(session: AsyncSession, client: Person, roles: tuple[CareRole, ...]) -> list[Person]:
@@ -94,8 +95,9 @@ async def record_phase(svc: Services, client_telegram_id: int, phase: Phase) -> 
                     await _alert(session, svc, client, worker, phase, now)
                     alerted.append(worker.name or "?")
         contacts = tuple(await crisis_contacts(session, client)) if phase in (Phase.ORANGE, Phase.RED) else ()
+        card = await own_card(session, client) if phase == Phase.RED else None
         await session.commit()
-        return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed, tuple(alerted))
+        return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed, tuple(alerted), card)
 
 
 async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, this_once: bool) -> str | None:

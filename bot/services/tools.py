@@ -157,3 +157,9 @@ async def crisis_contacts(session: AsyncSession, client: Person) -> list[forms.C
         red = forms.to_plan(json.loads(plan.content), client.name or "").phase(forms.Phase.RED)
         contacts += [c for c in red.contacts if c not in contacts]
     return contacts
+
+
+async def own_card(session: AsyncSession, client: Person) -> forms.CrisisCard | None:
+    """The client's current crisis card (their own data: no consent check needed)."""
+    row = await _latest(session, client.id, Tool.CARD)
+    return forms.to_card(json.loads(row.content), client.name or "", row.saved_at.date()) if row else None

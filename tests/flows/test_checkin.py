@@ -24,10 +24,19 @@ async def client_and_worker(chat, harness, *, share_alerts: bool):
 
 async def test_red_shows_safety_first_and_alerts_the_worker_with_consent(chat, harness):
     sam, anna = await client_and_worker(chat, harness, share_alerts=True)
+    await sam.press("Mijn crisiskaart")
+    await sam.press("Invullen")
+    await sam.send("Sam de Vries")
+    await sam.send("12-03-1990")
+    await sam.press("Verder") if "Verder ➡️" in sam.buttons() else await sam.press("Overslaan")
+    await sam.send("Rustig praten")  # what helps
+    await sam.press("Later verder")
+    await sam.send("/menu")
     before = len(anna.messages())
     await sam.press("Hoe gaat het met mij")
     replies = await sam.press("Crisis")
     assert "113" in replies[0].text and "112" in replies[0].text
+    assert "Uit je crisiskaart" in replies[1].text and "Rustig praten" in replies[1].text
     assert "Anna" in replies[-1].text
     alerts = anna.messages()[before:]
     assert any("Sam" in m.text and "rood" in m.text for m in alerts)

@@ -1,0 +1,72 @@
+"""Consent through the chat: the client grants and revokes, the worker's view follows at once, every look is
+audited and shown to the client, and a forged button for someone else's client shows nothing."""
+from bot.domain.roles import Role
+from bot.services import invites, people
+from tests.flows.test_checkin import client_and_worker
+
+
+async def fill_card(sam):
+    await sam.press("Mijn crisiskaart")
+    await sam.press("Invullen")
+    await sam.send("Sam de Vries")
+    await sam.press("Later verder")
+
+
+async def open_client(anna, name="Sam"):
+    await anna.send("/menu")
+    await anna.press("Mijn cliënten")
+    return await anna.press(name)
+
+
+async def test_grant_and_revoke_work_at_once_and_every_view_is_shown_to_the_client(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await fill_card(sam)
+    replies = await open_client(anna)
+    assert "deelt met je: niets" in replies[-1].text
+    assert not any("👀" in b for b in anna.buttons())
+
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    before = len(anna.messages())
+    await sam.press("crisiskaart")
+    assert any("Sam deelt nu met je: crisiskaart" in m.text for m in anna.messages()[before:])
+
+    replies = await open_client(anna)
+    assert "deelt met je: crisiskaart" in replies[-1].text
+    replies = await anna.press("👀 crisiskaart")
+    assert "Crisiskaart van Sam de Vries" in replies[0].text
+    view_message = anna.last().message_id
+    sam_id = (await people.whoami(harness.services, 501)).id
+
+    replies = await sam.send("/wiezietwat")
+    assert "Anna (begeleider) bekeek je crisiskaart op zaterdag 28 maart" in replies[-1].text
+
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    before = len(anna.messages())
+    await sam.press("crisiskaart")  # revoke
+    assert any("deelt niet meer met je: crisiskaart" in m.text for m in anna.messages()[before:])
+    # The old button on Anna's screen no longer shows anything.
+    replies = await anna.press_data(view_message, f"wk:view:{sam_id}.1")
+    assert "niet met je gedeeld" in replies[-1].text
+    assert not any("Sam de Vries" in (m.text or "") for m in replies)
+
+
+async def test_a_forged_button_for_another_workers_client_shows_nothing(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await fill_card(sam)
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    await sam.press("crisiskaart")
+    created = await invites.create_invite(harness.services, role=Role.WORKER)
+    bert = chat(901, "Bert")
+    await bert.send(f"/start {created.code}")
+    await bert.press("Verder")
+    await bert.send("Bert")
+    sam_id = (await people.whoami(harness.services, 501)).id
+    for data in (f"wk:client:{sam_id}", f"wk:view:{sam_id}.1", f"wk:view:{sam_id}.0"):
+        replies = await bert.press_data(bert.last().message_id, data)
+        assert "werkt niet voor jou" in replies[-1].text or "niet met je gedeeld" in replies[-1].text
+        assert not any("Sam de Vries" in (m.text or "") for m in replies)
+    replies = await sam.send("/wiezietwat")
+    assert "Bert" not in replies[-1].text  # a refused look is not a look
