@@ -21,7 +21,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import FloodLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.db.models import OutboxMessage, Person
+from bot.db.models import CareTeamMember, OutboxMessage, Person
+from bot.i18n import translator
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -159,4 +160,24 @@ async def _record(
                 if person is not None and not person.unreachable:
                     person.unreachable = True
                     report.unreachable.append(person.id)
+                    await _tell_worker_unreachable(svc, session, person, now)
         await session.commit()
+
+
+async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client: Person, now: datetime) -> None:
+    """A client who blocked the bot is not retried forever: their coordinating worker is told, once."""
+    if client.role != "client" or client.household_id is None:
+        return
+    workers = (
+        await session.execute(
+            select(Person)
+            .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+            .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role == "coordinating", Person.active)
+        )
+    ).scalars()
+    for worker in workers:
+        t = translator(worker.locale, svc.settings.zone)
+        text = t.gettext("{name} can no longer be reached through Houvast: they blocked the bot or left Telegram. "
+                         "Please get in touch another way.").format(name=client.name or "?")
+        await enqueue(session, dedup_key=f"unreachable:{client.id}:{worker.id}", person=worker, kind="unreachable",
+                      text=text, now=now)

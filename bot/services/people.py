@@ -58,6 +58,7 @@ async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
         if person is None or not person.active:
             return None
         person.last_seen_at = svc.now()
+        person.unreachable = False  # they are writing to us: reachable again (they unblocked the bot)
         result = await view(session, person)
         await session.commit()
         return result

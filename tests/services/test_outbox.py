@@ -1,0 +1,123 @@
+"""The outbox: de-duplication, marked sent only when Telegram accepted, retries with back-off and RetryAfter,
+a blocked client marked unreachable with their worker told once, a restart in the middle, Telegram's limits."""
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from telegram import Bot
+
+from bot import outbox
+from bot.db.models import OutboxMessage, Person
+from bot.domain.roles import Role
+from bot.local.botapi import LocalBotApi, LocalRequest
+from bot.services import invites, people
+
+
+async def make_bot(api: LocalBotApi) -> Bot:
+    api.add_user(501, "Sam")
+    api.add_user(900, "Anna")
+    bot = Bot("123:TEST", request=LocalRequest(api), get_updates_request=LocalRequest(api))
+    await bot.initialize()
+    return bot
+
+
+async def client_of_anna(svc):
+    code = (await invites.create_invite(svc, role=Role.WORKER)).code
+    await invites.redeem_invite(svc, code=code, telegram_id=900, chat_id=900, locale="nl")
+    await people.set_name(svc, 900, "Anna")
+    code = (await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900)).code
+    await invites.redeem_invite(svc, code=code, telegram_id=501, chat_id=501, locale="nl")
+    await people.set_name(svc, 501, "Sam")
+
+
+async def queue(svc, key, telegram_id=501, text="Hoe gaat het vandaag?"):
+    async with svc.unit() as session:
+        person = (await session.execute(select(Person).where(Person.telegram_id == telegram_id))).scalar_one()
+        added = await outbox.enqueue(session, dedup_key=key, person=person, kind="test", text=text,
+                                     buttons=[[("Goed", "chk:phase:groen")]], now=svc.now())
+        await session.commit()
+        return added
+
+
+async def rows(svc):
+    async with svc.unit() as session:
+        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+
+
+async def test_a_key_is_queued_once_and_sent_once(svc, api):
+    await client_of_anna(svc)
+    assert await queue(svc, "k1") and not await queue(svc, "k1")
+    bot = await make_bot(api)
+    report = await outbox.deliver_due(svc, bot)
+    again = await outbox.deliver_due(svc, bot)  # a tick run twice
+    assert (report.sent, again.sent) == (1, 0)
+    [message] = api.messages(501)
+    assert message.text == "Hoe gaat het vandaag?" and api.buttons(message) == ["Goed"]
+    assert (await rows(svc))[0].sent_at is not None
+
+
+async def test_retry_after_and_network_errors_are_retried_with_back_off(svc, api, clock):
+    await client_of_anna(svc)
+    await queue(svc, "k1")
+    bot = await make_bot(api)
+    api.fail_next("sendMessage", retry_after=7)
+    report = await outbox.deliver_due(svc, bot)
+    assert report.retried == 1 and api.messages(501) == []
+    [row] = await rows(svc)
+    assert row.sent_at is None and row.next_attempt_at == clock.now() + timedelta(seconds=7)
+    clock.advance(seconds=7)
+    api.fail_next("sendMessage", network_error=True)
+    assert (await outbox.deliver_due(svc, bot)).retried == 1
+    [row] = await rows(svc)
+    assert row.next_attempt_at == clock.now() + outbox.backoff(2)  # 60 s after the second failure
+    clock.advance(minutes=1)
+    assert (await outbox.deliver_due(svc, bot)).sent == 1
+    assert len(api.messages(501)) == 1
+
+
+async def test_a_blocked_client_is_marked_unreachable_and_the_worker_told_once(svc, api):
+    await client_of_anna(svc)
+    bot = await make_bot(api)
+    api.block(501)
+    await queue(svc, "k1")
+    await queue(svc, "k2")
+    report = await outbox.deliver_due(svc, bot)
+    assert report.failed == 2 and len(report.unreachable) == 1
+    await outbox.deliver_due(svc, bot)  # the notice to the worker
+    notices = [m.text for m in api.messages(900) if "niet meer te bereiken" in m.text]
+    assert len(notices) == 1 and "Sam" in notices[0]
+    async with svc.unit() as session:
+        sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
+        unsent = (await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))).scalar_one()
+    assert sam.unreachable and unsent == 0  # not retried forever
+    await people.whoami(svc, 501)  # Sam unblocked the bot and wrote again: reachable again
+    async with svc.unit() as session:
+        sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
+    assert not sam.unreachable
+
+
+async def test_a_restart_in_the_middle_of_sending_loses_nothing(svc, api, clock):
+    await client_of_anna(svc)
+    for i in range(3):
+        await queue(svc, f"k{i}")
+    claimed = await outbox._claim(svc, 10)  # a process claims the rows ... and dies before sending
+    assert len(claimed) == 3
+    bot = await make_bot(api)
+    assert (await outbox.deliver_due(svc, bot)).sent == 0  # another process leaves claimed rows alone
+    clock.advance(outbox.LEASE)
+    assert (await outbox.deliver_due(svc, bot)).sent == 3  # after the lease they go out, once each
+    assert len(api.messages(501)) == 3
+
+
+async def test_sending_stays_within_telegrams_limits(svc, clock):
+    import time
+
+    api = LocalBotApi(enforce_flood_limits=True, clock=time.monotonic)
+    await client_of_anna(svc)
+    for i in range(3):
+        await queue(svc, f"same-chat-{i}")  # three to one chat: one a second
+    bot = await make_bot(api)
+    report = await outbox.deliver_due(svc, bot)
+    assert report.sent == 3 and api.stats["rate_limited"] == 0
+    payloads = [json.loads(r.payload) for r in await rows(svc)]
+    assert all(p["text"] for p in payloads)
