@@ -4,12 +4,14 @@ A wrong value stops the start with one line naming the setting (see `load_settin
 """
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.goals import StallPolicy
 
 DEFAULT_DB_PATH = Path("data") / "houvast.sqlite3"
 
@@ -49,6 +51,12 @@ class Settings(BaseSettings):
     # Incoming messages a person may send per minute before the bot asks them to slow down.
     rate_limit_per_minute: int = Field(default=20, ge=1)
     log_level: str = "INFO"
+    # When a goal stalls (bot/domain/goals.StallPolicy), per organisation. The defaults follow the framework.
+    stall_missed_in_a_row: int = Field(default=2, ge=1, le=10)
+    stall_answer_hours: int = Field(default=48, ge=1, le=24 * 14)
+    stall_not_yet_in_a_row: int = Field(default=3, ge=1, le=10)
+    stall_no_progress_days: int = Field(default=28, ge=1, le=365)
+    no_contact_days: int = Field(default=7, ge=1, le=90)
     # "Hoe staat het ervoor?": days between self-scans after the 0-meting.
     scan_every_days: int = Field(default=91, ge=7, le=366)
     # Peer support, "Zorg melden" when the client has no alerts consent but checked in red today:
@@ -109,6 +117,16 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def stall_policy(self) -> StallPolicy:
+        return StallPolicy(
+            missed_in_a_row=self.stall_missed_in_a_row,
+            answer_window=timedelta(hours=self.stall_answer_hours),
+            not_yet_in_a_row=self.stall_not_yet_in_a_row,
+            no_progress=timedelta(days=self.stall_no_progress_days),
+            no_contact=timedelta(days=self.no_contact_days),
+        )
 
     @property
     def weekdays(self) -> frozenset[int]:

@@ -112,9 +112,12 @@ async def later(update: Update, context: Context) -> None:
 # --- /overzicht ---------------------------------------------------------------------------------------
 
 
-def _row_text(t: Translator, row: OverviewRow) -> str:
+def _row_text(t: Translator, row: OverviewRow, no_contact_days: int) -> str:
     if row.days_since_contact is None:
         contact = t.gettext("no contact yet")
+    elif row.days_since_contact >= no_contact_days:  # "geen contact": a week without an answer
+        contact = t.ngettext("⚠️ no contact for {n} day", "⚠️ no contact for {n} days", row.days_since_contact).format(
+            n=row.days_since_contact)
     elif row.days_since_contact == 0:
         contact = t.gettext("in contact today")
     else:
@@ -151,7 +154,8 @@ async def show_overview(update: Update, context: Context) -> None:
         return
     lines = [t.gettext("Your clients, most urgent first (page {page} of {pages}):").format(
         page=result.page + 1, pages=result.pages), ""]
-    lines += [_row_text(t, row) for row in result.rows]
+    no_contact_days = common.services(context).settings.no_contact_days
+    lines += [_row_text(t, row, no_contact_days) for row in result.rows]
     lines += ["", t.gettext("A colour shows only for clients who share alerts on orange and red with you.")]
     text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
     if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):

@@ -377,7 +377,7 @@ class Stall:
 async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy | None = None) -> list[Stall]:
     """Tick: find active goals that stalled and are not in an open episode; open one, with one nudge, and a
     gentle message to the client. Keyset pagination over the goals table keeps memory flat."""
-    policy = policy or StallPolicy()
+    policy = policy or svc.settings.stall_policy
     now = svc.now()
     stalls: list[Stall] = []
     after_id = 0
