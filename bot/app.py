@@ -73,6 +73,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         (0, invites.link_conversation()),  # a client typing a worker's code
         (0, forms.conversation()),  # signaleringsplan and crisiskaart, step by step
         (0, goals.conversation()),  # a new goal, a check-in answer with its note, the stall choices
+        (0, caseload.propose_conversation()),  # a worker's goal proposal; before the catch-alls that take its text
         *[(0, handler) for handler in menu.handlers()],  # /menu, /help, /stop, /taal from anywhere
         *[(0, handler) for handler in invites.handlers()],
         *[(0, handler) for handler in privacy.handlers()],  # /privacy, /wiezietwat

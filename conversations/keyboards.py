@@ -235,6 +235,7 @@ def clients(t: Translator, rows: Sequence[tuple[int, str]]) -> InlineKeyboardMar
 def client_views(t: Translator, client_id: int, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices]
     buttons.append(InlineKeyboardButton(t.gettext("📈 Progress"), callback_data=callbacks.make("prg", "client", client_id)))
+    buttons.append(InlineKeyboardButton(t.gettext("🎯 Propose a goal"), callback_data=callbacks.make("wk", "propose", client_id)))
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return _rows(buttons)
 
@@ -854,3 +855,25 @@ def relation_keyboard(t: Translator, index: int, scale: dict[int, str]) -> Inlin
             for level, label in scale.items()]
     rows.append(_progress_menu_row(t))
     return InlineKeyboardMarkup(rows)
+
+
+# Proposing a goal: the worker's side (conversations/caseload.py); the client decides with goal:accept/decline.
+
+def propose_domains(t: Translator) -> InlineKeyboardMarkup:
+    return _column([
+        *(InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("wkp", "dom", domain.value))
+          for domain, label in DOMAIN_LABELS.items()),
+        _menu_button_row_item(t),
+    ])
+
+
+def propose_skip(t: Translator) -> InlineKeyboardMarkup:
+    return _column([InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=callbacks.make("wkp", "skip")),
+                    _menu_button_row_item(t)])
+
+
+def propose_done(t: Translator, client_id: int) -> InlineKeyboardMarkup:
+    return _column([
+        InlineKeyboardButton(t.gettext("⬅️ Back to the client"), callback_data=callbacks.make("wk", "client", client_id)),
+        _menu_button_row_item(t),
+    ])
