@@ -1,10 +1,12 @@
-"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker."""
+"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker, handover, report, bench."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -13,6 +15,9 @@ from bot.domain.roles import CLI_INVITE_ROLES, Role
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Houvast: herstelplan-bot for maatschappelijke zorg.")
 log = logging.getLogger("houvast")
+T = TypeVar("T")
+if TYPE_CHECKING:
+    from bot.services.base import Services
 
 
 def _settings(**overrides: object) -> Settings:
@@ -37,6 +42,22 @@ def prepare(settings: Settings) -> None:
     upgrade(settings.database_url)
     if not configure_encryption(settings.encryption_keys).enabled:
         log.warning("no HOUVAST_ENCRYPTION_KEYS set: free text and contact details are stored unencrypted")
+
+
+def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run one service call from the command line: open the database, do the work, close it again."""
+    from bot.clock import SystemClock
+    from bot.db.session import make_engine, make_sessionmaker
+    from bot.services.base import Services
+
+    async def _go() -> T:
+        engine = make_engine(settings.database_url)
+        try:
+            return await work(Services(make_sessionmaker(engine), SystemClock(), settings))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(_go())
 
 
 @app.command()
@@ -99,20 +120,10 @@ def invite(role: str = typer.Argument(..., help="worker, peer or admin")) -> Non
     settings = _settings()
     setup_logging(settings)
     prepare(settings)
-    from bot.clock import SystemClock
-    from bot.db.session import make_engine, make_sessionmaker
     from bot.render.qr import qr_png
-    from bot.services.base import Services
     from bot.services.invites import create_invite
 
-    async def _create() -> object:
-        engine = make_engine(settings.database_url)
-        try:
-            return await create_invite(Services(make_sessionmaker(engine), SystemClock(), settings), role=Role(role))
-        finally:
-            await engine.dispose()
-
-    created = asyncio.run(_create())
+    created = with_services(settings, lambda svc: create_invite(svc, role=Role(role)))
     folder = settings.data_dir / "invites"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"invite-{role}-{created.code[:4]}.png"
@@ -170,20 +181,11 @@ def deactivate_worker(telegram_id: int = typer.Argument(..., help="the worker's 
     settings = _settings()
     setup_logging(settings)
     prepare(settings)
-    from bot.clock import SystemClock
-    from bot.db.session import make_engine, make_sessionmaker
     from bot.services import staff
-    from bot.services.base import NotFound, Services
-
-    async def _deactivate() -> list[int]:
-        engine = make_engine(settings.database_url)
-        try:
-            return await staff.deactivate_worker(Services(make_sessionmaker(engine), SystemClock(), settings), telegram_id)
-        finally:
-            await engine.dispose()
+    from bot.services.base import NotFound
 
     try:
-        changed = asyncio.run(_deactivate())
+        changed = with_services(settings, lambda svc: staff.deactivate_worker(svc, telegram_id))
     except NotFound:
         typer.echo("No worker with that Telegram id.", err=True)
         raise typer.Exit(1) from None
@@ -210,19 +212,10 @@ def report(
     prepare(settings)
     import pathlib
 
-    from bot.db.session import make_engine, make_sessionmaker
     from bot.i18n import translator
     from bot.render.report import report_csv, report_pdf
-    from bot.services.base import Services
 
-    async def _make() -> report_service.Report:
-        engine = make_engine(settings.database_url)
-        try:
-            return await report_service.monthly_report(Services(make_sessionmaker(engine), SystemClock(), settings), chosen)
-        finally:
-            await engine.dispose()
-
-    made = asyncio.run(_make())
+    made = with_services(settings, lambda svc: report_service.monthly_report(svc, chosen))
     t = translator(settings.default_language, settings.zone)
     folder = pathlib.Path(out) if out else settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,6 +247,27 @@ def bench(
         raise typer.Exit(2) from None
     options = dict(updates=100, pair_messages=20, latency_messages=120) if quick else {}
     asyncio.run(run_bench(chosen, [SQLITE] + ([postgres] if postgres else []), **options))
+
+
+@app.command()
+def handover(
+    household_id: int = typer.Argument(..., help="the household's number"),
+    worker_telegram_id: int = typer.Argument(..., help="the Telegram id of the new coordinating worker"),
+) -> None:
+    """Hand a household over to another coordinating worker. All history stays; the previous one stays involved."""
+    settings = _settings()
+    setup_logging(settings)
+    prepare(settings)
+    from bot.services import nudges
+    from bot.services.base import NotFound
+
+    try:
+        result = with_services(settings, lambda svc: nudges.handover(
+            svc, household_id=household_id, to_worker_telegram_id=worker_telegram_id, by_telegram_id=None))
+    except NotFound:
+        typer.echo("No active worker with that Telegram id.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Household {result.household_id} is now coordinated by worker {worker_telegram_id}.")
 
 
 def main() -> None:

@@ -27,3 +27,31 @@ def test_invite_prints_a_deep_link_and_saves_a_private_qr(monkeypatch, tmp_path)
 def test_clients_are_not_invited_from_the_command_line():
     result = runner.invoke(app, ["invite", "client"])
     assert result.exit_code == 2 and "worker, peer or admin" in result.output
+
+
+def test_handover_from_the_command_line_keeps_the_household(monkeypatch, tmp_path):
+
+    from bot.cli import with_services
+    from bot.config import Settings
+    from bot.db.migrate import upgrade
+    from bot.domain.roles import Role
+    from bot.services import invites, people
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'h.sqlite3'}"
+    monkeypatch.setenv("HOUVAST_DATABASE_URL", url)
+    upgrade(url)
+
+    async def seed(svc):
+        for tid in (900, 901):
+            code = (await invites.create_invite(svc, role=Role.WORKER)).code
+            await invites.redeem_invite(svc, code=code, telegram_id=tid, chat_id=tid, locale="nl")
+        code = (await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900)).code
+        await invites.redeem_invite(svc, code=code, telegram_id=501, chat_id=501, locale="nl")
+        await people.set_name(svc, 501, "Sam")
+        return (await people.coordinated_households(svc, 900))[0].household_id
+
+    household = with_services(Settings(database_url=url), seed)
+    result = runner.invoke(app, ["handover", str(household), "901"])
+    assert result.exit_code == 0, result.output
+    assert with_services(Settings(database_url=url), lambda svc: people.coordinated_households(svc, 901))[0].member_names == ("Sam",)
+    assert runner.invoke(app, ["handover", str(household), "12345"]).exit_code == 1
