@@ -2,6 +2,10 @@
 
 The one rule every read of someone else's data goes through (`may_view`), kept pure so it can be tested
 as a matrix of role x scope x consent state.
+
+Who can be given consent at all (`is_viewer_for`): the client's care team (workers), their peer expert while
+a peer contact is active, and the other active clients of their household (`Relation.household_member`). A
+fellow household member is a viewer like any other: by default they see nothing of the client's own data.
 """
 from __future__ import annotations
 
@@ -29,16 +33,20 @@ class Relation:
     care_role: CareRole | None = None  # the viewer's place in the client's care team, if any
     peer_contact: bool = False  # an active peer-support contact between them
     viewer_active: bool = True
+    household_member: bool = False  # another active client of the same household
 
 
 def is_viewer_for(relation: Relation) -> bool:
-    """Only people close to the client can be given consent at all: their care team and their peer expert."""
+    """Only people close to the client can be given consent at all: their care team, their peer expert, and
+    the other clients of their household (who, like anyone else, see only the scopes the client ticks)."""
     if not relation.viewer_active:
         return False
     if relation.viewer_role == Role.WORKER:
         return relation.care_role is not None
     if relation.viewer_role == Role.PEER:
         return relation.peer_contact
+    if relation.viewer_role == Role.CLIENT:
+        return relation.household_member
     return False
 
 

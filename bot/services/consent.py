@@ -27,6 +27,7 @@ CARE_ROLE_NAMES = {
     CareRole.INVOLVED: N_("involved worker"),
     CareRole.PROCESREGISSEUR: N_("procesregisseur"),
     "peer": N_("peer expert"),
+    "household": N_("household member"),
 }
 
 
@@ -34,7 +35,7 @@ CARE_ROLE_NAMES = {
 class ViewerShare:
     viewer_id: int
     name: str
-    relation: str  # a key of CARE_ROLE_NAMES
+    relation: str  # a key of CARE_ROLE_NAMES: a care role, "peer" or "household"
     scopes: frozenset[Scope]
 
 
@@ -66,7 +67,26 @@ async def relation_of(session: AsyncSession, viewer: Person, client: Person) -> 
                 ).limit(1)
             )
         ).first() is not None
-    return Relation(Role(viewer.role), CareRole(care_role) if care_role else None, peer_contact, viewer.active)
+    # A fellow household member: another person, both active clients of the same household.
+    household_member = (
+        viewer.id != client.id and viewer.role == Role.CLIENT and client.role == Role.CLIENT
+        and viewer.active and client.active
+        and client.household_id is not None and viewer.household_id == client.household_id
+    )
+    return Relation(
+        Role(viewer.role), CareRole(care_role) if care_role else None, peer_contact, viewer.active, household_member
+    )
+
+
+def relation_key(relation: Relation) -> str | None:
+    """How a viewer is named to the client (a key of CARE_ROLE_NAMES), or None for someone not close to them."""
+    if relation.care_role is not None:
+        return relation.care_role
+    if relation.peer_contact:
+        return "peer"
+    if relation.household_member:
+        return "household"
+    return None
 
 
 async def granted_scopes(session: AsyncSession, client_id: int, viewer_id: int) -> frozenset[Scope]:
@@ -89,6 +109,7 @@ async def authorize_view(session: AsyncSession, *, viewer: Person, client: Perso
 
 
 async def _viewers(session: AsyncSession, client: Person) -> list[tuple[Person, str]]:
+    """Everyone the client can give consent to: the care team, the peer expert, then the other household members."""
     viewers: list[tuple[Person, str]] = []
     if client.household_id is not None:
         rows = await session.execute(
@@ -105,7 +126,17 @@ async def _viewers(session: AsyncSession, client: Person) -> list[tuple[Person, 
         .where(PeerContact.client_id == client.id, PeerContact.status == "active", Person.active)
         .order_by(PeerContact.id)
     )
-    return viewers + [(person, "peer") for person in peers.scalars()]
+    viewers += [(person, "peer") for person in peers.scalars()]
+    # The other active clients of the household: they see only what the client shares with them.
+    if client.household_id is not None and client.active:
+        members = await session.execute(
+            select(Person).where(
+                Person.household_id == client.household_id, Person.role == Role.CLIENT, Person.active,
+                Person.id != client.id,
+            ).order_by(Person.id)
+        )
+        viewers += [(person, "household") for person in members.scalars()]
+    return viewers
 
 
 async def viewers(svc: Services, client_telegram_id: int) -> list[ViewerShare]:
@@ -162,7 +193,7 @@ async def set_consent(
                 kind="consent", text=text, now=now,
             )
         await session.flush()
-        share = ViewerShare(viewer.id, viewer.name or "?", relation.care_role or "peer",
+        share = ViewerShare(viewer.id, viewer.name or "?", relation_key(relation) or "peer",
                             await granted_scopes(session, client.id, viewer.id))
         await session.commit()
         return share
@@ -185,7 +216,7 @@ async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 
         for entry, person in rows.all():
             relation = None
             if person is not None:
-                relation = (await relation_of(session, person, client)).care_role or (
+                relation = relation_key(await relation_of(session, person, client)) or (
                     "peer" if person.role == Role.PEER else None
                 )
             records.append(ViewRecord(person.name if person else None, relation, entry.scope or "", entry.at))

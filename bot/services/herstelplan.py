@@ -12,12 +12,11 @@ each part only through the consent check, one call per part (each audited):
 Who supports the client (coordinating and backup worker) is the care team itself, shown to everyone allowed to
 open the plan; an active peer-support contact is shown to the client only.
 
-A household: the shared goals (Goal.client_id IS NULL) and each member's own part. A fellow household member is
-a viewer ONLY through an explicit Consent row (client -> member, per scope), checked here by
-`_member_may_view` and audited like `authorize_view`. bot/domain/consent.is_viewer_for does not know household
-members (it answers False for a client), so `consent.set_consent` cannot create such rows yet; see the report.
-Shared household goals are seen by every member; by a worker when the goal's owner (who answers its check-ins)
-shares goals with them.
+A household: the shared goals (Goal.client_id IS NULL) and each member's own part, each member seeing only what
+the others share with them. A fellow household member is a consent viewer like a worker (services/consent:
+`relation_of` marks them `household_member`, /privacy lists them, `set_consent` grants them a scope), so every
+look, theirs too, goes through the one audited check, `authorize_view`. Shared household goals are seen by every
+member; by a worker when the goal's owner (who answers its check-ins) shares goals with them.
 """
 from __future__ import annotations
 
@@ -31,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     CareTeamMember,
-    Consent,
     Goal,
     GoalCheckin,
     Household,
@@ -132,38 +130,11 @@ class PlanView:
 # --- access ------------------------------------------------------------------------------------------
 
 
-def _members_of_one_household(viewer: Person, client: Person) -> bool:
-    return (
-        viewer.role == Role.CLIENT and client.role == Role.CLIENT and viewer.active and client.active
-        and viewer.household_id is not None and viewer.household_id == client.household_id
-    )
-
-
-async def _member_may_view(session: AsyncSession, *, viewer: Person, client: Person, scope: Scope, now: datetime) -> bool:
-    """A fellow household member sees a scope only with an explicit Consent row; audited like authorize_view."""
-    granted = _members_of_one_household(viewer, client) and (await session.execute(
-        select(Consent.id).where(Consent.client_id == client.id, Consent.viewer_id == viewer.id,
-                                 Consent.scope == scope, Consent.granted.is_(True))
-    )).first() is not None
-    audit(session, at=now, action="view", actor=viewer, subject=client, scope=scope, outcome="ok" if granted else "denied")
-    return granted
-
-
-async def may_see(session: AsyncSession, *, viewer: Person, client: Person, scope: Scope, now: datetime) -> bool:
-    """The consent check for this view: authorize_view, or the household-member rule for a fellow member."""
-    if viewer.id == client.id:
-        return True
-    if viewer.role == Role.CLIENT:
-        return await _member_may_view(session, viewer=viewer, client=client, scope=scope, now=now)
-    return await authorize_view(session, viewer=viewer, client=client, scope=scope, now=now)
-
-
 async def _may_open(session: AsyncSession, viewer: Person, client: Person) -> bool:
-    """Who may open someone's plan at all (and then see only what is shared): the client, a fellow household
-    member, or someone the client could give consent to (care team, peer expert in contact)."""
+    """Who may open someone's plan at all (and then see only what is shared, through `authorize_view`): the
+    client, or someone the client could give consent to (care team, peer expert in contact, fellow household
+    member)."""
     if viewer.id == client.id:
-        return True
-    if _members_of_one_household(viewer, client):
         return True
     return is_viewer_for(await relation_of(session, viewer, client))
 
@@ -260,7 +231,7 @@ async def _member(
             return True
         scope = PART_SCOPES[part]
         if scope not in checked:  # goals and self-scan share one scope: one look, one audit row
-            checked[scope] = await may_see(session, viewer=viewer, client=client, scope=scope, now=now)
+            checked[scope] = await authorize_view(session, viewer=viewer, client=client, scope=scope, now=now)
         return checked[scope]
 
     goals: tuple[GoalLine, ...] = ()
@@ -299,7 +270,7 @@ async def _household_goals(
     for goal in goals:
         if not member and goal.owner_id not in verdict:
             owner = await session.get(Person, goal.owner_id)
-            verdict[goal.owner_id] = owner is not None and await may_see(
+            verdict[goal.owner_id] = owner is not None and await authorize_view(
                 session, viewer=viewer, client=owner, scope=Scope.GOALS, now=now)
         if member or verdict[goal.owner_id]:
             visible.append(goal)

@@ -19,7 +19,10 @@ VIEWERS = {  # telegram id: how the viewer stands to Sam
     904: "other worker",  # a worker, but not in Sam's team
     905: "peer",  # a peer expert without a contact with Sam
     906: "admin",
+    502: "household member",  # Mo, another client of Sam's household
+    503: "other client",  # Kim, a client of a household of her own
 }
+CLOSE = ("coordinating", "backup", "involved", "procesregisseur", "household member")
 TOOLS = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
 
@@ -42,6 +45,11 @@ async def world(svc):
     household = await team.household_of(svc, 501)
     for tid, role in ((901, CareRole.BACKUP), (902, CareRole.INVOLVED), (903, CareRole.PROCESREGISSEUR)):
         await team.add_to_team(svc, by_telegram_id=900, household_id=household, worker_telegram_id=tid, role=role)
+    code = (await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900, household_id=household)).code
+    await invites.redeem_invite(svc, code=code, telegram_id=502, chat_id=502, locale="nl")
+    await people.set_name(svc, 502, "Mo")
+    await people.start_as_client(svc, telegram_id=503, chat_id=503, locale="nl")
+    await people.set_name(svc, 503, "Kim")
     for tool in TOOLS.values():
         await tools.update_draft(svc, 501, tool, {"name": "Sam", "groen": {"what_i_do": ["wandelen"]}}, 0)
         await tools.save_version(svc, 501, tool, finished=True)
@@ -66,7 +74,7 @@ async def test_who_can_see_what(world, viewer, scope, granted):
     elif granted:
         with pytest.raises(NotAllowed):  # consent can only go to someone close to the client
             await consent.set_consent(svc, client_telegram_id=501, viewer_id=viewer_person.id, scope=scope, granted=True)
-    expected = granted and VIEWERS[viewer] in ("coordinating", "backup", "involved", "procesregisseur")
+    expected = granted and VIEWERS[viewer] in CLOSE
     if expected:
         saved = await tools.current(svc, viewer, TOOLS[scope], client_id=sam.id)
         assert saved is not None and saved.owner_name == "Sam"
@@ -122,6 +130,11 @@ async def test_the_client_sees_each_view_in_plain_words(world):
         (Relation(Role.PEER, None, peer_contact=True), True),
         (Relation(Role.PEER, None, peer_contact=False), False),
         (Relation(Role.ADMIN, CareRole.COORDINATING), False),
+        (Relation(Role.CLIENT, None, household_member=True), True),
+        (Relation(Role.CLIENT, None), False),
+        (Relation(Role.CLIENT, None, viewer_active=False, household_member=True), False),
+        (Relation(Role.WORKER, None, household_member=True), False),
+        (Relation(Role.ADMIN, None, household_member=True), False),
         (None, False),
     ],
 )
@@ -129,3 +142,50 @@ def test_the_pure_rule(relation, expected):
     assert may_view(is_self=False, relation=relation, granted=frozenset({Scope.GOALS}), scope=Scope.GOALS) is expected
     assert may_view(is_self=False, relation=relation, granted=frozenset(), scope=Scope.GOALS) is False
     assert may_view(is_self=True, relation=None, granted=frozenset(), scope=Scope.GOALS) is True
+
+
+async def test_the_other_household_members_are_viewers_who_see_nothing_until_the_client_shares(world):
+    from bot.db.models import OutboxMessage, Person
+
+    svc = world
+    shares = {s.name: s for s in await consent.viewers(svc, 501)}
+    assert [s.name for s in await consent.viewers(svc, 501)] == ["Anna", "W901", "W902", "W903", "Mo"]
+    assert shares["Mo"].relation == "household" and shares["Mo"].scopes == frozenset()
+    assert "Kim" not in shares  # a client of another household is nobody to Sam
+    assert consent.CARE_ROLE_NAMES["household"] == "household member"
+    # It goes both ways: Sam is a viewer in Mo's list too.
+    assert [(s.name, s.relation) for s in await consent.viewers(svc, 502)][-1] == ("Sam", "household")
+    sam_id, mo_id, kim_id = [(await people.whoami(svc, tid)).id for tid in (501, 502, 503)]
+
+    share = await consent.set_consent(svc, client_telegram_id=501, viewer_id=mo_id, scope=Scope.CRISIS_CARD, granted=True)
+    assert share.relation == "household" and share.scopes == {Scope.CRISIS_CARD}
+    assert (await tools.current(svc, 502, Tool.CARD, client_id=sam_id)).owner_name == "Sam"
+    with pytest.raises(NotAllowed):
+        await tools.current(svc, 502, Tool.PLAN, client_id=sam_id)  # per scope, like anyone else
+    [record] = await consent.views_of_my_data(svc, 501)
+    assert (record.viewer_name, record.relation, record.scope) == ("Mo", "household", Scope.CRISIS_CARD)
+
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=mo_id, scope=Scope.CRISIS_CARD, granted=False)
+    with pytest.raises(NotAllowed):
+        await tools.current(svc, 502, Tool.CARD, client_id=sam_id)
+    async with svc.unit() as session:
+        notes = [m.payload for m in (await session.execute(
+            select(OutboxMessage).where(OutboxMessage.kind == "consent").order_by(OutboxMessage.id))).scalars()]
+    assert len(notes) == 2 and "deelt nu met je: crisiskaart" in notes[0] and "deelt niet meer" in notes[1]
+
+    with pytest.raises(NotAllowed):  # Kim is no household member of Sam's
+        await consent.set_consent(svc, client_telegram_id=501, viewer_id=kim_id, scope=Scope.GOALS, granted=True)
+    with pytest.raises(NotAllowed):  # nor is Sam a viewer of himself
+        await consent.set_consent(svc, client_telegram_id=501, viewer_id=sam_id, scope=Scope.GOALS, granted=True)
+    async with svc.unit() as session:
+        forged = (await session.execute(select(AuditEntry).where(AuditEntry.action == "consent.forged"))).scalars().all()
+    assert len(forged) == 2
+
+    # A member who leaves (no longer active) is no longer a viewer, and a granted scope stops working at once.
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=mo_id, scope=Scope.CRISIS_CARD, granted=True)
+    async with svc.unit() as session:
+        (await session.get(Person, mo_id)).active = False
+        await session.commit()
+    assert "Mo" not in {s.name for s in await consent.viewers(svc, 501)}
+    with pytest.raises(NotAllowed):
+        await tools.current(svc, 502, Tool.CARD, client_id=sam_id)

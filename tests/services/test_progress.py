@@ -82,14 +82,6 @@ async def share(svc, client_tg, viewer_tg, *scopes):
         await consent.set_consent(svc, client_telegram_id=client_tg, viewer_id=viewer, scope=scope, granted=True)
 
 
-async def member_shares(svc, client_tg, viewer_tg, scope):
-    """A household member's consent: only as an explicit row (consent.set_consent cannot make one yet)."""
-    async with svc.unit() as session:
-        session.add(Consent(client_id=await pid(svc, client_tg), viewer_id=await pid(svc, viewer_tg), scope=scope,
-                            granted=True, changed_at=svc.now()))
-        await session.commit()
-
-
 async def count(svc, model, *where):
     async with svc.unit() as session:
         return (await session.execute(select(func.count()).select_from(model).where(*where))).scalar_one()
@@ -221,7 +213,7 @@ async def test_a_household_of_three_sees_only_what_each_member_shares(world, mon
         await goals.create_goal(svc, telegram_id, domain=Domain.DAGACTIVITEITEN, title=title)
     await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Samen verhuizen", household=True)
     await checkins.record_phase(svc, MO, Phase.ORANGE)
-    await member_shares(svc, MO, SAM, Scope.GOALS)  # Mo shows Sam their goals, not their colour
+    await share(svc, MO, SAM, Scope.GOALS)  # Mo shows Sam their goals, not their colour (via /privacy)
     await share(svc, LIN, ANNA, Scope.GOALS)  # Lin shares goals with Anna only
     await share(svc, SAM, ANNA, Scope.CRISIS_CARD)
 
@@ -263,6 +255,65 @@ async def test_a_household_of_three_sees_only_what_each_member_shares(world, mon
         mo_person, lin_person = await person_by_telegram(session, MO), await person_by_telegram(session, LIN)
     assert (mo_person.pseudonym, "goals", "ok") in rows and (mo_person.pseudonym, "alerts", "denied") in rows
     assert (lin_person.pseudonym, "goals", "denied") in rows
+
+
+async def test_household_members_share_with_each_other_through_consent_and_each_look_is_audited(world):
+    """Mixed consent in a household of three, given and taken back with consent.set_consent (as /privacy does):
+    each member sees exactly the scopes the others share with them, and every look is one authorize_view row."""
+    svc = world
+    household = await team.household_of(svc, SAM)
+    await invited_client(svc, MO, "Mo", household_id=household)
+    await invited_client(svc, LIN, "Lin", household_id=household)
+    for telegram_id, title in ((SAM, "Doel van Sam"), (MO, "Doel van Mo"), (LIN, "Doel van Lin")):
+        await goals.create_goal(svc, telegram_id, domain=Domain.DAGACTIVITEITEN, title=title)
+    for telegram_id, phase in ((SAM, Phase.GREEN), (MO, Phase.ORANGE), (LIN, Phase.YELLOW)):
+        await checkins.record_phase(svc, telegram_id, phase)
+    await crisis_card(svc, LIN, [{"name": "Oma", "phone": "06 87654321"}])
+    assert {(s.name, s.relation) for s in await consent.viewers(svc, SAM)} >= {("Mo", "household"), ("Lin", "household")}
+    await share(svc, SAM, MO, Scope.GOALS, Scope.ALERTS)  # Sam: goals and colour to Mo
+    await share(svc, LIN, MO, Scope.CRISIS_CARD)  # Lin: only her contacts to Mo
+    await share(svc, LIN, SAM, Scope.ALERTS)  # and her colour to Sam
+    await share(svc, MO, ANNA, Scope.GOALS)  # a worker's consent is no household member's
+
+    mo_view = await herstelplan.herstelplan(svc, MO)
+    assert [m.name for m in mo_view.members] == ["Mo", "Sam", "Lin"]
+    _, sam, lin = mo_view.members
+    assert sam.shown == {Part.GOALS, Part.SCAN, Part.PHASE, Part.SUPPORT}
+    assert [g.title for g in sam.goals] == ["Doel van Sam"] and sam.phase.phase == Phase.GREEN and sam.contacts == ()
+    assert lin.shown == {Part.CONTACTS, Part.SUPPORT} and [c.name for c in lin.contacts] == ["Oma"]
+    assert lin.goals == () and lin.phase is None
+
+    sam_view = await herstelplan.herstelplan(svc, SAM)
+    _, mo, lin = sam_view.members
+    assert mo.shown == {Part.SUPPORT} and mo.goals == () and mo.phase is None  # Mo shares nothing with Sam
+    assert lin.shown == {Part.PHASE, Part.SUPPORT} and lin.phase.phase == Phase.YELLOW
+    lin_view = await herstelplan.herstelplan(svc, LIN)
+    assert [m.shown for m in lin_view.others] == [{Part.SUPPORT}, {Part.SUPPORT}]
+
+    # Sam takes his goals back: from now on Mo sees only his colour.
+    await consent.set_consent(svc, client_telegram_id=SAM, viewer_id=await pid(svc, MO), scope=Scope.GOALS,
+                              granted=False)
+    _, sam, _ = (await herstelplan.herstelplan(svc, MO)).members
+    assert sam.shown == {Part.PHASE, Part.SUPPORT} and sam.goals == ()
+
+    # Mo is told each change, like a worker; and Sam's /wiezietwat names Mo as a household member.
+    async with svc.unit() as session:
+        mo_person = await person_by_telegram(session, MO)
+        notes = [m.payload for m in (await session.execute(select(OutboxMessage).where(
+            OutboxMessage.kind == "consent", OutboxMessage.person_id == mo_person.id))).scalars()]
+        sam_person, lin_person = await person_by_telegram(session, SAM), await person_by_telegram(session, LIN)
+        rows = (await session.execute(select(AuditEntry.subject, AuditEntry.scope, AuditEntry.outcome).where(
+            AuditEntry.action == "view", AuditEntry.actor == mo_person.pseudonym).order_by(AuditEntry.id))).all()
+    assert len(notes) == 4 and any("no longer shares with you: goals and check-ins" in n for n in notes)
+    assert ("Mo", "household") in {(r.viewer_name, r.relation) for r in await consent.views_of_my_data(svc, SAM)}
+    # Mo's first look: Sam's goals (one row for goals and scan), colour, contacts; then Lin's; each once.
+    assert rows[:6] == [
+        (sam_person.pseudonym, "goals", "ok"), (sam_person.pseudonym, "alerts", "ok"),
+        (sam_person.pseudonym, "crisiskaart", "denied"),
+        (lin_person.pseudonym, "goals", "denied"), (lin_person.pseudonym, "alerts", "denied"),
+        (lin_person.pseudonym, "crisiskaart", "ok"),
+    ]
+    assert (sam_person.pseudonym, "goals", "denied") in rows[6:]
 
 
 async def test_forged_ids_for_the_plan_are_refused(world):
