@@ -66,12 +66,15 @@ async def show_menu(update: Update, context: Context, person: PersonView, text: 
     await say(update, context, text or t.gettext("What would you like to do?"), markup)
 
 
-async def acting_as(update: Update, context: Context, role: Role) -> PersonView | None:
-    """The onboarded person behind this update, if they have this role. Anyone else gets their menu (or the
-    welcome) and None: a client's button pressed by a worker, a command used before onboarding."""
+async def acting_as(update: Update, context: Context, *roles: Role) -> PersonView | None:
+    """The onboarded person behind this update, if they have one of these roles. Anyone else gets their menu
+    (or the welcome) and None; a button pressed by the wrong person is also audited as a refused button."""
     person = await current(update, context)
-    if person is None or not person.onboarded or person.role != role:
-        await menu_or_welcome(update, context)
+    if person is None or not person.onboarded or person.role not in roles:
+        if update.callback_query is not None and person is not None and person.onboarded:
+            await unknown(update, context)
+        else:
+            await menu_or_welcome(update, context)
         return None
     return person
 

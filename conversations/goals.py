@@ -97,12 +97,6 @@ CLOSED_TEXT = N_("This goal is closed. It stays in your history.")
 # --- small helpers -----------------------------------------------------------------------------------
 
 
-async def _client(update: Update, context: Context) -> PersonView | None:
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role != Role.CLIENT:
-        await common.menu_or_welcome(update, context)
-        return None
-    return person
 
 
 def _clean(raw: str | None, limit: int) -> tuple[str | None, str | None]:
@@ -187,7 +181,7 @@ async def _show_detail(
 async def show_list(update: Update, context: Context) -> int:
     """menu:goals, /doelen, goal:list."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -199,7 +193,7 @@ async def show_list(update: Update, context: Context) -> int:
 async def open_goal(update: Update, context: Context) -> int:
     """goal:open:<id>"""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     try:
@@ -213,7 +207,7 @@ async def open_goal(update: Update, context: Context) -> int:
 async def on_status(update: Update, context: Context) -> int:
     """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     svc = common.services(context)
@@ -253,7 +247,7 @@ async def on_status(update: Update, context: Context) -> int:
 async def checkin_now(update: Update, context: Context) -> int:
     """goal:checkin:<id>: a check-in the client starts; the same four answers as the prompt."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     svc = common.services(context)
@@ -276,7 +270,7 @@ async def checkin_now(update: Update, context: Context) -> int:
 async def on_proposal(update: Update, context: Context) -> int:
     """goal:accept:<id> / goal:decline:<id>: the client decides about a worker's proposal."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -301,7 +295,7 @@ async def on_proposal(update: Update, context: Context) -> int:
 async def chart(update: Update, context: Context) -> int:
     """goal:chart: check-ins over time per goal, and the goals reached per leefdomein."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     svc = common.services(context)
@@ -334,7 +328,7 @@ def _next_question(draft: dict[str, Any]) -> Step | None:
 async def start_new(update: Update, context: Context) -> Step | int:
     """goal:new (asks to go on when answers are waiting), goal:new:go, goal:new:fresh."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -374,7 +368,7 @@ async def _ask_next(update: Update, context: Context, person: PersonView, note: 
 
 
 async def on_new_text(update: Update, context: Context) -> Step | int:
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     draft = _draft(context)
     if person is None or draft is None:
         return ConversationHandler.END if person is None else await common.menu_or_welcome(update, context)
@@ -410,7 +404,7 @@ async def on_new_text(update: Update, context: Context) -> Step | int:
 async def on_new_button(update: Update, context: Context) -> Step | int:
     """goal:<dom|skip|day|time|every|who>:<value>, checked against the question asked now."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     draft = _draft(context)
     if person is None or draft is None:
         return ConversationHandler.END if person is None else await common.unknown(update, context)
@@ -478,7 +472,7 @@ async def _create(update: Update, context: Context, person: PersonView, draft: d
 async def on_answer(update: Update, context: Context) -> Step | int:
     """gchk:<done|partly|notyet|change>:<checkin_id>, from the tick's prompt or from 'Check in now'."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -500,7 +494,7 @@ async def on_answer(update: Update, context: Context) -> Step | int:
 
 
 async def on_note_text(update: Update, context: Context) -> Step | int:
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -513,7 +507,7 @@ async def on_note_text(update: Update, context: Context) -> Step | int:
 
 
 async def on_note_voice(update: Update, context: Context) -> Step | int:
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     return await _save_note(update, context, person, voice=update.message.voice.file_id)
@@ -521,7 +515,7 @@ async def on_note_voice(update: Update, context: Context) -> Step | int:
 
 async def on_note_skip(update: Update, context: Context) -> Step | int:
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     return await _after_note(update, context, person, None)
@@ -575,7 +569,7 @@ async def _after_note(update: Update, context: Context, person: PersonView, save
 async def ask_step(update: Update, context: Context) -> Step | int:
     """goal:step:<id> (from a goal's page) and gstall:smaller:<id> (from the stall message)."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -599,7 +593,7 @@ async def ask_step(update: Update, context: Context) -> Step | int:
 
 
 async def on_step_text(update: Update, context: Context) -> Step | int:
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     info = (context.user_data or {}).get("goal_step")
@@ -627,7 +621,7 @@ async def on_step_text(update: Update, context: Context) -> Step | int:
 async def on_step_skip(update: Update, context: Context) -> int:
     """goal:skip:next (after 'done': no new step now) and goal:keep:<id> (keep the step as it is)."""
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     context.user_data.pop("goal_step", None)
@@ -652,7 +646,7 @@ async def on_stall(update: Update, context: Context) -> Step | int:
     if parsed.action == "smaller":
         return await ask_step(update, context)
     await common.answer_button(update)
-    person = await _client(update, context)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     svc = common.services(context)

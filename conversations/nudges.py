@@ -34,9 +34,6 @@ class Step(StrEnum):
     TO = "absence.to"
 
 
-async def _worker(update: Update, context: Context) -> PersonView | None:
-    """Workers only; anyone else gets their own menu (common.acting_as)."""
-    return await common.acting_as(update, context, Role.WORKER)
 
 
 # --- the nudge's buttons ------------------------------------------------------------------------------
@@ -49,7 +46,7 @@ async def _refuse(update: Update, context: Context, t: Translator) -> None:
 async def open_nudge(update: Update, context: Context) -> None:
     """ndg:open:<id>, from a digest: the full nudge with its buttons."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -65,7 +62,7 @@ async def open_nudge(update: Update, context: Context) -> None:
 async def acknowledge(update: Update, context: Context) -> None:
     """ndg:contact:<id> and ndg:seen:<id>: the first one wins; whoever comes later hears who did."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -90,7 +87,7 @@ async def acknowledge(update: Update, context: Context) -> None:
 async def later(update: Update, context: Context) -> None:
     """ndg:later:<id>.<days>: quiet for a while, then back to this worker."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -138,7 +135,7 @@ def _mark(row: OverviewRow) -> str:
 async def show_overview(update: Update, context: Context) -> None:
     """/overzicht, menu:overview and ovz:page:<n>: one page of the caseload, most urgent first."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return
     t = common.tr(context, worker)
@@ -193,7 +190,7 @@ async def _save(update: Update, context: Context, t: Translator, worker: PersonV
 async def start_absence(update: Update, context: Context) -> int:
     """/afwezig [from to]: with two dates at once, else asked one by one; shows a current absence to end it."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)
@@ -216,7 +213,7 @@ async def start_absence(update: Update, context: Context) -> int:
 
 
 async def on_from(update: Update, context: Context) -> int:
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)
@@ -230,7 +227,7 @@ async def on_from(update: Update, context: Context) -> int:
 
 
 async def on_to(update: Update, context: Context) -> int:
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)
@@ -256,7 +253,7 @@ async def on_to(update: Update, context: Context) -> int:
 async def end_absence(update: Update, context: Context) -> int:
     """afw:end: back early (also the way out of the questions)."""
     await common.answer_button(update)
-    worker = await _worker(update, context)
+    worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)

@@ -90,13 +90,6 @@ class State(StrEnum):
 # --- small helpers -----------------------------------------------------------------------------------
 
 
-async def _as(update: Update, context: Context, *roles: Role) -> PersonView | None:
-    """The onboarded person behind this update if they have one of these roles; anyone else gets their menu."""
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role not in roles:
-        await common.menu_or_welcome(update, context)
-        return None
-    return person
 
 
 def _parse(update: Update, flow: str) -> callbacks.Callback:
@@ -130,7 +123,7 @@ async def _quiet_stop(context: Context, telegram_id: int) -> None:
 async def ask_peer(update: Update, context: Context) -> int:
     """menu:peer, /maatje: the client's peer expert (if any), an open proposal, or a new request."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     svc = common.services(context)
@@ -162,7 +155,7 @@ async def ask_peer(update: Update, context: Context) -> int:
 async def on_theme(update: Update, context: Context) -> State | int:
     """peer:theme:<theme|any> -> an optional wish."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     try:
@@ -196,7 +189,7 @@ async def on_preference_skip(update: Update, context: Context) -> int:
 
 
 async def _find(update: Update, context: Context, preference: str | None) -> int:
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     request = (context.user_data or {}).pop("peer_request", None)
@@ -244,7 +237,7 @@ async def _client_home(
 
 async def on_accept(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     try:
@@ -269,7 +262,7 @@ async def on_accept(update: Update, context: Context) -> None:
 
 async def on_other(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     try:
@@ -284,7 +277,7 @@ async def on_other(update: Update, context: Context) -> None:
 
 async def on_decline(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     try:
@@ -305,7 +298,7 @@ async def on_decline(update: Update, context: Context) -> None:
 async def talk(update: Update, context: Context) -> None:
     """/praten or peer:talk:<contact_id>: turn the relay on for one contact."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return
     svc = common.services(context)
@@ -354,7 +347,7 @@ async def talk(update: Update, context: Context) -> None:
 
 async def stop(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return
     name = await peers.stop_talking(common.services(context), person.telegram_id)
@@ -468,7 +461,7 @@ async def _stopped_by_leaving(update: Update, context: Context, telegram_id: int
 async def my_peers(update: Update, context: Context) -> None:
     """menu:peers, /mijnpeers: each peer with only what that client shares."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -492,7 +485,7 @@ def _shares_line(t: Translator, view: ContactView) -> str:
 
 async def open_contact(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -520,7 +513,7 @@ async def open_contact(update: Update, context: Context) -> None:
 async def view_shared(update: Update, context: Context) -> None:
     """peer:view:<contact_id>.<scope>: through tools.current, i.e. the consent check, audited."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     svc = common.services(context)
@@ -545,7 +538,7 @@ async def view_shared(update: Update, context: Context) -> None:
 
 async def hand_over(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -568,7 +561,7 @@ async def hand_over(update: Update, context: Context) -> None:
 
 async def hand_over_to(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -594,7 +587,7 @@ async def hand_over_to(update: Update, context: Context) -> None:
 async def end(update: Update, context: Context) -> None:
     """peer:end:<contact_id>: either side, with one question first."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -616,7 +609,7 @@ async def end(update: Update, context: Context) -> None:
 
 async def end_confirmed(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return
     try:
@@ -639,7 +632,7 @@ async def end_confirmed(update: Update, context: Context) -> None:
 async def on_rating(update: Update, context: Context) -> State | int:
     """peer:rate:<contact_id>.<1-5> -> an optional few words."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     try:
@@ -661,7 +654,7 @@ async def on_rating(update: Update, context: Context) -> State | int:
 
 
 async def on_feedback_text(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     contact_id = (context.user_data or {}).get("peer_feedback")
     if person is None or contact_id is None:
         return ConversationHandler.END
@@ -684,7 +677,7 @@ async def on_feedback_skip(update: Update, context: Context) -> int:
     await common.answer_button(update)
     if context.user_data is not None:
         context.user_data.pop("peer_feedback", None)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is not None:
         await common.show_menu(update, context, person, common.tr(context, person).gettext("Thank you."))
     return ConversationHandler.END
@@ -696,7 +689,7 @@ async def on_feedback_skip(update: Update, context: Context) -> int:
 async def worry(update: Update, context: Context) -> None:
     """peer:worry:<contact_id>: "Share my worry" (Zorg melden)."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     try:
@@ -720,7 +713,7 @@ async def worry(update: Update, context: Context) -> None:
 async def report(update: Update, context: Context) -> State | int:
     """peer:report:<contact_id>: either side, then a short text for the admin."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return ConversationHandler.END
     try:
@@ -746,7 +739,7 @@ async def report(update: Update, context: Context) -> State | int:
 
 
 async def on_report_text(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.CLIENT, Role.PEER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     contact_id = (context.user_data or {}).get("peer_report")
     if person is None or contact_id is None:
         return ConversationHandler.END
@@ -769,7 +762,7 @@ async def on_report_text(update: Update, context: Context) -> State | int:
 async def suspend(update: Update, context: Context) -> None:
     """peer:suspend:<peer_id> (from a misuse report): asks once more."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.ADMIN)
+    person = await common.acting_as(update, context, Role.ADMIN)
     if person is None:
         return
     t = common.tr(context, person)
@@ -788,7 +781,7 @@ async def suspend(update: Update, context: Context) -> None:
 
 async def suspend_confirmed(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.ADMIN)
+    person = await common.acting_as(update, context, Role.ADMIN)
     if person is None:
         return
     t = common.tr(context, person)
@@ -813,7 +806,7 @@ async def suspend_confirmed(update: Update, context: Context) -> None:
 async def waiting(update: Update, context: Context) -> None:
     """menu:waiting, /wachtlijst: clients waiting for a peer expert."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.ADMIN)
+    person = await common.acting_as(update, context, Role.ADMIN)
     if person is None:
         return
     t = common.tr(context, person)
@@ -844,7 +837,7 @@ async def waiting(update: Update, context: Context) -> None:
 
 async def worker_clients(update: Update, context: Context) -> None:
     """/maatjevoorstel: which client?"""
-    person = await _as(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -863,7 +856,7 @@ async def worker_clients(update: Update, context: Context) -> None:
 async def worker_theme(update: Update, context: Context) -> None:
     """peer:wprop:<client_id> (also a button on the worker's client page)."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -885,7 +878,7 @@ async def worker_theme(update: Update, context: Context) -> None:
 async def worker_propose(update: Update, context: Context) -> None:
     """peer:wtheme:<client_id>.<theme|any>"""
     await common.answer_button(update)
-    person = await _as(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -917,7 +910,7 @@ async def worker_propose(update: Update, context: Context) -> None:
 
 async def show_profile(update: Update, context: Context, note: str | None = None) -> int:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -987,7 +980,7 @@ async def ask_pause(update: Update, context: Context) -> State | int:
 
 async def _ask_profile_text(update: Update, context: Context, state: State, question: str) -> State | int:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     await _quiet_stop(context, person.telegram_id)
@@ -997,7 +990,7 @@ async def _ask_profile_text(update: Update, context: Context, state: State, ques
 
 
 async def on_story(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     if await peers.set_story(common.services(context), person.telegram_id, update.message.text or "") is None:
@@ -1011,7 +1004,7 @@ async def on_story(update: Update, context: Context) -> State | int:
 
 
 async def on_availability(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     if (
@@ -1028,7 +1021,7 @@ async def on_availability(update: Update, context: Context) -> State | int:
 
 
 async def on_pause_date(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -1048,7 +1041,7 @@ async def on_pause_date(update: Update, context: Context) -> State | int:
 
 
 async def come_back(update: Update, context: Context) -> int:
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     await peers.come_back(common.services(context), person.telegram_id)
@@ -1059,7 +1052,7 @@ async def come_back(update: Update, context: Context) -> int:
 async def edit_themes(update: Update, context: Context) -> None:
     """peer:pthemes shows the toggles; peer:ptheme:<theme> flips one."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     svc = common.services(context)
@@ -1087,7 +1080,7 @@ async def edit_themes(update: Update, context: Context) -> None:
 
 async def ask_max(update: Update, context: Context) -> None:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -1096,7 +1089,7 @@ async def ask_max(update: Update, context: Context) -> None:
 
 async def on_max(update: Update, context: Context) -> int:
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER)
+    person = await common.acting_as(update, context, Role.PEER)
     if person is None:
         return ConversationHandler.END
     try:
@@ -1115,7 +1108,7 @@ async def on_max(update: Update, context: Context) -> int:
 async def together_start(update: Update, context: Context) -> None:
     """/samen, menu:together: a peer expert or a worker picks the client to fill in with."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER, Role.WORKER)
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -1136,7 +1129,7 @@ async def together_start(update: Update, context: Context) -> None:
 async def together_tool(update: Update, context: Context) -> None:
     """tog:client:<client_id>: which tool."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER, Role.WORKER)
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -1164,7 +1157,7 @@ async def _helpable(context: Context, person: PersonView, client_id: int) -> tog
 async def together_step(update: Update, context: Context) -> None:
     """tog:tool:<client_id>.<tool>: which part."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER, Role.WORKER)
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -1187,7 +1180,7 @@ async def together_step(update: Update, context: Context) -> None:
 async def together_ask(update: Update, context: Context) -> State | int:
     """tog:step:<client_id>.<tool>.<step> -> the helper types a proposal."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.PEER, Role.WORKER)
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -1219,7 +1212,7 @@ async def together_ask(update: Update, context: Context) -> State | int:
 
 
 async def on_together_text(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.PEER, Role.WORKER)
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
     data = (context.user_data or {}).get("together")
     if person is None or not data:
         return ConversationHandler.END
@@ -1256,7 +1249,7 @@ async def on_together_text(update: Update, context: Context) -> State | int:
 async def together_decide(update: Update, context: Context) -> None:
     """tog:ok:<id> and tog:no:<id>: only the client it was sent to; forged ids are refused."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
@@ -1286,7 +1279,7 @@ async def together_decide(update: Update, context: Context) -> None:
 async def together_edit(update: Update, context: Context) -> State | int:
     """tog:edit:<id>: the client types their own version."""
     await common.answer_button(update)
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -1314,7 +1307,7 @@ async def together_edit(update: Update, context: Context) -> State | int:
 
 
 async def on_own_version(update: Update, context: Context) -> State | int:
-    person = await _as(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     proposal_id = (context.user_data or {}).get("own_version")
     if person is None or proposal_id is None:
         return ConversationHandler.END

@@ -77,16 +77,6 @@ class Step(StrEnum):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-async def _person(update: Update, context: Context, *roles: Role) -> PersonView | None:
-    """The person, when onboarded and in one of `roles`; otherwise the menu (a button: the unknown-button line)."""
-    person = await common.current(update, context)
-    if person is None or not person.onboarded or person.role not in roles:
-        if update.callback_query is not None:
-            await common.unknown(update, context)
-        else:
-            await common.menu_or_welcome(update, context)
-        return None
-    return person
 
 
 async def _refuse(update: Update, context: Context, t: Translator, text: str = NOT_FOR_YOU) -> None:
@@ -123,7 +113,7 @@ def _plain(label: str) -> str:
 async def open_plan(update: Update, context: Context) -> None:
     """/herstelplan, menu:herstelplan, prg:plan[:<client_id>] (a worker: a client of theirs)."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -147,7 +137,7 @@ async def open_plan(update: Update, context: Context) -> None:
 async def show_part(update: Update, context: Context) -> None:
     """prg:part:<client_id>.<g|p|s|c|w|h>: one part of the plan as messages."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -172,7 +162,7 @@ async def show_part(update: Update, context: Context) -> None:
 async def send_plan_pdf(update: Update, context: Context) -> None:
     """prg:pdf:<client_id>: the whole plan, as far as this viewer may see it, as one A4 PDF."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -191,7 +181,7 @@ async def send_plan_pdf(update: Update, context: Context) -> None:
 async def start_scan(update: Update, context: Context) -> None:
     """/scan, menu:scan, prg:scan (the invitation): the client's own scan. A worker gets their client list."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     if person.role == Role.WORKER:
@@ -210,7 +200,7 @@ async def start_scan(update: Update, context: Context) -> None:
 async def start_worker_scan(update: Update, context: Context) -> None:
     """prg:wscan:<client_id>: the coordinating worker's own scores for a client."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -241,7 +231,7 @@ async def _ask(update: Update, context: Context, t: Translator, draft: ScanDraft
 async def on_kids(update: Update, context: Context) -> None:
     """prg:kids:<scan_id>.<1|0>: with or without the children, then the first domain not answered yet."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -266,7 +256,7 @@ async def on_kids(update: Update, context: Context) -> None:
 async def on_question(update: Update, context: Context) -> None:
     """prg:sq:<scan_id>.<kids>.<index>: ask one domain again (the back button)."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -287,7 +277,7 @@ async def on_question(update: Update, context: Context) -> None:
 async def on_score(update: Update, context: Context) -> None:
     """prg:ss:<scan_id>.<kids>.<index>.<score> (0: skip): saved at once, then the next domain or the end."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -345,7 +335,7 @@ def finished_text(t: Translator, result: Finished, worker: bool) -> str:
 async def later(update: Update, context: Context) -> None:
     """prg:later: every answer is saved already; the scan goes on where it stopped next time."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -355,7 +345,7 @@ async def later(update: Update, context: Context) -> None:
 async def show_chart(update: Update, context: Context) -> None:
     """prg:chart:<client_id>: scores per domain over time. The client's own; a worker only with consent."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -405,7 +395,7 @@ def comparison_text(t: Translator, result: selfscan.Comparison, worker: bool) ->
 async def show_comparison(update: Update, context: Context) -> None:
     """prg:cmp:<client_id>: client and worker side by side; differences of 2+ are something to talk about."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT, Role.WORKER)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -435,7 +425,7 @@ async def _client_list(update: Update, context: Context, worker: PersonView) -> 
 async def rapport(update: Update, context: Context) -> None:
     """/rapport, menu:report: a worker's caseload; an admin's monthly report (/rapport 2026-11)."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER, Role.ADMIN)
+    person = await common.acting_as(update, context, Role.WORKER, Role.ADMIN)
     if person is None:
         return
     t = common.tr(context, person)
@@ -465,7 +455,7 @@ async def rapport(update: Update, context: Context) -> None:
 async def client_progress(update: Update, context: Context) -> None:
     """prg:client:<client_id>: what a worker can do about one client's progress."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -490,7 +480,7 @@ def suggestion_text(t: Translator, row: scaling.SuggestionRow) -> str:
 async def show_suggestions(update: Update, context: Context) -> None:
     """prg:sug: op- en afschalen for the households this worker coordinates."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -505,7 +495,7 @@ async def show_suggestions(update: Update, context: Context) -> None:
 async def decide(update: Update, context: Context) -> int:
     """prg:dec:<household_id>.<u|d>.<u|d|s>: the worker's decision, saved at once; then the reason."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -524,7 +514,7 @@ async def decide(update: Update, context: Context) -> int:
 
 
 async def on_reason(update: Update, context: Context) -> int:
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
@@ -558,7 +548,7 @@ async def odd_reason(update: Update, context: Context) -> None:
 async def start_closing(update: Update, context: Context) -> None:
     """prg:close:<client_id>: close the household's traject; the outcomes a-g follow, one per message."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -586,7 +576,7 @@ async def _ask_outcome(update: Update, context: Context, t: Translator, househol
 async def on_outcome(update: Update, context: Context) -> None:
     """prg:out:<household_id>.<answers so far>: the next outcome, or the summary to confirm."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -611,7 +601,7 @@ async def on_outcome(update: Update, context: Context) -> None:
 async def on_close(update: Update, context: Context) -> None:
     """prg:closeok:<household_id>.<a-g>: close for real."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.WORKER)
+    person = await common.acting_as(update, context, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
@@ -647,7 +637,7 @@ async def _ask_relation(update: Update, context: Context, t: Translator, key: st
 async def on_relation(update: Update, context: Context) -> None:
     """prg:rel:start, prg:rel:<index>.<score>: one question per message, each answer saved at once."""
     await common.answer_button(update)
-    person = await _person(update, context, Role.CLIENT)
+    person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return
     t = common.tr(context, person)
