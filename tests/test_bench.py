@@ -1,0 +1,48 @@
+"""`houvast bench` at tiny sizes: every part runs and its rows are well formed. No timing is asserted."""
+import io
+import math
+
+from rich.console import Console
+
+from bot.bench import SQLITE, Row, iter_markdown, parse_sizes, run_bench
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not math.isnan(value) and value >= 0
+
+
+async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
+    out = io.StringIO()
+    rows = await run_bench(
+        [200], [SQLITE], updates=20, outbox_chats=10, pair_messages=4, latency_messages=5,
+        console=Console(file=out, width=160), workdir=tmp_path,
+    )
+    assert all(isinstance(row, Row) for row in rows)
+    assert {row.section for row in rows} == {"tick", "outbox", "updates"}
+
+    [tick] = [row for row in rows if row.section == "tick"]
+    assert tick.skipped is None and tick.database == SQLITE and tick.size == 200
+    assert _number(tick.value) and tick.ratio == 1.0  # the only size is its own baseline
+    for key in ("seed_s", "cold_tick_s", "peak_mb", "swept", "goal_prompts", "checkin_prompts", "stalls"):
+        assert _number(tick.details[key]), key
+    assert tick.details["clients"] == 67 and tick.details["checkins"] == 600
+
+    sends = [row for row in rows if row.section == "outbox"]
+    assert len(sends) == 4
+    for row in sends:
+        assert row.details["sent"] == row.size and _number(row.value) and _number(row.ratio)
+        assert row.details["rate_limited"] == 0  # the outbox paces itself: Telegram never has to say 429
+
+    bare, full = [row for row in rows if row.section == "updates"]
+    assert bare.ratio == 1.0 and _number(bare.value) and _number(full.value)
+    assert full.details["phase_checkins"] == 20 + 10  # every press went all the way to the database (and warm-up)
+    assert math.isclose(full.ratio, full.value / bare.value)
+
+    printed = out.getvalue()
+    assert "Tick" in printed and "Outbox" in printed and "Updates" in printed
+    assert any(line.startswith("| sqlite | 200 |") for line in iter_markdown(rows))
+    assert not list(tmp_path.iterdir())  # scratch databases are removed
+
+
+def test_sizes_are_parsed_from_the_command_line():
+    assert parse_sizes("10000, 100_000") == [10_000, 100_000]
