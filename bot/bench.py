@@ -230,7 +230,7 @@ def _goal_rows(first_client: int, last_client: int, n_goals: int, rng: random.Ra
                 "next_checkin_at": _ago(59 - rng.uniform(0, WEEK)) if active else None,
                 "last_progress_at": last_progress,
                 "stall_since": _ago(rng.uniform(1 * DAY, 20 * DAY)) if kind == "episode" else None,
-                "last_swept_at": _ago(60 + rng.uniform(0, 3600)) if active else None,
+                "last_swept_at": _ago(60 + rng.uniform(0, 3600)),
             })
             for prompted, answered, answer in prompts:
                 checkins.append({"goal_id": gid, "prompted_at": prompted, "answered_at": answered, "answer": answer,

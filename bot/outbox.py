@@ -101,39 +101,57 @@ async def _claim(svc: Services, limit: int) -> list[tuple[int, int, str]]:
     return claimed
 
 
-async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200) -> DeliveryReport:
-    """Send what is due, in order, at most `batch` messages; returns what happened."""
+def round_robin(claimed: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """First message of every chat, then every chat's second, ...: one busy chat (a worker with twenty nudges)
+    does not hold up everyone else while it waits its one second between messages."""
+    per_chat: dict[int, list[tuple[int, int, str]]] = {}
+    for item in claimed:
+        per_chat.setdefault(item[1], []).append(item)
+    rounds: list[tuple[int, int, str]] = []
+    depth = max((len(items) for items in per_chat.values()), default=0)
+    for index in range(depth):
+        rounds += [items[index] for items in per_chat.values() if index < len(items)]
+    return rounds
+
+
+async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: float = 45.0) -> DeliveryReport:
+    """Send what is due, batch after batch, until nothing is due or `budget` seconds have passed (the next
+    tick goes on from there); at least one batch. Returns what happened."""
     report = DeliveryReport()
-    claimed = await _claim(svc, batch)
-    last_sent: dict[int, float] = {}
     loop = asyncio.get_running_loop()
+    started = loop.time()
+    last_sent: dict[int, float] = {}
     overall_gap = 1.0 / FloodLimit.MESSAGES_PER_SECOND
-    previous = 0.0
-    for message_id, chat_id, raw in claimed:
-        # Pace ourselves: 30 a second in all, one a second per chat.
-        wait = max(previous + overall_gap, last_sent.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP) - loop.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        payload = json.loads(raw)
-        outcome: str
-        error: str | None = None
-        retry_after: float | None = None
-        try:
-            await bot.send_message(chat_id, payload["text"], reply_markup=_markup(payload))
-            outcome = "sent"
-        except RetryAfter as exc:
-            outcome, retry_after = "retry", float(exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds())
-            error = "RetryAfter"
-        except Forbidden:
-            outcome, error = "blocked", "Forbidden"
-        except BadRequest as exc:
-            outcome, error = "failed", f"BadRequest: {exc.message[:120]}"
-        except NetworkError as exc:
-            outcome, error = "retry", type(exc).__name__
-        previous = loop.time()
-        last_sent[chat_id] = previous
-        await _record(svc, message_id, outcome, error, retry_after, report)
-    return report
+    previous = -overall_gap
+    while True:
+        claimed = round_robin(await _claim(svc, batch))
+        for message_id, chat_id, raw in claimed:
+            # Pace from the start of each send: 30 a second in all, one a second per chat.
+            wait = max(previous + overall_gap, last_sent.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            previous = loop.time()
+            last_sent[chat_id] = previous
+            outcome, error, retry_after = await _send(bot, chat_id, json.loads(raw))
+            await _record(svc, message_id, outcome, error, retry_after, report)
+        if len(claimed) < batch or loop.time() - started >= budget:
+            return report
+
+
+async def _send(bot: Bot, chat_id: int, payload: dict[str, Any]) -> tuple[str, str | None, float | None]:
+    """(outcome, error, retry_after): sent, retry (network trouble, 429), blocked, or failed for good."""
+    try:
+        await bot.send_message(chat_id, payload["text"], reply_markup=_markup(payload))
+        return "sent", None, None
+    except RetryAfter as exc:
+        delay = exc.retry_after
+        return "retry", "RetryAfter", float(delay if isinstance(delay, (int, float)) else delay.total_seconds())
+    except Forbidden:
+        return "blocked", "Forbidden", None
+    except BadRequest as exc:
+        return "failed", f"BadRequest: {exc.message[:120]}", None
+    except NetworkError as exc:
+        return "retry", type(exc).__name__, None
 
 
 async def _record(

@@ -78,7 +78,8 @@ async def on_phase(update: Update, context: Context) -> None:
     if phase == Phase.ORANGE and result.worker_name:
         markup = keyboards.tell_worker(t, result.worker_name, phase)
     await common.say(update, context, "\n".join(lines), markup)
-    await common.deliver_now(context)
+    if result.alerted:
+        await common.deliver_now(context)  # red does not wait for the tick
 
 
 async def on_tell(update: Update, context: Context) -> None:

@@ -57,7 +57,8 @@ async def deliver_now(context: Context) -> None:
     """Send what a flow just queued (a consent notice, an alert) now; the minute tick is only the backstop."""
     from bot import outbox
 
-    await outbox.deliver_due(services(context), context.bot)
+    # One small batch: a flow must not turn into a bulk send; the tick delivers the rest within a minute.
+    await outbox.deliver_due(services(context), context.bot, batch=20, budget=0)
 
 
 async def show_menu(update: Update, context: Context, person: PersonView, text: str | None = None) -> None:

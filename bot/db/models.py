@@ -100,13 +100,13 @@ class Invite(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     # For a client invite: the household to join (None means a new household of the inviting worker).
-    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
-    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
 
 
 class InviteAttempt(Base):
@@ -204,7 +204,7 @@ class ToolVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(SecretText())  # JSON of the document
     saved_at: Mapped[datetime]
-    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
 
 
 class ToolDraft(Base):
@@ -245,14 +245,14 @@ class Goal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))  # answers the check-ins
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)  # answers the check-ins
     domain: Mapped[str] = mapped_column(String(24))
     title: Mapped[str] = mapped_column(SecretText())
     why: Mapped[str | None] = mapped_column(SecretText())
     step: Mapped[str | None] = mapped_column(SecretText())
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12))
-    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
     checkin_weekday: Mapped[int] = mapped_column(Integer)  # ISO: 1 Monday .. 7 Sunday
     checkin_time: Mapped[time]
@@ -261,7 +261,7 @@ class Goal(Base):
     last_progress_at: Mapped[datetime | None]
     # An open stall episode: one nudge per episode, closed by progress.
     stall_since: Mapped[datetime | None]
-    last_swept_at: Mapped[datetime | None]
+    last_swept_at: Mapped[datetime]  # set at creation: the sweep pages through this column's index
 
 
 class GoalEvent(Base):
@@ -273,7 +273,7 @@ class GoalEvent(Base):
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(16))
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     detail: Mapped[str | None] = mapped_column(SecretText())
 
 
@@ -305,7 +305,7 @@ class Nudge(Base):
     rungs: Mapped[str] = mapped_column(String(64), default="")  # rungs reached so far, comma separated
     snoozed_until: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     acknowledgement: Mapped[str | None] = mapped_column(String(16))  # contact, seen
 
 
@@ -359,7 +359,7 @@ class PeerContact(Base):
     peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     theme: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(12))
-    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
@@ -376,7 +376,7 @@ class RelayMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("peer_contacts.id", ondelete="CASCADE"), index=True)
-    from_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    from_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(12))
     text: Mapped[str | None] = mapped_column(SecretText())
@@ -402,8 +402,8 @@ class MisuseReport(Base):
     __tablename__ = "misuse_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("peer_contacts.id", ondelete="SET NULL"))
-    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("peer_contacts.id", ondelete="SET NULL"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime]
     text: Mapped[str | None] = mapped_column(SecretText())
     handled_at: Mapped[datetime | None]
@@ -416,7 +416,7 @@ class ToolProposal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    helper_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     step: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(SecretText())
@@ -433,7 +433,7 @@ class SelfScan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     by_role: Mapped[str] = mapped_column(String(16))  # client or worker
     at: Mapped[datetime]
     scores: Mapped[dict[str, Any]]  # domain -> 1..5; missing domains were skipped
@@ -447,7 +447,7 @@ class ScaleDecision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime]
     suggestion: Mapped[str] = mapped_column(String(12))  # up, down
     decision: Mapped[str] = mapped_column(String(12))  # up, down, same
@@ -461,7 +461,7 @@ class TrajectClosing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime]
     outcomes: Mapped[dict[str, Any]]  # a..g -> 1..5 or None where not relevant
 

@@ -125,6 +125,7 @@ async def create_goal(
             household_id=client.household_id, client_id=None if household else client.id, owner_id=client.id,
             domain=domain, title=title, why=why, step=step, target_date=target_date, status=GoalStatus.ACTIVE,
             created_at=now, checkin_weekday=weekday, checkin_time=at, every_weeks=every_weeks,
+            last_swept_at=now - SWEEP_EVERY,  # looked at in the next tick, then about once an hour
         )
         session.add(goal)
         await session.flush()
@@ -151,7 +152,7 @@ async def propose_goal(
         goal = Goal(
             household_id=client.household_id, client_id=client.id, owner_id=client.id, domain=domain, title=title,
             step=step, status=GoalStatus.PROPOSED, proposed_by_id=worker.id, created_at=now, checkin_weekday=1,
-            checkin_time=client.checkin_time or time(10), every_weeks=1,
+            checkin_time=client.checkin_time or time(10), every_weeks=1, last_swept_at=now - SWEEP_EVERY,
         )
         session.add(goal)
         await session.flush()
@@ -376,22 +377,20 @@ class Stall:
 
 async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy | None = None) -> list[Stall]:
     """Tick: find active goals that stalled and are not in an open episode; open one, with one nudge, and a
-    gentle message to the client. Keyset pagination over the goals table keeps memory flat."""
+    gentle message to the client. Each batch takes the goals swept longest ago, a range on the
+    (status, last_swept_at) index; sweeping moves them past the cutoff, so the next batch is the next range."""
     policy = policy or svc.settings.stall_policy
     now = svc.now()
     stalls: list[Stall] = []
-    after_id = 0
     while True:
         async with svc.unit() as session:
             goals = list((await session.execute(
                 select(Goal)
-                .where(Goal.status == GoalStatus.ACTIVE, Goal.id > after_id)
-                .where(or_(Goal.last_swept_at.is_(None), Goal.last_swept_at <= now - SWEEP_EVERY))
-                .order_by(Goal.id).limit(batch)
+                .where(Goal.status == GoalStatus.ACTIVE, Goal.last_swept_at <= now - SWEEP_EVERY)
+                .order_by(Goal.last_swept_at).limit(batch).with_for_update(skip_locked=True)
             )).scalars())
             if not goals:
                 return stalls
-            after_id = goals[-1].id
             prompts = await _recent_prompts(session, [g.id for g in goals])
             for goal in goals:
                 goal.last_swept_at = now

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,9 @@ from bot.db.models import CareTeamMember, Household, Person
 from bot.domain.people import clean_name
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotFound, Services, audit, new_pseudonym, person_by_telegram
+
+
+SEEN_RESOLUTION = timedelta(minutes=5)  # "last contact" is shown in days; minutes are plenty
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,13 @@ async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
         person = await person_by_telegram(session, telegram_id)
         if person is None or not person.active:
             return None
-        person.last_seen_at = svc.now()
-        person.unreachable = False  # they are writing to us: reachable again (they unblocked the bot)
-        result = await view(session, person)
-        await session.commit()
-        return result
+        now = svc.now()
+        # Written at most every few minutes and only when something changed: every update reads this row.
+        if person.unreachable or person.last_seen_at is None or now - person.last_seen_at >= SEEN_RESOLUTION:
+            person.last_seen_at = now
+            person.unreachable = False  # they are writing to us: reachable again (they unblocked the bot)
+            await session.commit()
+        return await view(session, person)
 
 
 def new_person(svc: Services, *, telegram_id: int, chat_id: int, role: Role, locale: str) -> Person:

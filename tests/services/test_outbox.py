@@ -121,3 +121,8 @@ async def test_sending_stays_within_telegrams_limits(svc, clock):
     assert report.sent == 3 and api.stats["rate_limited"] == 0
     payloads = [json.loads(r.payload) for r in await rows(svc)]
     assert all(p["text"] for p in payloads)
+
+
+def test_one_busy_chat_does_not_hold_up_the_others():
+    claimed = [(1, 10, "a"), (2, 10, "b"), (3, 10, "c"), (4, 20, "d"), (5, 30, "e")]
+    assert [m for m, _, _ in outbox.round_robin(claimed)] == [1, 4, 5, 2, 3]
