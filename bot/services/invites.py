@@ -155,6 +155,9 @@ async def _link_client(session: AsyncSession, client: Person, invite: Invite, no
         if has_worker:
             return "already_linked"
         household_id = client.household_id
+        household = await session.get(Household, household_id)
+        if household is not None:
+            household.closed_at = None  # a closed traject that gets a worker again is open again
     else:
         household = Household(created_at=now)
         session.add(household)
