@@ -32,6 +32,7 @@ DEMO_PEOPLE = (
     DemoPerson("anna", 1002, "Anna", Role.WORKER),
     DemoPerson("joost", 1003, "Joost", Role.PEER),
     DemoPerson("ada", 1004, "Ada", Role.ADMIN),
+    DemoPerson("bram", 1005, "Bram", Role.WORKER),  # the backup worker of Sam's household: the ladder's next step
 )
 
 
@@ -69,4 +70,9 @@ async def seed_demo(svc: Services) -> None:
             session.add(
                 CareTeamMember(household_id=household.id, worker_id=added["anna"].id, role=CareRole.COORDINATING, since=now)
             )
+            if "bram" in added:
+                await session.flush()
+                session.add(
+                    CareTeamMember(household_id=household.id, worker_id=added["bram"].id, role=CareRole.BACKUP, since=now)
+                )
         await session.commit()

@@ -21,7 +21,7 @@ from bot.local.demo_seed import DEMO_PEOPLE, seed_demo
 from bot.scheduler import schedule_tick, tick
 
 HELP = """[bold]Type as the person in the prompt.[/bold] A number presses that button of the newest message.
-  :wie sam|anna|joost|ada   talk as another demo person        :nieuw Kim   a brand-new Telegram user
+  :wie sam|anna|bram|joost|ada  talk as another demo person        :nieuw Kim   a brand-new Telegram user
   :tijd +3d / +2h / +30m     move the clock ahead and run the scheduler now
   :sticker  :foto  :spraak   send a sticker, photo or voice message
   :help                      this help                         :stop        quit"""
