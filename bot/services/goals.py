@@ -32,7 +32,7 @@ from bot.i18n import N_, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 
 ANSWER_LABELS = {
-    Answer.DONE: N_("✅ Done"),
+    Answer.DONE: N_("✅ It worked"),
     Answer.PARTLY: N_("🙂 A little"),
     Answer.NOT_YET: N_("⏳ Not yet"),
     Answer.CHANGE: N_("✏️ I want to change something"),

@@ -118,7 +118,7 @@ async def test_a_client_makes_a_goal_step_by_step_and_answers_the_prompt(chat, h
     harness.clock.advance(days=2)  # Monday 30 March, 10:00 in Amsterdam
     await tick(harness.services, harness.app)
     assert any('How did it go with your step "Open my post"?' in text for text in sam.texts())
-    replies = await sam.press("✅ Done")
+    replies = await sam.press("✅ It worked")
     assert "Great that it worked" in replies[-1].text and "short note" in replies[-1].text
     replies = await sam.send("I opened three letters")
     assert "I saved your note" in replies[-1].text and "What is your next small step?" in replies[-1].text
