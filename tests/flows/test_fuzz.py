@@ -14,18 +14,23 @@ from sqlalchemy import select
 
 from bot.db.models import Consent, Person, PhaseCheckin, ToolDraft, ToolVersion
 
-STATES = ["new", "onboarding_name", "onboarding_time", "menu", "plan_form", "card_form", "link_code", "privacy"]
+STATES = ["new", "onboarding_name", "onboarding_time", "menu", "plan_form", "card_form", "link_code", "privacy",
+          "goal_form", "scan"]
 texts = st.one_of(
     st.text(min_size=1, max_size=50),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
     st.builds(lambda n, c: c * n, st.integers(3000, 4096), st.sampled_from("xé🙂")),
     st.sampled_from(["/start", "/menu", "/stop", "/help", "/taal", "/privacy", "/crisis", "/start ABCDEFGHJKMN", "0", "-1"]),
 )
-known_prefixes = ["menu:", "form:", "tool:", "chk:", "priv:", "inv:", "wk:", "onb:", "lang:", "gdpr:"]
+known_prefixes = ["menu:", "form:", "tool:", "chk:", "priv:", "inv:", "wk:", "onb:", "lang:", "gdpr:", "goal:", "gchk:",
+                  "gstall:", "ndg:", "ovz:", "peer:", "tog:", "prg:", "wkp:", "afw:"]
 callback_data = st.one_of(
     st.text(max_size=64),
     st.builds(lambda p, rest: (p + rest)[:64], st.sampled_from(known_prefixes), st.text(max_size=40)),
-    st.builds(lambda p, n: f"{p}{n}", st.sampled_from(["wk:view:", "wk:client:", "priv:who:", "priv:tog:", "inv:member:", "form:edit:signaleringsplan."]), st.integers(-5, 10**9)),
+    st.builds(lambda p, n: f"{p}{n}", st.sampled_from([
+        "wk:view:", "wk:client:", "priv:who:", "priv:tog:", "inv:member:", "form:edit:signaleringsplan.", "goal:open:",
+        "gchk:done:", "gstall:pause:", "ndg:seen:", "peer:worry:", "tog:ok:", "prg:client:", "wk:propose:",
+    ]), st.integers(-5, 10**9)),
 )
 
 
@@ -74,6 +79,11 @@ async def reach(state, chat, harness):
         await kim.press("Mijn begeleider koppelen")
     elif state == "privacy":
         await kim.send("/privacy")
+    elif state == "goal_form":
+        await kim.send("/doelen")
+        await kim.press("Nieuw doel")
+    elif state == "scan":
+        await kim.send("/scan")
     return kim
 
 
@@ -91,7 +101,7 @@ def test_any_input_at_any_state(state, settings, clock, api, caplog):
         svc = harness.services
         baseline = run(snapshot_others(svc, 777))
 
-        @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
         @given(st.one_of(st.tuples(st.just("text"), texts), st.tuples(st.just("button"), callback_data)))
         def poke(action):
             kind, value = action
