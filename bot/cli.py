@@ -237,7 +237,7 @@ def bench(
 ) -> None:
     """Measure the tick against the number of goals, the outbox send rate and updates per second against a bare
     bot, on scratch databases (the configured database is not touched). See docs/benchmark.md."""
-    from bot.bench import FULL_SIZES, QUICK_SIZES, SQLITE, run_bench, parse_sizes
+    from bot.bench import FULL_SIZES, QUICK_SIZES, SQLITE, parse_sizes, run_bench
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -245,7 +245,7 @@ def bench(
     except ValueError as exc:
         typer.echo(f"--sizes: {exc}", err=True)
         raise typer.Exit(2) from None
-    options = dict(updates=100, pair_messages=20, latency_messages=120) if quick else {}
+    options = {"updates": 100, "pair_messages": 20, "latency_messages": 120} if quick else {}
     asyncio.run(run_bench(chosen, [SQLITE] + ([postgres] if postgres else []), **options))
 
 
