@@ -60,6 +60,17 @@ def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) 
     return asyncio.run(_go())
 
 
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """Webhook mode: Telegram posts updates to <HOUVAST_WEBHOOK_URL>/telegram, checked by the secret token."""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": (settings.webhook_url or "").rstrip("/") + "/telegram",
+        "secret_token": settings.webhook_secret,
+    }
+
+
 @app.command()
 def run() -> None:
     """Run the bot on Telegram (long polling, or a webhook when HOUVAST_WEBHOOK_URL is set).
@@ -79,14 +90,7 @@ def run() -> None:
     application = build_application(settings)
     schedule_tick(application)
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
