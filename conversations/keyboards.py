@@ -73,16 +73,23 @@ def _rows(buttons: Sequence[InlineKeyboardButton], per_row: int = 1) -> InlineKe
     return InlineKeyboardMarkup([list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)])
 
 
+# Settings-like items share a row, so the things a person comes for stay big and near the top.
+SMALL_ITEMS = frozenset({"privacy", "views", "mydata", "pause", "language", "help"})
+
+
 def main_menu(t: Translator, role: Role, *, has_worker: bool = False, paused: bool = False) -> InlineKeyboardMarkup:
-    buttons = []
+    big: list[InlineKeyboardButton] = []
+    small: list[InlineKeyboardButton] = []
     for action, label in MENUS[role]:
         if action == "link" and has_worker:
             continue
         if action == "pause" and paused:
-            buttons.append(InlineKeyboardButton(t.gettext("🔔 Turn reminders back on"), callback_data=callbacks.make("menu", "resume")))
-            continue
-        buttons.append(InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("menu", action)))
-    return _rows(buttons)
+            button = InlineKeyboardButton(t.gettext("🔔 Turn reminders back on"), callback_data=callbacks.make("menu", "resume"))
+        else:
+            button = InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("menu", action))
+        (small if action in SMALL_ITEMS else big).append(button)
+    rows = [[button] for button in big] + [small[i : i + 2] for i in range(0, len(small), 2)]
+    return InlineKeyboardMarkup(rows)
 
 
 def menu_button(t: Translator) -> InlineKeyboardMarkup:
