@@ -53,5 +53,13 @@ def parse(data: str | None, flow: str | None = None) -> Callback:
     return Callback(parts[0], parts[1], arg)
 
 
+def ints(arg: str | None, count: int) -> list[int]:
+    """An argument of `count` numbers joined by dots ("12.0.3"), or BadCallback."""
+    parts = (arg or "").split(".")
+    if len(parts) != count or not all(part.isdigit() and len(part) <= 12 for part in parts):
+        raise BadCallback("expected numbers")
+    return [int(part) for part in parts]
+
+
 def pattern(flow: str, action: str | None = None) -> str:
     return rf"^{flow}:{action}(:|$)" if action else rf"^{flow}:"

@@ -90,17 +90,8 @@ class State(StrEnum):
 # --- small helpers -----------------------------------------------------------------------------------
 
 
-
-
 def _parse(update: Update, flow: str) -> callbacks.Callback:
     return callbacks.parse(update.callback_query.data if update.callback_query else None, flow)
-
-
-def _ints(arg: str | None, count: int) -> list[int]:
-    parts = (arg or "").split(".")
-    if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
-        raise BadCallback("expected numbers")
-    return [int(p) for p in parts]
 
 
 async def _refuse(update: Update, context: Context, person: PersonView | None) -> None:
@@ -519,7 +510,7 @@ async def view_shared(update: Update, context: Context) -> None:
     svc = common.services(context)
     t = common.tr(context, person)
     try:
-        contact_id, scope_index = _ints(_parse(update, "peer").arg, 2)
+        contact_id, scope_index = callbacks.ints(_parse(update, "peer").arg, 2)
         tool = VIEWABLE[SCOPES[scope_index]]
         view = await peers.contact(svc, person.telegram_id, contact_id)
         saved = await tools.current(svc, person.telegram_id, tool, client_id=view.client_id)
@@ -567,7 +558,7 @@ async def hand_over_to(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     svc = common.services(context)
     try:
-        contact_id, to_peer = _ints(_parse(update, "peer").arg, 2)
+        contact_id, to_peer = callbacks.ints(_parse(update, "peer").arg, 2)
         proposal = await peers.propose_handover(svc, person.telegram_id, contact_id, to_peer)
         view = await peers.contact(svc, person.telegram_id, contact_id)
     except (BadCallback, NotAllowed, NotFound):
@@ -636,7 +627,7 @@ async def on_rating(update: Update, context: Context) -> State | int:
     if person is None:
         return ConversationHandler.END
     try:
-        contact_id, rating = _ints(_parse(update, "peer").arg, 2)
+        contact_id, rating = callbacks.ints(_parse(update, "peer").arg, 2)
         await peers.rate(common.services(context), person.telegram_id, contact_id, rating)
     except (BadCallback, ValueError, NotAllowed, NotFound):
         await _refuse(update, context, person)
@@ -1162,7 +1153,7 @@ async def together_step(update: Update, context: Context) -> None:
         return
     t = common.tr(context, person)
     try:
-        client_id, tool_index = _ints(_parse(update, "tog").arg, 2)
+        client_id, tool_index = callbacks.ints(_parse(update, "tog").arg, 2)
         tool = together.TOOLS[tool_index]
         row = await _helpable(context, person, client_id)
     except (BadCallback, IndexError, NotAllowed):
@@ -1185,7 +1176,7 @@ async def together_ask(update: Update, context: Context) -> State | int:
         return ConversationHandler.END
     t = common.tr(context, person)
     try:
-        client_id, tool_index, step = _ints(_parse(update, "tog").arg, 3)
+        client_id, tool_index, step = callbacks.ints(_parse(update, "tog").arg, 3)
         tool = together.TOOLS[tool_index]
         question = forms.STEPS[tool][step].question
         row = await _helpable(context, person, client_id)

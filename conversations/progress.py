@@ -77,21 +77,12 @@ class Step(StrEnum):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-
-
 async def _refuse(update: Update, context: Context, t: Translator, text: str = NOT_FOR_YOU) -> None:
     await common.say(update, context, t.gettext(text), keyboards.menu_button(t))
 
 
 def _arg(update: Update) -> str:
     return callbacks.parse(update.callback_query.data, "prg").arg or ""
-
-
-def _ints(text: str, count: int) -> list[int]:
-    parts = text.split(".")
-    if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
-        raise BadCallback("expected numbers")
-    return [int(p) for p in parts]
 
 
 async def _send_file(update: Update, context: Context, data: bytes, filename: str, *, photo: bool = False,
@@ -236,7 +227,7 @@ async def on_kids(update: Update, context: Context) -> None:
         return
     t = common.tr(context, person)
     try:
-        scan_id, kids = _ints(_arg(update), 2)
+        scan_id, kids = callbacks.ints(_arg(update), 2)
         if kids not in (0, 1):
             raise BadCallback("kids")
         draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
@@ -261,7 +252,7 @@ async def on_question(update: Update, context: Context) -> None:
         return
     t = common.tr(context, person)
     try:
-        scan_id, kids, index = _ints(_arg(update), 3)
+        scan_id, kids, index = callbacks.ints(_arg(update), 3)
         if kids not in (0, 1) or not 0 <= index < len(domains_for(bool(kids))):
             raise BadCallback("index")
         draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
@@ -282,7 +273,7 @@ async def on_score(update: Update, context: Context) -> None:
         return
     t = common.tr(context, person)
     try:
-        scan_id, kids, index, score = _ints(_arg(update), 4)
+        scan_id, kids, index, score = callbacks.ints(_arg(update), 4)
         domains = domains_for(bool(kids))
         if kids not in (0, 1) or not 0 <= index < len(domains) or not 0 <= score <= 5:
             raise BadCallback("score")
@@ -647,7 +638,7 @@ async def on_relation(update: Update, context: Context) -> None:
         if arg == "start":
             following = await closing.next_question(svc, person.telegram_id)
         else:
-            index, score = _ints(arg, 2)
+            index, score = callbacks.ints(arg, 2)
             if not 0 <= index < len(RELATION_KEYS):
                 raise BadCallback("question")
             following = await closing.answer_relation(svc, person.telegram_id, RELATION_KEYS[index], score)

@@ -34,3 +34,10 @@ def test_other_flow_is_refused():
 def test_making_too_long_data_fails_loudly():
     with pytest.raises(ValueError):
         callbacks.make("inv", "member", "x" * 70)
+
+
+def test_numbers_joined_by_dots():
+    assert callbacks.ints("12.0.3", 3) == [12, 0, 3]
+    for bad in ("12.0", "1.x.3", "", "1..3", "1.2.3.4", "-1.2.3"):
+        with pytest.raises(BadCallback):
+            callbacks.ints(bad, 3)
