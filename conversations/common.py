@@ -8,7 +8,8 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from bot.domain.roles import Role
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
+from bot.render.text import split
 from bot.services import people
 from bot.services.base import Services
 from bot.services.people import PersonView
@@ -16,6 +17,7 @@ from bot.services import security
 from conversations import keyboards
 
 log = logging.getLogger(__name__)
+NOT_FOR_YOU = N_("This button does not work for you.")
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -47,10 +49,19 @@ async def answer_button(update: Update) -> None:
 async def say(
     update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Send a new message to the chat this update came from."""
+    """Send a new message to the chat this update came from. A text over Telegram's limit goes out in parts,
+    the buttons with the last one, so no flow has to count characters."""
     if update.effective_chat is None:
         return
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    chunks = split(text) or [text]
+    for chunk in chunks[:-1]:
+        await context.bot.send_message(update.effective_chat.id, chunk)
+    await context.bot.send_message(update.effective_chat.id, chunks[-1], reply_markup=markup)
+
+
+async def refuse(update: Update, context: Context, t: Translator, text: str = NOT_FOR_YOU) -> None:
+    """A forged or foreign button, or an id that is not yours: a clear line and the way back to the menu."""
+    await say(update, context, t.gettext(text), keyboards.menu_button(t))
 
 
 async def deliver_now(context: Context) -> None:

@@ -27,7 +27,6 @@ from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.domain.goals import DOMAIN_LABELS, WHO_LABELS
 from bot.render.goal_chart import goals_png
-from bot.render.text import split
 from bot.services import goal_requests, goals
 from bot.services.base import NotAllowed, NotFound
 from bot.services.goals import STALL_CHOICES, GoalView, answer_from_key
@@ -161,18 +160,12 @@ def list_text(t: Translator, items: list[GoalView]) -> str:
     return "\n".join(lines)
 
 
-async def _say_long(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    chunks = split(text)
-    for chunk in chunks[:-1]:
-        await common.say(update, context, chunk)
-    await common.say(update, context, chunks[-1], markup)
-
 
 async def _show_detail(
     update: Update, context: Context, t: Translator, goal: GoalView, first_line: str | None = None
 ) -> None:
     text = detail_text(t, goal)
-    await _say_long(update, context, f"{first_line}\n\n{text}" if first_line else text, keyboards.goal_detail(t, goal))
+    await common.say(update, context, f"{first_line}\n\n{text}" if first_line else text, keyboards.goal_detail(t, goal))
 
 
 # --- the list and a goal's page (plain handlers, also fallbacks of the conversation) -----------------
@@ -186,7 +179,7 @@ async def show_list(update: Update, context: Context) -> int:
         return ConversationHandler.END
     t = common.tr(context, person)
     items = await goals.my_goals(common.services(context), person.telegram_id)
-    await _say_long(update, context, list_text(t, items), keyboards.goal_list(t, items))
+    await common.say(update, context, list_text(t, items), keyboards.goal_list(t, items))
     return ConversationHandler.END
 
 
@@ -462,7 +455,7 @@ async def _create(update: Update, context: Context, person: PersonView, draft: d
         lines.append(t.gettext("Step now: {step}").format(step=goal.step))
     if goal.next_checkin_at:
         lines += ["", t.gettext("I will ask how it goes on {moment}.").format(moment=t.moment(goal.next_checkin_at))]
-    await _say_long(update, context, "\n".join(lines), keyboards.goal_detail(t, goal))
+    await common.say(update, context, "\n".join(lines), keyboards.goal_detail(t, goal))
     return ConversationHandler.END
 
 

@@ -446,10 +446,6 @@ def absence_keyboard(t: Translator, *, can_end: bool) -> InlineKeyboardMarkup:
 
 
 
-def peer_menu_only(t: Translator) -> InlineKeyboardMarkup:
-    return _column([_menu_button_row_item(t)])
-
-
 def peer_themes(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(

@@ -21,7 +21,6 @@ from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 
-NOT_FOR_YOU = N_("This button does not work for you.")  # the same text as conversations/caseload.py
 ASK_FROM = N_("From which day are you away? Type a date, like 1-12-2026.")
 ASK_TO = N_("Until which day are you away (the last day)? Type a date, like 5-12-2026.")
 BAD_DATE = N_("I could not read that date. Please type it like 1-12-2026.")
@@ -39,9 +38,6 @@ class Step(StrEnum):
 # --- the nudge's buttons ------------------------------------------------------------------------------
 
 
-async def _refuse(update: Update, context: Context, t: Translator) -> None:
-    await common.say(update, context, t.gettext(NOT_FOR_YOU), keyboards.menu_button(t))
-
 
 async def open_nudge(update: Update, context: Context) -> None:
     """ndg:open:<id>, from a digest: the full nudge with its buttons."""
@@ -54,7 +50,7 @@ async def open_nudge(update: Update, context: Context) -> None:
         nudge_id = callbacks.parse(update.callback_query.data, "ndg").int_arg()
         message = await nudges.nudge_message(common.services(context), worker.telegram_id, nudge_id)
     except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, message.text, keyboards.as_markup(message.buttons))
 
@@ -70,7 +66,7 @@ async def acknowledge(update: Update, context: Context) -> None:
         parsed = callbacks.parse(update.callback_query.data, "ndg")
         result = await nudges.acknowledge(common.services(context), worker.telegram_id, parsed.int_arg(), parsed.action)
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     if result.outcome == "ok":
         text = (
@@ -97,7 +93,7 @@ async def later(update: Update, context: Context) -> None:
             raise BadCallback("expected <id>.<days>")
         result = await nudges.snooze(common.services(context), worker.telegram_id, int(nudge_part), int(days_part))
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     if result.outcome == "ok" and result.until is not None:
         text = t.gettext("Okay. I will bring this up again on {day}.").format(day=t.day(result.until))

@@ -95,8 +95,7 @@ def _parse(update: Update, flow: str) -> callbacks.Callback:
 
 
 async def _refuse(update: Update, context: Context, person: PersonView | None) -> None:
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("This button does not work for you."), keyboards.peer_menu_only(t))
+    await common.refuse(update, context, common.tr(context, person))
 
 
 def _theme_name(t: Translator, theme: str | None) -> str:
@@ -212,7 +211,7 @@ async def _show_result(update: Update, context: Context, person: PersonView, res
                 "Right now no peer expert is free for this. You are on the waiting list. "
                 "I will let you know as soon as someone is free."
             ),
-            keyboards.peer_menu_only(t),
+            keyboards.menu_button(t),
         )
 
 
@@ -301,7 +300,7 @@ async def talk(update: Update, context: Context) -> None:
             mine = await peers.my_contacts(svc, person.telegram_id)
             if not mine:
                 await common.say(
-                    update, context, t.gettext("You have no peer contact right now."), keyboards.peer_menu_only(t)
+                    update, context, t.gettext("You have no peer contact right now."), keyboards.menu_button(t)
                 )
                 return
             if len(mine) > 1:
@@ -516,15 +515,15 @@ async def view_shared(update: Update, context: Context) -> None:
         saved = await tools.current(svc, person.telegram_id, tool, client_id=view.client_id)
     except (BadCallback, IndexError, KeyError, NotAllowed, NotFound):
         await common.say(
-            update, context, t.gettext("You cannot see this. It has not been shared with you."), keyboards.peer_menu_only(t)
+            update, context, t.gettext("You cannot see this. It has not been shared with you."), keyboards.menu_button(t)
         )
         return
     if saved is None:
-        await common.say(update, context, t.gettext("There is nothing saved yet."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
         return
     for chunk in view_text(t, saved):
         await common.say(update, context, chunk)
-    await common.say(update, context, t.gettext("What would you like to do?"), keyboards.peer_menu_only(t))
+    await common.say(update, context, t.gettext("What would you like to do?"), keyboards.menu_button(t))
 
 
 async def hand_over(update: Update, context: Context) -> None:
@@ -540,7 +539,7 @@ async def hand_over(update: Update, context: Context) -> None:
         await _refuse(update, context, person)
         return
     if not options:
-        await common.say(update, context, t.gettext("No other peer expert is free right now."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("No other peer expert is free right now."), keyboards.menu_button(t))
         return
     await common.say(
         update,
@@ -570,7 +569,7 @@ async def hand_over_to(update: Update, context: Context) -> None:
         t.gettext("I asked {client} if {new} may take over. Nothing changes until {client} says yes.").format(
             client=view.client_name, new=proposal.peer_name
         ),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     await common.deliver_now(context)
 
@@ -615,7 +614,7 @@ async def end_confirmed(update: Update, context: Context) -> None:
         update,
         context,
         t.gettext("The contact has ended."),
-        keyboards.peer_menu_only(t) if person.role == Role.PEER else None,
+        keyboards.menu_button(t) if person.role == Role.PEER else None,
     )
     await common.deliver_now(context)  # the other side is told; the client gets the short question
 
@@ -724,7 +723,7 @@ async def report(update: Update, context: Context) -> State | int:
         t.gettext("What happened? Type a short message for the admin. {name} does not see it.").format(
             name=name
         ),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     return State.REPORT
 
@@ -789,7 +788,7 @@ async def suspend_confirmed(update: Update, context: Context) -> None:
         t.ngettext(
             "Suspended. {n} contact has stopped.", "Suspended. {n} contacts have stopped.", ended
         ).format(n=ended),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     await common.deliver_now(context)
 
@@ -803,7 +802,7 @@ async def waiting(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     rows = await peers.waiting_list(common.services(context), person.telegram_id)
     if not rows:
-        await common.say(update, context, t.gettext("Nobody is waiting for a peer expert."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("Nobody is waiting for a peer expert."), keyboards.menu_button(t))
         return
     lines = [t.gettext("Waiting for a peer expert:")]
     for row in rows:
@@ -819,7 +818,7 @@ async def waiting(update: Update, context: Context) -> None:
         update,
         context,
         t.gettext("A client gets a proposal as soon as a fitting peer expert is free."),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
 
 
@@ -834,7 +833,7 @@ async def worker_clients(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     rows = await caseload.my_clients(common.services(context), person.telegram_id)
     if not rows:
-        await common.say(update, context, t.gettext("You have no clients yet."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("You have no clients yet."), keyboards.menu_button(t))
         return
     await common.say(
         update,
@@ -892,7 +891,7 @@ async def worker_propose(update: Update, context: Context) -> None:
         text = t.gettext("Your client already has a peer expert.")
     else:
         text = t.gettext("No peer expert is free for this right now.")
-    await common.say(update, context, text, keyboards.peer_menu_only(t))
+    await common.say(update, context, text, keyboards.menu_button(t))
     await common.deliver_now(context)
 
 
@@ -1106,7 +1105,7 @@ async def together_start(update: Update, context: Context) -> None:
     rows = await together.clients_to_help(common.services(context), person.telegram_id)
     if not rows:
         await common.say(
-            update, context, t.gettext("You have nobody to fill in with right now."), keyboards.peer_menu_only(t)
+            update, context, t.gettext("You have nobody to fill in with right now."), keyboards.menu_button(t)
         )
         return
     await common.say(
@@ -1197,7 +1196,7 @@ async def together_ask(update: Update, context: Context) -> State | int:
                 ).format(name=row.name),
             ]
         ),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     return State.TOGETHER
 
@@ -1253,17 +1252,17 @@ async def together_decide(update: Update, context: Context) -> None:
         await _refuse(update, context, person)
         return
     except NotFound:
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return
     except Refused as refusal:
-        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]), keyboards.menu_button(t))
         return
     text = (
         t.gettext("✅ Saved in your {tool}.")
         if decision.status == "confirmed"
         else t.gettext("Okay. Nothing was saved.")
     )
-    await common.say(update, context, text.format(tool=t.gettext(TOOL_NAMES[decision.tool])), keyboards.peer_menu_only(t))
+    await common.say(update, context, text.format(tool=t.gettext(TOOL_NAMES[decision.tool])), keyboards.menu_button(t))
     await common.deliver_now(context)
 
 
@@ -1282,7 +1281,7 @@ async def together_edit(update: Update, context: Context) -> State | int:
         await _refuse(update, context, person)
         return ConversationHandler.END
     except NotFound:
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return ConversationHandler.END
     await _quiet_stop(context, person.telegram_id)
     context.user_data["own_version"] = proposal.proposal_id
@@ -1292,7 +1291,7 @@ async def together_edit(update: Update, context: Context) -> State | int:
         t.gettext('Type it in your own words, for "{part}".').format(
             part=step_label(t, proposal.tool, proposal.step)
         ),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     return State.OWN_VERSION
 
@@ -1312,7 +1311,7 @@ async def on_own_version(update: Update, context: Context) -> State | int:
         return State.OWN_VERSION
     except (NotAllowed, NotFound):
         context.user_data.pop("own_version", None)
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.peer_menu_only(t))
+        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return ConversationHandler.END
     context.user_data.pop("own_version", None)
     await common.say(
@@ -1321,7 +1320,7 @@ async def on_own_version(update: Update, context: Context) -> State | int:
         t.gettext("✅ Saved your own words in your {tool}.").format(
             tool=t.gettext(TOOL_NAMES[decision.tool])
         ),
-        keyboards.peer_menu_only(t),
+        keyboards.menu_button(t),
     )
     await common.deliver_now(context)
     return ConversationHandler.END

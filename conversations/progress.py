@@ -55,7 +55,6 @@ from conversations import common, keyboards, menu
 from conversations.keyboards import DIRECTION_KEYS
 from conversations.common import Context
 
-NOT_FOR_YOU = N_("This button does not work for you.")
 NOT_SHARED = N_("You cannot see this. The client has not shared it with you.")
 SCAN_INTRO = N_(
     "How are things going? You give each part of your life a score from 1 to 5.\n"
@@ -76,9 +75,6 @@ class Step(StrEnum):
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
-
-async def _refuse(update: Update, context: Context, t: Translator, text: str = NOT_FOR_YOU) -> None:
-    await common.say(update, context, t.gettext(text), keyboards.menu_button(t))
 
 
 def _arg(update: Update) -> str:
@@ -118,7 +114,7 @@ async def open_plan(update: Update, context: Context) -> None:
             return
         view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, plan_render.summary_text(view, t),
                      keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
@@ -141,7 +137,7 @@ async def show_part(update: Update, context: Context) -> None:
         view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id,
                                              household=key == HOUSEHOLD_KEY, parts=parts)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     texts = plan_render.household_texts(view, t) if key == HOUSEHOLD_KEY else plan_render.part_texts(view, PART_KEYS[key], t)
     for text in texts[:-1]:
@@ -160,7 +156,7 @@ async def send_plan_pdf(update: Update, context: Context) -> None:
     try:
         view = await herstelplan.herstelplan(common.services(context), person.telegram_id, int(_arg(update)))
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     data = await asyncio.to_thread(plan_render.plan_pdf, view, t)  # keep the event loop free while it renders
     await _send_file(update, context, data, "herstelplan.pdf")
@@ -182,7 +178,7 @@ async def start_scan(update: Update, context: Context) -> None:
     try:
         draft = await selfscan.begin(common.services(context), person.telegram_id)
     except NotAllowed:
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     lines = [t.gettext(SCAN_INTRO)] + ([t.gettext(ZERO_INTRO)] if draft.first else []) + ["", t.gettext(KIDS_QUESTION)]
     await common.say(update, context, "\n".join(lines), keyboards.kids_keyboard(t, draft.scan_id))
@@ -198,7 +194,7 @@ async def start_worker_scan(update: Update, context: Context) -> None:
     try:
         draft = await selfscan.begin(common.services(context), person.telegram_id, int(_arg(update)))
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, t.gettext(KIDS_QUESTION_WORKER).format(name=draft.client_name),
                      keyboards.kids_keyboard(t, draft.scan_id))
@@ -232,10 +228,10 @@ async def on_kids(update: Update, context: Context) -> None:
             raise BadCallback("kids")
         draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotFound:
-        await _refuse(update, context, t, N_("This scan is already finished."))
+        await common.refuse(update, context, t, N_("This scan is already finished."))
         return
     index = next_unanswered(draft.scores, domains_for(bool(kids)))
     if index is None:
@@ -257,10 +253,10 @@ async def on_question(update: Update, context: Context) -> None:
             raise BadCallback("index")
         draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotFound:
-        await _refuse(update, context, t, N_("This scan is already finished."))
+        await common.refuse(update, context, t, N_("This scan is already finished."))
         return
     await _ask(update, context, t, draft, bool(kids), index)
 
@@ -279,10 +275,10 @@ async def on_score(update: Update, context: Context) -> None:
             raise BadCallback("score")
         draft = await selfscan.answer(common.services(context), person.telegram_id, scan_id, domains[index], score or None)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotFound:
-        await _refuse(update, context, t, N_("This scan is already finished."))
+        await common.refuse(update, context, t, N_("This scan is already finished."))
         return
     following = next_unanswered(draft.scores, domains)
     if following is None:
@@ -300,7 +296,7 @@ async def _finish(update: Update, context: Context, t: Translator, person: Perso
                          keyboards.menu_button(t))
         return
     except NotAllowed:
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, finished_text(t, result, person.role == Role.WORKER),
                      keyboards.after_scan_keyboard(t, result.client_id, worker=person.role == Role.WORKER))
@@ -345,10 +341,10 @@ async def show_chart(update: Update, context: Context) -> None:
         history = await selfscan.history(common.services(context), person.telegram_id,
                                          None if person.role == Role.CLIENT and client_id == person.id else client_id)
     except (BadCallback, ValueError):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotAllowed:
-        await _refuse(update, context, t, NOT_SHARED)
+        await common.refuse(update, context, t, NOT_SHARED)
         return
     name = history.client_name if person.role == Role.WORKER else None
     png = await asyncio.to_thread(scan_chart_png, history.client, t, worker=history.worker, name=name)
@@ -395,7 +391,7 @@ async def show_comparison(update: Update, context: Context) -> None:
         result = await selfscan.comparison(common.services(context), person.telegram_id,
                                            None if person.role == Role.CLIENT and client_id == person.id else client_id)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, comparison_text(t, result, person.role == Role.WORKER),
                      keyboards.after_scan_keyboard(t, client_id, worker=person.role == Role.WORKER))
@@ -431,7 +427,7 @@ async def rapport(update: Update, context: Context) -> None:
                              keyboards.menu_button(t))
             return
         except NotAllowed:
-            await _refuse(update, context, t)
+            await common.refuse(update, context, t)
             return
         pdf = await asyncio.to_thread(report_pdf, made, t, organisation=svc.settings.organisation)
         await _send_file(update, context, pdf, f"houvast-report-{month}.pdf",
@@ -453,7 +449,7 @@ async def client_progress(update: Update, context: Context) -> None:
     try:
         row = await caseload.client_row(common.services(context), person.telegram_id, int(_arg(update)))
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     await common.say(update, context, t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
                      keyboards.client_progress_keyboard(t, row.client_id, coordinating=row.care_role == CareRole.COORDINATING))
@@ -496,7 +492,7 @@ async def decide(update: Update, context: Context) -> int:
             common.services(context), person.telegram_id, int(household_part),
             suggestion=DIRECTION_KEYS[suggested], decision=DIRECTION_KEYS[decided])
     except (BadCallback, ValueError, KeyError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return ConversationHandler.END
     context.user_data[DECISION_KEY] = decision_id
     await common.say(update, context, t.gettext("Noted: {decision}. Why? Type a short reason.").format(
@@ -515,7 +511,7 @@ async def on_reason(update: Update, context: Context) -> int:
             await scaling.set_reason(common.services(context), person.telegram_id, int(decision_id),
                                      update.effective_message.text or "")
         except (NotAllowed, NotFound):
-            await _refuse(update, context, t)
+            await common.refuse(update, context, t)
             return ConversationHandler.END
     await common.say(update, context, t.gettext("Thank you. The decision and your reason are saved."), keyboards.menu_button(t))
     return ConversationHandler.END
@@ -546,10 +542,10 @@ async def start_closing(update: Update, context: Context) -> None:
     try:
         target = await closing.closing_target(common.services(context), person.telegram_id, int(_arg(update)))
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotFound:
-        await _refuse(update, context, t, N_("This traject is already closed."))
+        await common.refuse(update, context, t, N_("This traject is already closed."))
         return
     await common.say(update, context, t.gettext(
         "Closing the traject of {names}. Score each outcome from 1 (very bad) to 5 (very good), or n.a. when it does "
@@ -577,7 +573,7 @@ async def on_outcome(update: Update, context: Context) -> None:
         if not values:
             raise BadCallback("empty")
     except (BadCallback, ValueError):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     if len(values) < len(OUTCOME_KEYS):
         await _ask_outcome(update, context, t, household_id, values)
@@ -604,10 +600,10 @@ async def on_close(update: Update, context: Context) -> None:
         result = await closing.close_traject(common.services(context), person.telegram_id, int(household_part),
                                              dict(zip(OUTCOME_KEYS, values, strict=True)))
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     except NotFound:
-        await _refuse(update, context, t, N_("This traject is already closed."))
+        await common.refuse(update, context, t, N_("This traject is already closed."))
         return
     asked = t.ngettext("{n} client gets a few short questions about the support.",
                        "{n} clients get a few short questions about the support.", result.clients_asked)
@@ -643,7 +639,7 @@ async def on_relation(update: Update, context: Context) -> None:
                 raise BadCallback("question")
             following = await closing.answer_relation(svc, person.telegram_id, RELATION_KEYS[index], score)
     except (BadCallback, ValueError, NotAllowed):
-        await _refuse(update, context, t)
+        await common.refuse(update, context, t)
         return
     if following is None:
         await common.say(update, context, t.gettext(
