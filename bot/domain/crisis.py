@@ -16,9 +16,14 @@ from importlib.resources import files
 
 
 class CrisisKind(StrEnum):
+    """What the message is about; each kind has its own help (see `bot.render.text.safety_text`).
+    The order is the order of severity used to break ties between equally specific matches."""
+
     SUICIDE = "suicide"
     SELF_HARM = "self_harm"
-    DANGER = "danger"
+    ACUTE_DANGER = "acute_danger"  # danger to self right now: a roof, an overdose taken, bleeding
+    DANGER_FROM_OTHERS = "danger_from_others"  # domestic violence, threats, held, hiding; a child at risk
+    HARM_TO_OTHERS = "harm_to_others"  # intent or fear of hurting someone else, a weapon ready
 
 
 @dataclass(frozen=True)

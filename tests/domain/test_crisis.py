@@ -2,7 +2,7 @@ import pytest
 
 from bot.domain.crisis import CrisisHit, CrisisKind, _lexicon, _parse, detect
 
-SUICIDE, SELF_HARM, DANGER = CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.DANGER
+SUICIDE, SELF_HARM, DANGER = CrisisKind.SUICIDE, CrisisKind.SELF_HARM, CrisisKind.DANGER_FROM_OTHERS
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_every_list_entry_matches_itself() -> None:
     [
         "zelfmoord",  # no section
         "[suicide]\nzelf*moord",  # * inside a word
-        "[danger]\nx y",  # one-letter first word
+        "[danger_from_others]\nx y",  # one-letter first word
         "[unknown]\nx",
         "[spelling]\nk ik",  # no =
         "[spelling]\na b c = d",
@@ -176,5 +176,5 @@ def test_malformed_lists_are_refused(text: str) -> None:
 
 
 def test_format_features_from_a_small_list() -> None:
-    lexicon = _parse("# comment\n[danger]\nbedreigd  # trailing comment\n[ignore]\nniet bedreigd\n")
+    lexicon = _parse("# comment\n[danger_from_others]\nbedreigd  # trailing comment\n[ignore]\nniet bedreigd\n")
     assert [p.phrase for p in lexicon.patterns.patterns] == ["bedreigd"]
