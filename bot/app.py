@@ -5,6 +5,7 @@ behaviour, and each line says why it stands where it stands.
 """
 from __future__ import annotations
 
+import asyncio
 import warnings
 
 from telegram import BotCommand, Update
@@ -23,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import make_engine, make_sessionmaker
+from bot.domain import crisis
 from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
@@ -94,6 +96,9 @@ def handlers() -> list[tuple[int, BaseHandler]]:
 async def _post_init(application: Application) -> None:
     t = translator(application.bot_data["services"].settings.default_language)
     await application.bot.set_my_commands([BotCommand(name, t.gettext(text)) for name, text in COMMANDS])
+    # The crisis detector's word lists and context engine load in about a second: in a thread, so start-up
+    # does not wait for them and the first client's message does not either.
+    application.create_task(asyncio.to_thread(crisis.warm_up), name="crisis-warm-up")
 
 
 def build_application(

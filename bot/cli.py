@@ -1,4 +1,5 @@
-"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker, handover, report, bench."""
+"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker, handover, report, bench,
+crisis-eval."""
 from __future__ import annotations
 
 import asyncio
@@ -272,6 +273,32 @@ def handover(
         typer.echo("No active worker with that Telegram id.", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Household {result.household_id} is now coordinated by worker {worker_telegram_id}.")
+
+
+@app.command("crisis-eval")
+def crisis_eval(
+    file: str | None = typer.Argument(None, help="labelled messages: label<TAB>family<TAB>text (default: tests/crisis/test.tsv)"),
+    quiet: bool = typer.Option(False, "--quiet", help="figures only, without the list of misses and false alarms"),
+    families: bool = typer.Option(False, "--families", help="also the errors per family of messages"),
+    min_recall: float = typer.Option(0.0, "--min-recall", help="exit 1 when overall recall is lower"),
+    min_precision: float = typer.Option(0.0, "--min-precision", help="exit 1 when overall precision is lower"),
+) -> None:
+    """How well the crisis detector does on labelled messages: recall and precision per kind and overall, then
+    every miss and false alarm. Tune the word lists on tests/crisis/dev.tsv only (docs/crisis-detector.md)."""
+    from pathlib import Path
+
+    from bot.crisis_eval import evaluate, format_report, read
+
+    path = Path(file) if file else Path(__file__).resolve().parent.parent / "tests" / "crisis" / "test.tsv"
+    try:
+        examples = read(path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"crisis-eval: {exc}", err=True)
+        raise typer.Exit(2) from None
+    report = evaluate(examples)
+    typer.echo(format_report(report, details=not quiet, families=families))
+    if report.recall < min_recall or report.precision < min_precision:
+        raise typer.Exit(1)
 
 
 def main() -> None:

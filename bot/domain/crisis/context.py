@@ -1,0 +1,141 @@
+"""Qualifiers for each crisis phrase found: negated, in the past, returning, about someone else, not meant.
+
+This is clinlp's context algorithm (ConText, as in clinical Dutch NLP): trigger phrases with a direction
+(preceding, following, both), a reach in words, pseudo-triggers that look like one but are not, and
+terminations that end a trigger's reach. clinlp's own trigger lists are written for medical records; ours,
+in data/crisis_context_nl.txt, are written for chat Dutch and folded like every other word here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.domain.crisis.normalise import SENTENCE, fold_text
+
+# Our qualifier classes, value lists and defaults, in clinlp's format. Priorities settle conflicts at equal
+# distance: the value that keeps a message a crisis wins (a missed crisis costs more than a false alarm).
+QUALIFIERS = [
+    {"name": "Presence", "values": ["Absent", "Present"], "default": "Present",
+     "priorities": {"Present": 1, "Absent": 0}},
+    {"name": "Temporality", "values": ["Historical", "Current"], "default": "Current",
+     "priorities": {"Current": 1, "Historical": 0}},
+    {"name": "Recurrence", "values": ["Returning", "Once"], "default": "Once",
+     "priorities": {"Returning": 1, "Once": 0}},
+    {"name": "Experiencer", "values": ["Other", "Self"], "default": "Self",
+     "priorities": {"Self": 1, "Other": 0}},
+    {"name": "Subject", "values": ["Someone", "Writer"], "default": "Writer",
+     "priorities": {"Writer": 1, "Someone": 0}},
+    {"name": "Mode", "values": ["Figurative", "Hypothetical", "Literal"], "default": "Literal",
+     "priorities": {"Literal": 2, "Hypothetical": 1, "Figurative": 0}},
+]
+# Section names in the data file -> the qualifier value they set.
+SECTIONS = {
+    "negation": "Presence.Absent",
+    "past": "Temporality.Historical",
+    "returning": "Recurrence.Returning",
+    "other": "Experiencer.Other",
+    "someone": "Subject.Someone",  # hij, zij, mijn man: someone else, or the one who threatens the writer
+    "figurative": "Mode.Figurative",
+    "hypothetical": "Mode.Hypothetical",
+    "literal": "Mode.Literal",  # "ik meen het", "geen grap": undoes a nearby joke marker
+}
+DIRECTIONS = ("preceding", "following", "bidirectional", "pseudo", "termination")
+_HEADER = re.compile(r"\[(\w+)(?: (\w+))?(?: (\d+))?\]")
+
+
+@dataclass(frozen=True)
+class Qualified:
+    negated: bool
+    past: bool
+    returning: bool
+    other: bool
+    someone: bool
+    figurative: bool
+    hypothetical: bool
+
+
+def parse_rules(text: str) -> dict:
+    """The data file as clinlp's rules dictionary. A header is [name direction reach]: the reach in words is
+    optional (default: to the end of the sentence); [name termination] and [name pseudo] have none;
+    [termination] ends the reach of every qualifier."""
+    rules: dict[tuple[str, str, int | None], list[str]] = {}
+    current: list[tuple[str, str, int | None]] | None = None  # the rules the next lines belong to
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        header = _HEADER.fullmatch(line)
+        if header:
+            name, direction, reach = header[1], header[2], header[3]
+            if name == "termination" and direction is None:
+                direction, names = "termination", list(SECTIONS)
+            elif name in SECTIONS and direction in DIRECTIONS:
+                names = [name]
+            else:
+                raise ValueError(f"crisis context line {number}: bad section {line}")
+            if reach is not None and direction in ("pseudo", "termination"):
+                raise ValueError(f"crisis context line {number}: {direction} has no reach")
+            current = [(name, direction, int(reach) if reach else None) for name in names]
+        elif current is None:
+            raise ValueError(f"crisis context line {number}: entry before any [section]")
+        else:
+            words = fold_text(line)
+            if not words:
+                raise ValueError(f"crisis context line {number}: {line!r} has no words")
+            for key in current:
+                rules.setdefault(key, []).append(" ".join(words))
+    out = []
+    for (name, direction, reach), patterns in rules.items():
+        if not patterns:
+            continue
+        rule: dict = {"qualifier": SECTIONS[name], "direction": direction, "patterns": sorted(set(patterns))}
+        if reach is not None:
+            rule["max_scope"] = reach
+        out.append(rule)
+    return {"name": "houvast crisis context", "qualifiers": QUALIFIERS, "rules": out}
+
+
+class Context:
+    """The clinlp context algorithm on a whitespace-tokenised spaCy pipeline. spaCy and clinlp load here,
+    once, so that importing the detector stays cheap until it is first used (or warmed up at start)."""
+
+    def __init__(self, rules: dict) -> None:
+        self._rules = rules
+
+    @cached_property
+    def _engine(self):  # noqa: ANN202 - spaCy types stay out of the module's import time
+        import spacy
+        from clinlp.ie.qualifier.context_algorithm import ContextAlgorithm
+        from spacy.tokenizer import Tokenizer
+
+        nlp = spacy.blank("xx")
+        nlp.tokenizer = Tokenizer(nlp.vocab)  # split on spaces only: words are normalised already
+        return nlp, ContextAlgorithm(nlp, phrase_matcher_attr="ORTH", rules=self._rules)
+
+    def warm(self) -> None:
+        self._engine  # noqa: B018
+
+    def qualify(self, line: list[str], spans: list[tuple[int, int, str]]) -> list[Qualified]:
+        """`spans`: (first word, last word, label) of each phrase found in the normalised `line`."""
+        from spacy.tokens import Doc, Span
+
+        nlp, algorithm = self._engine
+        starts = [True] + [line[i - 1] == SENTENCE for i in range(1, len(line))]
+        doc = Doc(nlp.vocab, words=line, sent_starts=starts)
+        ents = [Span(doc, first, last + 1, label=label) for first, last, label in spans]
+        doc.spans["ents"] = ents
+        algorithm(doc)
+        out = []
+        for ent in ents:
+            values = {f"{q.name}.{q.value}" for q in ent._.qualifiers}
+            out.append(Qualified(
+                negated="Presence.Absent" in values,
+                past="Temporality.Historical" in values,
+                returning="Recurrence.Returning" in values,
+                other="Experiencer.Other" in values,
+                someone="Subject.Someone" in values,
+                figurative="Mode.Figurative" in values,
+                hypothetical="Mode.Hypothetical" in values,
+            ))
+        return out

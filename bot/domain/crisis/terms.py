@@ -1,0 +1,355 @@
+"""The term list: crisis phrases per kind, harmless look-alikes, chat spellings, emoji and word groups.
+
+Read from data/crisis_nl.txt (format explained at its top). Patterns are compiled once into regular
+expressions over a message's folded words, and an index finds the few patterns whose fixed text occurs in a
+message, so most messages cost a few dictionary look-ups and no regex at all.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
+
+NUMBER = "%"  # a phrase word that stands for any number: "% pillen"
+MAX_GAP = 3  # other words allowed between two words of a phrase: "wil echt niet meer leven"
+MAX_EXPANSIONS = 400  # phrases one line may expand to through @groups
+_SECTION = re.compile(r"\[(\w+)\]")
+_GROUP = re.compile(r"@(\w+)")
+# Words that tie a phrase to the writer: "ik wil dood" is about the writer even after "mijn zus zei:".
+SELF_WORDS = frozenset(fold_text("ik me mij mezelf mijn we wij ons onze"))
+NEGATIONS = frozenset(fold_text("niet geen nooit"))
+
+
+class CrisisKind(StrEnum):
+    """What the message is about; each kind has its own help (see `bot.render.text.safety_text`).
+    The order is the order of severity used to break ties between equally specific matches."""
+
+    SUICIDE = "suicide"
+    SELF_HARM = "self_harm"
+    ACUTE_DANGER = "acute_danger"  # danger to self right now: a roof, an overdose taken, bleeding
+    DANGER_FROM_OTHERS = "danger_from_others"  # domestic violence, threats, held, hiding; a child at risk
+    HARM_TO_OTHERS = "harm_to_others"  # intent or fear of hurting someone else, a weapon ready
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: CrisisKind | None  # None: an [ignore] entry
+    phrase: str  # the line in the list, for the hit and for people who maintain the list
+    regex: re.Pattern[str]
+    head: str  # fixed start of the first word: some message word must start with it
+    literals: frozenset[str]  # fixed text of the other words: each must occur in the message
+    words: int
+    weight: int  # letters of fixed text: "wil me dood" beats "wil dood"; "zelf moord" ties "zelfmoord"
+    about_self: bool  # the phrase itself names the writer (ik, me, mijn): "someone else" does not undo it
+    negations: int  # negation words inside the phrase itself ("niet meer leven")
+
+
+class Index:
+    """Finds the patterns whose fixed text all occurs in a message: dict and substring checks that
+    spare almost every regex run, since most messages contain no crisis words at all."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        self.patterns = tuple(patterns)
+        self._by_head: dict[str, list[int]] = {}
+        self._numbered: list[int] = []  # phrases that start with a number ("% pillen")
+        for number, pattern in enumerate(self.patterns):
+            if pattern.head:
+                self._by_head.setdefault(pattern.head, []).append(number)
+            else:
+                self._numbered.append(number)
+        # Heads by their first two letters, so each message word is compared with a handful of heads.
+        self._heads: dict[str, list[str]] = {}
+        for head in self._by_head:
+            self._heads.setdefault(head[:2], []).append(head)
+
+    def candidates(self, vocabulary: set[str], joined: str) -> list[Pattern]:
+        """`vocabulary`: the message's words; `joined`: the same words joined by spaces."""
+        numbers: set[int] = set()
+        if self._numbered and any(word[:1].isdigit() for word in vocabulary):
+            numbers.update(self._numbered)
+        for word in vocabulary:
+            for head in self._heads.get(word[:2], ()):
+                if word.startswith(head):
+                    numbers.update(self._by_head[head])
+        found: dict[str, bool] = {}
+        out = []
+        for number in sorted(numbers):  # list order breaks ties between equal hits
+            pattern = self.patterns[number]
+            for literal in pattern.literals:
+                present = found.get(literal)
+                if present is None:
+                    present = found[literal] = literal in joined
+                if not present:
+                    break
+            else:
+                out.append(pattern)
+        return out
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    patterns: Index
+    ignores: Index
+    respell_one: dict[str, str]  # folded word -> folded word(s), space separated
+    respell_two: dict[str, str]  # " word word " -> " word "
+    emoji: dict[str, str]  # emoji -> plain words, before folding
+    groups: dict[str, list[str]]  # @name -> its phrases
+
+
+def _word_regex(word: str, wildcard: bool, first: bool) -> tuple[str, str]:
+    """(regex, fixed text) for one folded pattern word."""
+    if word == NUMBER:  # a phrase that starts with a number is tried on every message with a digit in it
+        return ("(?<![a-z0-9])" if first else "") + "[0-9]+", ""
+    fixed, rest = word, ""
+    if wildcard:
+        rest = "[a-z0-9]*"
+    elif len(word) >= 4 and word.endswith("en"):  # chat drops the final n: "zitte", "leve"
+        fixed, rest = word[:-1], "n?"
+    # The first word must start a message word. Checked after the fixed text, not before, so the
+    # regex opens with a literal and the engine can jump to candidates instead of trying every position.
+    start = rf"(?<![a-z0-9]{re.escape(fixed)})" if first else ""
+    return re.escape(fixed) + start + rest, fixed
+
+
+def _words(text: str, lex_one: dict[str, str], lex_two: dict[str, str]) -> tuple[list[str], list[bool]]:
+    """Folded, respelled words of a run of plain words, and which ones end in a wildcard."""
+    words: list[str] = []
+    wild: list[bool] = []
+    for token in text.split():
+        if token == NUMBER:
+            words.append(NUMBER)
+            wild.append(False)
+            continue
+        stem = token.removesuffix("*")
+        prepared = prepare(stem)
+        if len(prepared) != 1 or not prepared[0].isalnum():
+            raise ValueError(f"crisis list: bad word {token!r} in {text!r}")
+        folded = fold(prepared)[0]
+        spelled = [folded] if stem != token else lex_one.get(folded, folded).split()
+        words.extend(spelled)
+        wild.extend([False] * (len(spelled) - 1) + [stem != token])
+    # Respell the list like the message, so "slaat mij" and "slaat me" meet in the middle.
+    i = 0
+    while i < len(words) - 1:
+        joined = None if wild[i] or wild[i + 1] else lex_two.get(f" {words[i]} {words[i + 1]} ")
+        if joined is not None:
+            words[i : i + 2] = [joined.strip()]
+            del wild[i + 1]
+        i += 1
+    return words, wild
+
+
+@dataclass(frozen=True)
+class _Slot:
+    regex: str
+    fixed: str  # text every match of this slot contains ("" for a group of alternatives)
+    weight: int
+    words: int
+    about_self: bool
+    negations: int
+    wild_end: bool
+
+
+def _word_slot(word: str, wild: bool, first: bool) -> _Slot:
+    regex, fixed = _word_regex(word, wild, first)
+    return _Slot(regex, fixed, len(fixed), 1, word in SELF_WORDS, int(word in NEGATIONS), wild)
+
+
+def _group_slot(name: str, options: list[str], lex_one: dict[str, str], lex_two: dict[str, str]) -> _Slot:
+    """@name inside a phrase: one regex alternation of its phrases (each a run of adjacent words)."""
+    runs = []
+    for option in options:
+        words, wild = _words(option, lex_one, lex_two)
+        parts = [_word_regex(word, is_wild, False) for word, is_wild in zip(words, wild)]
+        runs.append((" ?".join(regex for regex, _ in parts) + ("" if wild[-1] else "(?![a-z0-9])"),
+                     sum(len(fixed) for _, fixed in parts), len(words), any(w in SELF_WORDS for w in words)))
+    runs.sort(key=lambda run: -len(run[0]))  # longer alternatives first: "dood gaan" before "dood"
+    return _Slot(
+        regex="(?:" + "|".join(run[0] for run in runs) + ")",
+        fixed="",
+        weight=min(run[1] for run in runs),
+        words=min(run[2] for run in runs),
+        about_self=all(run[3] for run in runs),
+        negations=0,
+        wild_end=True,  # each alternative carries its own word end
+    )
+
+
+def _compile(
+    kind: CrisisKind | None, phrase: str, lex_one: dict[str, str], lex_two: dict[str, str],
+    groups: dict[str, list[str]],
+) -> Pattern:
+    slots: list[_Slot] = []
+    for i, piece in enumerate(_GROUP.split(phrase)):  # text, group name, text, group name, ...
+        if i % 2:
+            if not slots:
+                raise ValueError(f"crisis list: {phrase!r} must start with a word, not a @group")
+            slots.append(_group_slot(piece, groups[piece], lex_one, lex_two))
+        elif piece.strip():
+            words, wild = _words(piece, lex_one, lex_two)
+            slots += [_word_slot(w, is_wild, not slots and j == 0) for j, (w, is_wild) in enumerate(zip(words, wild))]
+    if not slots or (len(slots[0].fixed) < 2 and slots[0].regex != _word_regex(NUMBER, False, True)[0]):
+        raise ValueError(f"crisis list: {phrase!r} must start with a word of two letters or more")
+    gap = 0 if kind is None else MAX_GAP
+    # Between words: no space (typed together), one space, or a few other words (lazily: tight spans).
+    sep = " ?" if gap == 0 else rf"(?: ?| (?:[^ ]+ ){{1,{gap}}}?)"
+    tail = "" if slots[-1].wild_end else "(?![a-z0-9])"
+    return Pattern(
+        kind=kind,
+        phrase=phrase,
+        regex=re.compile(sep.join(slot.regex for slot in slots) + tail),
+        head=slots[0].fixed,
+        literals=frozenset(slot.fixed for slot in slots[1:] if slot.fixed),
+        words=sum(slot.words for slot in slots),
+        weight=sum(slot.weight for slot in slots),
+        about_self=any(slot.about_self for slot in slots),
+        negations=sum(slot.negations for slot in slots),
+    )
+
+
+def _expand(phrase: str, groups: dict[str, list[str]]) -> list[str]:
+    """A phrase that starts with a group, "@dood is het enige", becomes one phrase per option, so every
+    phrase starts with fixed text the index can look up; groups later in a phrase stay alternations."""
+    for name in _GROUP.findall(phrase):
+        if name not in groups:
+            raise ValueError(f"crisis list: unknown group @{name} in {phrase!r}")
+    first = _GROUP.match(phrase)
+    if first is None:
+        return [phrase]
+    return [f"{option}{phrase[first.end():]}" for option in groups[first[1]]]
+
+
+def _flatten(option: str, groups: dict[str, list[str]]) -> list[str]:
+    """A group that uses groups defined above it holds their options spelled out."""
+    names = _GROUP.findall(option)
+    if not names:
+        return [option]
+    pieces = _GROUP.split(option)
+    for name in names:
+        if name not in groups:
+            raise ValueError(f"crisis list: unknown group @{name} in {option!r}")
+    out = []
+    for choice in itertools.product(*(groups[name] for name in pieces[1::2])):
+        if len(out) > MAX_EXPANSIONS:
+            raise ValueError(f"crisis list: group option {option!r} expands to too many phrases")
+        out.append(" ".join((pieces[0] + "".join(v + rest for v, rest in zip(choice, pieces[2::2]))).split()))
+    return out
+
+
+def parse(text: str) -> Lexicon:
+    kinds = [kind.value for kind in CrisisKind]
+    sections: dict[str, list[str]] = {"spelling": [], "emoji": [], "groups": [], "ignore": [], **{k: [] for k in kinds}}
+    current: list[str] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        header = _SECTION.fullmatch(line)
+        if header:
+            if header[1] not in sections:
+                raise ValueError(f"crisis list line {number}: unknown section [{header[1]}]")
+            current = sections[header[1]]
+        elif current is None:
+            raise ValueError(f"crisis list line {number}: entry before any [section]")
+        else:
+            current.append(line)
+
+    emoji: dict[str, str] = {}
+    for entry in sections["emoji"]:
+        sign, sep, words = entry.partition("=")
+        if not sep or not sign.strip() or not words.strip():
+            raise ValueError(f"crisis list: bad emoji line {entry!r}: 'emoji = words'")
+        emoji[sign.strip()] = words.strip()
+
+    one: dict[str, str] = {}
+    two: dict[str, str] = {}
+    for entry in sections["spelling"]:
+        variant, sep, standard = entry.partition("=")
+        source, target = fold_text(variant), fold_text(standard)
+        if not sep or not 1 <= len(source) <= 2 or not 1 <= len(target) <= 3 - len(source):
+            raise ValueError(f"crisis list: bad spelling {entry!r}: 'word = word(s)' or 'two words = word'")
+        if len(source) == 1:
+            one[source[0]] = " ".join(target)
+        else:
+            two[f" {source[0]} {source[1]} "] = f" {target[0]} "
+
+    groups: dict[str, list[str]] = {}
+    for entry in sections["groups"]:
+        name, sep, values = entry.partition("=")
+        name = name.strip().removeprefix("@")
+        options = [" ".join(v.split()) for v in values.split("|") if v.strip()]
+        if not sep or not name.isidentifier() or not options:
+            raise ValueError(f"crisis list: bad group {entry!r}: '@name = words | words | ...'")
+        groups[name] = [o for option in options for o in _flatten(option, groups)]
+
+    def compiled(kind: CrisisKind | None, lines: list[str]) -> list[Pattern]:
+        seen: set[str] = set()
+        out = []
+        for line in lines:
+            for phrase in _expand(line, groups):
+                if phrase not in seen:
+                    seen.add(phrase)
+                    out.append(_compile(kind, phrase, one, two, groups))
+        return out
+
+    return Lexicon(
+        patterns=Index(p for kind in CrisisKind for p in compiled(kind, sections[kind.value])),
+        ignores=Index(compiled(None, sections["ignore"])),
+        respell_one=one,
+        respell_two=two,
+        emoji=emoji,
+        groups=groups,
+    )
+
+
+def normalise(text: str, lex: Lexicon) -> tuple[list[str], set[str]]:
+    """The message as folded, respelled words (marks included), and the set of those words."""
+    tokens = prepare(text, lex.emoji)
+    unique = list(set(tokens))  # fold each distinct word once: chat repeats words a lot
+    spelled = {word: lex.respell_one.get(folded, folded) for word, folded in zip(unique, fold(unique))}
+    words = " ".join(map(spelled.__getitem__, tokens))
+    padded = f" {words} "
+    for pair, joined in lex.respell_two.items():
+        while pair in padded:  # a loop, as replace() skips pairs that share a space: "me zelf me zelf"
+            padded = padded.replace(pair, joined)
+    line = padded.split()
+    return line, set(line) - MARKS
+
+
+@dataclass(frozen=True)
+class Match:
+    pattern: Pattern
+    first: int  # word positions in the normalised message, both included
+    last: int
+    negated_inside: bool  # a negation among the skipped words: "ik wil niet dood" against "wil dood"
+
+
+def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> list[Match]:
+    """Every crisis phrase in the message that no harmless look-alike overlaps."""
+    joined = " ".join(vocabulary)
+    candidates = lex.patterns.candidates(vocabulary, joined)
+    if not candidates:
+        return []
+    text = " ".join(line)
+    ignored = [m.span() for p in lex.ignores.candidates(vocabulary, joined) for m in p.regex.finditer(text)]
+    starts = [0]
+    for word in line[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    position = {start: index for index, start in enumerate(starts)}
+    out = []
+    for pattern in candidates:
+        for match in pattern.regex.finditer(text):
+            begin, end = match.span()
+            if any(begin < stop and start < end for start, stop in ignored):
+                continue  # "zelfmoordpreventie", "lach me dood"
+            first = position.get(begin)
+            if first is None:  # a wildcard-free first word always starts a word; be safe anyway
+                continue
+            last = text.count(" ", 0, end)
+            inside = sum(word in NEGATIONS for word in line[first : last + 1])
+            out.append(Match(pattern, first, last, inside > pattern.negations))
+    return out
