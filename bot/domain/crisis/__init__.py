@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 
 from bot.domain.crisis.context import Context, Qualified, parse_rules
-from bot.domain.crisis.terms import CrisisKind, Lexicon, Match, Pattern, find, normalise, parse
+from bot.domain.crisis.terms import CrisisKind, Lexicon, Match, find, normalise, parse
 
 __all__ = ["CrisisHit", "CrisisKind", "detect", "warm_up"]
 
@@ -52,11 +52,12 @@ def warm_up() -> None:
     context().warm()
 
 
-def counts(pattern: Pattern, qualified: Qualified) -> bool:
+def counts(match: Match, qualified: Qualified) -> bool:
     """Whether a phrase found in a message asks for the safety message."""
-    if qualified.negated or qualified.figurative or qualified.hypothetical:
+    pattern = match.pattern
+    if match.negated_inside or qualified.negated or qualified.figurative or qualified.hypothetical:
         return False
-    if qualified.past and not qualified.returning:
+    if (qualified.past or match.past_inside) and not qualified.returning:
         return False
     if pattern.about_self:  # "mijn vriend slaat me" names the writer in the phrase itself
         return True
@@ -88,7 +89,7 @@ def explain(text: str) -> list[tuple[Match, Qualified]]:
 
 def detect(text: str) -> CrisisHit | None:
     """The most specific crisis phrase in `text` that counts, or None."""
-    found = [m for m, qualified in explain(text) if not m.negated_inside and counts(m.pattern, qualified)]
+    found = [match for match, qualified in explain(text) if counts(match, qualified)]
     if not found:
         return None
     best = min(found, key=_key)

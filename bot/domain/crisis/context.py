@@ -37,6 +37,7 @@ SECTIONS = {
     "other": "Experiencer.Other",
     "someone": "Subject.Someone",  # hij, zij, mijn man: someone else, or the one who threatens the writer
     "figurative": "Mode.Figurative",
+    "fiction": "Mode.Figurative",  # a film, a song, a game, the news: never about the writer's own life now
     "hypothetical": "Mode.Hypothetical",
     "literal": "Mode.Literal",  # "ik meen het", "geen grap": undoes a nearby joke marker
 }

@@ -15,13 +15,23 @@ from enum import StrEnum
 from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
 
 NUMBER = "%"  # a phrase word that stands for any number: "% pillen"
-MAX_GAP = 3  # other words allowed between two words of a phrase: "wil echt niet meer leven"
+MAX_GAP = 3
+GLUED_MIN, GLUED_MAX = 11, 60
+GLUED_STARTS = frozenset(fold_text("ik hij zij ze mijn me wij we jij je dit het er"))  # words typed without spaces are split into known words within these lengths
+# Short everyday words the list does not spell out, so that "ikhoopdatiknietmeerwakkerword" can be split.
+COMMON_WORDS = (
+    "ik je jij hij zij ze we wij u het de een en of dat die dit is ben bent zijn was heb heeft hebben had wil "
+    "wou ga gaat gaan kan kun moet mag zal zou niet geen nooit meer nog al ook maar want dus als dan toen "
+    "hoop denk voel weet zeg doe wordt word worden naar van voor met bij op in uit aan om te tot over door "
+    "me mij mezelf mijn hem haar ons jullie hun er hier daar nu vandaag morgen gewoon echt heel zo klaar "
+    "help hulp pillen genomen leven dood doodgaan sterven slaat slaan snijden krassen wakker plegen zelfmoord")  # other words allowed between two words of a phrase: "wil echt niet meer leven"
 MAX_EXPANSIONS = 400  # phrases one line may expand to through @groups
 _SECTION = re.compile(r"\[(\w+)\]")
 _GROUP = re.compile(r"@(\w+)")
 # Words that tie a phrase to the writer: "ik wil dood" is about the writer even after "mijn zus zei:".
 SELF_WORDS = frozenset(fold_text("ik me mij mezelf mijn we wij ons onze"))
 NEGATIONS = frozenset(fold_text("niet geen nooit"))
+PAST_WORDS = frozenset(fold_text("vroeger ooit destijds"))  # inside a match: "ik heb mij vroeger gesneden"
 
 
 class CrisisKind(StrEnum):
@@ -98,6 +108,7 @@ class Lexicon:
     respell_two: dict[str, str]  # " word word " -> " word "
     emoji: dict[str, str]  # emoji -> plain words, before folding
     groups: dict[str, list[str]]  # @name -> its phrases
+    vocabulary: frozenset[str]  # every whole word of the list, folded: for splitting "ikwilnietmeerleven"
 
 
 def _word_regex(word: str, wildcard: bool, first: bool) -> tuple[str, str]:
@@ -165,7 +176,7 @@ def _group_slot(name: str, options: list[str], lex_one: dict[str, str], lex_two:
     for option in options:
         words, wild = _words(option, lex_one, lex_two)
         parts = [_word_regex(word, is_wild, False) for word, is_wild in zip(words, wild)]
-        runs.append((" ?".join(regex for regex, _ in parts) + ("" if wild[-1] else "(?![a-z0-9])"),
+        runs.append((" ".join(regex for regex, _ in parts) + ("" if wild[-1] else "(?![a-z0-9])"),
                      sum(len(fixed) for _, fixed in parts), len(words), any(w in SELF_WORDS for w in words)))
     runs.sort(key=lambda run: -len(run[0]))  # longer alternatives first: "dood gaan" before "dood"
     return _Slot(
@@ -196,7 +207,9 @@ def _compile(
         raise ValueError(f"crisis list: {phrase!r} must start with a word of two letters or more")
     gap = 0 if kind is None else MAX_GAP
     # Between words: no space (typed together), one space, or a few other words (lazily: tight spans).
-    sep = " ?" if gap == 0 else rf"(?: ?| (?:[^ ]+ ){{1,{gap}}}?)"
+    # Words typed together are split before matching (`split_glued`), so a phrase never matches inside a word:
+    # "de zee in" must not be found in "de therapie zijn ze" ("zijn" folds to "zein").
+    sep = " " if gap == 0 else rf" (?:[^ ]+ ){{0,{gap}}}?"
     tail = "" if slots[-1].wild_end else "(?![a-z0-9])"
     return Pattern(
         kind=kind,
@@ -296,6 +309,12 @@ def parse(text: str) -> Lexicon:
                     out.append(_compile(kind, phrase, one, two, groups))
         return out
 
+    texts = [*sections["ignore"], *(line for kind in CrisisKind for line in sections[kind.value])]
+    texts += [option for options in groups.values() for option in options] + list(one.values()) + [COMMON_WORDS]
+    vocabulary = {
+        word for text in texts for token in _GROUP.sub(" ", text).split()
+        if not token.endswith("*") and token != NUMBER for word in fold(prepare(token))
+    }
     return Lexicon(
         patterns=Index(p for kind in CrisisKind for p in compiled(kind, sections[kind.value])),
         ignores=Index(compiled(None, sections["ignore"])),
@@ -303,7 +322,25 @@ def parse(text: str) -> Lexicon:
         respell_two=two,
         emoji=emoji,
         groups=groups,
+        vocabulary=frozenset(w for w in vocabulary if len(w) >= 2 and w.isalpha()),
     )
+
+
+def split_glued(token: str, vocabulary: frozenset[str]) -> list[str] | None:
+    """"ikwilnietmeerleven" -> ik wil niet meer leven: the fewest known words that spell the whole token, or
+    None. Only whole coverage from a subject on counts, so a compound ("zelfverwonding") stays one word."""
+    n = len(token)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(2, n + 1):
+        for start in range(max(0, end - 16), end - 1):
+            before = best[start]
+            if before is not None and token[start:end] in vocabulary:
+                if best[end] is None or len(before) + 1 < len(best[end]):
+                    best[end] = before + [token[start:end]]
+    found = best[n]
+    # Chat typed without spaces starts with a subject ("ikwil...", "hijslaatme"); a compound never does.
+    return found if found is not None and len(found) >= 3 and found[0] in GLUED_STARTS else None
 
 
 def normalise(text: str, lex: Lexicon) -> tuple[list[str], set[str]]:
@@ -311,6 +348,11 @@ def normalise(text: str, lex: Lexicon) -> tuple[list[str], set[str]]:
     tokens = prepare(text, lex.emoji)
     unique = list(set(tokens))  # fold each distinct word once: chat repeats words a lot
     spelled = {word: lex.respell_one.get(folded, folded) for word, folded in zip(unique, fold(unique))}
+    for word, folded in spelled.items():
+        if GLUED_MIN <= len(folded) <= GLUED_MAX and folded.isalpha():
+            split = split_glued(folded, lex.vocabulary)
+            if split is not None:
+                spelled[word] = " ".join(lex.respell_one.get(part, part) for part in split)
     words = " ".join(map(spelled.__getitem__, tokens))
     padded = f" {words} "
     for pair, joined in lex.respell_two.items():
@@ -326,6 +368,7 @@ class Match:
     first: int  # word positions in the normalised message, both included
     last: int
     negated_inside: bool  # a negation among the skipped words: "ik wil niet dood" against "wil dood"
+    past_inside: bool  # "ik heb mij vroeger gesneden"
 
 
 def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> list[Match]:
@@ -351,5 +394,6 @@ def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> list[Match]:
                 continue
             last = text.count(" ", 0, end)
             inside = sum(word in NEGATIONS for word in line[first : last + 1])
-            out.append(Match(pattern, first, last, inside > pattern.negations))
+            past = any(word in PAST_WORDS for word in line[first : last + 1])
+            out.append(Match(pattern, first, last, inside > pattern.negations, past))
     return out
