@@ -301,6 +301,36 @@ def crisis_eval(
         raise typer.Exit(1)
 
 
+@app.command("crisis-train")
+def crisis_train(
+    dev: str | None = typer.Argument(None, help="the development part (default: tests/crisis/dev.tsv)"),
+) -> None:
+    """Retrain the crisis detector's second opinion on the development part, with a threshold chosen by
+    cross-validation across writers; writes bot/domain/data/crisis_model.json.gz. Needs the `train` extra."""
+    from pathlib import Path
+
+    try:
+        from bot.crisis_train import train
+    except ImportError:
+        typer.echo("crisis-train needs scikit-learn: .venv/bin/pip install -e '.[train]'", err=True)
+        raise typer.Exit(2) from None
+    from bot.domain.crisis.model import dump
+
+    root = Path(__file__).resolve().parent
+    path = Path(dev) if dev else root.parent / "tests" / "crisis" / "dev.tsv"
+    try:
+        model, folds, chosen = train(path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"crisis-train: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for fold in folds:
+        mark = "  <- chosen" if fold == chosen else ""
+        typer.echo(f"threshold {fold.threshold:.2f}: recall {fold.recall:.3f} precision {fold.precision:.3f}{mark}")
+    out = root / "domain" / "data" / "crisis_model.json.gz"
+    out.write_bytes(dump(model))
+    typer.echo(f"written {out} ({out.stat().st_size // 1024} kB)")
+
+
 def main() -> None:
     app()
 

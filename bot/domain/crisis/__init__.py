@@ -13,11 +13,15 @@ How the lists were made and measured: docs/crisis-detector.md (`houvast crisis-e
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from bot.domain.crisis.context import Context, Qualified, parse_rules
+from bot.domain.crisis.model import Model
+from bot.domain.crisis.model import load as load_model
+from bot.domain.crisis.normalise import SENTENCE
 from bot.domain.crisis.terms import CrisisKind, Lexicon, Match, find, normalise, parse
 
 __all__ = ["CrisisHit", "CrisisKind", "detect", "warm_up"]
@@ -46,9 +50,15 @@ def context() -> Context:
     return Context(parse_rules(_data("crisis_context_nl.txt")))
 
 
+@cache
+def model() -> Model:
+    return load_model(files("bot.domain").joinpath("data", "crisis_model.json.gz").read_bytes())
+
+
 def warm_up() -> None:
-    """Load both lists and the context engine now (about a second), not on the first client's message."""
+    """Load the lists, the model and the context engine now (about a second), not on a client's message."""
     lexicon()
+    model()
     context().warm()
 
 
@@ -80,18 +90,74 @@ def explain(text: str) -> list[tuple[Match, Qualified]]:
     """Every phrase found with its qualifiers: for `houvast crisis-eval` and for people tuning the lists."""
     lex = lexicon()
     line, vocabulary = normalise(text, lex)
-    matches = find(line, vocabulary, lex)
+    matches, _ = find(line, vocabulary, lex)
     if not matches:
         return []
     spans = [(m.first, m.last, str(m.pattern.kind)) for m in matches]
     return list(zip(matches, context().qualify(line, spans)))
 
 
+MODEL_PHRASE = "(model)"  # the phrase of a hit found by the learned second opinion, not by a list entry
+MODEL_MIN_WORDS = 4  # shorter messages are judged by the lists alone: the model has too little to go on
+MODEL_OVERRULES = 0.95  # the model's certainty needed to overrule the context ("niet", "vroeger", "mijn zus")
+
+
 def detect(text: str) -> CrisisHit | None:
-    """The most specific crisis phrase in `text` that counts, or None."""
-    found = [match for match, qualified in explain(text) if counts(match, qualified)]
-    if not found:
+    """A hit when the safety message must come first, else None.
+
+    First the lists: the most specific phrase that counts in its context. When none counts, the learned model
+    gives a second opinion for phrasings the lists do not cover yet; but where the lists did find a phrase and
+    its context ruled it out (negated, past, someone else, a joke), the model must be very sure to overrule.
+    """
+    hit, ruled_out = _by_terms(text)
+    if hit is not None:
+        return hit
+    if len(text.split()) < MODEL_MIN_WORDS:
         return None
-    best = min(found, key=_key)
-    assert best.pattern.kind is not None
-    return CrisisHit(kind=best.pattern.kind, phrase=best.pattern.phrase)
+    probability, kind = model().judge(text)
+    if probability >= (MODEL_OVERRULES if ruled_out else model().threshold):
+        return CrisisHit(kind=CrisisKind(kind), phrase=MODEL_PHRASE)
+    return None
+
+
+def detect_by_terms(text: str) -> CrisisHit | None:
+    """The lists alone (for people tuning them): the most specific phrase that counts in context."""
+    return _by_terms(text)[0]
+
+
+def _by_terms(text: str) -> tuple[CrisisHit | None, bool]:
+    """The most specific crisis phrase in `text` that counts, and whether phrases were found at all.
+
+    Phrases are tried most specific first and the first that counts is the answer. The context algorithm works
+    within a sentence, so it runs on the sentences around a phrase only, each once: a long message full of
+    crisis words costs a few short runs, not one run over everything.
+    """
+    lex = lexicon()
+    line, vocabulary = normalise(text, lex)
+    matches, ignored = find(line, vocabulary, lex)
+    if not matches:
+        return None, ignored
+    ends = [i for i, word in enumerate(line) if word == SENTENCE] + [len(line)]
+    windows: dict[tuple[int, int], dict[tuple[int, int, str], Qualified]] = {}
+    for match in sorted(matches, key=_key):
+        window = (_sentence_start(ends, match.first), _sentence_end(ends, match.last))
+        if window not in windows:
+            start, end = window
+            spans = sorted({(m.first - start, m.last - start, str(m.pattern.kind)) for m in matches
+                            if start <= m.first and m.last < end})
+            windows[window] = dict(zip(spans, context().qualify(line[start:end], spans)))
+        qualified = windows[window][(match.first - window[0], match.last - window[0], str(match.pattern.kind))]
+        if counts(match, qualified):
+            assert match.pattern.kind is not None
+            return CrisisHit(kind=match.pattern.kind, phrase=match.pattern.phrase), True
+    return None, True
+
+
+def _sentence_start(ends: list[int], word: int) -> int:
+    before = bisect_left(ends, word)  # ends[before - 1] < word
+    return ends[before - 1] + 1 if before else 0
+
+
+def _sentence_end(ends: list[int], word: int) -> int:
+    """One past the sentence mark that closes the sentence holding `word` (or the end of the message)."""
+    return min(ends[bisect_left(ends, word)] + 1, ends[-1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.domain.crisis.normalise import SENTENCE, fold_text
 
@@ -119,11 +119,15 @@ class Context:
 
     def qualify(self, line: list[str], spans: list[tuple[int, int, str]]) -> list[Qualified]:
         """`spans`: (first word, last word, label) of each phrase found in the normalised `line`."""
+        return list(self._qualify(tuple(line), tuple(spans)))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one Context for the process; a repeated sentence costs one run
+    def _qualify(self, line: tuple[str, ...], spans: tuple[tuple[int, int, str], ...]) -> tuple[Qualified, ...]:
         from spacy.tokens import Doc, Span
 
         nlp, algorithm = self._engine
         starts = [True] + [line[i - 1] == SENTENCE for i in range(1, len(line))]
-        doc = Doc(nlp.vocab, words=line, sent_starts=starts)
+        doc = Doc(nlp.vocab, words=list(line), sent_starts=starts)
         ents = [Span(doc, first, last + 1, label=label) for first, last, label in spans]
         doc.spans["ents"] = ents
         algorithm(doc)
@@ -139,4 +143,4 @@ class Context:
                 figurative="Mode.Figurative" in values,
                 hypothetical="Mode.Hypothetical" in values,
             ))
-        return out
+        return tuple(out)

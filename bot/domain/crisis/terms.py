@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -371,29 +372,34 @@ class Match:
     past_inside: bool  # "ik heb mij vroeger gesneden"
 
 
-def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> list[Match]:
-    """Every crisis phrase in the message that no harmless look-alike overlaps."""
+def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> tuple[list[Match], bool]:
+    """Every crisis phrase in the message that no harmless look-alike overlaps; and whether the message holds
+    a look-alike at all ("ik lach me dood", "kraslot"), which makes the learned model's guess less likely."""
     joined = " ".join(vocabulary)
     candidates = lex.patterns.candidates(vocabulary, joined)
-    if not candidates:
-        return []
+    look_alikes = lex.ignores.candidates(vocabulary, joined)
+    if not candidates and not look_alikes:
+        return [], False
     text = " ".join(line)
-    ignored = [m.span() for p in lex.ignores.candidates(vocabulary, joined) for m in p.regex.finditer(text)]
+    ignored = sorted(m.span() for p in look_alikes for m in p.regex.finditer(text))
+    if not candidates:
+        return [], bool(ignored)  # "ik heb een kraslot gekocht": harmless, and the model need not guess
+    ignored_starts = [start for start, _ in ignored]
+    longest_ignored = max((stop - start for start, stop in ignored), default=0)
     starts = [0]
     for word in line[:-1]:
         starts.append(starts[-1] + len(word) + 1)
-    position = {start: index for index, start in enumerate(starts)}
     out = []
     for pattern in candidates:
         for match in pattern.regex.finditer(text):
             begin, end = match.span()
-            if any(begin < stop and start < end for start, stop in ignored):
+            # An [ignore] span that overlaps starts before `end` and no earlier than `begin - longest_ignored`.
+            lo, hi = bisect_left(ignored_starts, begin - longest_ignored), bisect_left(ignored_starts, end)
+            if any(ignored[i][1] > begin for i in range(lo, hi)):
                 continue  # "zelfmoordpreventie", "lach me dood"
-            first = position.get(begin)
-            if first is None:  # a wildcard-free first word always starts a word; be safe anyway
-                continue
-            last = text.count(" ", 0, end)
-            inside = sum(word in NEGATIONS for word in line[first : last + 1])
-            past = any(word in PAST_WORDS for word in line[first : last + 1])
-            out.append(Match(pattern, first, last, inside > pattern.negations, past))
-    return out
+            first = bisect_right(starts, begin) - 1
+            last = bisect_right(starts, end - 1) - 1
+            inside = line[first : last + 1]
+            out.append(Match(pattern, first, last, sum(word in NEGATIONS for word in inside) > pattern.negations,
+                             any(word in PAST_WORDS for word in inside)))
+    return out, bool(ignored)
