@@ -1,6 +1,6 @@
 """`houvast bench`: how the bot's costs grow, measured against baselines taken in the same run.
 
-Three parts, each printed as a table and returned as `Row`s:
+Four parts, each printed as a table and returned as `Row`s:
 
 * **tick** – seed N goals (with clients, households and check-in history) with Core bulk inserts, then time
   `scheduler.due_work` (check-in prompts, goal prompts, stall sweep) on a frozen clock: a first tick (cold
@@ -10,6 +10,8 @@ Three parts, each printed as a table and returned as `Row`s:
   local Bot API with Telegram's flood limits switched on. Ratios are against the limit that applies.
 * **updates** – updates per second of the full Houvast application (a client's phase check-in button)
   against a bare python-telegram-bot echo bot on the same local Bot API. The ratio is full / bare.
+* **crisis** – the crisis detector: seconds its loading adds to a fresh process, and milliseconds per
+  message (typical, 4,000 characters, a phrase repeated), against a plain keyword test.
 
 No absolute timings are asserted anywhere: the numbers are for reading side by side (docs/benchmark.md).
 Every database is a scratch one: a SQLite file in a temporary folder, or a temporary database created on
@@ -598,6 +600,67 @@ async def bench_updates(workdir: Path, updates: int) -> list[Row]:
 # --------------------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------------------
+# Crisis detector
+# --------------------------------------------------------------------------------------------------
+
+CRISIS_LOAD = "import bot.domain.crisis as c; c.warm_up()"
+CRISIS_LOAD_BASELINE = "import bot.domain.crisis"  # the package without its lists, model and spaCy
+
+
+def _load_seconds(code: str, runs: int = 3) -> float:
+    """Fastest of a few fresh interpreters: what loading adds to a process start."""
+    import subprocess
+    import sys
+
+    best = math.inf
+    for _ in range(runs):
+        started = wallclock.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        best = min(best, wallclock.perf_counter() - started)
+    return best
+
+
+def _per_message_ms(check: Any, messages: list[str], repeat: int) -> float:
+    started = wallclock.perf_counter()
+    for _ in range(repeat):
+        for message in messages:
+            check(message)
+    return (wallclock.perf_counter() - started) * 1000 / (repeat * len(messages))
+
+
+def bench_crisis() -> list[Row]:
+    """Loading the detector (fresh processes) and checking messages: the labelled development part one by one
+    (typical), 4,000 characters of it joined (long), and 4,096 characters of one phrase repeated (worst case).
+    The baseline is a plain lower-case keyword test on the same messages."""
+    from bot.crisis_eval import read
+    from bot.domain.crisis import context, detect, warm_up
+
+    warm_up()
+    dev = Path(__file__).resolve().parent.parent / "tests" / "crisis" / "dev.tsv"
+    typical = [e.text for e in read(dev)]
+    rng = random.Random(3)
+    long_ones = [" ".join(rng.sample(typical, 120))[:4000] for _ in range(10)]
+    worst = [("ik wil dood " * 400)[:4096], ("ik wil niet dood. " * 300)[:4096]]
+
+    def keyword(text: str) -> bool:
+        return "dood" in text.lower()
+
+    rows = []
+    load = _load_seconds(CRISIS_LOAD)
+    bare = _load_seconds(CRISIS_LOAD_BASELINE)
+    rows.append(Row("crisis", SQLITE, "load (fresh process)", 1, load, "s", "import only", load / bare if bare else None,
+                    {"baseline_value": bare, "added_s": load - bare}))
+    for case, messages, repeat in (("typical message", typical, 1), ("4,000 characters", long_ones, 3),
+                                   ("4,096 characters, one phrase repeated", worst, 3)):
+        context()._qualify.cache_clear()  # noqa: SLF001 - measure without the repeated-sentence cache
+        value = _per_message_ms(detect, messages, repeat)
+        base = _per_message_ms(keyword, messages, repeat)
+        rows.append(Row("crisis", SQLITE, case, len(messages), value, "ms", "keyword test", value / base if base else None,
+                        {"baseline_value": base}))
+    return rows
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -648,6 +711,15 @@ def tables(rows: list[Row]) -> list[Table]:
             table.add_row(r.case, str(r.size), _fmt(r.value, 1), _fmt(d["ms_per_update"], 2), _fmt(r.ratio, 3),
                           _fmt(d["sql_per_update"], 1), _fmt(d["api_calls_per_update"], 1))
         out.append(table)
+    crisis = [r for r in rows if r.section == "crisis"]
+    if crisis:
+        table = Table(title="d. Crisis detector: loading and checking", title_justify="left")
+        for name in ("case", "messages", "value", "unit", "baseline", "baseline value", "× baseline"):
+            table.add_column(name, justify="left" if name in ("case", "unit", "baseline") else "right")
+        for r in crisis:
+            table.add_row(r.case, str(r.size), _fmt(r.value, 3), r.unit, r.baseline,
+                          _fmt(r.details.get("baseline_value"), 4), _fmt(r.ratio, 1))
+        out.append(table)
     return out
 
 
@@ -676,7 +748,7 @@ async def run_bench(
     latency_messages: int = 300,
     seed_budget: float = 300.0,
     tick_timeout: float = 120.0,
-    parts: tuple[str, ...] = ("tick", "outbox", "updates"),
+    parts: tuple[str, ...] = ("tick", "outbox", "updates", "crisis"),
     console: Console | None = None,
     workdir: Path | None = None,
 ) -> list[Row]:
@@ -731,6 +803,13 @@ async def run_bench(
             except Exception as exc:
                 log.debug("updates bench failed", exc_info=True)
                 show([Row("updates", SQLITE, "bare and full", updates, None, "updates/s", "", None, skipped=_reason(exc))])
+        if "crisis" in parts:
+            console.log("crisis: loading the detector, then typical, long and repeated messages")
+            try:
+                show(bench_crisis())
+            except Exception as exc:
+                log.debug("crisis bench failed", exc_info=True)
+                show([Row("crisis", SQLITE, "detect", 0, None, "ms", "", None, skipped=_reason(exc))])
     return rows
 
 

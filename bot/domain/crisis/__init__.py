@@ -97,6 +97,7 @@ def explain(text: str) -> list[tuple[Match, Qualified]]:
     return list(zip(matches, context().qualify(line, spans)))
 
 
+CONTEXT_WORDS = 30
 MODEL_PHRASE = "(model)"  # the phrase of a hit found by the learned second opinion, not by a list entry
 MODEL_MIN_WORDS = 4  # shorter messages are judged by the lists alone: the model has too little to go on
 MODEL_OVERRULES = 0.95  # the model's certainty needed to overrule the context ("niet", "vroeger", "mijn zus")
@@ -128,9 +129,9 @@ def detect_by_terms(text: str) -> CrisisHit | None:
 def _by_terms(text: str) -> tuple[CrisisHit | None, bool]:
     """The most specific crisis phrase in `text` that counts, and whether phrases were found at all.
 
-    Phrases are tried most specific first and the first that counts is the answer. The context algorithm works
-    within a sentence, so it runs on the sentences around a phrase only, each once: a long message full of
-    crisis words costs a few short runs, not one run over everything.
+    Phrases are tried most specific first and the first that counts is the answer. The context algorithm runs
+    per phrase on the sentence around it (at most CONTEXT_WORDS either side), and a repeated sentence is
+    judged once (`Context.qualify` caches): a long message full of crisis words costs a few short runs.
     """
     lex = lexicon()
     line, vocabulary = normalise(text, lex)
@@ -138,15 +139,17 @@ def _by_terms(text: str) -> tuple[CrisisHit | None, bool]:
     if not matches:
         return None, ignored
     ends = [i for i, word in enumerate(line) if word == SENTENCE] + [len(line)]
-    windows: dict[tuple[int, int], dict[tuple[int, int, str], Qualified]] = {}
+    verdicts: dict[tuple[int, int, str], Qualified] = {}
     for match in sorted(matches, key=_key):
-        window = (_sentence_start(ends, match.first), _sentence_end(ends, match.last))
-        if window not in windows:
-            start, end = window
-            spans = sorted({(m.first - start, m.last - start, str(m.pattern.kind)) for m in matches
-                            if start <= m.first and m.last < end})
-            windows[window] = dict(zip(spans, context().qualify(line[start:end], spans)))
-        qualified = windows[window][(match.first - window[0], match.last - window[0], str(match.pattern.kind))]
+        span = (match.first, match.last, str(match.pattern.kind))
+        qualified = verdicts.get(span)  # the same words found by several phrases: one context run for all
+        if qualified is None:
+            # The sentence around the phrase, but no more than CONTEXT_WORDS either side: a run-on message of
+            # hundreds of words is judged near the phrase, where its context words are.
+            start = max(_sentence_start(ends, match.first), match.first - CONTEXT_WORDS)
+            end = min(_sentence_end(ends, match.last), match.last + CONTEXT_WORDS + 1)
+            qualified = context().qualify(line[start:end], [(match.first - start, match.last - start, span[2])])[0]
+            verdicts[span] = qualified
         if counts(match, qualified):
             assert match.pattern.kind is not None
             return CrisisHit(kind=match.pattern.kind, phrase=match.pattern.phrase), True

@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,19 +33,28 @@ def model_text(text: str) -> str:
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> Counter:
-    """Character n-grams inside word boundaries, each word padded with a space (scikit-learn's "char_wb")."""
+    """Character n-grams inside word boundaries, each word padded with a space (scikit-learn's "char_wb").
+    Counted once per distinct word and multiplied: a long message repeats its words a lot."""
     grams: Counter = Counter()
-    for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            offset = 0
+    for word, times in Counter(text.split()).items():
+        for gram, count in _word_grams(word, low, high).items():
+            grams[gram] += count * times
+    return grams
+
+
+@lru_cache(maxsize=20_000)
+def _word_grams(word: str, low: int, high: int) -> Counter:
+    grams: Counter = Counter()
+    padded = f" {word} "
+    size = len(padded)
+    for n in range(low, high + 1):
+        offset = 0
+        grams[padded[offset : offset + n]] += 1
+        while offset + n < size:
+            offset += 1
             grams[padded[offset : offset + n]] += 1
-            while offset + n < size:
-                offset += 1
-                grams[padded[offset : offset + n]] += 1
-            if offset == 0:  # a word shorter than n counts once
-                break
+        if offset == 0:  # a word shorter than n counts once
+            break
     return grams
 
 

@@ -50,13 +50,28 @@ class CrisisKind(StrEnum):
 class Pattern:
     kind: CrisisKind | None  # None: an [ignore] entry
     phrase: str  # the line in the list, for the hit and for people who maintain the list
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled on first use (`regex`): most phrases never meet a message
     head: str  # fixed start of the first word: some message word must start with it
     literals: frozenset[str]  # fixed text of the other words: each must occur in the message
     words: int
     weight: int  # letters of fixed text: "wil me dood" beats "wil dood"; "zelf moord" ties "zelfmoord"
     about_self: bool  # the phrase itself names the writer (ik, me, mijn): "someone else" does not undo it
     negations: int  # negation words inside the phrase itself ("niet meer leven")
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(source: str) -> re.Pattern[str]:
+    """Compiling all ~2,000 phrases takes most of a second; compiling the few a message needs takes nothing."""
+    pattern = _COMPILED.get(source)
+    if pattern is None:
+        pattern = _COMPILED[source] = re.compile(source)
+    return pattern
 
 
 class Index:
@@ -215,7 +230,7 @@ def _compile(
     return Pattern(
         kind=kind,
         phrase=phrase,
-        regex=re.compile(sep.join(slot.regex for slot in slots) + tail),
+        source=sep.join(slot.regex for slot in slots) + tail,
         head=slots[0].fixed,
         literals=frozenset(slot.fixed for slot in slots[1:] if slot.fixed),
         words=sum(slot.words for slot in slots),
@@ -389,6 +404,11 @@ def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> tuple[list[Matc
     starts = [0]
     for word in line[:-1]:
         starts.append(starts[-1] + len(word) + 1)
+    # Running counts of negation and past words, so each match counts its own in constant time.
+    negations, pasts = [0], [0]
+    for word in line:
+        negations.append(negations[-1] + (word in NEGATIONS))
+        pasts.append(pasts[-1] + (word in PAST_WORDS))
     out = []
     for pattern in candidates:
         for match in pattern.regex.finditer(text):
@@ -399,7 +419,6 @@ def find(line: list[str], vocabulary: set[str], lex: Lexicon) -> tuple[list[Matc
                 continue  # "zelfmoordpreventie", "lach me dood"
             first = bisect_right(starts, begin) - 1
             last = bisect_right(starts, end - 1) - 1
-            inside = line[first : last + 1]
-            out.append(Match(pattern, first, last, sum(word in NEGATIONS for word in inside) > pattern.negations,
-                             any(word in PAST_WORDS for word in inside)))
+            out.append(Match(pattern, first, last, negations[last + 1] - negations[first] > pattern.negations,
+                             pasts[last + 1] > pasts[first]))
     return out, bool(ignored)
