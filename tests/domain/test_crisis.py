@@ -160,7 +160,7 @@ def test_every_list_entry_matches_itself() -> None:
     groups = lexicon().groups
     silent = []
     for pattern in lexicon().patterns.patterns:
-        text = re.sub(r"@(\w+)", lambda m: groups[m[1]][0], pattern.phrase).replace("%", "3")
+        text = re.sub(r"@(\w+)", lambda m: groups[m[1]][0], pattern.phrase).replace("%", "30")
         if detect(text.replace("*", "")) is None:
             silent.append(pattern.phrase)
     assert silent == []

@@ -62,12 +62,13 @@ def warm_up() -> None:
     context().warm()
 
 
-def counts(match: Match, qualified: Qualified) -> bool:
-    """Whether a phrase found in a message asks for the safety message."""
+def counts(match: Match, qualified: Qualified, *, returning: bool = False) -> bool:
+    """Whether a phrase found in a message asks for the safety message. `returning`: the message says
+    elsewhere that it is coming back ("... maar nu is het er weer")."""
     pattern = match.pattern
     if match.negated_inside or qualified.negated or qualified.figurative or qualified.hypothetical:
         return False
-    if (qualified.past or match.past_inside) and not qualified.returning:
+    if (qualified.past or match.past_inside) and not (qualified.returning or returning):
         return False
     if pattern.about_self:  # "mijn vriend slaat me" names the writer in the phrase itself
         return True
@@ -139,6 +140,7 @@ def _by_terms(text: str) -> tuple[CrisisHit | None, bool]:
     if not matches:
         return None, ignored
     ends = [i for i, word in enumerate(line) if word == SENTENCE] + [len(line)]
+    returning = context().anywhere("returning", line)
     verdicts: dict[tuple[int, int, str], Qualified] = {}
     for match in sorted(matches, key=_key):
         span = (match.first, match.last, str(match.pattern.kind))
@@ -150,7 +152,7 @@ def _by_terms(text: str) -> tuple[CrisisHit | None, bool]:
             end = min(_sentence_end(ends, match.last), match.last + CONTEXT_WORDS + 1)
             qualified = context().qualify(line[start:end], [(match.first - start, match.last - start, span[2])])[0]
             verdicts[span] = qualified
-        if counts(match, qualified):
+        if counts(match, qualified, returning=returning):
             assert match.pattern.kind is not None
             return CrisisHit(kind=match.pattern.kind, phrase=match.pattern.phrase), True
     return None, True

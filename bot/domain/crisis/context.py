@@ -41,7 +41,7 @@ SECTIONS = {
     "hypothetical": "Mode.Hypothetical",
     "literal": "Mode.Literal",  # "ik meen het", "geen grap": undoes a nearby joke marker
 }
-DIRECTIONS = ("preceding", "following", "bidirectional", "pseudo", "termination")
+DIRECTIONS = ("preceding", "following", "bidirectional", "pseudo", "termination", "anywhere")
 _HEADER = re.compile(r"\[(\w+)(?: (\w+))?(?: (\d+))?\]")
 
 
@@ -75,7 +75,7 @@ def parse_rules(text: str) -> dict:
                 names = [name]
             else:
                 raise ValueError(f"crisis context line {number}: bad section {line}")
-            if reach is not None and direction in ("pseudo", "termination"):
+            if reach is not None and direction in ("pseudo", "termination", "anywhere"):
                 raise ValueError(f"crisis context line {number}: {direction} has no reach")
             current = [(name, direction, int(reach) if reach else None) for name in names]
         elif current is None:
@@ -87,14 +87,18 @@ def parse_rules(text: str) -> dict:
             for key in current:
                 rules.setdefault(key, []).append(" ".join(words))
     out = []
+    anywhere: dict[str, list[str]] = {}
     for (name, direction, reach), patterns in rules.items():
         if not patterns:
+            continue
+        if direction == "anywhere":  # not ConText: anywhere in the message, across sentences
+            anywhere.setdefault(name, []).extend(patterns)
             continue
         rule: dict = {"qualifier": SECTIONS[name], "direction": direction, "patterns": sorted(set(patterns))}
         if reach is not None:
             rule["max_scope"] = reach
         out.append(rule)
-    return {"name": "houvast crisis context", "qualifiers": QUALIFIERS, "rules": out}
+    return {"name": "houvast crisis context", "qualifiers": QUALIFIERS, "rules": out, "anywhere": anywhere}
 
 
 class Context:
@@ -102,7 +106,15 @@ class Context:
     once, so that importing the detector stays cheap until it is first used (or warmed up at start)."""
 
     def __init__(self, rules: dict) -> None:
-        self._rules = rules
+        self._rules = {key: value for key, value in rules.items() if key != "anywhere"}
+        # [name anywhere] phrases, padded with spaces so that they match whole words of the normalised line.
+        self._anywhere = {name: [f" {p} " for p in patterns] for name, patterns in rules.get("anywhere", {}).items()}
+
+    def anywhere(self, name: str, line: list[str]) -> bool:
+        """Whether a [name anywhere] phrase occurs in the message: "sinds de scheiding is het er weer" makes
+        every past crisis in it a returning one, whichever sentence it is in."""
+        padded = f" {' '.join(line)} "
+        return any(phrase in padded for phrase in self._anywhere.get(name, ()))
 
     @cached_property
     def _engine(self):  # noqa: ANN202 - spaCy types stay out of the module's import time

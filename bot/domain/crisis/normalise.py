@@ -42,12 +42,14 @@ def _unleet(word: str) -> str:
 def prepare(text: str, emoji: dict[str, str] | None = None) -> list[str]:
     """Words and marks, lower case and without accents; not yet folded (see `fold`)."""
     text = text.casefold()
+    if "..." in text:
+        text = text.replace("...", ",")  # a pause, not the end of a thought: "ik wil... gewoon dood"
     if not text.isascii():
         if emoji:
             for sign, words in emoji.items():  # 🔪 -> mes, before the other symbols are dropped
                 if sign in text:
                     text = text.replace(sign, f" {words} ")
-        text = unicodedata.normalize("NFKD", text)  # suïcide -> suici\u0308de, "…" -> "..."
+        text = unicodedata.normalize("NFKD", text).replace("...", ",")  # suïcide -> suici\u0308de, "…" -> ","
         for quirk, plain in _UNICODE_QUIRKS.items():
             if quirk in text:
                 text = text.replace(quirk, plain)

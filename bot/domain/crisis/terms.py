@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
 
-NUMBER = "%"  # a phrase word that stands for any number: "% pillen"
+NUMBER = "%"  # a phrase word that stands for a number of two digits or more: "% pillen"
 MAX_GAP = 3
 GLUED_MIN, GLUED_MAX = 11, 60
 GLUED_STARTS = frozenset(fold_text("ik hij zij ze mijn me wij we jij je dit het er"))  # words typed without spaces are split into known words within these lengths
@@ -31,7 +31,7 @@ _SECTION = re.compile(r"\[(\w+)\]")
 _GROUP = re.compile(r"@(\w+)")
 # Words that tie a phrase to the writer: "ik wil dood" is about the writer even after "mijn zus zei:".
 SELF_WORDS = frozenset(fold_text("ik me mij mezelf mijn we wij ons onze"))
-NEGATIONS = frozenset(fold_text("niet geen nooit"))
+NEGATIONS = frozenset(fold_text("niet geen nooit niemand niks niets"))
 PAST_WORDS = frozenset(fold_text("vroeger ooit destijds"))  # inside a match: "ik heb mij vroeger gesneden"
 
 
@@ -130,7 +130,7 @@ class Lexicon:
 def _word_regex(word: str, wildcard: bool, first: bool) -> tuple[str, str]:
     """(regex, fixed text) for one folded pattern word."""
     if word == NUMBER:  # a phrase that starts with a number is tried on every message with a digit in it
-        return ("(?<![a-z0-9])" if first else "") + "[0-9]+", ""
+        return ("(?<![a-z0-9])" if first else "") + "[1-9][0-9]+", ""  # 10 and up: "30 pillen", not "2 paracetamol"
     fixed, rest = word, ""
     if wildcard:
         rest = "[a-z0-9]*"
@@ -225,7 +225,8 @@ def _compile(
     # Between words: no space (typed together), one space, or a few other words (lazily: tight spans).
     # Words typed together are split before matching (`split_glued`), so a phrase never matches inside a word:
     # "de zee in" must not be found in "de therapie zijn ze" ("zijn" folds to "zein").
-    sep = " " if gap == 0 else rf" (?:[^ ]+ ){{0,{gap}}}?"
+    # The skipped words never include a sentence end: "... stoppen met leven. ik stop met roken" is two thoughts.
+    sep = " " if gap == 0 else rf" (?:[^ .]+ ){{0,{gap}}}?"
     tail = "" if slots[-1].wild_end else "(?![a-z0-9])"
     return Pattern(
         kind=kind,
