@@ -1,12 +1,14 @@
 """Spot crisis language in a client's free text: suicide, self-harm, acute danger, danger from others and
 harm to others, as a trained listener would, in chat Dutch.
 
-Two steps, both driven by data files a care professional can read and change:
+First two steps driven by data files a care professional can read and change:
 1. terms (data/crisis_nl.txt): phrases per kind, with chat spellings, emoji, word groups and harmless
    look-alikes ("lach me dood"); matched on normalised words, a few words of slack between them;
 2. context (data/crisis_context_nl.txt): clinlp's context algorithm decides per phrase whether it is negated
    ("ik denk niet aan zelfmoord"), past and over ("vroeger sneed ik mezelf" - but past *and returning* counts),
    about someone else ("mijn neef wil dood"), or figurative and hypothetical ("haha", "stel dat").
+Then, when no phrase counts, a model learned from the labelled set (data/crisis_model.json.gz) gives a
+second opinion for phrasings the lists do not cover yet.
 
 `detect` is the public entry: a hit (with its kind) when the safety message must come first, else None.
 How the lists were made and measured: docs/crisis-detector.md (`houvast crisis-eval`).
