@@ -36,12 +36,13 @@ def tr(context: Context, person: PersonView | None = None) -> Translator:
     return translator(person.locale if person else svc.settings.default_language, svc.settings.zone)
 
 
-async def answer_button(update: Update) -> None:
-    """Answer a button press first, quietly: an old button's query may already be too old to answer."""
+async def answer_button(update: Update, text: str | None = None) -> None:
+    """Answer a button press first, quietly (or with a short line on the phone's screen): an old button's
+    query may already be too old to answer."""
     if update.callback_query is None:
         return
     try:
-        await update.callback_query.answer()
+        await update.callback_query.answer(text[:200] if text else None)
     except BadRequest as exc:
         log.debug("callback answer failed: %s", exc.message)
 
