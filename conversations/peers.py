@@ -68,6 +68,8 @@ WORRY_REPLIES = {
         "{name} does not share alerts with their worker. Ask {name} first if you may tell their worker. "
         "In danger, call 112."
     ),
+    "away": N_("{worker} is away right now, so I could not let anyone know. Point {name} to 113 (0800-0113) or, "
+               "in danger, 112."),
     "no_worker": N_("{name} has no worker in Houvast. Point {name} to 113 (0800-0113) or, in danger, 112."),
 }
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
