@@ -1,14 +1,12 @@
-"""Guards that see every update before the flows do: a flood limit and the private-chat rule."""
+"""Guards that see every update before the flows do: a flood limit and the private-chat rule.
+(The crisis check comes before both: conversations/safety.py.)"""
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.domain.crisis import detect
 from bot.domain.ratelimit import TokenBucket
 from bot.i18n import N_
-from bot.render.text import safety_text
-from bot.services import checkins
 from conversations import common
 from conversations.common import Context
 
@@ -26,7 +24,8 @@ def _bucket(context: Context) -> TokenBucket:
 
 
 async def rate_limit(update: Update, context: Context) -> None:
-    """A flood stops here. A button pressed in a flood still gets its spinner stopped, with a short line."""
+    """A flood stops here. Runs after the crisis check, so crisis language is answered even in a flood.
+    A button pressed in a flood still gets its spinner stopped, with a short line."""
     if update.effective_user is None:
         return
     svc = common.services(context)
@@ -49,18 +48,3 @@ async def private_only(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
         await common.refuse_group(update, context)
-
-
-async def crisis_language(update: Update, context: Context) -> None:
-    """Every free text a client sends, in any flow: on crisis language the safety message comes first.
-    It never stops the update, so the flow goes on where it was (the form step, the relay, the menu)."""
-    message = update.message
-    if message is None or not message.text or message.text.startswith("/"):
-        return
-    if detect(message.text) is None:
-        return
-    contacts = await checkins.safety_contacts(common.services(context), update.effective_user.id)
-    if contacts is None:
-        return  # workers and peer experts write about clients; only a client's own words trigger this
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, safety_text(t, contacts))
