@@ -193,6 +193,21 @@ async def test_a_red_check_in_while_the_coordinating_worker_is_away_reaches_the_
     assert "Sam koos vandaag rood" in alert.text and "🙋 Ik pak het op" in bram.api.buttons(alert)
 
 
+async def test_at_night_the_alert_goes_at_once_and_the_client_hears_nobody_reads_it_before_the_morning(
+    people_, harness, clock
+):
+    sam, anna = people_["sam"], people_["anna"]
+    await share_alerts(harness, ANNA)
+    clock.current = datetime(2026, 4, 17, 21, 30, tzinfo=UTC)  # Friday 23:30
+    before = len(anna.messages())
+    replies = await sam.send("ik wil niet meer leven")
+    text = replies[0].text
+    assert "Ik heb het Anna laten weten." in text
+    assert "buiten werktijd" in text and "maandag 20 april om 09:00" in text
+    assert "Bel 113 of 0800-0113" in text.split("buiten werktijd")[1] and "112" in text.split("buiten werktijd")[1]
+    assert len(anna.messages()[before:]) == 1  # red does not wait for the morning
+
+
 async def test_an_alert_nobody_picks_up_reaches_the_procesregisseur_after_30_minutes_without_content(
     people_, harness, clock
 ):
