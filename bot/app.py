@@ -29,7 +29,10 @@ from bot.errors import on_error
 from bot.i18n import N_, translator
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
-from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, peers, progress, guards, invites, menu, onboarding, privacy, tools
+from conversations import (
+    caseload, checkin, common, forms, gdpr, goals, guards, invites, menu, nudges, onboarding, peers, privacy, progress,
+    safety, tools,
+)
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
@@ -64,13 +67,13 @@ COMMANDS = [
 
 def handlers() -> list[tuple[int, BaseHandler]]:
     return [
-        (-4, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
-        (-3, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
-        # While someone talks to their peer, their messages are copied to the other side and stop here. The relay
-        # runs its own safety check (safety message to the client, guidance to the peer), so it comes before
-        # the general one and nobody gets the safety message twice.
-        (-2, peers.relay_handler()),
-        (-1, MessageHandler(filters.TEXT, guards.crisis_language)),  # safety first; never stops the flow
+        # First of all: crisis language in a text or caption, new or edited, gets the safety message, even in a
+        # flood and in every flow (the relay included). It never stops the update, so the flow goes on.
+        (-4, safety.crisis_handler()),
+        (-3, TypeHandler(Update, guards.rate_limit)),  # a flood stops here; a flooded button is still answered
+        (-2, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
+        # While someone talks to their peer, their messages are copied to the other side and stop here.
+        (-1, peers.relay_handler()),
         (0, onboarding.conversation()),  # /start and the onboarding steps
         (0, invites.link_conversation()),  # a client typing a worker's code
         (0, forms.conversation()),  # signaleringsplan and crisiskaart, step by step
@@ -87,6 +90,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         *[(0, handler) for handler in peers.handlers()],  # peer support, profiles, samen invullen
         *[(0, handler) for handler in progress.handlers()],  # herstelplan, self-scan, scaling, closing, reports
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
+        *[(0, handler) for handler in safety.handlers()],  # "ja, laat het weten", "Ik pak het op"
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted
         (0, CallbackQueryHandler(common.unknown)),  # last: stale or forged buttons

@@ -48,8 +48,10 @@ class Settings(BaseSettings):
     encryption_keys: str | None = None
     data_dir: Path = Path("data")
     demo_files_dir: Path = Path("demo-files")
-    # Incoming messages a person may send per minute before the bot asks them to slow down.
-    rate_limit_per_minute: int = Field(default=20, ge=1)
+    # Flood limit per person (a token bucket, bot/domain/ratelimit.py): `burst` updates at once, refilled at
+    # `per_minute`. One input a second passes for ever; dozens of messages in a few seconds do not.
+    rate_limit_per_minute: int = Field(default=60, ge=1)
+    rate_limit_burst: int = Field(default=30, ge=1)
     log_level: str = "INFO"
     # When a goal stalls (bot/domain/goals.StallPolicy), per organisation. The defaults follow the framework.
     stall_missed_in_a_row: int = Field(default=2, ge=1, le=10)

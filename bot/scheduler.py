@@ -10,7 +10,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.services import checkins, gdpr, goals, nudges, peers, selfscan
+from bot.services import alerts, checkins, gdpr, goals, nudges, peers, selfscan
 from bot.services.base import Services
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ async def tick(svc: Services, application: Application) -> outbox.DeliveryReport
 
 async def due_work(svc: Services) -> None:
     """Everything the tick selects from the database, without sending: the part the benchmark times."""
+    await alerts.escalate_due(svc)  # first: a rood alert nobody picked up in 30 working minutes
     await checkins.queue_due_prompts(svc)
     await goals.queue_goal_prompts(svc)
     await goals.sweep_stalls(svc)

@@ -21,7 +21,7 @@ from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
-from conversations import common, keyboards
+from conversations import common, keyboards, safety
 from conversations.common import Context
 
 REPLIES = {
@@ -66,19 +66,22 @@ async def on_phase(update: Update, context: Context) -> None:
         await common.unknown(update, context)
         return
     t = common.tr(context, person)
+    markup = keyboards.menu_button(t)
+    if phase == Phase.ORANGE and result.worker_name:
+        markup = keyboards.tell_worker(t, result.worker_name, phase)
+    lines = [f"{PHASE_EMOJI[phase]} " + t.gettext("Saved.")] + [""] + _plan_lines(t, result)
     if phase == Phase.RED:
+        common.mark_safety_shown(context)
         await common.say(update, context, safety_text(t, result.contacts))  # first, before anything else
         essentials = card_essentials(t, result.card) if result.card else None
         if essentials:
             await common.say(update, context, essentials)
-    lines = [f"{PHASE_EMOJI[phase]} " + t.gettext("Saved.")] + [""] + _plan_lines(t, result)
-    if phase == Phase.RED and result.alerted:
-        lines += ["", t.gettext("I have let {names} know.").format(names=", ".join(result.alerted))]
-    markup = keyboards.menu_button(t)
-    if phase == Phase.ORANGE and result.worker_name:
-        markup = keyboards.tell_worker(t, result.worker_name, phase)
+        told, ask_markup = safety.notice_text(t, result.notice, ask=True)
+        if told:
+            lines += ["", told]
+        markup = ask_markup or markup
     await common.say(update, context, "\n".join(lines), markup)
-    if result.alerted:
+    if result.notice is not None and result.notice.told:
         await common.deliver_now(context)  # red does not wait for the tick
 
 

@@ -36,12 +36,13 @@ def tr(context: Context, person: PersonView | None = None) -> Translator:
     return translator(person.locale if person else svc.settings.default_language, svc.settings.zone)
 
 
-async def answer_button(update: Update) -> None:
-    """Answer a button press first, quietly: an old button's query may already be too old to answer."""
+async def answer_button(update: Update, text: str | None = None) -> None:
+    """Answer a button press first, quietly (or with a short line on the phone's screen): an old button's
+    query may already be too old to answer."""
     if update.callback_query is None:
         return
     try:
-        await update.callback_query.answer()
+        await update.callback_query.answer(text[:200] if text else None)
     except BadRequest as exc:
         log.debug("callback answer failed: %s", exc.message)
 
@@ -102,11 +103,29 @@ async def menu_or_welcome(update: Update, context: Context, text: str | None = N
     return ConversationHandler.END
 
 
+_SAFETY_SHOWN = "_houvast_safety_shown"  # on the update's own context object: PTB builds one per update
+
+
+def mark_safety_shown(context: Context) -> None:
+    """The safety message (or its short line) answered this update; later handlers must not brush it off."""
+    setattr(context, _SAFETY_SHOWN, True)
+
+
+def safety_shown(context: Context) -> bool:
+    return bool(getattr(context, _SAFETY_SHOWN, False))
+
+
 async def unknown(update: Update, context: Context) -> int:
-    """Anything no flow understood: never silence, never a crash; a short answer and the menu."""
+    """Anything no flow understood: never silence, never a crash; a short answer and the menu.
+    After the safety message no "Sorry, I did not understand that": the menu is offered gently instead."""
     await answer_button(update)
     person = await current(update, context)
     t = tr(context, person)
+    if update.callback_query is None and safety_shown(context):
+        if person is None or not person.onboarded:
+            return await menu_or_welcome(update, context)
+        await say(update, context, t.gettext("I am here. Want to do something else? Tap Menu."), keyboards.menu_button(t))
+        return ConversationHandler.END
     if update.callback_query is not None:
         await security.record_refused_button(services(context), update.effective_user.id if update.effective_user else None)
         text = t.gettext("This button no longer works. Here is the menu.")

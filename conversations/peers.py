@@ -68,11 +68,14 @@ WORRY_REPLIES = {
         "{name} does not share alerts with their worker. Ask {name} first if you may tell their worker. "
         "In danger, call 112."
     ),
+    "away": N_("{worker} is away right now, so I could not let anyone know. Point {name} to 113 (0800-0113) or, "
+               "in danger, 112."),
     "no_worker": N_("{name} has no worker in Houvast. Point {name} to 113 (0800-0113) or, in danger, 112."),
 }
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
-# Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry).
-KEEP_TALKING = ("peer:", "tog:")
+# Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),
+# or answer the safety message ("ja, laat het weten").
+KEEP_TALKING = ("peer:", "tog:", "sos:")
 TEXT_ONLY = filters.TEXT & ~filters.COMMAND
 
 
@@ -349,11 +352,11 @@ async def stop(update: Update, context: Context) -> None:
 async def relay(update: Update, context: Context) -> None:
     """While a person talks with their peer (Person.relay_contact_id), copy what they send to the other side.
 
-    Sees every update in a group of its own that must come BEFORE the crisis-language guard and group 0:
-    - a relayed message is consumed (ApplicationHandlerStop), so neither the guard nor the catch-all answer
-      it; the safety rules for the relay are here: on crisis language the client gets the safety message
-      first, then the copy goes to the peer expert, then the peer expert gets guidance and "Share my worry";
-      a peer expert writing crisis language gets guidance about themselves first;
+    Sees every update in a group of its own, after the crisis check and the guards and BEFORE group 0:
+    - a relayed message is consumed (ApplicationHandlerStop), so the catch-all does not answer it; on crisis
+      language the client has had the safety message from the crisis check already, then the copy goes to
+      the peer expert, then the peer expert gets guidance and "Share my worry"; a peer expert writing crisis
+      language gets guidance about themselves first;
     - a command (except /praten) or a button of another flow turns talking off and goes on as usual;
     - for anyone not talking it does nothing.
     """
@@ -386,12 +389,12 @@ async def relay(update: Update, context: Context) -> None:
     out = await peers.relay(svc, user.id, kind=kind, text=text, file_id=file_id)
     if out is None:
         return
-    if out.crisis:  # first, before anything else
-        await common.say(
-            update,
-            context,
-            safety_text(t, out.safety_contacts) if out.from_client else t.gettext(PEER_SELF_GUIDANCE),
-        )
+    # First, before anything else. A client's safety message came already from the crisis check, which runs
+    # before the relay (conversations/safety.py); it is sent here only if that check did not answer.
+    if out.crisis and not out.from_client:
+        await common.say(update, context, t.gettext(PEER_SELF_GUIDANCE))
+    elif out.crisis and not common.safety_shown(context):
+        await common.say(update, context, safety_text(t, out.safety_contacts))
     t_other = translator(out.to_locale, svc.settings.zone)
     label = out.sender_name if out.from_client else peer_label(t_other, out.sender_name)
     prefix = t_other.gettext("💬 {name}:").format(name=label)
@@ -1440,6 +1443,6 @@ def handlers() -> list[BaseHandler]:
 
 
 def relay_handler() -> TypeHandler:
-    """Register in a group of its own after the private-chat guard and BEFORE the crisis-language guard
-    (see `relay`): it stops the update when it relays, and does nothing for anyone not talking."""
+    """Register in a group of its own after the crisis check and the guards and before group 0 (see `relay`):
+    it stops the update when it relays, and does nothing for anyone not talking."""
     return TypeHandler(Update, relay)

@@ -9,6 +9,7 @@ from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.consent import SCOPES
 from bot.domain.roles import Role
+from bot.i18n import N_
 from bot.services import consent, security
 from bot.services.base import NotAllowed, NotFound
 from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES, ViewerShare
@@ -16,6 +17,9 @@ from conversations import common, keyboards
 from conversations.common import Context
 
 SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
+# What "alerts on orange and red" covers, said where it is ticked (bot/services/alerts.py raises them).
+ALERTS_NOTE = N_("Alerts on orange and red also go when you write something that sounds like a crisis, or choose "
+                 "\"acute problem\" in the self-scan. Your worker never sees what you wrote.")
 
 
 def _label(t, share: ViewerShare) -> str:
@@ -44,6 +48,7 @@ async def show_toggles(update: Update, context: Context, share: ViewerShare, *, 
     person = await common.current(update, context)
     t = common.tr(context, person)
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)
+    text += "\n\n" + t.gettext(ALERTS_NOTE)
     markup = keyboards.consent_toggles(t, share.viewer_id, frozenset(share.scopes), SCOPE_LABELS)
     if edit and update.callback_query is not None:
         try:

@@ -33,6 +33,7 @@ from bot.domain.outcomes import (
     scale_for,
 )
 from bot.domain.roles import CareRole, Role
+from bot.domain.safety import scan_help_kind, scan_needs_help
 from bot.domain.scaling import DIRECTION_NAMES, REASON_TEXTS, Direction
 from bot.domain.selfscan import (
     DOMAIN_NAMES,
@@ -47,11 +48,12 @@ from bot.render import herstelplan as plan_render
 from bot.render.report import caseload_text, report_csv, report_pdf
 from bot.render.scan_chart import scan_chart_png
 from bot.services import caseload, closing, herstelplan, report, scaling, selfscan
+from bot.services import safety as safety_service
 from bot.services.base import NotAllowed, NotFound
 from bot.services.herstelplan import Part
 from bot.services.people import PersonView
 from bot.services.selfscan import Finished, ScanDraft
-from conversations import common, keyboards, menu
+from conversations import common, keyboards, menu, safety
 from conversations.keyboards import DIRECTION_KEYS
 from conversations.common import Context
 
@@ -280,6 +282,11 @@ async def on_score(update: Update, context: Context) -> None:
     except NotFound:
         await common.refuse(update, context, t, N_("This scan is already finished."))
         return
+    if person.role == Role.CLIENT and scan_needs_help(draft.scores, domains[index], score or None):
+        # "1: acuut probleem, ik heb nu hulp nodig": the help path first, then the scan goes on.
+        help_ = await safety_service.acute_scan(common.services(context), person.telegram_id)
+        if help_ is not None:
+            await safety.send_help(update, context, t, help_, scan_help_kind(domains[index]), ask=True)
     following = next_unanswered(draft.scores, domains)
     if following is None:
         await _finish(update, context, t, person, scan_id)

@@ -63,7 +63,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         demo_files_dir=tmp_path / "files",
         telegram_token="123:TEST",
         bot_username="houvast_bot",
-        rate_limit_per_minute=10_000,  # flows type fast on a frozen clock; the flood test sets its own limit
+        # Flows type fast on a frozen clock, where the bucket never refills; the flood tests set their own.
+        rate_limit_per_minute=10_000,
+        rate_limit_burst=10_000,
     )
 
 

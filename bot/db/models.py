@@ -475,3 +475,48 @@ class RelationScore(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime]
     answers: Mapped[dict[str, Any]]
+
+
+class CrisisSignal(Base):
+    """Crisis language in something a client typed: only the kind and the moment, never the words."""
+
+    __tablename__ = "crisis_signals"
+    __table_args__ = (Index("ix_crisis_signals_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))  # bot.domain.crisis.CrisisKind
+    at: Mapped[datetime]
+
+
+class RedAlert(Base):
+    """A rood alert (red check-in, crisis language, self-scan 1, "Zorg melden") to the client's care team.
+    Open until a worker presses "Ik pak het op"; nobody within 30 working minutes: the procesregisseur."""
+
+    __tablename__ = "red_alerts"
+    __table_args__ = (
+        Index("ix_red_alerts_client_created", "client_id", "created_at"),
+        Index("ix_red_alerts_due", "taken_at", "escalated_at", "escalate_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))  # bot.domain.alerts.Source of the first signal
+    created_at: Mapped[datetime]
+    escalate_at: Mapped[datetime]
+    escalated_at: Mapped[datetime | None]
+    taken_at: Mapped[datetime | None]
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+
+
+class RedAlertDelivery(Base):
+    """A worker told about a rood alert: at once (coordinating, backup) or on escalation (procesregisseur)."""
+
+    __tablename__ = "red_alert_deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "worker_id", name="uq_red_alert_deliveries_alert_worker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("red_alerts.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # the worker's CareRole in the household
+    created_at: Mapped[datetime]

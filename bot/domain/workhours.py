@@ -102,3 +102,24 @@ def add_working_days(hours: WorkHours, moment: datetime, days: int) -> datetime:
     for _ in range(days):
         day = _next_working_day(hours, day)
     return datetime.combine(day, start.time(), hours.zone).astimezone(UTC)
+
+
+def add_working_time(hours: WorkHours, moment: datetime, delta: timedelta) -> datetime:
+    """The moment when `delta` of working time has passed since `moment` (in UTC).
+
+    The clock runs only inside working hours: 16:50 + 30 minutes is 09:20 the next working day, and a moment
+    at night or in the weekend starts counting at the next start of a working day.
+    """
+    if delta < timedelta():
+        raise ValueError("delta must not be negative")
+    current = next_working_moment(hours, moment)
+    remaining = delta
+    for _ in range(_SEARCH_DAYS):
+        local_day = current.astimezone(hours.zone).date()
+        day_end = datetime.combine(local_day, hours.end, hours.zone).astimezone(UTC)
+        room = day_end - current
+        if remaining <= room:
+            return current + remaining
+        remaining -= room
+        current = _day_start(hours, _next_working_day(hours, local_day))
+    raise ValueError("delta spans more than a year of working time")

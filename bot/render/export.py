@@ -29,6 +29,9 @@ TABLE_LABELS = {
     "conversation_states": N_("Where you were in a conversation"),
     "user_data": N_("Temporary notes of the bot"),
     "care_team": N_("Care team"),
+    "crisis_signals": N_("When what you wrote sounded like a crisis (only what kind and when, never your words)"),
+    "red_alerts": N_("Messages to your care team when things were not going well"),
+    "red_alert_deliveries": N_("Who got those messages"),
 }
 FIELD_LABELS = {
     "telegram_id": N_("Telegram id"),
@@ -83,6 +86,10 @@ FIELD_LABELS = {
     "detail": N_("Details"),
     "proposed_by_name": N_("Proposed by"),
     "by_name": N_("By"),
+    "source": N_("Because of"),
+    "escalated_at": N_("Also sent to the procesregisseur"),
+    "taken_at": N_("Picked up"),
+    "taken_by_name": N_("Picked up by"),
 }
 VALUE_LABELS = {
     "client": N_("client"),
@@ -98,6 +105,17 @@ VALUE_LABELS = {
     "goals": N_("goals and check-ins"),
     "alerts": N_("alerts on orange and red"),
     **{str(phase): label for phase, label in PHASE_NAMES.items()},
+    # bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
+    "suicide": N_("thoughts of suicide"),
+    "self_harm": N_("hurting yourself"),
+    "acute_danger": N_("danger right now"),
+    "danger_from_others": N_("danger from someone else"),
+    "harm_to_others": N_("fear of hurting someone"),
+    "red_checkin": N_("a red check-in"),
+    "crisis_language": N_("words that sounded like a crisis"),
+    "scan_acute": N_("\"acute problem\" in the self-scan"),
+    "peer_worry": N_("your peer expert was worried"),
+    "asked_once": N_("you asked to let your worker know"),
 }
 ACTION_LABELS = {
     "view": N_("looked at your data"),
@@ -114,13 +132,18 @@ ACTION_LABELS = {
     "invite.rejected": N_("typed a code that did not work"),
     "invite.guessing": N_("was stopped for an hour after too many wrong codes"),
     "button.refused": N_("pressed a button that no longer worked"),
+    "crisis.language": N_("wrote words that may mean a crisis"),
+    "crisis.scan": N_("chose \"acute problem\" in the self-scan"),
+    "alert.taken": N_("picked up the alert"),
+    "alert.escalated": N_("told the procesregisseur that nobody had picked it up"),
+    "alert.nobody": N_("could tell nobody"),
 }
 # Technical fields: in the JSON file, left out of the PDF so it stays readable.
 HIDDEN = {
     "id", "client_id", "person_id", "viewer_id", "saved_by_id", "created_by_id", "used_by_id", "worker_id",
     "household_id", "chat_id", "pseudonym", "dedup_key", "token_hash", "next_attempt_at", "attempts",
     "last_error", "key", "buttons", "redacted", "goal_id", "owner_id", "proposed_by_id", "by_id",
-    "acknowledged_by_id", "voice_file_id", "last_swept_at", "rungs",
+    "acknowledged_by_id", "voice_file_id", "last_swept_at", "rungs", "alert_id", "taken_by_id", "escalate_at",
 }
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from telegram.constants import MessageLimit
 
+from bot.domain.crisis import CrisisKind
 from bot.domain.forms import CARD_PART_NAMES, PART_NAMES, PHASE_NAMES
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, SignalingPlan
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 
 # The essentials first: who to call and what helps, then the rest of the card.
 CARD_VIEW_ORDER = (
@@ -69,17 +70,64 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     return [chunk for chunk in chunks if chunk]
 
 
-def safety_text(t: Translator, contacts: tuple[Contact, ...] | list[Contact]) -> str:
-    """First thing a client sees on red or crisis language: their own people, then 113 and 112."""
+# The numbers per kind of crisis (see bot.domain.crisis.CrisisKind), most urgent first. Spelled out once here.
+CALL_113 = N_("Thinking about suicide? Call 113 or 0800-0113. That is free, day and night.")
+CALL_112 = N_("In danger? Call 112.")
+HELP_LINES = {
+    None: (CALL_113, CALL_112),  # a red check-in, a self-scan 1: the general help
+    CrisisKind.SUICIDE: (
+        N_("📞 Call 113 Zelfmoordpreventie: 113 or 0800-0113. Free, day and night. You can also chat at 113.nl."),
+        N_("🚨 In danger right now? Call 112."),
+    ),
+    CrisisKind.SELF_HARM: (
+        N_("📞 Call 113: 113 or 0800-0113. Free, day and night. You can also chat at 113.nl."),
+        N_("🚨 Badly hurt, or in danger right now? Call 112."),
+    ),
+    CrisisKind.ACUTE_DANGER: (
+        N_("🚨 Call 112 now."),
+        CALL_113,
+    ),
+    CrisisKind.DANGER_FROM_OTHERS: (
+        N_("🚨 Is it happening now? Call 112."),
+        N_("🏠 Not right now? Call Veilig Thuis: 0800-2000. Free, day and night."),
+        N_("Tip: you can delete this chat afterwards."),
+    ),
+    CrisisKind.HARM_TO_OTHERS: (
+        N_("🚨 Is it about to happen? Call 112."),
+    ),
+}
+TALK_TO_WORKER = N_("💬 Talk about it with {name} as soon as you can.")
+TALK_TO_GP = N_("💬 Talk about it with your GP (huisarts) as soon as you can.")
+# Between two full messages: never nothing, and never the whole message again.
+SHORT_LINE = N_("📞 113 or 0800-0113 · 🚨 In danger: 112")
+SHORT_LINE_VEILIG_THUIS = N_("🚨 Happening now: 112 · 🏠 Veilig Thuis: 0800-2000 · 📞 113: 0800-0113")
+
+
+def safety_text(
+    t: Translator, contacts: tuple[Contact, ...] | list[Contact], kind: CrisisKind | None = None,
+    worker: str | None = None,
+) -> str:
+    """First thing a client sees on red or crisis language: their own people, then the help for this kind."""
     lines = [t.gettext("I am glad you are telling me. You do not have to go through this alone.")]
     if contacts:
         lines += ["", t.gettext("Your own contacts:")] + [f"📞 {_contact(c)}" for c in contacts]
-    lines += [
-        "",
-        t.gettext("Thinking about suicide? Call 113 or 0800-0113. That is free, day and night."),
-        t.gettext("In danger? Call 112."),
-    ]
+    lines += [""] + [t.gettext(line) for line in HELP_LINES.get(kind, HELP_LINES[None])]
+    if kind == CrisisKind.HARM_TO_OTHERS:
+        lines.append(t.gettext(TALK_TO_WORKER).format(name=worker) if worker else t.gettext(TALK_TO_GP))
     return "\n".join(lines)
+
+
+def join_names(t: Translator, names: tuple[str, ...] | list[str]) -> str:
+    """"Anna", "Anna en Bram", "Anna, Bram en Carla"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return t.gettext("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+
+
+def safety_line(t: Translator, kind: CrisisKind | None = None) -> str:
+    """The short line with 113 and 112, for a client who keeps typing between two full messages."""
+    return t.gettext(SHORT_LINE_VEILIG_THUIS if kind == CrisisKind.DANGER_FROM_OTHERS else SHORT_LINE)
 
 
 def card_essentials(t: Translator, card: CrisisCard) -> str | None:

@@ -16,6 +16,9 @@ from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
 from bot.i18n import N_, translator
+from bot.services import alerts
+from bot.services.alerts import AlertNotice
+from bot.domain.alerts import Source
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.tools import crisis_contacts, own_card
@@ -38,6 +41,7 @@ class PhaseResult:
     alerts_allowed: bool  # the client shares alerts with their coordinating worker
     alerted: tuple[str, ...] = ()  # names of the workers told at once (rood)
     card: CrisisCard | None = None  # the client's own crisis card, for its essentials on rood
+    notice: AlertNotice | None = None  # rood: who was told, who is away, or whom the client may let know
 
 
 async def _team(session: AsyncSession, client: Person, roles: tuple[CareRole, ...]) -> list[Person]:
@@ -60,11 +64,10 @@ async def _client(session: AsyncSession, telegram_id: int) -> Person:
 
 
 async def _alert(session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime) -> None:
+    """Orange, when the client asks to let the worker know (red is a rood alert, see bot/services/alerts.py)."""
     t = translator(worker.locale, svc.settings.zone)
-    text = (
-        t.gettext("{emoji} {name} chose red today: crisis. Please get in touch now.")
-        if phase == Phase.RED
-        else t.gettext("{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch.")
+    text = t.gettext(
+        "{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch."
     ).format(emoji=PHASE_EMOJI[phase], name=client.name or "?")
     # One alert per client, worker and day and phase: a second tap the same day does not ring again.
     key = f"alert:{client.id}:{worker.id}:{phase}:{now.astimezone(svc.settings.zone).date()}"
@@ -87,22 +90,24 @@ async def record_phase(svc: Services, client_telegram_id: int, phase: Phase) -> 
         coordinators = await _team(session, client, (CareRole.COORDINATING,))
         coordinator = coordinators[0] if coordinators else None
         allowed = coordinator is not None and Scope.ALERTS in await granted_scopes(session, client.id, coordinator.id)
-        alerted: list[str] = []
+        notice = None
         if phase == Phase.RED:
-            # Red does not wait for working hours: the coordinating and the backup worker, if the client agreed.
-            for worker in await _team(session, client, (CareRole.COORDINATING, CareRole.BACKUP)):
-                if Scope.ALERTS in await granted_scopes(session, client.id, worker.id):
-                    await _alert(session, svc, client, worker, phase, now)
-                    alerted.append(worker.name or "?")
+            # Red does not wait for working hours: a rood alert to the present coordinating and backup worker
+            # who have the client's consent (bot/services/alerts.py).
+            notice = await alerts.raise_alert(session, svc, client, Source.CHECKIN)
         contacts = tuple(await crisis_contacts(session, client)) if phase in (Phase.ORANGE, Phase.RED) else ()
         card = await own_card(session, client) if phase == Phase.RED else None
         await session.commit()
-        return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed, tuple(alerted), card)
+        return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed,
+                           notice.told if notice else (), card, notice)
 
 
 async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, this_once: bool) -> str | None:
     """The client asks to let the worker know. Without standing consent only when the client says "this once".
-    Returns the worker's name when a message was queued, None when consent is needed first."""
+    Returns the worker's name when a message was queued, None when consent is needed first. Orange only:
+    red always goes as a rood alert (bot/services/alerts.py)."""
+    if phase != Phase.ORANGE:
+        raise ValueError(phase)
     now = svc.now()
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)

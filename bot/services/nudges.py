@@ -151,7 +151,8 @@ def _open_episode():
 # --- the ladder ---------------------------------------------------------------------------------------
 
 
-async def _teams(session: AsyncSession, household_ids: Iterable[int], today: date) -> dict[int, Team]:
+async def care_teams(session: AsyncSession, household_ids: Iterable[int], today: date) -> dict[int, Team]:
+    """Per household: who holds the coordinating, backup and procesregisseur place, and who of them is absent today."""
     ids = set(household_ids)
     if not ids:
         return {}
@@ -205,7 +206,7 @@ async def _climb(svc: Services, *, batch: int) -> int:
             if not rows:
                 return added
             after_id = rows[-1][0].id
-            teams = await _teams(session, {goal.household_id for _, goal in rows}, today)
+            teams = await care_teams(session, {goal.household_id for _, goal in rows}, today)
             delivered: dict[int, set[int]] = defaultdict(set)
             for nudge_id, worker_id in (await session.execute(
                 select(NudgeDelivery.nudge_id, NudgeDelivery.worker_id)

@@ -35,6 +35,9 @@ from bot.domain.peers import Candidate, ContactStatus, first_name
 from bot.domain.plans import Contact, Phase
 from bot.domain.roles import CareRole, Role
 from bot.i18n import Translator, translator
+from bot.domain.alerts import Source
+from bot.render.text import join_names
+from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.tools import crisis_contacts
@@ -113,8 +116,9 @@ class RelayOut:
 
 @dataclass(frozen=True)
 class WorryResult:
-    """outcome: told (the worker and the client are told), ask_client (no consent: ask the client first),
-    no_worker (the client has no coordinating worker in Houvast)."""
+    """outcome: told (the workers and the client are told; worker_name holds who), ask_client (no consent: ask
+    the client first), away (whoever may be told is away now; worker_name holds who), no_worker (the client has
+    no coordinating or backup worker in Houvast)."""
 
     outcome: str
     client_name: str
@@ -1049,9 +1053,10 @@ def red_policy(svc: Services) -> str:
 
 
 async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) -> WorryResult:
-    """The peer expert is worried about the client: the client's coordinating worker is told, and the client is
-    told that this happened, but only if the client shares alerts with that worker (or, with the organisation
-    setting "notify", when the client's last check-in today was red). Otherwise the peer asks the client first."""
+    """The peer expert is worried about the client ("Zorg melden"): a rood alert to the client's coordinating and
+    backup worker who are present and have the client's consent for alerts (or, with the organisation setting
+    "notify", both of them when the client's last check-in today was red), and the client is told that this
+    happened. Nobody with consent: the peer asks the client first."""
     now = svc.now()
     async with svc.unit() as session:
         peer = await _person(session, peer_telegram_id, Role.PEER)
@@ -1060,30 +1065,18 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
             raise NotAllowed("not your active contact")
         client = await session.get(Person, row.client_id)
         assert client is not None
-        worker = None
-        if client.household_id is not None:
-            worker = (
-                await session.execute(
-                    select(Person)
-                    .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-                    .where(
-                        CareTeamMember.household_id == client.household_id,
-                        CareTeamMember.role == CareRole.COORDINATING,
-                        Person.active,
-                    )
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
         name = first_name(client.name)
-        if worker is None:
+        team = await alerts.team_of(session, svc, client)
+        coordinating = await session.get(Person, team.coordinating) if team.coordinating is not None else None
+        if team.coordinating is None and team.backup is None:
             audit(session, at=now, action="peer.worry", actor=peer, subject=client, outcome="no_worker")
             await session.commit()
             return WorryResult("no_worker", name)
-        consented = Scope.ALERTS in await granted_scopes(session, client.id, worker.id)
-        red_override = (
-            not consented and red_policy(svc) == "notify" and await _red_today(session, svc, client)
-        )
-        if not consented and not red_override:
+        allowed = await alerts.consented(session, client, team)
+        red_override = not allowed and red_policy(svc) == "notify" and await _red_today(session, svc, client)
+        if red_override:
+            allowed = frozenset(w for w in (team.coordinating, team.backup) if w is not None)
+        if not allowed:
             audit(
                 session,
                 at=now,
@@ -1094,20 +1087,24 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
                 outcome="no_consent",
             )
             await session.commit()
-            return WorryResult("ask_client", name, first_name(worker.name))
-        day = rules.local_day(now, svc.settings.zone).isoformat()
-        tw, tc = _t(svc, worker), _t(svc, client)
-        await _notify(
+            return WorryResult("ask_client", name, first_name(coordinating.name) if coordinating else None)
+        # A rood alert like any other: at once to whoever of the two is present, with "Ik pak het op".
+        notice = await alerts.raise_alert(session, svc, client, Source.WORRY, allowed=allowed, peer=peer)
+        audit(
             session,
-            svc,
-            worker,
-            f"peer-worry:{row.id}:{worker.id}:{day}",
-            "alert",
-            tw.gettext(
-                "📣 {peer}, the peer expert of {client}, is worried about {client}. "
-                "Please get in touch with {client}."
-            ).format(peer=first_name(peer.name), client=client.name or "?"),
+            at=now,
+            action="peer.worry_red" if red_override else "peer.worry",
+            actor=peer,
+            subject=client,
+            scope=Scope.ALERTS,
+            outcome="ok" if notice.told else "away",
         )
+        if not notice.told:
+            await session.commit()
+            return WorryResult("away", name, join_names(_t(svc, peer), notice.away))
+        workers = join_names(_t(svc, client), notice.told)  # in the client's language; the peer's below
+        day = rules.local_day(now, svc.settings.zone).isoformat()
+        tc = _t(svc, client)
         await _notify(
             session,
             svc,
@@ -1116,18 +1113,10 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
             "peer",
             tc.gettext(
                 "{peer} was worried about you and let {worker} know. {worker} will get in touch with you."
-            ).format(peer=first_name(peer.name), worker=first_name(worker.name)),
-        )
-        audit(
-            session,
-            at=now,
-            action="peer.worry_red" if red_override else "peer.worry",
-            actor=peer,
-            subject=client,
-            scope=Scope.ALERTS,
+            ).format(peer=first_name(peer.name), worker=workers),
         )
         await session.commit()
-        return WorryResult("told", name, first_name(worker.name))
+        return WorryResult("told", name, join_names(_t(svc, peer), notice.told))
 
 
 # ---- misuse ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bot.domain.workhours import (
     WorkHours,
     add_working_days,
+    add_working_time,
     is_working_day,
     is_working_time,
     morning_digest_time,
@@ -188,3 +189,28 @@ def test_add_working_days_counts_exactly_the_working_days(moment, days):
     end_day = result.astimezone(AMS).date()
     between = [start_day + timedelta(days=i) for i in range(1, (end_day - start_day).days + 1)]
     assert sum(is_working_day(HOURS, d) for d in between) == days
+
+
+# --- add_working_time: the 30 minutes before a red alert goes to the procesregisseur ---------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("2026-04-13 10:00", "2026-04-13 10:30"),  # Monday morning: half an hour later
+        ("2026-04-13 16:50", "2026-04-14 09:20"),  # ten minutes today, twenty tomorrow
+        ("2026-04-13 16:30", "2026-04-13 17:00"),  # exactly to the end of the day
+        ("2026-04-13 20:00", "2026-04-14 09:30"),  # evening: counts from the next morning
+        ("2026-04-10 23:00", "2026-04-13 09:30"),  # Friday night: Monday
+        ("2026-04-25 12:00", "2026-04-28 09:30"),  # Saturday; Monday 27 April is Koningsdag
+        ("2026-03-27 16:45", "2026-03-30 09:15"),  # over the weekend the clocks go forward
+    ],
+)
+def test_working_time_runs_only_in_working_hours(start, expected):
+    at = lambda text: datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=AMS)  # noqa: E731
+    assert add_working_time(HOURS, at(start), timedelta(minutes=30)) == at(expected).astimezone(UTC)
+
+
+def test_working_time_cannot_go_back():
+    with pytest.raises(ValueError):
+        add_working_time(HOURS, datetime(2026, 4, 13, 8, tzinfo=UTC), timedelta(minutes=-1))

@@ -86,11 +86,28 @@ async def test_a_group_chat_shows_nothing(chat, api, harness):
 
 
 async def test_flooding_gets_a_friendly_slow_down(chat, harness):
-    from bot.domain.ratelimit import SlidingWindow
+    from bot.domain.ratelimit import TokenBucket
 
     sam = await onboard_client(chat(501, "Sam"))
-    harness.app.bot_data["rate_window"] = SlidingWindow(20)
+    harness.app.bot_data["rate_window"] = TokenBucket(per_minute=60, burst=20)
     answers = []
-    for _ in range(25):  # the clock stands still: all within one minute
+    for _ in range(25):  # the clock stands still: the bucket does not refill
         answers += await sam.send("hoi")
     assert sum("veel berichten" in m.text for m in answers) == 1
+
+
+async def test_a_button_pressed_in_a_flood_is_still_answered(chat, harness, api):
+    from bot.config import Settings
+    from bot.domain.ratelimit import TokenBucket
+
+    sam = await onboard_client(chat(501, "Sam"))
+    fields = Settings.model_fields  # the limit as it is in production; the test settings switch it off
+    harness.app.bot_data["rate_window"] = TokenBucket(fields["rate_limit_per_minute"].default,
+                                                      fields["rate_limit_burst"].default)
+    for _ in range(40):  # on a frozen clock: forty messages in no time at all
+        await sam.send("hoi")
+    answered = len(api.callback_answers)
+    replies = await sam.press("Hoe gaat het met mij")
+    assert replies == []  # the flood stops the button's work...
+    [answer] = api.callback_answers[answered:]  # ...but not its answer: the spinner stops, with a short line
+    assert answer["text"] == "Te snel. Wacht even en tik dan opnieuw."

@@ -18,7 +18,10 @@ from bot.db.models import (
     Household,
     OutboxMessage,
     Person,
+    CrisisSignal,
     PhaseCheckin,
+    RedAlert,
+    RedAlertDelivery,
     ToolVersion,
 )
 from bot.domain.consent import Scope
@@ -27,7 +30,9 @@ from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
 from bot.persistence import SqlPersistence
 from bot.render.export import export_pdf
-from bot.services import checkins, consent, gdpr, invites, people, staff, team, tools
+from bot.domain.crisis import CrisisKind
+from bot.render import export
+from bot.services import checkins, consent, gdpr, invites, people, safety, staff, team, tools
 from bot.services.base import NotAllowed, NotFound
 from bot.i18n import translator
 
@@ -75,6 +80,7 @@ async def seed(svc):
     await tools.update_draft(svc, CLIENT, Tool.PLAN, {"groen": {"what_i_do": [SECRETS[3]]}}, 2)  # unfinished
     await tools.current(svc, WORKER, Tool.CARD, client_id=(await people.whoami(svc, CLIENT)).id)  # Anna looks
     await checkins.record_phase(svc, CLIENT, Phase.RED)  # a check-in, and an alert to Anna naming Marieke
+    await safety.crisis_language(svc, CLIENT, CrisisKind.SUICIDE, full=True)  # a signal; joins the open alert
     await invites.redeem_invite(svc, code="WRONGCODE234", telegram_id=CLIENT, chat_id=CLIENT, locale="nl")
     persistence = SqlPersistence(svc.sessions)
     await persistence.update_conversation("forms", (CLIENT, CLIENT), 4)
@@ -125,6 +131,11 @@ async def test_the_export_holds_all_of_the_clients_data_and_nobody_elses(svc):
     assert tables["user_data"][0]["data"] == {"form": {"tool": Tool.PLAN.value, "single": False}}
     assert [json.loads(row["key"]) for row in tables["conversation_states"]] == [[CLIENT, CLIENT]]
     assert "outbox" in tables and "care_team" in tables  # every table that points at people is walked
+    [signal] = tables["crisis_signals"]
+    assert signal["kind"] == CrisisKind.SUICIDE and set(signal) == {"id", "client_id", "kind", "at"}  # no words
+    [alert] = tables["red_alerts"]
+    assert alert["source"] == "red_checkin" and alert["taken_at"] is None
+    assert [(d["worker_name"], d["role"]) for d in tables["red_alert_deliveries"]] == [("Anna", CareRole.COORDINATING)]
     assert data["care_team"] == [{"name": "Anna", "role": CareRole.COORDINATING, "since": data["care_team"][0]["since"]}]
     assert data["household"]["id"] == data["person"]["household_id"]
     views = [row for row in data["audit"] if row["action"] == "view"]
@@ -154,6 +165,26 @@ async def test_the_export_pdf_is_readable_and_survives_odd_text(svc):
     for locale in ("nl", "en"):
         pdf = export_pdf(data, translator(locale))
         assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+async def test_the_export_pdf_shows_crisis_signals_and_alerts_in_plain_words(svc, monkeypatch):
+    await seed(svc)
+    data = await gdpr.export_data(svc, CLIENT)
+    seen: list[str] = []
+    for method in ("text", "heading"):
+        original = getattr(export._Doc, method)
+
+        def spy(self, value, *args, _original=original, **kwargs):
+            seen.append(str(value))
+            return _original(self, value, *args, **kwargs)
+
+        monkeypatch.setattr(export._Doc, method, spy)
+    export_pdf(data, translator("nl"))
+    text = "\n".join(seen)
+    assert "Als wat je schreef klonk als een crisis (alleen welk soort en wanneer, nooit je woorden)" in text
+    assert "Soort: gedachten aan zelfmoord" in text
+    assert "Berichten aan je team toen het niet goed ging" in text and "Door: je koos rood" in text
+    assert "schreef woorden die kunnen wijzen op een crisis (gedachten aan zelfmoord)" in text
 
 
 # ---- deletion ----------------------------------------------------------------------------------------
@@ -226,6 +257,8 @@ async def test_after_the_purge_no_table_holds_anything_of_the_client(svc, clock)
         assert await session.get(Household, household_id) is None  # nobody left in it
         assert (await session.execute(select(func.count()).select_from(PhaseCheckin))).scalar_one() == 0
         assert (await session.execute(select(func.count()).select_from(Consent))).scalar_one() == 0
+        for model in (CrisisSignal, RedAlert, RedAlertDelivery):
+            assert (await session.execute(select(func.count()).select_from(model))).scalar_one() == 0
         # Bram's card and Anna stay.
         assert (await session.execute(select(func.count()).select_from(ToolVersion))).scalar_one() == 1
         anna = (await session.execute(select(Person).where(Person.telegram_id == WORKER))).scalar_one()

@@ -14,7 +14,7 @@ from bot.domain.forms import Refused, Tool
 from bot.domain.peers import Candidate
 from bot.domain.plans import Phase
 from bot.domain.roles import Role
-from bot.services import checkins, consent, invites, peers, people, together, tools
+from bot.services import checkins, consent, invites, nudges, peers, people, together, tools
 from bot.services.base import NotAllowed, NotFound, Services
 
 NOW = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)  # the clock fixture's start
@@ -377,6 +377,21 @@ async def test_on_a_red_day_the_organisation_setting_decides(world):
     await checkins.record_phase(svc, 501, Phase.GREEN)  # the last check-in today counts
     svc.clock.advance(minutes=1)
     assert (await peers.report_worry(svc, 905, contact.contact_id)).outcome == "ask_client"
+
+
+async def test_a_worry_is_a_rood_alert_that_skips_an_absent_worker(world):
+    svc, _, _ = world
+    contact = await connect(svc)
+    anna = (await people.whoami(svc, 900)).id
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=anna, scope=Scope.ALERTS, granted=True)
+    await nudges.set_absence(svc, 900, svc.now().date(), svc.now().date())
+    result = await peers.report_worry(svc, 905, contact.contact_id)
+    assert (result.outcome, result.worker_name) == ("away", "Anna")
+    assert await outbox_to(svc, 900, "alert") == []
+    await nudges.clear_absence(svc, 900)
+    assert (await peers.report_worry(svc, 905, contact.contact_id)).outcome == "told"
+    [alert] = await outbox_to(svc, 900, "alert")
+    assert alert["buttons"][0][0][1].startswith("red:take:")  # "Ik pak het op", like any rood alert
 
 
 # ---- misuse and suspension ---------------------------------------------------------------------------
