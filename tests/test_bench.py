@@ -18,7 +18,7 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
         console=Console(file=out, width=160), workdir=tmp_path,
     )
     assert all(isinstance(row, Row) for row in rows)
-    assert {row.section for row in rows} == {"tick", "outbox", "updates"}
+    assert {row.section for row in rows} == {"tick", "outbox", "updates", "crisis"}
 
     [tick] = [row for row in rows if row.section == "tick"]
     assert tick.skipped is None and tick.database == SQLITE and tick.size == 200
@@ -37,6 +37,12 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
     assert bare.ratio == 1.0 and _number(bare.value) and _number(full.value)
     assert full.details["phase_checkins"] == 20 + 10  # every press went all the way to the database (and warm-up)
     assert math.isclose(full.ratio, full.value / bare.value)
+
+    crisis = [row for row in rows if row.section == "crisis"]
+    assert [row.case for row in crisis] == [
+        "load (fresh process)", "typical message", "4,000 characters", "4,096 characters, one phrase repeated"]
+    for row in crisis:
+        assert row.skipped is None and _number(row.value) and _number(row.ratio) and row.ratio > 0
 
     printed = out.getvalue()
     assert "Tick" in printed and "Outbox" in printed and "Updates" in printed
