@@ -151,18 +151,23 @@ async def test_someone_without_an_account_gets_the_general_help_and_a_worker_get
 
 
 @pytest.mark.parametrize(
-    ("kind", "expected"),
+    ("text", "kind", "expected"),
     [
-        (CrisisKind.SUICIDE, ["113 Zelfmoordpreventie", "0800-0113", "113.nl", "Ben je nu in gevaar? Bel 112."]),
-        (CrisisKind.SELF_HARM, ["0800-0113", "113.nl", "Ben je ernstig gewond, of nu in gevaar? Bel 112."]),
-        (CrisisKind.ACUTE_DANGER, ["🚨 Bel nu 112.", "0800-0113"]),
-        (CrisisKind.DANGER_FROM_OTHERS, ["Gebeurt het nu? Bel 112.", "Veilig Thuis: 0800-2000", "wissen"]),
-        (CrisisKind.HARM_TO_OTHERS, ["Gaat het bijna gebeuren? Bel 112.", "Praat er zo snel mogelijk over met Anna."]),
+        ("ik wil dood", CrisisKind.SUICIDE,
+         ["113 Zelfmoordpreventie", "0800-0113", "113.nl", "Ben je nu in gevaar? Bel 112."]),
+        ("ik heb me net weer gesneden", CrisisKind.SELF_HARM,
+         ["0800-0113", "113.nl", "Ben je ernstig gewond, of nu in gevaar? Bel 112."]),
+        ("ik heb net 30 pillen genomen", CrisisKind.ACUTE_DANGER, ["🚨 Bel nu 112.", "0800-0113"]),
+        ("mijn vriend slaat me elke avond", CrisisKind.DANGER_FROM_OTHERS,
+         ["Gebeurt het nu? Bel 112.", "Veilig Thuis: 0800-2000", "wissen"]),
+        ("ik sta op ontploffen, straks sla ik iemand", CrisisKind.HARM_TO_OTHERS,
+         ["Gaat het bijna gebeuren? Bel 112.", "Praat er zo snel mogelijk over met Anna."]),
     ],
 )
-async def test_each_kind_gets_its_own_help_after_the_clients_own_contacts(people_, monkeypatch, kind, expected):
-    monkeypatch.setattr(safety_flow, "detect", lambda text: CrisisHit(kind, "test") if "XYZ" in text else None)
-    replies = await people_["sam"].send("XYZ")
+async def test_each_kind_gets_its_own_help_after_the_clients_own_contacts(people_, text, kind, expected):
+    hit = safety_flow.detect(text)
+    assert hit is not None and hit.kind == kind  # the real detector, not a stand-in
+    replies = await people_["sam"].send(text)
     text = replies[0].text
     for part in expected:
         assert part in text
