@@ -12,7 +12,7 @@ from bot import outbox
 from bot.config import Settings
 from bot.db.models import Person, ToolDraft
 from bot.domain.consent import Scope
-from bot.domain.crisis import CrisisHit, CrisisKind
+from bot.domain.crisis import CrisisKind
 from bot.domain.forms import Tool
 from bot.domain.ratelimit import TokenBucket
 from bot.domain.roles import CareRole, Role
