@@ -195,7 +195,8 @@ async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client:
     ).scalars()
     for worker in workers:
         t = translator(worker.locale, svc.settings.zone)
-        text = t.gettext("{name} can no longer be reached through Houvast: they blocked the bot or left Telegram. "
-                         "Please get in touch another way.").format(name=client.name or "?")
+        # Without consent the worker may hear only that the client has not responded (bot/domain/disclosure.py).
+        text = t.gettext("{name} has not responded for a while. Please get in touch another way.").format(
+            name=client.name or "?")
         await enqueue(session, dedup_key=f"unreachable:{client.id}:{worker.id}", person=worker, kind="unreachable",
                       text=text, now=now)

@@ -84,8 +84,9 @@ async def test_a_blocked_client_is_marked_unreachable_and_the_worker_told_once(s
     report = await outbox.deliver_due(svc, bot)
     assert report.failed == 2 and len(report.unreachable) == 1
     await outbox.deliver_due(svc, bot)  # the notice to the worker
-    notices = [m.text for m in api.messages(900) if "niet meer te bereiken" in m.text]
-    assert len(notices) == 1 and "Sam" in notices[0]
+    notices = [m.text for m in api.messages(900) if "een tijd niet gereageerd" in m.text]
+    # Only what a worker may hear without consent: Sam has not responded; not that Sam blocked the bot.
+    assert notices == ["Sam heeft een tijd niet gereageerd. Neem op een andere manier contact op."]
     async with svc.unit() as session:
         sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
         unsent = (await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))).scalar_one()
