@@ -172,7 +172,11 @@ class UserData(Base):
 
 
 class OutboxMessage(Base):
-    """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted."""
+    """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted.
+
+    A message about a client to someone else refers (`ref`: kind and ids, rendered when sent, see
+    bot/services/notices.py) instead of copying; `about_id` ties it to that client, so it goes with their
+    account. Once sent, or failed for good, a row keeps neither text nor reference."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
@@ -182,8 +186,14 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    # JSON of the message; encrypted at rest like other free text, since it can name the client.
-    payload: Mapped[str] = mapped_column(SecretText())
+    # JSON of a message to the person themselves; encrypted at rest like other free text. None once sent.
+    payload: Mapped[str | None] = mapped_column(SecretText())
+    # A message about a client to someone else: ids only (JSON), rendered at send time. None once sent.
+    ref: Mapped[dict[str, Any] | None]
+    # The client the message is about, when that is not the recipient: deleting the client deletes it.
+    about_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The client's consent scope this message depends on: a revoke withdraws it, and it is checked when sent.
+    scope: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)

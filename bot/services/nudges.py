@@ -43,6 +43,7 @@ from bot.i18n import N_, Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view, granted_scopes
 from bot.services.goals import ANSWER_LABELS
+from bot.services.notices import Rendered, renders
 
 SNOOZE_DAYS = (1, 3, 7)
 ACK_KINDS = ("contact", "seen")
@@ -304,6 +305,12 @@ async def _render(
     return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
 
 
+async def _in_team(session: AsyncSession, household_id: int, worker_id: int) -> bool:
+    row = await session.execute(select(CareTeamMember.id).where(
+        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id))
+    return row.first() is not None
+
+
 async def _has_role(session: AsyncSession, household_id: int, worker_id: int, role: CareRole) -> bool:
     row = await session.execute(select(CareTeamMember.id).where(
         CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id, CareTeamMember.role == role))
@@ -311,7 +318,7 @@ async def _has_role(session: AsyncSession, household_id: int, worker_id: int, ro
 
 
 async def _digest(
-    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]]
+    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[Nudge, Goal]]
 ) -> NudgeMessage:
     """One line per nudge for clients who share their goals with this worker; one line per client (the signal,
     never how many goals) for clients who do not."""
@@ -319,7 +326,7 @@ async def _digest(
     lines: list[str] = []
     buttons: list[list[tuple[str, str]]] = []
     signals: dict[int, tuple[int, Signal]] = {}  # client id -> (line index, signal) for clients without consent
-    for _, nudge, goal in items:
+    for nudge, goal in items:
         client = await session.get(Person, goal.client_id or goal.owner_id)
         name = first_name(client)
         if client is not None and await _may_see_goals(svc, session, worker, client):
@@ -400,25 +407,58 @@ async def _send_waiting(svc: Services, *, batch: int) -> int:
 async def _queue(
     svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]], now: datetime
 ) -> int:
+    """Queue references, not texts: what the worker reads is rendered when it is sent (`_render_nudge`), so it
+    follows the client's consent at that moment and goes with a deleted account."""
     if len(items) == 1:
         delivery, nudge, goal = items[0]
-        message = await _render(svc, session, worker, nudge, goal, delivery.rung)
         key = f"nudge:{nudge.id}:{worker.id}"
         if nudge.snoozed_until is not None:
             key += f":{nudge.snoozed_until:%Y%m%d%H%M}"  # after a snooze it comes once more
-        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge", text=message.text,
-                                     buttons=message.buttons, now=now)
+        client = await session.get(Person, goal.client_id or goal.owner_id)
+        added = await outbox.refer(session, dedup_key=key, person=worker, kind="nudge", about=client, now=now,
+                                   ref={"nudge": nudge.id, "rung": delivery.rung})
     else:
-        message = await _digest(svc, session, worker, items)
+        # A digest is about several clients: it is tied to none; a client's deleted nudges drop out of it.
+        ref = {"nudges": [nudge.id for _, nudge, _ in items]}
         key = f"digest:{worker.id}:{now.astimezone(svc.settings.zone).date().isoformat()}"
-        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge_digest", text=message.text,
-                                     buttons=message.buttons, now=now)
+        added = await outbox.refer(session, dedup_key=key, person=worker, kind="nudge_digest", about=None, ref=ref,
+                                   now=now)
         if not added:  # a second digest the same day (deliveries are marked below, so never the same ones)
-            added = await outbox.enqueue(session, dedup_key=f"{key}:{items[0][0].id}", person=worker,
-                                         kind="nudge_digest", text=message.text, buttons=message.buttons, now=now)
+            added = await outbox.refer(session, dedup_key=f"{key}:{items[0][0].id}", person=worker,
+                                       kind="nudge_digest", about=None, ref=ref, now=now)
     for delivery, _, _ in items:
         delivery.notified_at = now
     return 1 if added else 0
+
+
+@renders("nudge")
+async def _render_nudge(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    row = (await session.execute(
+        select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id == int(ref["nudge"]))
+    )).first()
+    if row is None or not worker.active or not await _in_team(session, row[1].household_id, worker.id):
+        return None  # the client's account is gone, or this worker no longer works with them
+    message = await _render(svc, session, worker, row[0], row[1], ref.get("rung"))
+    return Rendered(message.text, message.buttons)
+
+
+@renders("nudge_digest")
+async def _render_digest(
+    svc: Services, session: AsyncSession, worker: Person, _about: Person | None, ref: dict
+) -> Rendered | None:
+    ids = [int(i) for i in ref.get("nudges", [])]
+    rows = (await session.execute(
+        select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id.in_(ids))
+    )).all() if ids else []
+    order = {nudge_id: index for index, nudge_id in enumerate(ids)}
+    items = sorted([(nudge, goal) for nudge, goal in rows if await _in_team(session, goal.household_id, worker.id)],
+                   key=lambda item: order[item[0].id])
+    if not items or not worker.active:
+        return None
+    message = await _digest(svc, session, worker, items)
+    return Rendered(message.text, message.buttons)
 
 
 async def notify_nudges(svc: Services, *, batch: int = 500) -> int:

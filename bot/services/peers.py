@@ -37,6 +37,7 @@ from bot.domain.roles import CareRole, Role
 from bot.i18n import Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
+from bot.services.notices import Rendered, renders
 from bot.services.tools import crisis_contacts
 
 ACTIVE = ContactStatus.ACTIVE
@@ -261,6 +262,100 @@ async def _notify(
     await outbox.enqueue(
         session, dedup_key=key, person=person, kind=kind, text=text, buttons=buttons, now=svc.now()
     )
+
+
+async def _refer(
+    session: AsyncSession, svc: Services, person: Person, key: str, kind: str, client: Person, contact: PeerContact,
+    **extra: int,
+) -> bool:
+    """A message about a client to a peer expert, a worker or an admin: a reference, rendered when sent."""
+    return await outbox.refer(session, dedup_key=key, person=person, kind=kind, about=client,
+                              ref={"contact": contact.id, **extra}, now=svc.now())
+
+
+async def _referred_contact(session: AsyncSession, client: Person | None, ref: dict) -> tuple[PeerContact, Person] | None:
+    contact = await session.get(PeerContact, int(ref["contact"]))
+    if client is None or contact is None or contact.client_id != client.id:
+        return None
+    peer = await session.get(Person, contact.peer_id)
+    return (contact, peer) if peer is not None else None
+
+
+@renders("peer_started")
+async def _render_started(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None or found[0].status != ACTIVE or found[1].id != peer.id:
+        return None  # the contact ended before this went out
+    contact, t = found[0], _t(svc, peer)
+    name = first_name(client.name)
+    lines = [t.gettext("You have a new peer: {name}.").format(name=name)]
+    if contact.theme:
+        lines.append(t.gettext("Theme: {theme}").format(theme=t.gettext(rules.THEME_NAMES[rules.Theme(contact.theme)])))
+    proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
+    if proposer is not None and proposer.role == Role.PEER:
+        lines.append(t.gettext("{old} handed {name} over to you.").format(old=first_name(proposer.name), name=name))
+    lines.append(t.gettext("Say hello: tap the button below."))
+    talk = [[(t.gettext("💬 Talk to {name}").format(name=name)[:60], callbacks.make("peer", "talk", contact.id))]]
+    return Rendered("\n".join(lines), talk)
+
+
+@renders("peer_handed")
+async def _render_handed(svc: Services, session: AsyncSession, old_peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None:
+        return None
+    t = _t(svc, old_peer)
+    return Rendered(t.gettext("{client} now talks with {new}. Thank you for your support!").format(
+        client=first_name(client.name), new=first_name(found[1].name)))
+
+
+@renders("peer_ended")
+async def _render_ended(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    if await _referred_contact(session, client, ref) is None:
+        return None
+    t = _t(svc, peer)
+    return Rendered(t.gettext("{name} ended the contact. Thank you for your support.").format(
+        name=first_name(client.name)))
+
+
+@renders("peer_quiet")
+async def _render_quiet(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None or found[0].status != ACTIVE or found[1].id != peer.id:
+        return None
+    t, name = _t(svc, peer), first_name(client.name)
+    text = t.gettext("You have not spoken to {name} for {days} days. Maybe send a short message?").format(
+        name=name, days=int(ref.get("days", rules.QUIET_DAYS)))
+    return Rendered(text, [[(t.gettext("💬 Talk to {name}").format(name=name)[:60],
+                             callbacks.make("peer", "talk", found[0].id))]])
+
+
+@renders("peer_declined")
+async def _render_declined(svc: Services, session: AsyncSession, proposer: Person, client: Person | None, ref: dict):
+    if await _referred_contact(session, client, ref) is None:
+        return None
+    t = _t(svc, proposer)
+    text = (
+        t.gettext("{name} wants to stay with you as their peer expert.") if proposer.role == Role.PEER
+        else t.gettext("{name} does not want a peer expert for now.")
+    )
+    return Rendered(text.format(name=first_name(client.name)))
+
+
+@renders("misuse")
+async def _render_misuse(svc: Services, session: AsyncSession, admin: Person, client: Person | None, ref: dict):
+    report = await session.get(MisuseReport, int(ref["report"]))
+    found = await _referred_contact(session, client, ref)
+    if report is None or found is None or not admin.active:
+        return None  # the report went with the client's account
+    contact, peer = found
+    t = _t(svc, admin)
+    who = t.gettext("the client") if report.reporter_id == client.id else t.gettext("the peer expert")
+    body = t.gettext("🚩 Misuse report about a contact of peer expert {peer}. Reported by {who}:").format(
+        peer=peer.name or "?", who=who)
+    suspend = [[(t.gettext("⛔ Suspend {name}").format(name=first_name(peer.name))[:60],
+                 callbacks.make("peer", "suspend", peer.id))]]
+    return Rendered(f"{body}\n\n{report.text or ''}", suspend)
 
 
 def _unique(prefix: str) -> str:
@@ -622,13 +717,7 @@ async def decline(svc: Services, client_telegram_id: int, contact_id: int) -> st
         proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
         told = None
         if proposer is not None and proposer.id != client.id and proposer.active:
-            t = _t(svc, proposer)
-            text = (
-                t.gettext("{name} wants to stay with you as their peer expert.")
-                if proposer.role == Role.PEER
-                else t.gettext("{name} does not want a peer expert for now.")
-            ).format(name=first_name(client.name))
-            await _notify(session, svc, proposer, f"peer-declined:{contact.id}", "peer", text)
+            await _refer(session, svc, proposer, f"peer-declined:{contact.id}", "peer_declined", client, contact)
             told = first_name(proposer.name)
         audit(session, at=svc.now(), action="peer.declined", actor=client, subject=client)
         await session.commit()
@@ -643,8 +732,6 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
         contact = await _own_proposal(session, svc, client, contact_id)
         peer = await session.get(Person, contact.peer_id)
         assert peer is not None
-        proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
-        handing_over = proposer is not None and proposer.role == Role.PEER
         mine = next((c for c in await _candidates(session) if c.peer_id == peer.id), None)
         if (
             mine is None
@@ -668,54 +755,14 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
             await _close(session, svc, old)
             old_peer = await session.get(Person, old.peer_id)
             if old_peer is not None and old_peer.active:
-                t = _t(svc, old_peer)
-                await _notify(
-                    session,
-                    svc,
-                    old_peer,
-                    f"peer-handed:{old.id}",
-                    "peer",
-                    t.gettext("{client} now talks with {new}. Thank you for your support!").format(
-                        client=first_name(client.name), new=first_name(peer.name)
-                    ),
-                )
+                await _refer(session, svc, old_peer, f"peer-handed:{old.id}", "peer_handed", client, contact)
         contact.status, contact.started_at, contact.last_message_at = ACTIVE, now, None
         await session.execute(
             update(PeerWait)
             .where(PeerWait.client_id == client.id, PeerWait.resolved_at.is_(None))
             .values(resolved_at=now)
         )
-        t = _t(svc, peer)
-        lines = [t.gettext("You have a new peer: {name}.").format(name=first_name(client.name))]
-        if contact.theme:
-            lines.append(
-                t.gettext("Theme: {theme}").format(
-                    theme=t.gettext(rules.THEME_NAMES[rules.Theme(contact.theme)])
-                )
-            )
-        if handing_over:
-            lines.append(
-                t.gettext("{old} handed {name} over to you.").format(
-                    old=first_name(proposer.name), name=first_name(client.name)
-                )
-            )
-        lines.append(t.gettext("Say hello: tap the button below."))
-        await _notify(
-            session,
-            svc,
-            peer,
-            f"peer-started:{contact.id}",
-            "peer",
-            "\n".join(lines),
-            [
-                [
-                    (
-                        t.gettext("💬 Talk to {name}").format(name=first_name(client.name))[:60],
-                        callbacks.make("peer", "talk", contact.id),
-                    )
-                ]
-            ],
-        )
+        await _refer(session, svc, peer, f"peer-started:{contact.id}", "peer_started", client, contact)
         audit(session, at=now, action="peer.started", actor=client, subject=peer)
         view = _view(contact, client, peer)
         await session.commit()
@@ -903,19 +950,10 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
         await _close(session, svc, row)
         client, peer = await _sides(session, row)
         by_client = person.id == client.id
-        tc, tp = _t(svc, client), _t(svc, peer)
+        tc = _t(svc, client)
         if by_client:
             if peer.active:
-                await _notify(
-                    session,
-                    svc,
-                    peer,
-                    f"peer-ended:{row.id}",
-                    "peer",
-                    tp.gettext("{name} ended the contact. Thank you for your support.").format(
-                        name=first_name(client.name)
-                    ),
-                )
+                await _refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
             question = tc.gettext("Your contact with {name} has ended.").format(name=first_name(peer.name))
         else:
             question = tc.gettext("{name} ended your contact.").format(name=first_name(peer.name))
@@ -1146,7 +1184,8 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
         if row.status not in (ACTIVE, ContactStatus.ENDED):
             raise NotFound("no contact to report")
         client, peer = await _sides(session, row)
-        session.add(MisuseReport(contact_id=row.id, reporter_id=reporter.id, at=now, text=value))
+        report = MisuseReport(contact_id=row.id, reporter_id=reporter.id, at=now, text=value)
+        session.add(report)
         admins = (
             (
                 await session.execute(
@@ -1156,28 +1195,10 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
             .scalars()
             .all()
         )
-        for admin in admins:
-            t = _t(svc, admin)
-            who = t.gettext("the client") if reporter.id == client.id else t.gettext("the peer expert")
-            body = t.gettext(
-                "🚩 Misuse report about a contact of peer expert {peer}. Reported by {who}:"
-            ).format(peer=peer.name or "?", who=who)
-            await _notify(
-                session,
-                svc,
-                admin,
-                _unique(f"peer-misuse:{row.id}:{admin.id}"),
-                "misuse",
-                f"{body}\n\n{value}",
-                [
-                    [
-                        (
-                            t.gettext("⛔ Suspend {name}").format(name=first_name(peer.name))[:60],
-                            callbacks.make("peer", "suspend", peer.id),
-                        )
-                    ]
-                ],
-            )
+        await session.flush()
+        for admin in admins:  # the report itself stays in its table; the message only points at it
+            await _refer(session, svc, admin, _unique(f"peer-misuse:{row.id}:{admin.id}"), "misuse", client, row,
+                         report=report.id)
         audit(session, at=now, action="peer.misuse_reported", actor=reporter, subject=peer)
         await session.commit()
         return len(admins)
@@ -1330,26 +1351,8 @@ async def remind_quiet_contacts(svc: Services) -> int:
                 profile_row.suspended or rules.is_paused(profile_row.paused_until, today)
             ):
                 continue
-            t = _t(svc, peer)
-            text = t.gettext(
-                "You have not spoken to {name} for {days} days. Maybe send a short message?"
-            ).format(name=first_name(client.name), days=rules.quiet_days(last, now, zone))
-            if await outbox.enqueue(
-                session,
-                dedup_key=f"peer-quiet:{row.id}:{today.isoformat()}",
-                person=peer,
-                kind="peer",
-                text=text,
-                buttons=[
-                    [
-                        (
-                            t.gettext("💬 Talk to {name}").format(name=first_name(client.name))[:60],
-                            callbacks.make("peer", "talk", row.id),
-                        )
-                    ]
-                ],
-                now=now,
-            ):
+            if await _refer(session, svc, peer, f"peer-quiet:{row.id}:{today.isoformat()}", "peer_quiet", client, row,
+                            days=rules.quiet_days(last, now, zone)):
                 queued += 1
         await session.commit()
     return queued

@@ -1,11 +1,14 @@
 """The worker's side of a stalled goal: the ladder in working time, digests, acknowledging, snoozing, absence,
 handover and the caseload overview."""
 import asyncio
-import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from telegram import Bot
+
+from bot import outbox
+from bot.local.botapi import LocalBotApi, LocalRequest
 
 from bot.db.models import (
     AuditEntry,
@@ -97,14 +100,15 @@ async def stall(svc, title="Schulden op een rij", step="Post openen", client=SAM
 
 
 async def nudges_to(svc, telegram_id):
-    """(kind, payload) of every nudge message queued for this person, oldest first."""
+    """(kind, message) of every nudge message queued for this person, oldest first, as it would go out now (the
+    reference rendered; nothing committed, so the render's audit rows are not kept)."""
     async with svc.unit() as session:
         rows = (await session.execute(
-            select(OutboxMessage.kind, OutboxMessage.payload).join(Person, Person.id == OutboxMessage.person_id)
+            select(OutboxMessage).join(Person, Person.id == OutboxMessage.person_id)
             .where(Person.telegram_id == telegram_id, OutboxMessage.kind.in_(["nudge", "nudge_digest"]))
             .order_by(OutboxMessage.id)
-        )).all()
-    return [(kind, json.loads(payload)) for kind, payload in rows]
+        )).scalars().all()
+        return [(row.kind, await outbox.render_row(svc, session, row)) for row in rows]
 
 
 def callback_data(payload):
@@ -432,7 +436,14 @@ async def test_without_goals_consent_the_nudge_names_no_goal(world, clock):
     for detail in ("Schulden", "Post openen", "Last check-ins", "not yet", "Not yet", "What happened", "3"):
         assert detail not in payload["text"], detail
     assert "Sam has not shared goal details with you" in payload["text"]
-    assert [(a.outcome, a.scope) for a in await audits(svc, "view")] == [("ok", "status")]  # the look is audited
+    assert await audits(svc, "view") == []  # queued as a reference: nobody has looked yet
+    api = LocalBotApi(bot_username="houvast_bot")
+    api.add_user(ANNA, "Anna")
+    bot = Bot("123:TEST", request=LocalRequest(api))
+    await bot.initialize()
+    assert (await outbox.deliver_due(svc, bot)).sent == 1
+    assert api.messages(ANNA)[0].text == payload["text"]
+    assert [(a.outcome, a.scope) for a in await audits(svc, "view")] == [("ok", "status")]  # sending is the look
     await share_goals(svc)
     shown = await nudges.nudge_message(svc, ANNA, nudge_id)
     assert "Goal: Schulden op een rij" in shown.text and "Step: Post openen" in shown.text

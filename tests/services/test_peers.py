@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot import outbox
 from bot.db.models import OutboxMessage, PeerContact, RelayMessage, ToolProposal
 from bot.domain import peers as rules
 from bot.domain.consent import Scope
@@ -113,9 +114,11 @@ async def outbox_to(svc, telegram_id, kind=None):
     async with svc.unit() as session:
         person_id = (await people.whoami(svc, telegram_id)).id
         query = select(OutboxMessage).where(OutboxMessage.person_id == person_id).order_by(OutboxMessage.id)
-        if kind:
-            query = query.where(OutboxMessage.kind == kind)
-        return [json.loads(m.payload) for m in (await session.execute(query)).scalars()]
+        if kind:  # "peer" also finds the references about a peer contact ("peer_started", ...)
+            query = query.where((OutboxMessage.kind == kind) | OutboxMessage.kind.like(f"{kind}\\_%", escape="\\"))
+        # As each message would go out now: references are rendered, withdrawn ones left out (nothing is committed).
+        rendered = [await outbox.render_row(svc, session, m) for m in (await session.execute(query)).scalars()]
+        return [message for message in rendered if message is not None]
 
 
 async def connect(svc, client_tid=501, theme="wonen"):
