@@ -36,6 +36,17 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), time: Time()}
 
 
+class Meta(Base):
+    """Facts about this database itself: the key canary (`secret`, proves at start that the configured key reads
+    the data) and its purpose (`value` "demo" or "live": the demo never runs on real data). See bot/startup.py."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str | None] = mapped_column(String(64))
+    secret: Mapped[str | None] = mapped_column(SecretText())
+
+
 class Household(Base):
     """One household, one plan, one coordinating worker (see CareTeamMember)."""
 

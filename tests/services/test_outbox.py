@@ -1,6 +1,5 @@
 """The outbox: de-duplication, marked sent only when Telegram accepted, retries with back-off and RetryAfter,
 a blocked client marked unreachable with their worker told once, a restart in the middle, Telegram's limits."""
-import json
 from datetime import timedelta
 
 import sqlalchemy as sa

@@ -20,7 +20,7 @@ from bot.domain.goals import Answer, Domain
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import LEEFDOMEINEN
-from bot.local.botapi import LocalBotApi, LocalRequest
+from bot.local.botapi import LocalRequest
 from bot.services import (
     checkins,
     consent,
