@@ -362,7 +362,8 @@ class PeerProfile(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     story: Mapped[str | None] = mapped_column(SecretText())
-    themes: Mapped[str] = mapped_column(String(200), default="")  # comma separated theme keys
+    # Comma separated theme keys (verslaving, psychische gezondheid, justitie: special-category data): encrypted.
+    themes: Mapped[str] = mapped_column(SecretText(), default="")
     availability: Mapped[str | None] = mapped_column(SecretText())  # days and times, in their own words
     max_peers: Mapped[int] = mapped_column(Integer, default=3)
     paused_until: Mapped[date | None] = mapped_column(Date)
@@ -378,7 +379,7 @@ class PeerContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    theme: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(SecretText())  # special-category data: encrypted
     status: Mapped[str] = mapped_column(String(12))
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
@@ -405,14 +406,14 @@ class RelayMessage(Base):
 
 
 class PeerWait(Base):
-    """The waiting list: a client who asked for a peer when nobody was free."""
+    """The waiting list: a client who asked for a peer when nobody was free. An admin sees the first name and the
+    theme only."""
 
     __tablename__ = "peer_waiting_list"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    theme: Mapped[str | None] = mapped_column(String(32))
-    preference: Mapped[str | None] = mapped_column(SecretText())
+    theme: Mapped[str | None] = mapped_column(SecretText())  # special-category data: encrypted
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
 

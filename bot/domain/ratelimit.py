@@ -11,9 +11,14 @@ class SlidingWindow:
         self.window = window
         self._seen: dict[int, deque[datetime]] = {}
         self._warned: dict[int, datetime] = {}
+        self._pruned: datetime | None = None
 
     def check(self, key: int, now: datetime) -> str:
-        """'ok' to go on, 'warn' for the first update over the limit, 'drop' for the ones after it."""
+        """'ok' to go on, 'warn' for the first update over the limit, 'drop' for the ones after it.
+        Once a window, people with nothing left in it are forgotten, so memory follows who is active now."""
+        if self._pruned is None or now - self._pruned >= self.window:
+            self.forget_idle(now)
+            self._pruned = now
         seen = self._seen.setdefault(key, deque())
         while seen and now - seen[0] >= self.window:
             seen.popleft()
@@ -30,3 +35,5 @@ class SlidingWindow:
         """Drop keys with nothing in the window, so memory does not grow with the number of people."""
         for key in [k for k, seen in self._seen.items() if not seen or now - seen[-1] >= self.window]:
             del self._seen[key]
+        for key in [k for k, warned in self._warned.items() if now - warned >= self.window]:
+            del self._warned[key]

@@ -124,10 +124,11 @@ class WorryResult:
 
 @dataclass(frozen=True)
 class WaitRow:
+    """What an admin sees of a client on the waiting list: the first name and the theme, nothing more."""
+
     wait_id: int
     client_name: str
     theme: str | None
-    preference: str | None
     since: datetime
 
 
@@ -445,7 +446,7 @@ async def _propose(
     peer = await session.get(Person, peer_id)
     profile = await session.get(PeerProfile, peer_id)
     assert peer is not None
-    audit(session, at=svc.now(), action="peer.proposed", actor=proposer, subject=client, scope=theme)
+    audit(session, at=svc.now(), action="peer.proposed", actor=proposer, subject=client)  # no theme: see _wait
     return Proposal(
         contact.id,
         first_name(peer.name),
@@ -455,20 +456,19 @@ async def _propose(
     )
 
 
-async def _wait(
-    session: AsyncSession, svc: Services, client: Person, theme: str | None, preference: str | None
-) -> None:
+async def _wait(session: AsyncSession, svc: Services, client: Person, theme: str | None) -> None:
     row = (
         await session.execute(
             select(PeerWait).where(PeerWait.client_id == client.id, PeerWait.resolved_at.is_(None)).limit(1)
         )
     ).scalar_one_or_none()
     if row is None:
-        session.add(PeerWait(client_id=client.id, theme=theme, preference=preference, created_at=svc.now()))
+        session.add(PeerWait(client_id=client.id, theme=theme, created_at=svc.now()))
     else:
         row.theme = theme
-        row.preference = preference or row.preference
-    audit(session, at=svc.now(), action="peer.waiting", actor=client, subject=client, scope=theme)
+    # No theme in the trail: a theme (addiction, mental health, justice) is special-category data, encrypted
+    # in its own table; the audit log is not.
+    audit(session, at=svc.now(), action="peer.waiting", actor=client, subject=client)
 
 
 async def _active_of_client(session: AsyncSession, client: Person) -> PeerContact | None:
@@ -612,13 +612,11 @@ async def _contacts_of_peer(session: AsyncSession, peer: Person) -> list[PeerCon
 # ---- finding a peer expert ---------------------------------------------------------------------------
 
 
-async def find_peer(
-    svc: Services, client_telegram_id: int, theme: str | None, preference: str | None = None
-) -> FindResult:
-    """The client asks: the best free peer expert for the theme is proposed; nobody free: the waiting list."""
+async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -> FindResult:
+    """The client asks: the best free peer expert for the theme is proposed; nobody free: the waiting list,
+    where an admin sees only the client's first name and the theme."""
     if theme is not None and theme not in {t.value for t in rules.THEMES}:
         raise ValueError(theme)
-    preference = rules.clean_text(preference, 300) if preference else None
     async with svc.unit() as session:
         client = await _person(session, client_telegram_id, Role.CLIENT)
         active = await _active_of_client(session, client)
@@ -633,7 +631,7 @@ async def find_peer(
                 .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
                 .values(status=ContactStatus.CANCELLED, ended_at=svc.now())
             )
-            await _wait(session, svc, client, theme, preference)
+            await _wait(session, svc, client, theme)
             await session.commit()
             return FindResult("waiting")
         proposal = await _propose(session, svc, client, found[0].peer_id, theme, client)
@@ -700,7 +698,7 @@ async def someone_else(svc: Services, client_telegram_id: int, contact_id: int) 
             await _candidates(session), contact.theme, svc.now(), exclude=exclude, zone=svc.settings.zone
         )
         if not found:
-            await _wait(session, svc, client, contact.theme, None)
+            await _wait(session, svc, client, contact.theme)
             await session.commit()
             return FindResult("waiting")
         proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
@@ -743,7 +741,7 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
                 await _candidates(session), contact.theme, now, exclude=[peer.id], zone=svc.settings.zone
             )
             if not found:
-                await _wait(session, svc, client, contact.theme, None)
+                await _wait(session, svc, client, contact.theme)
                 await session.commit()
                 return FindResult("waiting")
             proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
@@ -1262,15 +1260,19 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
 
 
 async def waiting_list(svc: Services, admin_telegram_id: int) -> list[WaitRow]:
+    """The first name and the theme of each client waiting, nothing more; each look audited."""
     async with svc.unit() as session:
-        await _person(session, admin_telegram_id, Role.ADMIN)
-        rows = await session.execute(
+        admin = await _person(session, admin_telegram_id, Role.ADMIN)
+        rows = (await session.execute(
             select(PeerWait, Person)
             .join(Person, Person.id == PeerWait.client_id)
             .where(PeerWait.resolved_at.is_(None), Person.active)
             .order_by(PeerWait.created_at, PeerWait.id)
-        )
-        return [WaitRow(w.id, first_name(p.name), w.theme, w.preference, w.created_at) for w, p in rows.all()]
+        )).all()
+        for _, client in rows:
+            audit(session, at=svc.now(), action="peer.waiting_seen", actor=admin, subject=client)
+        await session.commit()
+        return [WaitRow(w.id, first_name(p.name), w.theme, w.created_at) for w, p in rows]
 
 
 async def offer_waiting(svc: Services) -> int:

@@ -26,3 +26,13 @@ def test_idle_people_are_forgotten():
     window.check(1, NOW)
     window.forget_idle(NOW + timedelta(minutes=2))
     assert window._seen == {}
+
+
+def test_memory_is_pruned_by_the_window_itself_as_people_come_and_go():
+    window = SlidingWindow(limit=1)
+    for person in range(1000):
+        window.check(person, NOW)
+        window.check(person, NOW)  # over the limit: warned too
+    assert len(window._seen) == 1000 and len(window._warned) == 1000
+    assert window.check(5000, NOW + timedelta(minutes=2)) == "ok"  # nobody called forget_idle
+    assert set(window._seen) == {5000} and window._warned == {}

@@ -102,8 +102,8 @@ async def connect(chat):
     sam, joost = chat(SAM, "Sam"), chat(JOOST, "Joost")
     replies = await sam.send("/maatje")
     assert "someone who went through this" in replies[-1].text
-    await sam.press("Housing")
-    replies = await sam.press("Skip")
+    assert "sees your first name and the theme, nothing more" in replies[-1].text  # told before asking
+    replies = await sam.press("Housing")
     assert "Joost could be your peer expert" in replies[-1].text
     assert "I lived on the street" in replies[-1].text
     replies = await sam.press("Yes, talk with Joost")

@@ -54,7 +54,6 @@ WORDS = {  # one distinctive string per place the client's words can be kept
     "relay": "zqrelay-ik-slaap-slecht-sinds-mei",
     "misuse": "zqmisuse-hij-vroeg-mijn-adres",
     "misuse_by_peer": "zqpeer-report-about-the-client",
-    "wish": "zqwish-een-vrouw-van-mijn-leeftijd",
     "feedback": "zqfeedback-Joost-luisterde-goed",
     "together": "zqtogether-bel-je-zus",
     "proposed": "zqproposed-elke-dag-naar-buiten",
@@ -157,11 +156,11 @@ async def seed(svc, clock, api):
     await outbox.deliver_due(svc, bot)
     await goal_requests.ask_worker_contact(svc, FENNA, goal.id)  # a reference, not a text
 
-    # Peer support: nobody free, so the waiting list with a wish; then Joost; a conversation, reports, an end
-    # with feedback; then Mira, still active and quiet for ten days.
-    assert (await peers.find_peer(svc, FENNA, "wonen", WORDS["wish"])).outcome == "waiting"
+    # Peer support: nobody free, so the waiting list (its theme encrypted like any other); then Joost; a
+    # conversation, reports, an end with feedback; then Mira, still active and quiet for ten days.
+    assert (await peers.find_peer(svc, FENNA, "verslaving")).outcome == "waiting"
     await staff(svc, JOOST, Role.PEER, "Joost")
-    await peers.set_themes(svc, JOOST, {"wonen"})
+    await peers.set_themes(svc, JOOST, {"verslaving", "wonen"})
     assert await peers.offer_waiting(svc) == 1
     [proposal] = [p for p in [await peers.open_proposal(svc, FENNA)] if p]
     contact = (await peers.accept(svc, FENNA, proposal.contact_id)).contact
@@ -199,7 +198,7 @@ async def test_after_the_purge_no_table_holds_a_word_of_the_client(svc, clock, a
     found = {table for table, _ in hits(before, needles)}
     # The seed reached every kind of place (otherwise the scan below proves nothing).
     assert {"people", "tool_versions", "tool_drafts", "goals", "goal_checkins", "goal_events", "relay_messages",
-            "misuse_reports", "peer_waiting_list", "peer_contacts", "tool_proposals", "outbox"} <= found
+            "misuse_reports", "peer_contacts", "tool_proposals", "outbox"} <= found
     async with svc.unit() as session:
         assert (await session.execute(select(func.count()).select_from(SelfScan))).scalar_one() == 1
         kinds = set((await session.execute(sa.text("SELECT kind FROM outbox WHERE sent_at IS NULL"))).scalars())
