@@ -182,3 +182,28 @@ async def test_afwezig_asks_two_dates_checks_them_and_can_be_ended(team_of_sam, 
     assert "Welcome back" in replies[-1].text
     replies = await anna.press_data(anna.last().message_id, "afw:end")
     assert "You have no absence planned" in replies[-1].text
+
+
+async def test_a_replayed_button_after_revoke_or_deletion_shows_nothing_more(team_of_sam, harness, chat, clock):
+    from bot.services import gdpr
+
+    anna = team_of_sam["Anna"]
+    await share_goals(harness)
+    await stall(harness, "Schulden op een rij")
+    await tick(harness)
+    nudge = await the_nudge(harness)
+    sam_id = (await people.whoami(harness.services, SAM)).id
+    message = anna.last().message_id
+    assert "Schulden op een rij" in anna.last().text  # shared when it was sent
+    anna_id = (await people.whoami(harness.services, ANNA)).id
+    await consent.set_consent(harness.services, client_telegram_id=SAM, viewer_id=anna_id, scope=Scope.GOALS,
+                              granted=False)
+    replies = await anna.press_data(message, f"ndg:open:{nudge.id}")  # the old button, after the revoke
+    assert "A goal of Sam is stuck" in replies[-1].text and "Schulden" not in replies[-1].text
+    await gdpr.request_deletion(harness.services, SAM)
+    clock.advance(days=7)
+    assert await gdpr.purge_due(harness.services) == 1
+    for data in (f"ndg:open:{nudge.id}", f"ndg:seen:{nudge.id}", f"wk:client:{sam_id}", f"wk:view:{sam_id}.1"):
+        replies = await anna.press_data(message, data)
+        assert "Sam" not in replies[-1].text and "Schulden" not in replies[-1].text, data
+        assert "does not work for you" in replies[-1].text or "cannot see this" in replies[-1].text, data
