@@ -37,8 +37,8 @@ INTROS = {
     Role.CLIENT: N_(
         "Welcome to Houvast.\n\nHere you keep your own plan: your goals, your signals and your crisis card. "
         "You decide what is in it.\n\nYou choose who sees what. Without your consent your worker sees nothing of "
-        "your plan. Only when a goal gets stuck, or you have not responded for a while, your worker hears just "
-        "that: not which goal, and not why."
+        "your plan. If a goal gets stuck, or you have not responded for a while, your worker hears only that: "
+        "not which goal, and not why."
     ),
     Role.WORKER: N_(
         "Welcome to Houvast, as a worker.\n\nYou support your clients with their own plan. "

@@ -80,8 +80,8 @@ async def ask_for_new_worker(update: Update, context: Context, client_telegram_i
     share = shares[0]
     intro = t.gettext(
         "{name} is now your worker. You choose what {name} may see. Right now {name} sees nothing of your plan. "
-        "Only when a goal gets stuck, or you have not responded for a while, {name} hears just that: not which "
-        "goal, and not why. Tap what you want to share. You can change this any time with /privacy."
+        "If a goal gets stuck, or you have not responded for a while, {name} hears only that: not which goal, "
+        "and not why. Tap what you want to share. You can change this any time with /privacy."
     ).format(name=share.name)
     await show_toggles(update, context, share, intro=intro)
 

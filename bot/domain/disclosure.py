@@ -8,8 +8,10 @@ ladder (coordinating, backup, procesregisseur) may learn exactly one of two sent
 - "a goal of {name} is stuck, ask how things are going" (STUCK).
 
 Nothing more: no goal, step, answer, reason, count or number of days. Those need "goals and check-ins"
-consent (Scope.GOALS), and every look at them goes through the audited consent check. An involved worker
-(debt help, housing) learns nothing without consent. The client is told exactly this in onboarding, in
+consent (Scope.GOALS), and every look at them goes through the audited consent check. The coordinating worker
+hears it first; the backup and the procesregisseur only when the nudge climbs to them (no response in time,
+or the coordinating worker is away), and /overzicht shows them the signal only for such a client. An
+involved worker (debt help, housing) learns nothing without consent. The client is told exactly this in onboarding, in
 /privacy and in the README; docs/decisions.md says why.
 """
 from __future__ import annotations

@@ -691,7 +691,8 @@ def _sort_key(row: OverviewRow, no_contact_days: int) -> tuple:
 async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, page_size: int = 8) -> OverviewPage:
     """The worker's caseload, most urgent first. Per client only what this worker may see, each look audited:
     the last colour with ALERTS consent; days since contact, stalled goals and open nudges with GOALS consent;
-    without it, for a worker on the ladder, one signal at most ("stuck" or "has not responded")."""
+    without it one signal at most ("stuck" or "has not responded") for the coordinating worker, and "stuck" for
+    the backup or procesregisseur whom an open nudge about the client reached."""
     now = svc.now()
     zone = svc.settings.zone
     no_contact_days = svc.settings.no_contact_days
@@ -720,6 +721,12 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
             .where(Goal.owner_id.in_(ids), Nudge.acknowledged_at.is_(None), _open_episode())
             .group_by(Goal.owner_id)
         )).all()) if ids else {}
+        told = set((await session.execute(
+            select(Goal.owner_id).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
+            .join(NudgeDelivery, NudgeDelivery.nudge_id == Nudge.id)
+            .where(Goal.owner_id.in_(ids), NudgeDelivery.worker_id == worker.id, NudgeDelivery.notified_at.is_not(None),
+                   Nudge.acknowledged_at.is_(None), _open_episode())
+        )).scalars()) if ids else set()
         rows = []
         today = now.astimezone(zone).date()
         for client in clients:
@@ -736,10 +743,15 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
                 rows.append(OverviewRow(**base, shares_goals=True, days_since_contact=days,
                                         stalled_goals=stalled.get(client.id, 0), open_nudges=nudges.get(client.id, 0)))
                 continue
-            signal = None
-            if gets_signal(places.get(client.household_id)):
+            # Without consent: the coordinating worker sees the signal; the backup and the procesregisseur only
+            # once a nudge about this client reached them (what the client is told: bot/domain/disclosure.py).
+            role, signal = places.get(client.household_id), None
+            if role == CareRole.COORDINATING:
                 signal = overview_signal(stuck=client.id in stalled, days_since_contact=days,
                                          no_contact_days=no_contact_days)
+            elif gets_signal(role) and client.id in told:
+                signal = Signal.STUCK
+            if role == CareRole.COORDINATING or signal is not None:
                 audit(session, at=now, action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
             rows.append(OverviewRow(**base, shares_goals=False, signal=signal))
         await session.commit()  # the audited looks

@@ -84,7 +84,7 @@ async def test_what_the_client_is_told_about_no_consent_is_what_the_worker_gets(
     sam, anna = await client_and_worker(chat, harness, share_alerts=False)
     intro = next(m.text for m in sam.messages() if "Welkom bij Houvast" in (m.text or ""))
     assert "Zonder jouw toestemming ziet je begeleider niets van je plan" in intro
-    assert "hoort je begeleider dát. Niet welk doel, en niet waarom." in intro
+    assert "Dan hoort je begeleider alleen dát. Niet welk doel, en niet waarom." in intro
     replies = await sam.send("/privacy")
     assert "Anna (begeleider): niets" in replies[-1].text
     assert "Zonder jouw toestemming hoort je begeleider alleen dit" in replies[-1].text

@@ -502,10 +502,16 @@ async def test_the_overview_shows_numbers_only_with_goals_consent_and_nothing_to
         False, "stuck", 0, 0, None)
     [seen_by_dirk] = (await nudges.overview(svc, DIRK)).rows
     assert (seen_by_dirk.signal, seen_by_dirk.stalled_goals, seen_by_dirk.days_since_contact) == (None, 0, None)
+    [seen_by_bram] = (await nudges.overview(svc, BRAM)).rows  # the backup: not before the nudge climbs to him
+    assert seen_by_bram.signal is None
+    clock.current = utc(2026, 4, 15, 8, 0)  # two working days without a response
+    await nudges.notify_nudges(svc)
+    [seen_by_bram] = (await nudges.overview(svc, BRAM)).rows
+    assert seen_by_bram.signal == "stuck"
     await share_goals(svc)
     [sam] = (await nudges.overview(svc, ANNA)).rows
     assert (sam.shares_goals, sam.signal, sam.stalled_goals, sam.open_nudges, sam.days_since_contact) == (
-        True, None, 1, 1, 0)
+        True, None, 1, 1, 2)  # Monday's answers, seen on Wednesday
     looks = [(a.actor, a.scope) for a in await audits(svc, "view")]
     anna, dirk = await _pseudonym(svc, ANNA), await _pseudonym(svc, DIRK)
     assert (anna, "status") in looks and (anna, Scope.GOALS) in looks
