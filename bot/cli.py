@@ -1,5 +1,6 @@
-"""The `houvast` command: run, demo, migrate, invite, rotate-key, deactivate-worker, handover, report, bench,
-crisis-eval."""
+"""The `houvast` command: run, demo, check, keygen, migrate, invite, rotate-key, deactivate-worker, handover,
+report, bench, crisis-eval, crisis-train. Every failure an operator can fix ends in one line naming the setting
+and a non-zero exit."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +14,7 @@ import typer
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.roles import CLI_INVITE_ROLES, Role
+from bot.startup import StartupError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Houvast: herstelplan-bot for maatschappelijke zorg.")
 log = logging.getLogger("houvast")
@@ -29,20 +31,66 @@ def _settings(**overrides: object) -> Settings:
         raise typer.Exit(2) from None
 
 
+# Libraries that log message texts, names or SQL parameters below WARNING: PTB logs every update and every
+# Bot API call with its parameters at DEBUG, httpx the URL with the token at INFO, SQLAlchemy and the drivers
+# each statement with its values. Whatever HOUVAST_LOG_LEVEL says, they log warnings and errors only.
+QUIET_LOGGERS = ("telegram", "httpx", "httpcore", "hpack", "h2", "sqlalchemy", "aiosqlite", "asyncpg", "apscheduler")
+
+
 def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    level = logging.getLevelName(settings.log_level.upper())
+    if not isinstance(level, int):
+        level = logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+
+
+def fail(exc: StartupError | ConfigError) -> typer.Exit:
+    """One line on stderr, exit 1: what is wrong and which setting to change."""
+    typer.echo(str(exc), err=True)
+    return typer.Exit(1)
 
 
 def prepare(settings: Settings) -> None:
-    """Upgrade the database and set up encryption; shared by every command that touches data."""
-    from bot.db.migrate import upgrade
-    from bot.db.session import configure_encryption
+    """Upgrade the database, set up encryption and prove the key reads the data; shared by every command that
+    touches data. A problem ends the command with one line."""
+    try:
+        _prepare(settings)
+    except StartupError as exc:
+        raise fail(exc) from None
 
-    upgrade(settings.database_url)
-    if not configure_encryption(settings.encryption_keys).enabled:
+
+def _prepare(settings: Settings) -> None:
+    from bot.db.migrate import upgrade
+    from bot.db.session import configure_encryption, make_engine, make_sessionmaker
+    from bot.startup import verify_key
+
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 (a driver error's message can hold the password: type only)
+        raise StartupError(
+            f"HOUVAST_DATABASE_URL: cannot open or upgrade the database ({type(exc).__name__})."
+        ) from None
+    cipher = configure_encryption(settings.encryption_keys)
+
+    async def _verify() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await verify_key(make_sessionmaker(engine), cipher)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_verify())
+    if not cipher.enabled:
         log.warning("no HOUVAST_ENCRYPTION_KEYS set: free text and contact details are stored unencrypted")
+
+
+def _claim(settings: Settings, purpose: str) -> None:
+    from bot.startup import claim_database
+
+    with_services(settings, lambda svc: claim_database(svc.sessions, purpose, settings.database_url))
 
 
 def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
@@ -75,14 +123,28 @@ def webhook_options(settings: Settings) -> dict[str, object]:
 @app.command()
 def run() -> None:
     """Run the bot on Telegram (long polling, or a webhook when HOUVAST_WEBHOOK_URL is set).
-    Without HOUVAST_TELEGRAM_TOKEN it starts the local chat instead."""
+    Without HOUVAST_TELEGRAM_TOKEN it starts the local chat instead, on the demo's own database only."""
     settings = _settings()
     if not settings.telegram_token:
         typer.echo("No HOUVAST_TELEGRAM_TOKEN set: starting the local chat (houvast demo).")
         demo()
         return
     setup_logging(settings)
-    prepare(settings)
+    from bot.startup import check_bot_api, check_webhook, require_key, sqlite_lock
+
+    try:
+        require_key(settings)
+        check_webhook(settings)
+        with sqlite_lock(settings.database_url):
+            prepare(settings)
+            _claim(settings, "live")
+            asyncio.run(check_bot_api(settings))
+            _run_on_telegram(settings)
+    except StartupError as exc:
+        raise fail(exc) from None
+
+
+def _run_on_telegram(settings: Settings) -> None:
     from telegram import Update
 
     from bot.app import build_application
@@ -96,15 +158,78 @@ def run() -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+def demo_key(settings: Settings) -> str:
+    """The demo's own key, made once and kept owner-only next to its data, when no key is configured."""
+    from cryptography.fernet import Fernet
+
+    path = settings.data_dir / "demo.key"
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = Fernet.generate_key().decode()
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo's own database (data/demo.sqlite3) unless HOUVAST_DATABASE_URL is set, and its own key unless
+    HOUVAST_ENCRYPTION_KEYS is."""
+    changes: dict[str, object] = {}
+    if "database_url" not in settings.model_fields_set:
+        changes["database_url"] = f"sqlite+aiosqlite:///{settings.data_dir / 'demo.sqlite3'}"
+    if not settings.encryption_keys:
+        changes["encryption_keys"] = demo_key(settings)
+    return settings.model_copy(update=changes)
+
+
 @app.command()
 def demo() -> None:
-    """Chat with Houvast in this terminal, as a demo client, worker or peer expert. No Telegram needed."""
-    settings = _settings()
+    """Chat with Houvast in this terminal, as a demo client, worker or peer expert. No Telegram needed.
+    Runs only on a database of its own (never one with real people), encrypted with its own key."""
+    settings = demo_settings(_settings())
     setup_logging(settings.model_copy(update={"log_level": "WARNING"}))
-    prepare(settings)
     from bot.local.terminal import run_terminal
+    from bot.startup import sqlite_lock
 
-    asyncio.run(run_terminal(settings))
+    try:
+        with sqlite_lock(settings.database_url):
+            prepare(settings)
+            _claim(settings, "demo")
+            asyncio.run(run_terminal(settings))
+    except StartupError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def keygen() -> None:
+    """Print a new encryption key. Put it first in HOUVAST_ENCRYPTION_KEYS (keep older keys after it until
+    `houvast rotate-key` has run)."""
+    from cryptography.fernet import Fernet
+
+    typer.echo(Fernet.generate_key().decode())
+    typer.echo("Set it as HOUVAST_ENCRYPTION_KEYS (newest first), and keep a copy in a safe place: without it the "
+               "data cannot be read.", err=True)
+
+
+@app.command()
+def check() -> None:
+    """Pre-flight for operators: database reachable and migrated, key valid, token valid (getMe), webhook secret,
+    time zone. Exit 0 when ready to run, else one line per problem and exit 1."""
+    settings = _settings()
+    logging.basicConfig(level=logging.CRITICAL)
+    from datetime import datetime
+
+    from bot.startup import preflight
+
+    problems = asyncio.run(preflight(settings))
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(1)
+    now = datetime.now(settings.zone)
+    typer.echo(f"Ready to run. Time zone {settings.timezone}: it is {now:%Y-%m-%d %H:%M} there now.")
 
 
 @app.command()

@@ -4,6 +4,7 @@ A wrong value stops the start with one line naming the setting (see `load_settin
 """
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,8 +45,10 @@ class Settings(BaseSettings):
     invite_days: int = Field(default=14, ge=1, le=365)
     default_checkin_time: time = time(10, 0)
     tick_seconds: int = Field(default=60, ge=5, le=3600)
-    # Fernet keys, comma separated, newest first. Empty: data is stored in plain text (warned at start).
+    # Fernet keys, comma separated, newest first (`houvast keygen` makes one). `houvast run` on Telegram refuses
+    # to start without one, unless allow_plaintext is set (never for real clients).
     encryption_keys: str | None = None
+    allow_plaintext: bool = False
     data_dir: Path = Path("data")
     demo_files_dir: Path = Path("demo-files")
     # Flood limit per person (a token bucket, bot/domain/ratelimit.py): `burst` updates at once, refilled at
@@ -72,6 +75,26 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _fernet_keys(cls, value: str | None) -> str | None:
+        from cryptography.fernet import Fernet
+
+        keys = [part.strip() for part in (value or "").split(",") if part.strip()]
+        for number, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.encode())
+            except ValueError:  # the key itself is never repeated in the message
+                raise ValueError(f"key {number} of {len(keys)} is not a valid key (make one with: houvast keygen)") from None
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("use 32 to 256 characters: letters, digits, _ and -")
         return value
 
     @field_validator("peer_red_policy")
@@ -143,4 +166,5 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "settings"
         name = f"HOUVAST_{field.upper()}" if first["loc"] else "settings"
-        raise ConfigError(f"Setting {name} is wrong: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"Setting {name} is wrong: {message}") from None

@@ -53,13 +53,15 @@ async def delete_account(update: Update, context: Context) -> None:
         return
     await common.say(update, context, t.gettext(
         "Do you want to delete your account?\n\n"
-        "Everything goes: your name, your plans and crisis card, your check-ins, what you share with whom, "
-        "and the messages Houvast sent you. Your worker is not told what was in it.\n\n"
+        "Everything goes: your name, your plans and crisis card, your goals and check-ins, your talks with a peer "
+        "expert, what you share with whom, and the messages Houvast sent you or others about you. Messages about "
+        "you that are still waiting are not sent. Your worker is not told what was in it.\n\n"
         "You have 7 days to change your mind. Until then nothing is deleted and you get no reminders. "
         "Type /verwijderen again to undo it.\n\n"
         "Want to keep a copy first? Type /mijngegevens.\n\n"
         "What stays: a list of who did what and when, without your name. "
-        "This chat itself stays in your Telegram; you can delete it there."), keyboards.confirm_deletion(t))
+        "This chat itself stays in your Telegram; you can delete it there. "
+        "What others already received from Houvast stays in their Telegram."), keyboards.confirm_deletion(t))
 
 
 async def _edit_or_say(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.forms import parse_date
+from bot.domain.disclosure import Signal
 from bot.domain.plans import PHASE_EMOJI
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
@@ -26,6 +27,7 @@ ASK_TO = N_("Until which day are you away (the last day)? Type a date, like 5-12
 BAD_DATE = N_("I could not read that date. Please type it like 1-12-2026.")
 WRONG_ORDER = N_("The first day is after the last day.")
 FROM_KEY = "absence_from"
+OVERVIEW_SIGNALS = {Signal.QUIET: N_("has not responded for a while"), Signal.STUCK: N_("a goal is stuck")}
 
 
 class Step(StrEnum):
@@ -106,6 +108,9 @@ async def later(update: Update, context: Context) -> None:
 
 
 def _row_text(t: Translator, row: OverviewRow, no_contact_days: int) -> str:
+    if not row.shares_goals:  # at most the one sentence a worker may read without consent
+        what = t.gettext(OVERVIEW_SIGNALS[row.signal]) if row.signal else ""
+        return f"{_mark(row)} {row.name}" + (f": {what}" if what else "")
     if row.days_since_contact is None:
         contact = t.gettext("no contact yet")
     elif row.days_since_contact >= no_contact_days:  # "geen contact": a week without an answer
@@ -149,7 +154,10 @@ async def show_overview(update: Update, context: Context) -> None:
         page=result.page + 1, pages=result.pages), ""]
     no_contact_days = common.services(context).settings.no_contact_days
     lines += [_row_text(t, row, no_contact_days) for row in result.rows]
-    lines += ["", t.gettext("A colour shows only for clients who share alerts on orange and red with you.")]
+    lines += ["", t.gettext("A colour shows only for clients who share alerts on orange and red with you."),
+              t.gettext("Days, stalled goals and nudges show only for clients who share their goals with you. "
+                        "For the others you see at most that a goal is stuck or that they have not responded "
+                        "for a while.")]
     text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
     if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):
         try:

@@ -36,11 +36,15 @@ SAFETY = N_(
 INTROS = {
     Role.CLIENT: N_(
         "Welcome to Houvast.\n\nHere you keep your own plan: your goals, your signals and your crisis card. "
-        "You decide what is in it.\n\nNothing is shared without your consent. You choose who sees what."
+        "You decide what is in it.\n\nYou choose who sees what. Without your consent your worker sees nothing of "
+        "your plan. If a goal gets stuck, or you have not responded for a while, your worker hears only that: "
+        "not which goal, and not why."
     ),
     Role.WORKER: N_(
         "Welcome to Houvast, as a worker.\n\nYou support your clients with their own plan. "
-        "You see only what a client shares with you. You get a message when a goal gets stuck."
+        "You see only what a client shares with you. When a goal of a client gets stuck, or they have not "
+        "responded for a while, you get a short message. Which goal and why, only if the client shares their "
+        "goals with you."
     ),
     Role.PEER: N_(
         "Welcome to Houvast, as a peer expert.\n\nYou support peers with your own experience. "

@@ -79,8 +79,15 @@ KEEP_TALKING = ("peer:", "tog:", "sos:")
 TEXT_ONLY = filters.TEXT & ~filters.COMMAND
 
 
+# What an admin sees of a client on the waiting list (bot/services/peers.WaitRow), told when asking.
+WAITING_LIST_SEES = N_(
+    "If nobody is free, you go on a waiting list. The admin who looks for a peer expert then sees your first "
+    "name and the theme, nothing more."
+)
+ADMIN_SEES = N_("The admin who looks for a peer expert for you sees only your first name and the theme.")
+
+
 class State(StrEnum):
-    PREFERENCE = "peers.preference"
     REPORT = "peers.report"
     FEEDBACK = "peers.feedback"
     STORY = "peers.story"
@@ -139,14 +146,15 @@ async def ask_peer(update: Update, context: Context) -> int:
                 "your phone number and username stay private. You can stop at any time."
             ),
             t.gettext("What would you like to talk about?"),
+            t.gettext(WAITING_LIST_SEES),
         ]
     )
     await common.say(update, context, text, keyboards.peer_themes(t))
     return ConversationHandler.END
 
 
-async def on_theme(update: Update, context: Context) -> State | int:
-    """peer:theme:<theme|any> -> an optional wish."""
+async def on_theme(update: Update, context: Context) -> int:
+    """peer:theme:<theme|any>: look for a peer expert at once."""
     await common.answer_button(update)
     person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
@@ -159,38 +167,23 @@ async def on_theme(update: Update, context: Context) -> State | int:
         return ConversationHandler.END
     await _quiet_stop(context, person.telegram_id)
     context.user_data["peer_request"] = {"theme": theme}
-    t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext(
-            "Is there something you would like in a peer expert? For example: a woman, or about my age. "
-            "Type it, or tap Skip."
-        ),
-        keyboards.peer_skip(t, "nopref"),
-    )
-    return State.PREFERENCE
-
-
-async def on_preference_text(update: Update, context: Context) -> int:
-    return await _find(update, context, update.message.text if update.message else None)
+    return await _find(update, context)
 
 
 async def on_preference_skip(update: Update, context: Context) -> int:
+    """peer:nopref: a button from before the wish question was dropped (nobody read the wish): look now."""
     await common.answer_button(update)
-    return await _find(update, context, None)
+    return await _find(update, context)
 
 
-async def _find(update: Update, context: Context, preference: str | None) -> int:
+async def _find(update: Update, context: Context) -> int:
     person = await common.acting_as(update, context, Role.CLIENT)
     if person is None:
         return ConversationHandler.END
     request = (context.user_data or {}).pop("peer_request", None)
     if request is None:
         return await common.menu_or_welcome(update, context)
-    result = await peers.find_peer(
-        common.services(context), person.telegram_id, request.get("theme"), preference
-    )
+    result = await peers.find_peer(common.services(context), person.telegram_id, request.get("theme"))
     await _show_result(update, context, person, result)
     return ConversationHandler.END
 
@@ -213,7 +206,7 @@ async def _show_result(update: Update, context: Context, person: PersonView, res
             t.gettext(
                 "Right now no peer expert is free for this. You are on the waiting list. "
                 "I will let you know as soon as someone is free."
-            ),
+            ) + "\n\n" + t.gettext(ADMIN_SEES),
             keyboards.menu_button(t),
         )
 
@@ -809,12 +802,8 @@ async def waiting(update: Update, context: Context) -> None:
         return
     lines = [t.gettext("Waiting for a peer expert:")]
     for row in rows:
-        line = f"• {row.client_name} · {_theme_name(t, row.theme)} · " + t.gettext("since {day}").format(
-            day=t.day(row.since)
-        )
-        if row.preference:
-            line += "\n  " + t.gettext("Wish: {wish}").format(wish=row.preference)
-        lines.append(line)
+        lines.append(f"• {row.client_name} · {_theme_name(t, row.theme)} · " + t.gettext("since {day}").format(
+            day=t.day(row.since)))
     for chunk in split("\n".join(lines)):
         await common.say(update, context, chunk)
     await common.say(
@@ -1403,10 +1392,6 @@ def conversation() -> ConversationHandler:
             CallbackQueryHandler(together_edit, pattern=callbacks.pattern("tog", "edit")),
         ],
         states={
-            State.PREFERENCE: [
-                CallbackQueryHandler(on_preference_skip, pattern=callbacks.pattern("peer", "nopref")),
-                MessageHandler(TEXT_ONLY, on_preference_text),
-            ],
             State.REPORT: [MessageHandler(TEXT_ONLY, on_report_text)],
             State.FEEDBACK: [
                 CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),

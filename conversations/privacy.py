@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.consent import SCOPES
+from bot.domain.disclosure import STATUS_SCOPE, gets_signal
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import consent, security
@@ -20,6 +21,17 @@ SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
 # What "alerts on orange and red" covers, said where it is ticked (bot/services/alerts.py raises them).
 ALERTS_NOTE = N_("Alerts on orange and red also go when you write something that sounds like a crisis, or choose "
                  "\"acute problem\" in the self-scan. Your worker never sees what you wrote.")
+# What the care team hears without consent (bot/domain/disclosure.py), said in the same words everywhere.
+WITHOUT_CONSENT = N_(
+    "Without your consent, your worker hears only this: that a goal is stuck, or that you have not responded "
+    "for a while. Not which goal, and not why. If your worker does not respond or is away, the backup worker "
+    "hears it, and later the procesregisseur."
+)
+# Only with peer_red_policy "notify" (the default): "Zorg melden" on a red day needs no alerts consent.
+PEER_WORRY_ON_RED = N_(
+    "One more thing: if you chose red today and your peer expert is worried about you, your peer expert may ask "
+    "your worker to get in touch with you. You are told when that happens."
+)
 
 
 def _label(t, share: ViewerShare) -> str:
@@ -41,6 +53,10 @@ async def overview(update: Update, context: Context) -> None:
     for share in shares:
         what = ", ".join(t.gettext(SCOPE_NAMES[s]) for s in SCOPES if s in share.scopes) or t.gettext("nothing")
         lines.append(f"• {_label(t, share)}: {what}")
+    if any(gets_signal(share.relation) for share in shares):
+        lines += ["", t.gettext(WITHOUT_CONSENT)]
+        if any(share.relation == "peer" for share in shares) and common.services(context).settings.peer_red_policy == "notify":
+            lines.append(t.gettext(PEER_WORRY_ON_RED))
     await common.say(update, context, "\n".join(lines), keyboards.viewers(t, [(s.viewer_id, _label(t, s)) for s in shares]))
 
 
@@ -67,8 +83,9 @@ async def ask_for_new_worker(update: Update, context: Context, client_telegram_i
     t = common.tr(context, await common.current(update, context))
     share = shares[0]
     intro = t.gettext(
-        "{name} is now your worker. You choose what {name} may see. Right now {name} sees nothing. "
-        "Tap what you want to share. You can change this any time with /privacy."
+        "{name} is now your worker. You choose what {name} may see. Right now {name} sees nothing of your plan. "
+        "If a goal gets stuck, or you have not responded for a while, {name} hears only that: not which goal, "
+        "and not why. Tap what you want to share. You can change this any time with /privacy."
     ).format(name=share.name)
     await show_toggles(update, context, share, intro=intro)
 
@@ -135,6 +152,10 @@ async def who_saw_what(update: Update, context: Context) -> None:
     for record in records:
         who = record.viewer_name or t.gettext("someone who no longer works here")
         role = f" ({t.gettext(CARE_ROLE_NAMES[record.relation])})" if record.relation else ""
+        if record.scope == STATUS_SCOPE:  # the one thing seen without consent
+            lines.append(t.gettext("{who}{role} saw on {day} whether a goal of yours is stuck or you have not "
+                                   "responded for a while.").format(who=who, role=role, day=t.day(record.at)))
+            continue
         scope = SCOPE_NAMES.get(record.scope)
         lines.append(
             t.gettext("{who}{role} looked at your {what} on {day}.").format(

@@ -113,3 +113,30 @@ async def test_the_command_encrypts_everything_under_the_newest_key(svc, setting
     assert "Re-encrypted" in result.output
     configure_encryption(KEY_B)
     await assert_readable(svc)
+
+
+async def test_a_row_the_running_bot_changes_during_the_rotation_is_not_overwritten(svc, monkeypatch):
+    """Compare-and-set: the bot renames the client between the rotation's read and its write; the new name
+    stays (and ends up under the new key), the stale value read before is not written back."""
+    from bot.services import keys
+
+    configure_encryption(KEY_A)
+    await seed(svc)
+    original = keys._rotate_value
+    raced = []
+
+    async def racing(session, raw, key, value, target, row_key, stored, cipher, attempts=5):
+        if target.label == "people.name" and not raced:
+            raced.append(row_key)
+            async with svc.sessions() as other:  # the running bot, in its own transaction
+                await other.execute(sa.text("UPDATE people SET name = :name WHERE id = :id"),
+                                    {"name": crypto.Cipher([KEY_A]).encrypt("Marieke Nieuw"), "id": row_key})
+                await other.commit()
+        await original(session, raw, key, value, target, row_key, stored, cipher, attempts)
+
+    monkeypatch.setattr(keys, "_rotate_value", racing)
+    await rotate_all(svc, crypto.Cipher([KEY_B, KEY_A]))
+    configure_encryption(KEY_B)
+    async with svc.unit() as session:
+        renamed = (await session.execute(sa.text("SELECT name FROM people WHERE id = :id"), {"id": raced[0]})).scalar_one()
+    assert crypto.Cipher([KEY_B]).decrypt(renamed) == "Marieke Nieuw"

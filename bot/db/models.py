@@ -36,6 +36,17 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), time: Time()}
 
 
+class Meta(Base):
+    """Facts about this database itself: the key canary (`secret`, proves at start that the configured key reads
+    the data) and its purpose (`value` "demo" or "live": the demo never runs on real data). See bot/startup.py."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str | None] = mapped_column(String(64))
+    secret: Mapped[str | None] = mapped_column(SecretText())
+
+
 class Household(Base):
     """One household, one plan, one coordinating worker (see CareTeamMember)."""
 
@@ -172,7 +183,11 @@ class UserData(Base):
 
 
 class OutboxMessage(Base):
-    """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted."""
+    """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted.
+
+    A message about a client to someone else refers (`ref`: kind and ids, rendered when sent, see
+    bot/services/notices.py) instead of copying; `about_id` ties it to that client, so it goes with their
+    account. Once sent, or failed for good, a row keeps neither text nor reference."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
@@ -182,8 +197,14 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    # JSON of the message; encrypted at rest like other free text, since it can name the client.
-    payload: Mapped[str] = mapped_column(SecretText())
+    # JSON of a message to the person themselves; encrypted at rest like other free text. None once sent.
+    payload: Mapped[str | None] = mapped_column(SecretText())
+    # A message about a client to someone else: ids only (JSON), rendered at send time. None once sent.
+    ref: Mapped[dict[str, Any] | None]
+    # The client the message is about, when that is not the recipient: deleting the client deletes it.
+    about_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The client's consent scope this message depends on: a revoke withdraws it, and it is checked when sent.
+    scope: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -341,7 +362,8 @@ class PeerProfile(Base):
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     story: Mapped[str | None] = mapped_column(SecretText())
-    themes: Mapped[str] = mapped_column(String(200), default="")  # comma separated theme keys
+    # Comma separated theme keys (verslaving, psychische gezondheid, justitie: special-category data): encrypted.
+    themes: Mapped[str] = mapped_column(SecretText(), default="")
     availability: Mapped[str | None] = mapped_column(SecretText())  # days and times, in their own words
     max_peers: Mapped[int] = mapped_column(Integer, default=3)
     paused_until: Mapped[date | None] = mapped_column(Date)
@@ -357,7 +379,7 @@ class PeerContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    theme: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(SecretText())  # special-category data: encrypted
     status: Mapped[str] = mapped_column(String(12))
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
@@ -384,14 +406,14 @@ class RelayMessage(Base):
 
 
 class PeerWait(Base):
-    """The waiting list: a client who asked for a peer when nobody was free."""
+    """The waiting list: a client who asked for a peer when nobody was free. An admin sees the first name and the
+    theme only."""
 
     __tablename__ = "peer_waiting_list"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    theme: Mapped[str | None] = mapped_column(String(32))
-    preference: Mapped[str | None] = mapped_column(SecretText())
+    theme: Mapped[str | None] = mapped_column(SecretText())  # special-category data: encrypted
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
 

@@ -30,7 +30,8 @@ def prepare_sqlite_file(url: str) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     prepare_sqlite_file(url)
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=url.startswith("postgresql"))
+    # hide_parameters: SQL values (a client's words, names) never reach a log line or an exception message.
+    engine = create_async_engine(url, echo=echo, pool_pre_ping=url.startswith("postgresql"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")

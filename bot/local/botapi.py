@@ -723,7 +723,8 @@ class LocalBotApi:
                 self.stats["rate_limited"] += 1
             return exc.status, exc.to_json()
         except Exception as exc:  # a bug in the fake; PTB would otherwise report a vague NetworkError
-            _LOGGER.exception("LocalBotApi failed handling %s(%r)", method, params)
+            # The method and the error's type only: the parameters hold message texts and names.
+            _LOGGER.error("LocalBotApi failed handling %s: %s", method, type(exc).__name__)
             return HTTPStatus.INTERNAL_SERVER_ERROR, ApiError(
                 500, f"Internal Server Error: {exc!r}"
             ).to_json()

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.local.botapi import LocalBotApi, LocalRequest, SentMessage
 from bot.local.demo_seed import DEMO_PEOPLE, seed_demo
 from bot.scheduler import schedule_tick, tick
+from bot.startup import claim_database, database_name
 
 HELP = """[bold]Type as the person in the prompt.[/bold] A number presses that button of the newest message.
   :wie sam|anna|bram|joost|ada  talk as another demo person        :nieuw Kim   a brand-new Telegram user
@@ -149,8 +150,11 @@ class Terminal:
         return True
 
     async def start(self) -> None:
+        svc = self.app.bot_data["services"]
+        # The demo never seeds into a database with real people (bot/startup.py); it raises StartupError then.
+        await claim_database(svc.sessions, "demo", self.settings.database_url)
         await self.app.initialize()
-        await seed_demo(self.app.bot_data["services"])
+        await seed_demo(svc)
         for uid, name in self.people.values():
             self.api.add_user(uid, name)
         schedule_tick(self.app)
@@ -165,7 +169,7 @@ async def run_terminal(settings: Settings) -> None:
     terminal = Terminal(settings)
     await terminal.start()
     console = terminal.console
-    console.print(f"[bold]Houvast demo[/bold] on {escape(settings.database_url)}")
+    console.print(f"[bold]Houvast demo[/bold] on {escape(database_name(settings.database_url))}")
     console.print(HELP)
     try:
         while True:

@@ -111,6 +111,9 @@ async def close_traject(svc: Services, worker_tg: int, household_id: int, outcom
         for worker_id in team:
             member = await session.get(Person, worker_id)
             audit(session, at=now, action="team.ended", actor=worker, subject=member, scope=f"household:{household.id}")
+            for client in clients:  # what is still queued about them for a worker who leaves is withdrawn
+                if member is not None:
+                    await outbox.withdraw(session, about=client, person=member)
         await session.execute(delete(CareTeamMember).where(CareTeamMember.household_id == household.id))
         asked = 0
         for client in clients:

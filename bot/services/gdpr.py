@@ -5,8 +5,15 @@ purged without touching this file, as long as it points at `people.id` with a fo
 a row with an ON DELETE CASCADE foreign key (a goal's check-ins), or keeps a `telegram_id` column. A new
 model must be imported by bot/db/models.py to be part of `Base.metadata`.
 
+Messages: a message to someone else about the client refers to them (`outbox.refer`, `about_id`), so it goes
+with the account whether it was sent or not; a sent message keeps no text. Alerts that are still queued as a
+text are found by the client's full name, Telegram id or alert key (`_scrub_messages_about`). Misuse reports
+by the client or about a contact of theirs go too (`_delete_written_about`). tests/services/test_purge.py
+proves it: after the purge no column of any table holds a word of the client.
+
 Reminders: a person with `deletion_due_at` set gets no reminders. Today those are the phase check-in
-prompt (checkins.queue_due_prompts) and the goal prompt (goals.queue_goal_prompts); both skip them. Every new
+prompt (checkins.queue_due_prompts), the goal prompt (goals.queue_goal_prompts), the stall message
+(goals.sweep_stalls), the self-scan invitation and the peer expert's quiet-contact reminder; all skip them. Every new
 kind of reminder must skip `Person.deletion_due_at.is_not(None)` as well. Replies to what the client does
 themselves still work in the 7 days, so they can use the bot, take their data with them and change their mind.
 """
@@ -24,7 +31,17 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AuditEntry, Base, CareTeamMember, ConversationState, Household, OutboxMessage, Person
+from bot.db.models import (
+    AuditEntry,
+    Base,
+    CareTeamMember,
+    ConversationState,
+    Household,
+    MisuseReport,
+    OutboxMessage,
+    PeerContact,
+    Person,
+)
 from bot.db.types import SecretText
 from bot.domain.roles import Role
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
@@ -286,18 +303,19 @@ async def cancel_deletion(svc: Services, client_telegram_id: int) -> bool:
         return True
 
 
-_REDACTED = json.dumps({"text": "", "buttons": [], "redacted": True})
-
-
 async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
-    """Messages to *others* that named this person (a consent notice, an alert to the worker).
+    """Messages to *others* about this person that still carry a text instead of a reference.
 
-    Sent ones keep their row (delivery history) but lose their text; unsent ones are dropped, since they
-    are about someone who no longer exists here. Messages to the person themselves go with the person row.
+    Messages about a client refer (`outbox.refer`) and go with the account through `about_id`; messages to the
+    person themselves go with the person row; a sent message keeps no text. What is left: alerts on orange and
+    red, and "Zorg melden", which bot/services/checkins.py and peers.py still queue as text naming the client by
+    their full name. Those are found by that name, by the Telegram id, or by the alert's de-duplication key,
+    and dropped; a row that still holds a text after sending (from before it was cleared) is cleared.
     """
     patterns = [re.compile(rf"(?<!\d){person.telegram_id}(?!\d)")]
     if person.name:
         patterns.append(re.compile(rf"(?<!\w){re.escape(person.name)}(?!\w)", re.IGNORECASE))
+    alert_key = f"alert:{person.id}:"
     last_id = 0
     while True:
         rows = list(
@@ -315,13 +333,23 @@ async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
             return
         for message in rows:
             last_id = message.id
-            if not any(pattern.search(message.payload or "") for pattern in patterns):
+            named = any(pattern.search(message.payload or "") for pattern in patterns)
+            if not named and not message.dedup_key.startswith(alert_key):
                 continue
             if message.sent_at is None and message.failed_at is None:
                 await session.delete(message)
             else:
-                message.payload = _REDACTED
+                message.payload = None
         await session.flush()
+
+
+async def _delete_written_about(session: AsyncSession, person: Person) -> None:
+    """Rows that outlive their author by design (the reporter's link is SET NULL), but hold the client's words
+    or words about a conversation with them: misuse reports by the client, or about a contact of theirs."""
+    contacts = select(PeerContact.id).where(PeerContact.client_id == person.id)
+    await session.execute(
+        sa.delete(MisuseReport).where(sa.or_(MisuseReport.reporter_id == person.id, MisuseReport.contact_id.in_(contacts)))
+    )
 
 
 async def _delete_where(
@@ -363,6 +391,7 @@ async def _purge_one(svc: Services, person_id: int, now: datetime) -> int | None
             return None
         telegram_id, household_id = person.telegram_id, person.household_id
         await _scrub_messages_about(session, person)
+        await _delete_written_about(session, person)
         for table in _telegram_id_tables():
             await session.execute(sa.delete(table).where(table.c.telegram_id == telegram_id))
         states = ConversationState.__table__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.db.models import CareTeamMember, GoalEvent, Person
@@ -11,6 +12,7 @@ from bot.domain.workhours import WorkHours, next_working_moment
 from bot.i18n import translator
 from bot.services.base import Services, audit
 from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
+from bot.services.notices import Rendered, renders
 
 
 async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: int) -> str | None:
@@ -39,19 +41,27 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
         ).scalar_one_or_none()
         if worker is None:
             return None
-        t = translator(worker.locale, settings.zone)
         hours = WorkHours(start=settings.work_start, end=settings.work_end, days=settings.weekdays, zone=settings.zone)
         day = now.astimezone(settings.zone).date()
-        await outbox.enqueue(
+        await outbox.refer(
             session, dedup_key=f"goal-contact:{goal.id}:{worker.id}:{day.isoformat()}", person=worker,
-            kind="contact_request", now=now, not_before=next_working_moment(hours, now),
-            text=t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?"),
+            kind="contact_request", about=client, ref={}, now=now, not_before=next_working_moment(hours, now),
         )
         session.add(GoalEvent(goal_id=goal.id, at=now, kind="contact_asked", by_id=client.id))
         audit(session, at=now, action="goal.contact_asked", actor=client, subject=worker, scope="goals")
         name = worker.name or "?"
         await session.commit()
         return name
+
+
+@renders("contact_request")
+async def _render_contact_request(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    if client is None:
+        return None
+    t = translator(worker.locale, svc.settings.zone)
+    return Rendered(t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?"))
 
 
 async def household_size(svc: Services, client_telegram_id: int) -> int:

@@ -407,7 +407,7 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
                 await session.flush()
                 _event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
                 owner = await session.get(Person, goal.owner_id)
-                if owner is not None and owner.active and not owner.unreachable:
+                if owner is not None and owner.active and not owner.unreachable and owner.deletion_due_at is None:
                     t = translator(owner.locale, svc.settings.zone)
                     await outbox.enqueue(
                         session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,

@@ -4,6 +4,11 @@ Stored strings are read and written with plain Core columns (no type), so Secret
 encrypt them on the way: `Cipher.rotate` sees exactly what is stored. Plain values (from before a key was
 set) get encrypted; values under an older key move to the newest one. One batch is one transaction, so a
 rotation that stops half-way can simply be run again.
+
+Safe while the bot runs: each row is written only if it still holds what was read (compare-and-set); a row the
+bot changed in between is read again and rotated from its new value, never overwritten with the old one.
+Restart the bot with the new key first in HOUVAST_ENCRYPTION_KEYS before rotating, so what it writes meanwhile
+is under the new key too.
 """
 from __future__ import annotations
 
@@ -67,20 +72,41 @@ async def _rotate_column(
             if not rows:
                 break
             for row_key, stored in rows:
-                try:
-                    rotated = cipher.rotate(stored)
-                except InvalidToken:
-                    # The value itself is never printed; the row is named by its key only.
-                    raise RuntimeError(
-                        f"{target.label} ({target.key} {row_key}) is encrypted with a key that is not configured"
-                    ) from None
-                await session.execute(sa.update(raw).where(key == row_key).values({target.column: rotated}))
+                await _rotate_value(session, raw, key, value, target, row_key, stored, cipher)
             await session.commit()
         done += len(rows)
         last = rows[-1][0]
         if progress is not None:
             progress(target.label, done, total)
     return done
+
+
+async def _rotate_value(
+    session: AsyncSession, raw: sa.TableClause, key: sa.ColumnClause, value: sa.ColumnClause, target: SecretColumn,
+    row_key: object, stored: str, cipher: Cipher, attempts: int = 5,
+) -> None:
+    """Compare-and-set: write the rotated value only where the row still holds `stored`; if the bot changed it
+    meanwhile, rotate what it holds now."""
+    for _ in range(attempts):
+        try:
+            rotated = cipher.rotate(stored)
+        except InvalidToken:
+            # The value itself is never printed; the row is named by its key only.
+            raise RuntimeError(
+                f"{target.label} ({target.key} {row_key}) is encrypted with a key that is not configured"
+            ) from None
+        if rotated == stored:
+            return
+        done = await session.execute(
+            sa.update(raw).where(key == row_key, value == stored).values({target.column: rotated})
+        )
+        if done.rowcount == 1:
+            return
+        current = (await session.execute(sa.select(value).where(key == row_key))).first()
+        if current is None or current[0] is None:
+            return  # deleted or emptied meanwhile: nothing to rotate
+        stored = current[0]
+    raise RuntimeError(f"{target.label} ({target.key} {row_key}) kept changing during the rotation; run it again")
 
 
 async def rotate_all(

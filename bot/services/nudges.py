@@ -33,6 +33,7 @@ from bot.db.models import (
     PhaseCheckin,
 )
 from bot.domain.consent import Scope
+from bot.domain.disclosure import STATUS_SCOPE, Signal, gets_signal, overview_signal, stall_signal
 from bot.domain.goals import Answer, GoalStatus, StallReason
 from bot.domain.ladder import LADDER, LadderPolicy, Rung, Team, due_rungs, recipients
 from bot.domain.plans import Phase
@@ -42,6 +43,7 @@ from bot.i18n import N_, Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view, granted_scopes
 from bot.services.goals import ANSWER_LABELS
+from bot.services.notices import Rendered, renders
 
 SNOOZE_DAYS = (1, 3, 7)
 ACK_KINDS = ("contact", "seen")
@@ -51,6 +53,11 @@ DIGEST_MAX = 30  # nudges named in one digest message; more follow in the next o
 
 NUDGE_HEADER = N_("⏸ A goal of {name} has stalled.")
 NOT_SHARED = N_("{name} has not shared goal details with you.")
+# Without goals consent a worker reads one of these and nothing more (bot/domain/disclosure.py).
+SIGNAL_TEXTS = {
+    Signal.QUIET: N_("{name} has not responded for a while."),
+    Signal.STUCK: N_("A goal of {name} is stuck. Ask how things are going."),
+}
 REASON_TEXTS = {
     StallReason.MISSED: N_("The last check-ins were not answered."),
     StallReason.NOT_YET: N_("The last answers were \"not yet\", several times in a row."),
@@ -106,13 +113,17 @@ class HandoverResult:
 
 @dataclass(frozen=True)
 class OverviewRow:
+    """One client in /overzicht: only what this worker may see (bot/domain/disclosure.py)."""
+
     client_id: int
     household_id: int
     name: str
     phase: Phase | None  # the last phase check-in; only when the client shares ALERTS with this worker
-    days_since_contact: int | None
-    stalled_goals: int
-    open_nudges: int
+    shares_goals: bool  # the numbers below are known only with the client's GOALS consent
+    days_since_contact: int | None = None
+    stalled_goals: int = 0
+    open_nudges: int = 0
+    signal: Signal | None = None  # without GOALS consent: at most one sentence, for a worker on the ladder
 
 
 @dataclass(frozen=True)
@@ -266,18 +277,14 @@ async def _render(
     client = await session.get(Person, goal.client_id or goal.owner_id)
     t = translator(worker.locale, svc.settings.zone)
     name = first_name(client)
-    lines = [t.gettext(NUDGE_HEADER).format(name=name)]
+    reasons = [StallReason(r) for r in nudge.reasons.split(",") if r in set(StallReason)]
     shares = client is not None and await _may_see_goals(svc, session, worker, client)
     if shares:
-        lines.append(t.gettext("Goal: {title}").format(title=goal.title))
+        lines = [t.gettext(NUDGE_HEADER).format(name=name), t.gettext("Goal: {title}").format(title=goal.title)]
         if goal.step:
             lines.append(t.gettext("Step: {step}").format(step=goal.step))
-    else:
-        lines.append(t.gettext(NOT_SHARED).format(name=name))
-    reasons = [StallReason(r) for r in nudge.reasons.split(",") if r in set(StallReason)]
-    if reasons:
-        lines += ["", t.gettext("What happened:")] + [f"• {t.gettext(REASON_TEXTS[r])}" for r in reasons]
-    if shares:
+        if reasons:
+            lines += ["", t.gettext("What happened:")] + [f"• {t.gettext(REASON_TEXTS[r])}" for r in reasons]
         checkins = list((await session.execute(
             select(GoalCheckin).where(GoalCheckin.goal_id == goal.id)
             .order_by(GoalCheckin.prompted_at.desc(), GoalCheckin.id.desc()).limit(LAST_CHECKINS)
@@ -287,11 +294,22 @@ async def _render(
             for row in reversed(checkins):
                 answer = t.gettext(ANSWER_LABELS[Answer(row.answer)]) if row.answer else t.gettext("no answer")
                 lines.append(f"• {t.day(row.answered_at or row.prompted_at)}: {answer}")
+    else:
+        # The one sentence a worker may read without consent; the look is audited like any other.
+        lines = ["⏸ " + t.gettext(SIGNAL_TEXTS[stall_signal(reasons)]).format(name=name),
+                 t.gettext(NOT_SHARED).format(name=name)]
+        audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
     if rung in (Rung.BACKUP, Rung.PROCESREGISSEUR):
         lines += ["", t.gettext(ESCALATED)]
     elif rung == Rung.COORDINATING and not await _has_role(session, goal.household_id, worker.id, CareRole.COORDINATING):
         lines += ["", t.gettext(STANDING_IN)]
     return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
+
+
+async def _in_team(session: AsyncSession, household_id: int, worker_id: int) -> bool:
+    row = await session.execute(select(CareTeamMember.id).where(
+        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id))
+    return row.first() is not None
 
 
 async def _has_role(session: AsyncSession, household_id: int, worker_id: int, role: CareRole) -> bool:
@@ -301,20 +319,36 @@ async def _has_role(session: AsyncSession, household_id: int, worker_id: int, ro
 
 
 async def _digest(
-    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]]
+    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[Nudge, Goal]]
 ) -> NudgeMessage:
+    """One line per nudge for clients who share their goals with this worker; one line per client (the signal,
+    never how many goals) for clients who do not."""
     t = translator(worker.locale, svc.settings.zone)
-    lines = [t.ngettext("One goal of your clients has stalled:", "{n} goals of your clients have stalled:",
-                        len(items)).format(n=len(items))]
+    lines: list[str] = []
     buttons: list[list[tuple[str, str]]] = []
-    for index, (_, nudge, goal) in enumerate(items, start=1):
+    signals: dict[int, tuple[int, Signal]] = {}  # client id -> (line index, signal) for clients without consent
+    for nudge, goal in items:
         client = await session.get(Person, goal.client_id or goal.owner_id)
         name = first_name(client)
-        what = goal.title if client is not None and await _may_see_goals(svc, session, worker, client) \
-            else t.gettext("goal details not shared")
-        lines.append(f"{index}. {name}: {what}")
-        buttons.append([(f"📂 {index}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
-    lines += ["", t.gettext("Tap a name to see more and respond.")]
+        if client is not None and await _may_see_goals(svc, session, worker, client):
+            lines.append(f"{len(lines) + 1}. {name}: {goal.title}")
+            buttons.append([(f"📂 {len(lines)}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
+            continue
+        signal = stall_signal(r for r in nudge.reasons.split(",") if r in set(StallReason))
+        key = client.id if client is not None else -goal.owner_id
+        if key in signals:  # a second nudge of the same client: no count, at most "stuck" instead of "quiet"
+            index, before = signals[key]
+            if before == Signal.QUIET and signal == Signal.STUCK:
+                signals[key] = (index, signal)
+                lines[index] = f"{index + 1}. " + t.gettext(SIGNAL_TEXTS[signal]).format(name=name)
+            continue
+        audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
+        signals[key] = (len(lines), signal)
+        lines.append(f"{len(lines) + 1}. " + t.gettext(SIGNAL_TEXTS[signal]).format(name=name))
+        buttons.append([(f"📂 {len(lines)}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
+    header = t.ngettext("One message about your clients:", "{n} messages about your clients:",
+                        len(lines)).format(n=len(lines))
+    lines = [header, *lines, "", t.gettext("Tap a name to see more and respond.")]
     return NudgeMessage("\n".join(lines), buttons)
 
 
@@ -374,25 +408,58 @@ async def _send_waiting(svc: Services, *, batch: int) -> int:
 async def _queue(
     svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]], now: datetime
 ) -> int:
+    """Queue references, not texts: what the worker reads is rendered when it is sent (`_render_nudge`), so it
+    follows the client's consent at that moment and goes with a deleted account."""
     if len(items) == 1:
         delivery, nudge, goal = items[0]
-        message = await _render(svc, session, worker, nudge, goal, delivery.rung)
         key = f"nudge:{nudge.id}:{worker.id}"
         if nudge.snoozed_until is not None:
             key += f":{nudge.snoozed_until:%Y%m%d%H%M}"  # after a snooze it comes once more
-        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge", text=message.text,
-                                     buttons=message.buttons, now=now)
+        client = await session.get(Person, goal.client_id or goal.owner_id)
+        added = await outbox.refer(session, dedup_key=key, person=worker, kind="nudge", about=client, now=now,
+                                   ref={"nudge": nudge.id, "rung": delivery.rung})
     else:
-        message = await _digest(svc, session, worker, items)
+        # A digest is about several clients: it is tied to none; a client's deleted nudges drop out of it.
+        ref = {"nudges": [nudge.id for _, nudge, _ in items]}
         key = f"digest:{worker.id}:{now.astimezone(svc.settings.zone).date().isoformat()}"
-        added = await outbox.enqueue(session, dedup_key=key, person=worker, kind="nudge_digest", text=message.text,
-                                     buttons=message.buttons, now=now)
+        added = await outbox.refer(session, dedup_key=key, person=worker, kind="nudge_digest", about=None, ref=ref,
+                                   now=now)
         if not added:  # a second digest the same day (deliveries are marked below, so never the same ones)
-            added = await outbox.enqueue(session, dedup_key=f"{key}:{items[0][0].id}", person=worker,
-                                         kind="nudge_digest", text=message.text, buttons=message.buttons, now=now)
+            added = await outbox.refer(session, dedup_key=f"{key}:{items[0][0].id}", person=worker,
+                                       kind="nudge_digest", about=None, ref=ref, now=now)
     for delivery, _, _ in items:
         delivery.notified_at = now
     return 1 if added else 0
+
+
+@renders("nudge")
+async def _render_nudge(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    row = (await session.execute(
+        select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id == int(ref["nudge"]))
+    )).first()
+    if row is None or not worker.active or not await _in_team(session, row[1].household_id, worker.id):
+        return None  # the client's account is gone, or this worker no longer works with them
+    message = await _render(svc, session, worker, row[0], row[1], ref.get("rung"))
+    return Rendered(message.text, message.buttons)
+
+
+@renders("nudge_digest")
+async def _render_digest(
+    svc: Services, session: AsyncSession, worker: Person, _about: Person | None, ref: dict
+) -> Rendered | None:
+    ids = [int(i) for i in ref.get("nudges", [])]
+    rows = (await session.execute(
+        select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id.in_(ids))
+    )).all() if ids else []
+    order = {nudge_id: index for index, nudge_id in enumerate(ids)}
+    items = sorted([(nudge, goal) for nudge, goal in rows if await _in_team(session, goal.household_id, worker.id)],
+                   key=lambda item: order[item[0].id])
+    if not items or not worker.active:
+        return None
+    message = await _digest(svc, session, worker, items)
+    return Rendered(message.text, message.buttons)
 
 
 async def notify_nudges(svc: Services, *, batch: int = 500) -> int:
@@ -604,11 +671,18 @@ async def handover(
 PHASE_RANK = {Phase.RED: 0, Phase.ORANGE: 1}
 
 
-def _sort_key(row: OverviewRow) -> tuple:
+def _sort_key(row: OverviewRow, no_contact_days: int) -> tuple:
+    """Most urgent first, by what this worker can see of the row (hidden facts never change the order)."""
+    if row.shares_goals:
+        urgent = bool(row.open_nudges)
+        quiet = row.days_since_contact if row.days_since_contact is not None else 10**6
+    else:
+        urgent = row.signal == Signal.STUCK
+        quiet = no_contact_days if row.signal == Signal.QUIET else 0
     return (
-        0 if row.open_nudges else 1,
+        0 if urgent else 1,
         PHASE_RANK.get(row.phase, 2) if row.phase else 2,
-        -(row.days_since_contact if row.days_since_contact is not None else 10**6),
+        -quiet,
         -row.stalled_goals,
         row.name.lower(),
         row.client_id,
@@ -616,17 +690,22 @@ def _sort_key(row: OverviewRow) -> tuple:
 
 
 async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, page_size: int = 8) -> OverviewPage:
-    """The worker's caseload, most urgent first: open nudges, then red or orange as the last colour (only seen
-    with the client's ALERTS consent), then the longest without contact."""
+    """The worker's caseload, most urgent first. Per client only what this worker may see, each look audited:
+    the last colour with ALERTS consent; days since contact, stalled goals and open nudges with GOALS consent;
+    without it one signal at most ("stuck" or "has not responded") for the coordinating worker, and "stuck" for
+    the backup or procesregisseur whom an open nudge about the client reached."""
     now = svc.now()
     zone = svc.settings.zone
+    no_contact_days = svc.settings.no_contact_days
     async with svc.unit() as session:
         worker = await _worker(session, worker_telegram_id)
-        households = select(CareTeamMember.household_id).where(CareTeamMember.worker_id == worker.id)
+        places = dict((await session.execute(
+            select(CareTeamMember.household_id, CareTeamMember.role).where(CareTeamMember.worker_id == worker.id)
+        )).all())
         clients = list((await session.execute(
-            select(Person).where(Person.household_id.in_(households), Person.role == Role.CLIENT, Person.active)
+            select(Person).where(Person.household_id.in_(list(places)), Person.role == Role.CLIENT, Person.active)
             .order_by(Person.id)
-        )).scalars())
+        )).scalars()) if places else []
         ids = [c.id for c in clients]
         phases = await _last_phases(session, ids)
         answered = dict((await session.execute(
@@ -643,19 +722,41 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
             .where(Goal.owner_id.in_(ids), Nudge.acknowledged_at.is_(None), _open_episode())
             .group_by(Goal.owner_id)
         )).all()) if ids else {}
+        told = set((await session.execute(
+            select(Goal.owner_id).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
+            .join(NudgeDelivery, NudgeDelivery.nudge_id == Nudge.id)
+            .where(Goal.owner_id.in_(ids), NudgeDelivery.worker_id == worker.id, NudgeDelivery.notified_at.is_not(None),
+                   Nudge.acknowledged_at.is_(None), _open_episode())
+        )).scalars()) if ids else set()
         rows = []
         today = now.astimezone(zone).date()
         for client in clients:
+            granted = await granted_scopes(session, client.id, worker.id)
             phase = None
-            shared = client.id in phases and Scope.ALERTS in await granted_scopes(session, client.id, worker.id)
-            if shared and await authorize_view(session, viewer=worker, client=client, scope=Scope.ALERTS, now=now):
+            if client.id in phases and Scope.ALERTS in granted and await authorize_view(
+                    session, viewer=worker, client=client, scope=Scope.ALERTS, now=now):
                 phase = phases[client.id]
             contacts = [at for at in (client.last_seen_at, answered.get(client.id)) if at is not None]
             days = (today - max(contacts).astimezone(zone).date()).days if contacts else None
-            rows.append(OverviewRow(client.id, client.household_id or 0, client.name or "?", phase, days,
-                                    stalled.get(client.id, 0), nudges.get(client.id, 0)))
-        await session.commit()  # the audited looks at colours
-    rows.sort(key=_sort_key)
+            base = dict(client_id=client.id, household_id=client.household_id or 0, name=client.name or "?", phase=phase)
+            if Scope.GOALS in granted and await authorize_view(
+                    session, viewer=worker, client=client, scope=Scope.GOALS, now=now):
+                rows.append(OverviewRow(**base, shares_goals=True, days_since_contact=days,
+                                        stalled_goals=stalled.get(client.id, 0), open_nudges=nudges.get(client.id, 0)))
+                continue
+            # Without consent: the coordinating worker sees the signal; the backup and the procesregisseur only
+            # once a nudge about this client reached them (what the client is told: bot/domain/disclosure.py).
+            role, signal = places.get(client.household_id), None
+            if role == CareRole.COORDINATING:
+                signal = overview_signal(stuck=client.id in stalled, days_since_contact=days,
+                                         no_contact_days=no_contact_days)
+            elif gets_signal(role) and client.id in told:
+                signal = Signal.STUCK
+            if role == CareRole.COORDINATING or signal is not None:
+                audit(session, at=now, action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
+            rows.append(OverviewRow(**base, shares_goals=False, signal=signal))
+        await session.commit()  # the audited looks
+    rows.sort(key=lambda row: _sort_key(row, no_contact_days))
     pages = max(1, -(-len(rows) // page_size))
     page = min(max(page, 0), pages - 1)
     return OverviewPage(rows[page * page_size:(page + 1) * page_size], page, pages, len(rows),

@@ -40,6 +40,7 @@ from bot.render.text import join_names
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
+from bot.services.notices import Rendered, renders
 from bot.services.tools import crisis_contacts
 
 ACTIVE = ContactStatus.ACTIVE
@@ -127,10 +128,11 @@ class WorryResult:
 
 @dataclass(frozen=True)
 class WaitRow:
+    """What an admin sees of a client on the waiting list: the first name and the theme, nothing more."""
+
     wait_id: int
     client_name: str
     theme: str | None
-    preference: str | None
     since: datetime
 
 
@@ -267,6 +269,100 @@ async def _notify(
     )
 
 
+async def _refer(
+    session: AsyncSession, svc: Services, person: Person, key: str, kind: str, client: Person, contact: PeerContact,
+    **extra: int,
+) -> bool:
+    """A message about a client to a peer expert, a worker or an admin: a reference, rendered when sent."""
+    return await outbox.refer(session, dedup_key=key, person=person, kind=kind, about=client,
+                              ref={"contact": contact.id, **extra}, now=svc.now())
+
+
+async def _referred_contact(session: AsyncSession, client: Person | None, ref: dict) -> tuple[PeerContact, Person] | None:
+    contact = await session.get(PeerContact, int(ref["contact"]))
+    if client is None or contact is None or contact.client_id != client.id:
+        return None
+    peer = await session.get(Person, contact.peer_id)
+    return (contact, peer) if peer is not None else None
+
+
+@renders("peer_started")
+async def _render_started(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None or found[0].status != ACTIVE or found[1].id != peer.id:
+        return None  # the contact ended before this went out
+    contact, t = found[0], _t(svc, peer)
+    name = first_name(client.name)
+    lines = [t.gettext("You have a new peer: {name}.").format(name=name)]
+    if contact.theme:
+        lines.append(t.gettext("Theme: {theme}").format(theme=t.gettext(rules.THEME_NAMES[rules.Theme(contact.theme)])))
+    proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
+    if proposer is not None and proposer.role == Role.PEER:
+        lines.append(t.gettext("{old} handed {name} over to you.").format(old=first_name(proposer.name), name=name))
+    lines.append(t.gettext("Say hello: tap the button below."))
+    talk = [[(t.gettext("💬 Talk to {name}").format(name=name)[:60], callbacks.make("peer", "talk", contact.id))]]
+    return Rendered("\n".join(lines), talk)
+
+
+@renders("peer_handed")
+async def _render_handed(svc: Services, session: AsyncSession, old_peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None:
+        return None
+    t = _t(svc, old_peer)
+    return Rendered(t.gettext("{client} now talks with {new}. Thank you for your support!").format(
+        client=first_name(client.name), new=first_name(found[1].name)))
+
+
+@renders("peer_ended")
+async def _render_ended(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    if await _referred_contact(session, client, ref) is None:
+        return None
+    t = _t(svc, peer)
+    return Rendered(t.gettext("{name} ended the contact. Thank you for your support.").format(
+        name=first_name(client.name)))
+
+
+@renders("peer_quiet")
+async def _render_quiet(svc: Services, session: AsyncSession, peer: Person, client: Person | None, ref: dict):
+    found = await _referred_contact(session, client, ref)
+    if found is None or found[0].status != ACTIVE or found[1].id != peer.id:
+        return None
+    t, name = _t(svc, peer), first_name(client.name)
+    text = t.gettext("You have not spoken to {name} for {days} days. Maybe send a short message?").format(
+        name=name, days=int(ref.get("days", rules.QUIET_DAYS)))
+    return Rendered(text, [[(t.gettext("💬 Talk to {name}").format(name=name)[:60],
+                             callbacks.make("peer", "talk", found[0].id))]])
+
+
+@renders("peer_declined")
+async def _render_declined(svc: Services, session: AsyncSession, proposer: Person, client: Person | None, ref: dict):
+    if await _referred_contact(session, client, ref) is None:
+        return None
+    t = _t(svc, proposer)
+    text = (
+        t.gettext("{name} wants to stay with you as their peer expert.") if proposer.role == Role.PEER
+        else t.gettext("{name} does not want a peer expert for now.")
+    )
+    return Rendered(text.format(name=first_name(client.name)))
+
+
+@renders("misuse")
+async def _render_misuse(svc: Services, session: AsyncSession, admin: Person, client: Person | None, ref: dict):
+    report = await session.get(MisuseReport, int(ref["report"]))
+    found = await _referred_contact(session, client, ref)
+    if report is None or found is None or not admin.active:
+        return None  # the report went with the client's account
+    contact, peer = found
+    t = _t(svc, admin)
+    who = t.gettext("the client") if report.reporter_id == client.id else t.gettext("the peer expert")
+    body = t.gettext("🚩 Misuse report about a contact of peer expert {peer}. Reported by {who}:").format(
+        peer=peer.name or "?", who=who)
+    suspend = [[(t.gettext("⛔ Suspend {name}").format(name=first_name(peer.name))[:60],
+                 callbacks.make("peer", "suspend", peer.id))]]
+    return Rendered(f"{body}\n\n{report.text or ''}", suspend)
+
+
 def _unique(prefix: str) -> str:
     return f"{prefix}:{secrets.token_hex(6)}"
 
@@ -354,7 +450,7 @@ async def _propose(
     peer = await session.get(Person, peer_id)
     profile = await session.get(PeerProfile, peer_id)
     assert peer is not None
-    audit(session, at=svc.now(), action="peer.proposed", actor=proposer, subject=client, scope=theme)
+    audit(session, at=svc.now(), action="peer.proposed", actor=proposer, subject=client)  # no theme: see _wait
     return Proposal(
         contact.id,
         first_name(peer.name),
@@ -364,20 +460,19 @@ async def _propose(
     )
 
 
-async def _wait(
-    session: AsyncSession, svc: Services, client: Person, theme: str | None, preference: str | None
-) -> None:
+async def _wait(session: AsyncSession, svc: Services, client: Person, theme: str | None) -> None:
     row = (
         await session.execute(
             select(PeerWait).where(PeerWait.client_id == client.id, PeerWait.resolved_at.is_(None)).limit(1)
         )
     ).scalar_one_or_none()
     if row is None:
-        session.add(PeerWait(client_id=client.id, theme=theme, preference=preference, created_at=svc.now()))
+        session.add(PeerWait(client_id=client.id, theme=theme, created_at=svc.now()))
     else:
         row.theme = theme
-        row.preference = preference or row.preference
-    audit(session, at=svc.now(), action="peer.waiting", actor=client, subject=client, scope=theme)
+    # No theme in the trail: a theme (addiction, mental health, justice) is special-category data, encrypted
+    # in its own table; the audit log is not.
+    audit(session, at=svc.now(), action="peer.waiting", actor=client, subject=client)
 
 
 async def _active_of_client(session: AsyncSession, client: Person) -> PeerContact | None:
@@ -521,13 +616,11 @@ async def _contacts_of_peer(session: AsyncSession, peer: Person) -> list[PeerCon
 # ---- finding a peer expert ---------------------------------------------------------------------------
 
 
-async def find_peer(
-    svc: Services, client_telegram_id: int, theme: str | None, preference: str | None = None
-) -> FindResult:
-    """The client asks: the best free peer expert for the theme is proposed; nobody free: the waiting list."""
+async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -> FindResult:
+    """The client asks: the best free peer expert for the theme is proposed; nobody free: the waiting list,
+    where an admin sees only the client's first name and the theme."""
     if theme is not None and theme not in {t.value for t in rules.THEMES}:
         raise ValueError(theme)
-    preference = rules.clean_text(preference, 300) if preference else None
     async with svc.unit() as session:
         client = await _person(session, client_telegram_id, Role.CLIENT)
         active = await _active_of_client(session, client)
@@ -542,7 +635,7 @@ async def find_peer(
                 .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
                 .values(status=ContactStatus.CANCELLED, ended_at=svc.now())
             )
-            await _wait(session, svc, client, theme, preference)
+            await _wait(session, svc, client, theme)
             await session.commit()
             return FindResult("waiting")
         proposal = await _propose(session, svc, client, found[0].peer_id, theme, client)
@@ -609,7 +702,7 @@ async def someone_else(svc: Services, client_telegram_id: int, contact_id: int) 
             await _candidates(session), contact.theme, svc.now(), exclude=exclude, zone=svc.settings.zone
         )
         if not found:
-            await _wait(session, svc, client, contact.theme, None)
+            await _wait(session, svc, client, contact.theme)
             await session.commit()
             return FindResult("waiting")
         proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
@@ -626,13 +719,7 @@ async def decline(svc: Services, client_telegram_id: int, contact_id: int) -> st
         proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
         told = None
         if proposer is not None and proposer.id != client.id and proposer.active:
-            t = _t(svc, proposer)
-            text = (
-                t.gettext("{name} wants to stay with you as their peer expert.")
-                if proposer.role == Role.PEER
-                else t.gettext("{name} does not want a peer expert for now.")
-            ).format(name=first_name(client.name))
-            await _notify(session, svc, proposer, f"peer-declined:{contact.id}", "peer", text)
+            await _refer(session, svc, proposer, f"peer-declined:{contact.id}", "peer_declined", client, contact)
             told = first_name(proposer.name)
         audit(session, at=svc.now(), action="peer.declined", actor=client, subject=client)
         await session.commit()
@@ -647,8 +734,6 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
         contact = await _own_proposal(session, svc, client, contact_id)
         peer = await session.get(Person, contact.peer_id)
         assert peer is not None
-        proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
-        handing_over = proposer is not None and proposer.role == Role.PEER
         mine = next((c for c in await _candidates(session) if c.peer_id == peer.id), None)
         if (
             mine is None
@@ -660,7 +745,7 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
                 await _candidates(session), contact.theme, now, exclude=[peer.id], zone=svc.settings.zone
             )
             if not found:
-                await _wait(session, svc, client, contact.theme, None)
+                await _wait(session, svc, client, contact.theme)
                 await session.commit()
                 return FindResult("waiting")
             proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
@@ -672,54 +757,14 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
             await _close(session, svc, old)
             old_peer = await session.get(Person, old.peer_id)
             if old_peer is not None and old_peer.active:
-                t = _t(svc, old_peer)
-                await _notify(
-                    session,
-                    svc,
-                    old_peer,
-                    f"peer-handed:{old.id}",
-                    "peer",
-                    t.gettext("{client} now talks with {new}. Thank you for your support!").format(
-                        client=first_name(client.name), new=first_name(peer.name)
-                    ),
-                )
+                await _refer(session, svc, old_peer, f"peer-handed:{old.id}", "peer_handed", client, contact)
         contact.status, contact.started_at, contact.last_message_at = ACTIVE, now, None
         await session.execute(
             update(PeerWait)
             .where(PeerWait.client_id == client.id, PeerWait.resolved_at.is_(None))
             .values(resolved_at=now)
         )
-        t = _t(svc, peer)
-        lines = [t.gettext("You have a new peer: {name}.").format(name=first_name(client.name))]
-        if contact.theme:
-            lines.append(
-                t.gettext("Theme: {theme}").format(
-                    theme=t.gettext(rules.THEME_NAMES[rules.Theme(contact.theme)])
-                )
-            )
-        if handing_over:
-            lines.append(
-                t.gettext("{old} handed {name} over to you.").format(
-                    old=first_name(proposer.name), name=first_name(client.name)
-                )
-            )
-        lines.append(t.gettext("Say hello: tap the button below."))
-        await _notify(
-            session,
-            svc,
-            peer,
-            f"peer-started:{contact.id}",
-            "peer",
-            "\n".join(lines),
-            [
-                [
-                    (
-                        t.gettext("💬 Talk to {name}").format(name=first_name(client.name))[:60],
-                        callbacks.make("peer", "talk", contact.id),
-                    )
-                ]
-            ],
-        )
+        await _refer(session, svc, peer, f"peer-started:{contact.id}", "peer_started", client, contact)
         audit(session, at=now, action="peer.started", actor=client, subject=peer)
         view = _view(contact, client, peer)
         await session.commit()
@@ -907,19 +952,10 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
         await _close(session, svc, row)
         client, peer = await _sides(session, row)
         by_client = person.id == client.id
-        tc, tp = _t(svc, client), _t(svc, peer)
+        tc = _t(svc, client)
         if by_client:
             if peer.active:
-                await _notify(
-                    session,
-                    svc,
-                    peer,
-                    f"peer-ended:{row.id}",
-                    "peer",
-                    tp.gettext("{name} ended the contact. Thank you for your support.").format(
-                        name=first_name(client.name)
-                    ),
-                )
+                await _refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
             question = tc.gettext("Your contact with {name} has ended.").format(name=first_name(peer.name))
         else:
             question = tc.gettext("{name} ended your contact.").format(name=first_name(peer.name))
@@ -1135,7 +1171,8 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
         if row.status not in (ACTIVE, ContactStatus.ENDED):
             raise NotFound("no contact to report")
         client, peer = await _sides(session, row)
-        session.add(MisuseReport(contact_id=row.id, reporter_id=reporter.id, at=now, text=value))
+        report = MisuseReport(contact_id=row.id, reporter_id=reporter.id, at=now, text=value)
+        session.add(report)
         admins = (
             (
                 await session.execute(
@@ -1145,28 +1182,10 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
             .scalars()
             .all()
         )
-        for admin in admins:
-            t = _t(svc, admin)
-            who = t.gettext("the client") if reporter.id == client.id else t.gettext("the peer expert")
-            body = t.gettext(
-                "🚩 Misuse report about a contact of peer expert {peer}. Reported by {who}:"
-            ).format(peer=peer.name or "?", who=who)
-            await _notify(
-                session,
-                svc,
-                admin,
-                _unique(f"peer-misuse:{row.id}:{admin.id}"),
-                "misuse",
-                f"{body}\n\n{value}",
-                [
-                    [
-                        (
-                            t.gettext("⛔ Suspend {name}").format(name=first_name(peer.name))[:60],
-                            callbacks.make("peer", "suspend", peer.id),
-                        )
-                    ]
-                ],
-            )
+        await session.flush()
+        for admin in admins:  # the report itself stays in its table; the message only points at it
+            await _refer(session, svc, admin, _unique(f"peer-misuse:{row.id}:{admin.id}"), "misuse", client, row,
+                         report=report.id)
         audit(session, at=now, action="peer.misuse_reported", actor=reporter, subject=peer)
         await session.commit()
         return len(admins)
@@ -1230,15 +1249,19 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
 
 
 async def waiting_list(svc: Services, admin_telegram_id: int) -> list[WaitRow]:
+    """The first name and the theme of each client waiting, nothing more; each look audited."""
     async with svc.unit() as session:
-        await _person(session, admin_telegram_id, Role.ADMIN)
-        rows = await session.execute(
+        admin = await _person(session, admin_telegram_id, Role.ADMIN)
+        rows = (await session.execute(
             select(PeerWait, Person)
             .join(Person, Person.id == PeerWait.client_id)
             .where(PeerWait.resolved_at.is_(None), Person.active)
             .order_by(PeerWait.created_at, PeerWait.id)
-        )
-        return [WaitRow(w.id, first_name(p.name), w.theme, w.preference, w.created_at) for w, p in rows.all()]
+        )).all()
+        for _, client in rows:
+            audit(session, at=svc.now(), action="peer.waiting_seen", actor=admin, subject=client)
+        await session.commit()
+        return [WaitRow(w.id, first_name(p.name), w.theme, w.created_at) for w, p in rows]
 
 
 async def offer_waiting(svc: Services) -> int:
@@ -1319,26 +1342,8 @@ async def remind_quiet_contacts(svc: Services) -> int:
                 profile_row.suspended or rules.is_paused(profile_row.paused_until, today)
             ):
                 continue
-            t = _t(svc, peer)
-            text = t.gettext(
-                "You have not spoken to {name} for {days} days. Maybe send a short message?"
-            ).format(name=first_name(client.name), days=rules.quiet_days(last, now, zone))
-            if await outbox.enqueue(
-                session,
-                dedup_key=f"peer-quiet:{row.id}:{today.isoformat()}",
-                person=peer,
-                kind="peer",
-                text=text,
-                buttons=[
-                    [
-                        (
-                            t.gettext("💬 Talk to {name}").format(name=first_name(client.name))[:60],
-                            callbacks.make("peer", "talk", row.id),
-                        )
-                    ]
-                ],
-                now=now,
-            ):
+            if await _refer(session, svc, peer, f"peer-quiet:{row.id}:{today.isoformat()}", "peer_quiet", client, row,
+                            days=rules.quiet_days(last, now, zone)):
                 queued += 1
         await session.commit()
     return queued

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks, outbox
 from bot.db.models import PeerContact, Person, ToolProposal
@@ -16,10 +17,11 @@ from bot.domain import forms
 from bot.domain.forms import Refused, Tool
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.roles import Role
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.services import tools
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.caseload import client_row, my_clients
+from bot.services.notices import Rendered, renders
 
 OPEN = "open"
 DECISIONS = {"ok": "confirmed", "edit": "changed", "no": "rejected"}
@@ -234,23 +236,9 @@ async def decide(
         if helper is not None and client is not None:
             helper_row = await session.get(Person, helper.id)
             if helper_row is not None and helper_row.active:
-                t = translator(helper_row.locale, svc.settings.zone)
-                messages = {
-                    "ok": t.gettext('{client} confirmed your proposal for "{part}". It is saved.'),
-                    "edit": t.gettext(
-                        '{client} changed your proposal for "{part}" and saved their own words.'
-                    ),
-                    "no": t.gettext('{client} did not take your proposal for "{part}". Nothing was saved.'),
-                }
-                await outbox.enqueue(
-                    session,
-                    dedup_key=f"together-decided:{proposal_id}",
-                    person=helper_row,
-                    kind="together",
-                    text=messages[action].format(
-                        client=first_name(client.name), part=step_name(t, tool, index)
-                    ),
-                    now=now,
+                await outbox.refer(
+                    session, dedup_key=f"together-decided:{proposal_id}", person=helper_row, kind="together_decided",
+                    about=client, ref={"proposal": proposal_id, "action": action}, now=now,
                 )
             audit(
                 session,
@@ -264,6 +252,25 @@ async def decide(
     return Decision(
         proposal_id, DECISIONS[action], tool, index, first_name(helper.name) if helper else "?", version
     )
+
+
+DECIDED_TEXTS = {
+    "ok": N_('{client} confirmed your proposal for "{part}". It is saved.'),
+    "edit": N_('{client} changed your proposal for "{part}" and saved their own words.'),
+    "no": N_('{client} did not take your proposal for "{part}". Nothing was saved.'),
+}
+
+
+@renders("together_decided")
+async def _render_decided(
+    svc: Services, session: AsyncSession, helper: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    row = await session.get(ToolProposal, int(ref["proposal"]))
+    if client is None or row is None or ref.get("action") not in DECIDED_TEXTS:
+        return None
+    t = translator(helper.locale, svc.settings.zone)
+    return Rendered(t.gettext(DECIDED_TEXTS[ref["action"]]).format(
+        client=first_name(client.name), part=step_name(t, Tool(row.kind), row.step)))
 
 
 async def _working_copy(

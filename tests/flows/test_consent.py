@@ -70,3 +70,37 @@ async def test_a_forged_button_for_another_workers_client_shows_nothing(chat, ha
         assert not any("Sam de Vries" in (m.text or "") for m in replies)
     replies = await sam.send("/wiezietwat")
     assert "Bert" not in replies[-1].text  # a refused look is not a look
+
+
+async def test_what_the_client_is_told_about_no_consent_is_what_the_worker_gets(chat, harness, clock):
+    """The privacy texts promise one sentence without consent; a stalled goal then gives Anna exactly that, and
+    Sam sees in /wiezietwat that Anna saw it."""
+    from datetime import UTC, datetime, time
+
+    from bot import outbox
+    from bot.domain.goals import Answer, Domain
+    from bot.services import goals, nudges
+
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    intro = next(m.text for m in sam.messages() if "Welkom bij Houvast" in (m.text or ""))
+    assert "Zonder jouw toestemming ziet je begeleider niets van je plan" in intro
+    assert "Dan hoort je begeleider alleen dát. Niet welk doel, en niet waarom." in intro
+    replies = await sam.send("/privacy")
+    assert "Anna (begeleider): niets" in replies[-1].text
+    assert "Zonder jouw toestemming hoort je begeleider alleen dit" in replies[-1].text
+
+    clock.current = datetime(2026, 4, 13, 8, 0, tzinfo=UTC)  # a Monday, working time
+    svc = harness.services
+    goal = await goals.create_goal(svc, 501, domain=Domain.WONEN, title="Een eigen kamer", step="Bellen",
+                                   weekday=1, at=time(10))
+    for _ in range(3):
+        await goals.answer_checkin(svc, 501, await goals.open_checkin(svc, 501, goal.id), Answer.NOT_YET)
+    await goals.sweep_stalls(svc)
+    await nudges.notify_nudges(svc)
+    before = len(anna.messages())
+    await outbox.deliver_due(svc, harness.app.bot)
+    [nudge] = [m for m in anna.messages()[before:] if "Sam" in (m.text or "")]
+    assert nudge.text.splitlines() == ["⏸ Een doel van Sam loopt vast. Vraag hoe het gaat.",
+                                       "Sam deelt de doelen niet met je."]
+    replies = await sam.send("/wiezietwat")
+    assert "Anna (begeleider) zag op maandag 13 april of een doel van je vastloopt" in replies[-1].text

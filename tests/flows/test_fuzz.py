@@ -1,10 +1,11 @@
 """Random text, unicode, very long input and random callback data at every conversation state.
 
 Three things must hold for every input: no unhandled exception, a reply to the user, and no change to
-anyone else's data. Hypothesis drives one long-lived Application per state (its loop is run by hand, since
+anyone else's data, in any table (every row that is not the fuzzing user's own, compared as stored). Hypothesis drives one long-lived Application per state (its loop is run by hand, since
 hypothesis calls the test body synchronously).
 """
 import asyncio
+import json
 import logging
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, strategies as st
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import select
 
-from bot.db.models import Consent, Person, PhaseCheckin, ToolDraft, ToolVersion
+from bot.db.models import Base, Person
 
 STATES = ["new", "onboarding_name", "onboarding_time", "menu", "plan_form", "card_form", "link_code", "privacy",
           "goal_form", "scan"]
@@ -34,18 +35,46 @@ callback_data = st.one_of(
 )
 
 
-async def snapshot_others(svc, sam_telegram_id):
+def _is_kims(table, row, kim, kim_telegram_id, kims: dict) -> bool:
+    """A row is Kim's when it is her person row, her household, points at her (or hangs below a row of hers)
+    through a foreign key, holds her Telegram id, or is an audit row naming nobody but her. A message *about*
+    her to someone else (outbox.about_id) is not hers: it would be something done to another person."""
+    m = row._mapping
+    if table is Person.__table__:
+        return m["telegram_id"] == kim_telegram_id
+    if "telegram_id" in table.c and m["telegram_id"] == kim_telegram_id:
+        return True
+    if table.name == "conversation_states":
+        return kim_telegram_id in json.loads(m["key"])
+    if table.name == "audit_log":
+        return all(value in (None, kim.pseudonym if kim else None) for value in (m["actor"], m["subject"]))
+    if kim is None:
+        return False
+    if table.name == "households":
+        return m["id"] == kim.household_id
+    for fk in table.foreign_keys:
+        if fk.parent.name == "about_id":
+            continue
+        value = m[fk.parent.name]
+        if value is not None and value in kims.get(fk.column.table.name, set()):
+            return True
+    return False
+
+
+async def snapshot_others(svc, kim_telegram_id):
+    """Every row of every table that is not Kim's, as stored: any change to someone else's data shows."""
     async with svc.unit() as session:
-        sam = (await session.execute(select(Person).where(Person.telegram_id == sam_telegram_id))).scalar_one_or_none()
-        sam_id = sam.id if sam else -1
+        kim = (await session.execute(select(Person).where(Person.telegram_id == kim_telegram_id))).scalar_one_or_none()
+        kims: dict[str, set] = {}
         out = []
-        for model in (ToolVersion, ToolDraft, PhaseCheckin):
-            out += [(model.__tablename__, r.id, getattr(r, "content", None) or getattr(r, "phase", None))
-                    for r in (await session.execute(select(model).where(model.client_id != sam_id))).scalars()]
-        out += [("consents", r.id, r.granted) for r in (await session.execute(select(Consent).where(Consent.client_id != sam_id))).scalars()]
-        out += [("people", r.id, r.name, r.role, r.household_id, r.locale, r.reminders_paused)
-                for r in (await session.execute(select(Person).where(Person.telegram_id != sam_telegram_id))).scalars()]
-        return sorted(out, key=str)
+        for table in Base.metadata.sorted_tables:  # parents first, so rows below Kim's rows are found
+            key = list(table.primary_key.columns)[0].name
+            for row in await session.execute(select(table)):
+                if _is_kims(table, row, kim, kim_telegram_id, kims):
+                    kims.setdefault(table.name, set()).add(row._mapping[key])
+                else:
+                    out.append((table.name, tuple(str(value) for value in row)))
+        return sorted(out)
 
 
 async def reach(state, chat, harness):
@@ -100,6 +129,8 @@ def test_any_input_at_any_state(state, settings, clock, api, caplog):
         kim = run(reach(state, make, harness))
         svc = harness.services
         baseline = run(snapshot_others(svc, 777))
+        # Sam's plan draft, the consent notice to Anna, their people and household rows are all in it.
+        assert {"people", "households", "care_team", "tool_drafts", "outbox", "consents"} <= {t for t, _ in baseline}
 
         @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
         @given(st.one_of(st.tuples(st.just("text"), texts), st.tuples(st.just("button"), callback_data)))
@@ -123,3 +154,21 @@ def test_any_input_at_any_state(state, settings, clock, api, caplog):
     finally:
         run(harness.stop())
         loop.close()
+
+
+async def test_the_snapshot_sees_a_change_to_someone_elses_row_in_any_table(chat, harness):
+    """The check above can fail: a change to another person's row, in a table the old check did not look
+    at, or a message queued to them, changes the snapshot; Kim's own rows do not."""
+    import sqlalchemy as sa
+
+    await reach("menu", chat, harness)
+    svc = harness.services
+    baseline = await snapshot_others(svc, 777)
+    async with svc.unit() as session:
+        await session.execute(sa.text("UPDATE people SET locale = 'en' WHERE telegram_id = 777"))  # Kim's own
+        await session.commit()
+    assert await snapshot_others(svc, 777) == baseline
+    async with svc.unit() as session:
+        await session.execute(sa.text("UPDATE outbox SET attempts = attempts + 1"))  # messages to Sam and Anna
+        await session.commit()
+    assert await snapshot_others(svc, 777) != baseline

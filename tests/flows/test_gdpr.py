@@ -1,25 +1,14 @@
 """/mijngegevens and /verwijderen through the real Application, as a client would use them (in English)."""
 import json
 
-import pytest
 from sqlalchemy import select
 
 from bot.db.models import Person
 from bot.domain.forms import Tool
 from bot.domain.roles import Role
 from bot.services import invites, people, tools
-from conversations import common, gdpr
 
 CLIENT = 501
-
-
-@pytest.fixture(autouse=True)
-def gdpr_handlers(harness):
-    """Until bot/app.py lists conversations.gdpr: put its handlers just before the catch-alls, where app.py will."""
-    group = harness.app.handlers[0]
-    if not any(getattr(handler, "callback", None) is gdpr.my_data for handler in group):
-        position = next(i for i, handler in enumerate(group) if getattr(handler, "callback", None) is common.unknown)
-        group[position:position] = gdpr.handlers()
 
 
 async def english_client(svc, telegram_id=CLIENT, name="Sam"):

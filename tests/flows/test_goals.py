@@ -6,9 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 from sqlalchemy import select, update
-from telegram.ext import ConversationHandler
 
-import bot.app
 from bot import outbox
 from bot.db.models import Goal, GoalCheckin, Person
 from bot.domain.goals import Answer, Domain, GoalStatus
@@ -17,28 +15,8 @@ from bot.i18n import translator
 from bot.scheduler import tick
 from bot.services import goals
 from bot.services.goals import GoalView
-from conversations import common
-from conversations import goals as goal_flow
 from tests.flows.test_checkin import client_and_worker
 from tests.flows.test_onboarding import onboard_client
-
-
-@pytest.fixture(autouse=True)
-def goals_registered(monkeypatch):
-    """Until bot/app.py registers the goals flow: put it where it belongs (after the forms conversation,
-    plain handlers before the catch-alls). A no-op once bot/app.py has it."""
-    original = bot.app.handlers
-
-    def with_goals():
-        handlers = original()
-        if any(isinstance(h, ConversationHandler) and h.name == "goals" for _, h in handlers):
-            return handlers
-        forms_at = next(i for i, (_, h) in enumerate(handlers) if isinstance(h, ConversationHandler) and h.name == "forms")
-        handlers.insert(forms_at + 1, (0, goal_flow.conversation()))
-        last = next(i for i, (_, h) in enumerate(handlers) if getattr(h, "callback", None) is common.unknown)
-        return handlers[:last] + [(0, h) for h in goal_flow.handlers()] + handlers[last:]
-
-    monkeypatch.setattr(bot.app, "handlers", with_goals)
 
 
 async def english(sam):

@@ -4,39 +4,15 @@ from datetime import UTC, datetime, time
 import pytest
 from sqlalchemy import select
 
-import bot.app as app_module
 from bot import outbox
 from bot.db.models import Nudge
 from bot.domain.goals import Answer, Domain
+from bot.domain.consent import Scope
 from bot.domain.roles import CareRole, Role
-from bot.services import goals, invites, nudges, people, team
-from conversations import common
-from conversations import nudges as nudges_flow
-from tests.chat import Harness
+from bot.services import consent, goals, invites, nudges, people, team
 
 ANNA, BRAM, DIRK, SAM = 900, 901, 904, 501
 MONDAY_10 = datetime(2026, 4, 13, 8, 0, tzinfo=UTC)  # Monday 13 April 2026, 10:00 in Amsterdam
-
-
-@pytest.fixture
-async def harness(settings, clock, api, monkeypatch):
-    """Until bot/app.py lists conversations.nudges: its handlers go just before the catch-alls, where app.py will
-    put them (patched before the Application is built, so the persistent /afwezig conversation is loaded too)."""
-    original = app_module.handlers
-
-    def with_nudges():
-        items = original()
-        if any(getattr(handler, "callback", None) is nudges_flow.open_nudge for _, handler in items):
-            return items
-        position = next(i for i, (group, handler) in enumerate(items)
-                        if group == 0 and getattr(handler, "callback", None) is common.unknown)
-        return items[:position] + [(0, handler) for handler in nudges_flow.handlers()] + items[position:]
-
-    monkeypatch.setattr(app_module, "handlers", with_nudges)
-    harness = Harness(settings, clock, api)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def in_english(chat, telegram_id, name):
@@ -78,6 +54,12 @@ async def stall(harness, title="Schulden op een rij"):
         await goals.answer_checkin(svc, SAM, checkin_id, Answer.NOT_YET)
 
 
+async def share_goals(harness):
+    svc = harness.services
+    anna = await people.whoami(svc, ANNA)
+    await consent.set_consent(svc, client_telegram_id=SAM, viewer_id=anna.id, scope=Scope.GOALS, granted=True)
+
+
 async def tick(harness):
     svc = harness.services
     await goals.sweep_stalls(svc)
@@ -97,7 +79,7 @@ async def test_the_coordinating_worker_gets_one_nudge_and_marks_it_seen(team_of_
     await tick(harness)
     await tick(harness)  # the next minute: nothing new
     [nudge] = anna.messages()[before:]
-    assert "A goal of Sam has stalled" in nudge.text and "not shared goal details" in nudge.text
+    assert "A goal of Sam is stuck" in nudge.text and "not shared goal details" in nudge.text
     assert "Schulden" not in nudge.text  # Sam shares no goals with Anna
     assert {"📞 I will get in touch", "👀 Seen", "📂 Open dossier"} <= set(anna.api.buttons(nudge))
     assert bram.messages()[before_bram:] == []
@@ -118,7 +100,7 @@ async def test_an_unanswered_nudge_reaches_the_backup_after_two_working_days(tea
     clock.current = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)  # Wednesday 10:00: two
     await tick(harness)
     [nudge] = bram.messages()[before:]
-    assert "A goal of Sam has stalled" in nudge.text and "comes to you as well" in nudge.text
+    assert "A goal of Sam is stuck" in nudge.text and "comes to you as well" in nudge.text
     replies = await bram.press("I will get in touch")
     assert "you will get in touch with Sam" in replies[-1].text
     replies = await team_of_sam["Anna"].press("Seen")  # Anna's own, older nudge
@@ -127,6 +109,7 @@ async def test_an_unanswered_nudge_reaches_the_backup_after_two_working_days(tea
 
 async def test_the_morning_digest_opens_each_nudge(team_of_sam, harness, clock):
     anna = team_of_sam["Anna"]
+    await share_goals(harness)
     clock.current = datetime(2026, 4, 11, 10, 0, tzinfo=UTC)  # Saturday
     before = len(anna.messages())
     await stall(harness, "Schulden op een rij")
@@ -136,10 +119,10 @@ async def test_the_morning_digest_opens_each_nudge(team_of_sam, harness, clock):
     clock.current = datetime(2026, 4, 13, 7, 0, tzinfo=UTC)  # Monday 09:00
     await tick(harness)
     [digest] = anna.messages()[before:]
-    assert "2 goals of your clients have stalled" in digest.text
+    assert "2 messages about your clients" in digest.text and "Sam: Elke dag wandelen" in digest.text
     assert anna.api.buttons(digest) == ["📂 1. Sam", "📂 2. Sam"]
     replies = await anna.press("1. Sam")
-    assert "A goal of Sam has stalled" in replies[-1].text
+    assert "A goal of Sam has stalled" in replies[-1].text and "Goal: Schulden op een rij" in replies[-1].text
     replies = await anna.press("Later: 3 days")
     assert "bring this up again on Thursday 16 April" in replies[-1].text
 
@@ -150,10 +133,14 @@ async def test_the_overview_shows_the_caseload_and_opens_a_dossier(team_of_sam, 
     await tick(harness)
     replies = await anna.send("/overzicht")
     assert "Your clients, most urgent first (page 1 of 1)" in replies[-1].text
+    assert "⚪ Sam: a goal is stuck" in replies[-1].text  # Sam shares no goals: no numbers
+    assert "1 stalled goal" not in replies[-1].text and "1 open nudge" not in replies[-1].text
+    await share_goals(harness)
+    replies = await anna.send("/overzicht")
     assert "Sam: in contact today · 1 stalled goal · 1 open nudge" in replies[-1].text
     assert "⚪ Sam" in anna.buttons()
     replies = await anna.press("⚪ Sam")
-    assert "Sam shares with you: nothing" in replies[-1].text
+    assert "Sam shares with you: goals and check-ins" in replies[-1].text
     sam = chat(SAM, "Sam")
     replies = await sam.send("/overzicht")  # not for clients: their own menu
     assert "Sam" not in replies[-1].text and "Mijn signaleringsplan" in " ".join(sam.buttons())
@@ -195,3 +182,28 @@ async def test_afwezig_asks_two_dates_checks_them_and_can_be_ended(team_of_sam, 
     assert "Welcome back" in replies[-1].text
     replies = await anna.press_data(anna.last().message_id, "afw:end")
     assert "You have no absence planned" in replies[-1].text
+
+
+async def test_a_replayed_button_after_revoke_or_deletion_shows_nothing_more(team_of_sam, harness, chat, clock):
+    from bot.services import gdpr
+
+    anna = team_of_sam["Anna"]
+    await share_goals(harness)
+    await stall(harness, "Schulden op een rij")
+    await tick(harness)
+    nudge = await the_nudge(harness)
+    sam_id = (await people.whoami(harness.services, SAM)).id
+    message = anna.last().message_id
+    assert "Schulden op een rij" in anna.last().text  # shared when it was sent
+    anna_id = (await people.whoami(harness.services, ANNA)).id
+    await consent.set_consent(harness.services, client_telegram_id=SAM, viewer_id=anna_id, scope=Scope.GOALS,
+                              granted=False)
+    replies = await anna.press_data(message, f"ndg:open:{nudge.id}")  # the old button, after the revoke
+    assert "A goal of Sam is stuck" in replies[-1].text and "Schulden" not in replies[-1].text
+    await gdpr.request_deletion(harness.services, SAM)
+    clock.advance(days=7)
+    assert await gdpr.purge_due(harness.services) == 1
+    for data in (f"ndg:open:{nudge.id}", f"ndg:seen:{nudge.id}", f"wk:client:{sam_id}", f"wk:view:{sam_id}.1"):
+        replies = await anna.press_data(message, data)
+        assert "Sam" not in replies[-1].text and "Schulden" not in replies[-1].text, data
+        assert "does not work for you" in replies[-1].text or "cannot see this" in replies[-1].text, data

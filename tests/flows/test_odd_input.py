@@ -41,11 +41,22 @@ async def test_an_edited_message_is_answered(chat, api, harness):
 
 
 async def test_a_forged_button_is_refused_and_audited(chat, harness):
+    from sqlalchemy import select
+
+    from bot.db.models import AuditEntry, Person
+
     sam = await onboard_client(chat(501, "Sam"))
     replies = await sam.press_data(sam.last().message_id, "inv:member:1")
     assert "werkt niet" in replies[-1].text
     replies = await sam.press_data(sam.last().message_id, "totally:bogus")
     assert "werkt niet meer" in replies[-1].text
+    async with harness.services.unit() as session:
+        pseudonym = (await session.execute(select(Person.pseudonym).where(Person.telegram_id == 501))).scalar_one()
+        refused = (await session.execute(
+            select(AuditEntry.actor, AuditEntry.scope, AuditEntry.outcome)
+            .where(AuditEntry.action == "button.refused").order_by(AuditEntry.id))).all()
+    # One row per forged button, naming Sam by pseudonym only; the invite button by what it tried.
+    assert [tuple(row) for row in refused] == [(pseudonym, "invite", "denied"), (pseudonym, None, "denied")]
 
 
 async def test_stop_pauses_reminders_and_start_resumes(chat):

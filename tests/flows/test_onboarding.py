@@ -111,7 +111,7 @@ async def test_a_client_links_a_worker_later_with_a_code(chat, harness):
     assert "Dat lijkt geen code" in replies[-1].text
     replies = await sam.send(code.lower())
     assert "gekoppeld aan je begeleider Anna" in replies[-2].text
-    assert "Anna ziet nu nog niets" in replies[-1].text  # consent is asked at once, nothing ticked
+    assert "Anna ziet nu nog niets van je plan" in replies[-1].text  # consent is asked at once, nothing ticked
 
 
 async def test_state_survives_a_restart_in_the_middle_of_onboarding(chat, harness):

@@ -1,59 +1,21 @@
 """Peer support through the chat: asking for a peer expert, talking through the relay without either side
-seeing the other's Telegram details, safety in both directions, and filling in a crisis card together.
-
-Until bot/app.py registers the peer flows, the `harness` below builds the real Application with the handler
-list the lead is asked to use (see conversations/peers.relay_handler); once app.py has them it uses app.py's."""
+seeing the other's Telegram details, safety in both directions, and filling in a crisis card together."""
 
 import re
 
 import pytest
 
-import bot.app as app_module
 from bot.domain.consent import Scope
 from bot.domain.forms import Tool
 from bot.domain.roles import Role
 from bot.services import consent, invites, peers, people, tools
-from conversations import common
-from conversations import peers as peer_flow
-from tests.chat import Chat, Harness
+from tests.chat import Chat
 
 SAM, JOOST, ANNA = 48151623, 42424242, 31337000
 SECRETS = {  # what the other side must never see
     SAM: (str(SAM), "sam_secret_handle", "0612345678"),
     JOOST: (str(JOOST), "joost_hidden_name", "0687654321"),
 }
-
-
-def with_peer_flows(original):
-    """The app's list with the relay in a group of its own between the private-chat guard and the crisis
-    guard, and the peer flows in group 0 before the catch-alls."""
-
-    def handlers():
-        listed = original()
-        if any(getattr(h, "callback", None) is peer_flow.relay for _, h in listed):
-            return listed  # bot/app.py registers them already
-        out = []
-        for group, handler in listed:
-            out.append((group - 1 if group < -1 else group, handler))  # rate limit -4, private only -3
-        out.insert(2, (-2, peer_flow.relay_handler()))
-        first_catch_all = next(
-            i
-            for i, (group, h) in enumerate(out)
-            if group == 0 and getattr(h, "callback", None) is common.unknown
-        )
-        out[first_catch_all:first_catch_all] = [(0, h) for h in peer_flow.handlers()]
-        return out
-
-    return handlers
-
-
-@pytest.fixture
-async def harness(settings, clock, api, monkeypatch):
-    monkeypatch.setattr(app_module, "handlers", with_peer_flows(app_module.handlers))
-    harness = Harness(settings, clock, api)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def onboarded(svc, telegram_id, role, name, *, by=None):
@@ -102,8 +64,8 @@ async def connect(chat):
     sam, joost = chat(SAM, "Sam"), chat(JOOST, "Joost")
     replies = await sam.send("/maatje")
     assert "someone who went through this" in replies[-1].text
-    await sam.press("Housing")
-    replies = await sam.press("Skip")
+    assert "sees your first name and the theme, nothing more" in replies[-1].text  # told before asking
+    replies = await sam.press("Housing")
     assert "Joost could be your peer expert" in replies[-1].text
     assert "I lived on the street" in replies[-1].text
     replies = await sam.press("Yes, talk with Joost")

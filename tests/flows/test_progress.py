@@ -3,10 +3,8 @@ next one three months later and its chart, the worker's comparison and a scale-u
 with the client's questions, and the admin's monthly PDF and CSV.
 
 The Dutch catalog does not have these texts yet, so everyone switches to English first (/taal)."""
-import pytest
 from sqlalchemy import select
 
-import bot.app as app_module
 from bot import outbox
 from bot.db.models import Household, RelationScore, ScaleDecision, TrajectClosing
 from bot.domain.consent import Scope
@@ -14,35 +12,11 @@ from bot.domain.goals import Answer, Domain
 from bot.domain.roles import Role
 from bot.domain.selfscan import ScanDomain
 from bot.services import consent, goals, invites, people, selfscan
-from conversations import common
-from conversations import progress as progress_flow
-from tests.chat import Harness
 from tests.flows.test_checkin import client_and_worker
 from tests.flows.test_onboarding import onboard_client
 from tests.services.test_progress import pid, scan
 
 ANNA, SAM, KIM, ADA = 900, 501, 601, 800
-
-
-@pytest.fixture
-async def harness(settings, clock, api, monkeypatch):
-    """Until bot/app.py lists conversations.progress: its handlers go just before the catch-alls, where app.py
-    will put them (patched before the Application is built, so the persistent conversation is loaded too)."""
-    original = app_module.handlers
-
-    def with_progress():
-        items = original()
-        if any(getattr(handler, "callback", None) is progress_flow.open_plan for _, handler in items):
-            return items
-        position = next(i for i, (group, handler) in enumerate(items)
-                        if group == 0 and getattr(handler, "callback", None) is common.unknown)
-        return items[:position] + [(0, handler) for handler in progress_flow.handlers()] + items[position:]
-
-    monkeypatch.setattr(app_module, "handlers", with_progress)
-    harness = Harness(settings, clock, api)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def english(person):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
+from bot.domain.plans import PHASE_COLOURS, PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
 from bot.i18n import Translator, translator
 from bot.render import card as card_render
 from bot.render.card import card_pdf, card_png
@@ -41,6 +41,38 @@ def photo(png: bytes) -> tuple[int, int]:
     assert image.format == "PNG" and len(png) < 10_000_000
     assert width + height <= 10_000 and max(width, height) / min(width, height) <= 20
     return width, height
+
+
+def colour_pixels(png: bytes, hex_colour: str, tolerance: int = 8) -> int:
+    """How many pixels of the picture have this colour (within a small tolerance for anti-aliasing)."""
+    target = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(count for count, pixel in image.getcolors(maxcolors=1 << 24)
+               if all(abs(a - b) <= tolerance for a, b in zip(pixel, target)))
+
+
+class PdfTexts:
+    """Every text a PDF of ours draws (cell and multi_cell on bot.render.fonts.Pdf, not what it only measures),
+    with its page: the PDF's own streams hold glyph ids, not letters."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from bot.render import fonts
+
+        self.on_page: list[tuple[int, str]] = []
+        for name in ("cell", "multi_cell"):
+            original = getattr(fonts.Pdf, name)
+            monkeypatch.setattr(fonts.Pdf, name, self._spy(original))
+
+    def _spy(self, original: Any) -> Any:
+        def spy(pdf: Any, *args: Any, **kwargs: Any) -> Any:
+            if not kwargs.get("dry_run"):
+                self.on_page.append((pdf.page, str(args[2] if len(args) > 2 else kwargs.get("text", ""))))
+            return original(pdf, *args, **kwargs)
+        return spy
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.on_page)
 
 
 def full_phase(n: int = 3, text: str = "Ik slaap slecht") -> PhasePlan:
@@ -103,17 +135,32 @@ def test_a_sheet_too_tall_for_telegram_is_cut_with_a_note() -> None:
     make_plan(oranje=full_phase(50)),
     make_plan(rood=full_phase(text=ACCENTS)),
 ], ids=["empty", "full", "long-entry", "fifty-signs", "accents-emoji"])
-def test_plan_renders(plan: SignalingPlan, t: Translator) -> None:
+def test_plan_renders(plan: SignalingPlan, t: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = PdfTexts(monkeypatch)
     assert pages(plan_pdf(plan, t)) >= 1
-    assert photo(plan_png(plan, t))[0] == 1080
+    assert f"Signaleringsplan van {drawable(plan.owner_name)}"[:40] in drawn.text  # the title, with the name
+    for phase in PHASES:  # every entry is on paper, under its phase
+        for entry in plan.phase(phase).signs_self:
+            assert entry[:20] in drawn.text
+    width, height = photo(plan_png(plan, t))
+    assert width == 1080 and height >= 1080
+    png = plan_png(plan, t)
+    assert all(colour_pixels(png, PHASE_COLOURS[phase]) > 1000 for phase in PHASES)  # four coloured bands
 
 
-def test_empty_plan_is_one_page(t: Translator) -> None:
+def test_empty_plan_is_one_page(t: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = PdfTexts(monkeypatch)
     assert pages(plan_pdf(SignalingPlan("Jan"), t)) == 1
+    assert t.gettext("This plan is still empty. You can fill it in with Houvast, step by step.") in drawn.text
+    assert drawn.text.count(t.gettext("Not filled in yet.")) == 4
 
 
-def test_long_plan_breaks_pages(t: Translator) -> None:
+def test_long_plan_breaks_pages(t: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = PdfTexts(monkeypatch)
     assert pages(plan_pdf(make_plan(groen=full_phase(50), oranje=PhasePlan(signs_self=(LONG,))), t)) >= 3
+    assert max(page for page, _ in drawn.on_page) >= 3
+    assert "Ik slaap slecht 49" in drawn.text  # the last of fifty, on a later page
+    assert min(page for page, text in drawn.on_page if "Ik slaap slecht 49" in text) > 1
 
 
 def test_huge_plan_image_stays_within_telegram_limits(t: Translator) -> None:
@@ -180,13 +227,24 @@ def test_long_card_is_cut_on_the_wallet_card_and_whole_on_the_full_card(
 @pytest.mark.parametrize("count", [0, 1, 60])
 def test_phase_history_renders(count: int, t: Translator) -> None:
     entries = [(NOW - timedelta(hours=17 * i), PHASES[i % 4]) for i in range(count)]
-    width, height = photo(phase_history_png(entries, t, days=28, now=NOW))
+    png = phase_history_png(entries, t, days=28, now=NOW)
+    width, height = photo(png)
     assert width == 1080 and 500 < height < 1500
+    grey = colour_pixels(png, "#d9d9d9")  # days without a check-in
+    if count < 40:  # 17 hours apart: fewer than 40 check-ins leave days of the 28 without one
+        assert grey > 0
+    if count == 0:
+        assert colour_pixels(png, PHASE_COLOURS[Phase.GREEN]) < grey  # only the legend is green
 
 
 def test_phase_history_handles_short_and_long_periods(t: Translator) -> None:
-    assert photo(phase_history_png([(NOW, Phase.RED)], t, days=1, now=NOW))
-    assert photo(phase_history_png([(NOW, Phase.RED)], t, days=5000, now=NOW))
+    red = PHASE_COLOURS[Phase.RED]
+    empty = colour_pixels(phase_history_png([], t, days=1, now=NOW), red)  # the legend's red only
+    for days in (1, 5000):  # 5000 days are cut to a year of rows
+        png = phase_history_png([(NOW, Phase.RED)], t, days=days, now=NOW)
+        width, height = photo(png)
+        assert width == 1080 and height <= MAX_PHOTO_HEIGHT
+        assert colour_pixels(png, red) > empty + 500  # the red day is drawn
 
 
 def test_the_last_check_in_of_a_local_day_counts(t: Translator) -> None:

@@ -4,6 +4,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
+from bot import outbox
 from bot.db.models import AuditEntry
 from bot.domain.consent import Relation, Scope, may_view
 from bot.domain.forms import Tool
@@ -104,7 +105,7 @@ async def test_revoking_works_at_once_and_the_viewer_is_told(world):
     from bot.db.models import OutboxMessage
 
     async with svc.unit() as session:
-        notes = [m.payload for m in (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "consent"))).scalars()]
+        notes = [(await outbox.render_row(svc, session, m) or {}).get("text", "") for m in (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "consent"))).scalars()]
     assert len(notes) == 2 and "deelt nu met je: crisiskaart" in notes[0] and "deelt niet meer" in notes[1]
     assert all("waarom" not in n for n in notes)
 
@@ -169,7 +170,7 @@ async def test_the_other_household_members_are_viewers_who_see_nothing_until_the
     with pytest.raises(NotAllowed):
         await tools.current(svc, 502, Tool.CARD, client_id=sam_id)
     async with svc.unit() as session:
-        notes = [m.payload for m in (await session.execute(
+        notes = [(await outbox.render_row(svc, session, m) or {}).get("text", "") for m in (await session.execute(
             select(OutboxMessage).where(OutboxMessage.kind == "consent").order_by(OutboxMessage.id))).scalars()]
     assert len(notes) == 2 and "deelt nu met je: crisiskaart" in notes[0] and "deelt niet meer" in notes[1]
 

@@ -1,11 +1,14 @@
 """The worker's side of a stalled goal: the ladder in working time, digests, acknowledging, snoozing, absence,
 handover and the caseload overview."""
 import asyncio
-import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from telegram import Bot
+
+from bot import outbox
+from bot.local.botapi import LocalBotApi, LocalRequest
 
 from bot.db.models import (
     AuditEntry,
@@ -97,14 +100,15 @@ async def stall(svc, title="Schulden op een rij", step="Post openen", client=SAM
 
 
 async def nudges_to(svc, telegram_id):
-    """(kind, payload) of every nudge message queued for this person, oldest first."""
+    """(kind, message) of every nudge message queued for this person, oldest first, as it would go out now (the
+    reference rendered; nothing committed, so the render's audit rows are not kept)."""
     async with svc.unit() as session:
         rows = (await session.execute(
-            select(OutboxMessage.kind, OutboxMessage.payload).join(Person, Person.id == OutboxMessage.person_id)
+            select(OutboxMessage).join(Person, Person.id == OutboxMessage.person_id)
             .where(Person.telegram_id == telegram_id, OutboxMessage.kind.in_(["nudge", "nudge_digest"]))
             .order_by(OutboxMessage.id)
-        )).all()
-    return [(kind, json.loads(payload)) for kind, payload in rows]
+        )).scalars().all()
+        return [(row.kind, await outbox.render_row(svc, session, row)) for row in rows]
 
 
 def callback_data(payload):
@@ -127,8 +131,9 @@ async def test_the_coordinating_worker_is_nudged_at_once_in_working_hours(world,
     assert await nudges.notify_nudges(svc) == 1
     assert await nudges.notify_nudges(svc) == 0  # twice in a tick: nothing new
     [(kind, payload)] = await nudges_to(svc, ANNA)
-    assert kind == "nudge" and "Sam has stalled" in payload["text"] and "Jansen" not in payload["text"]
-    assert "not yet" in payload["text"]  # the rule that fired, in plain words
+    # Sam shares no goals with Anna: the one sentence a worker may read without consent, nothing more.
+    assert kind == "nudge" and payload["text"].splitlines() == [
+        "⏸ A goal of Sam is stuck. Ask how things are going.", "Sam has not shared goal details with you."]
     sam_id = await person_id(svc, SAM)
     assert callback_data(payload) == [
         f"ndg:contact:{nudge_id}", f"ndg:seen:{nudge_id}", f"ndg:later:{nudge_id}.1", f"ndg:later:{nudge_id}.3",
@@ -164,7 +169,7 @@ async def test_several_waiting_nudges_go_out_as_one_morning_digest(world, clock)
     assert await nudges.notify_nudges(svc) == 1
     [(kind, payload)] = await nudges_to(svc, ANNA)
     assert kind == "nudge_digest"
-    assert "2 goals" in payload["text"] and "Schulden op een rij" in payload["text"] and "Elke dag wandelen" in payload["text"]
+    assert "2 messages" in payload["text"] and "Schulden op een rij" in payload["text"] and "Elke dag wandelen" in payload["text"]
     assert callback_data(payload) == [f"ndg:open:{first}", f"ndg:open:{second}"]
     async with svc.unit() as session:
         assert all(d.notified_at == clock.current for d in (await session.execute(select(NudgeDelivery))).scalars())
@@ -406,18 +411,21 @@ async def test_the_overview_is_sorted_by_urgency_and_paged(world, clock):
     assert (page.total, page.pages, page.has_previous, page.has_next) == (5, 3, False, True)
     assert [r.name for r in page.rows] == ["Sam Jansen", "Kim"]
     sam, kim = page.rows
-    assert (sam.open_nudges, sam.stalled_goals) == (1, 1)
+    assert (sam.signal, sam.open_nudges, sam.stalled_goals) == ("stuck", 0, 0)  # no goals consent: no counts
     assert kim.phase == Phase.RED
     second = await nudges.overview(svc, ANNA, page=1, page_size=2)
     assert [r.name for r in second.rows] == ["Mo", "Lot"]
     assert second.rows[1].phase is None  # Lot does not share alerts with Anna
-    assert second.rows[0].days_since_contact == 20 and second.rows[1].days_since_contact == 0
+    assert second.rows[0].signal == "quiet" and second.rows[1].signal is None  # 20 days against today
+    assert second.rows[0].days_since_contact is None  # the number itself needs goals consent
     last = await nudges.overview(svc, ANNA, page=9, page_size=2)  # past the end: the last page
     assert ([r.name for r in last.rows], last.has_next, last.has_previous) == (["Noor"], False, True)
     # Only the worker's own caseload; the colour look is audited.
     assert (await nudges.overview(svc, DIRK)).total == 0
     looks = [a for a in await audits(svc, "view") if a.scope == Scope.ALERTS]
     assert looks and all(a.outcome == "ok" for a in looks)
+    status = [a for a in await audits(svc, "view") if a.scope == "status"]
+    assert len(status) >= 5  # every row that showed something without consent
 
 
 async def test_without_goals_consent_the_nudge_names_no_goal(world, clock):
@@ -425,12 +433,86 @@ async def test_without_goals_consent_the_nudge_names_no_goal(world, clock):
     nudge_id = await stall(svc, title="Schulden op een rij", step="Post openen")
     await nudges.notify_nudges(svc)
     [(_, payload)] = await nudges_to(svc, ANNA)
-    assert "Schulden" not in payload["text"] and "Post openen" not in payload["text"]
-    assert "Last check-ins" not in payload["text"]
+    for detail in ("Schulden", "Post openen", "Last check-ins", "not yet", "Not yet", "What happened", "3"):
+        assert detail not in payload["text"], detail
     assert "Sam has not shared goal details with you" in payload["text"]
+    assert await audits(svc, "view") == []  # queued as a reference: nobody has looked yet
+    api = LocalBotApi(bot_username="houvast_bot")
+    api.add_user(ANNA, "Anna")
+    bot = Bot("123:TEST", request=LocalRequest(api))
+    await bot.initialize()
+    assert (await outbox.deliver_due(svc, bot)).sent == 1
+    assert api.messages(ANNA)[0].text == payload["text"]
+    assert [(a.outcome, a.scope) for a in await audits(svc, "view")] == [("ok", "status")]  # sending is the look
     await share_goals(svc)
     shown = await nudges.nudge_message(svc, ANNA, nudge_id)
     assert "Goal: Schulden op een rij" in shown.text and "Step: Post openen" in shown.text
     assert "Last check-ins:" in shown.text and shown.text.count("⏳ Not yet") == 3
+    assert "not yet" in shown.text  # the rule that fired, in plain words
     looks = [a for a in await audits(svc, "view") if a.scope == Scope.GOALS]
     assert [a.outcome for a in looks] == ["ok"]
+
+
+async def test_a_stall_of_unanswered_prompts_only_says_the_client_has_not_responded(world, clock):
+    svc = world
+    goal = await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Een kamer", step="Bellen", weekday=1, at=time(10))
+    clock.advance(days=1)
+    for _ in range(2):  # two prompts, neither answered within 48 hours
+        async with svc.unit() as session:
+            session.add(GoalCheckin(goal_id=goal.id, prompted_at=clock.now()))
+            await session.commit()
+        clock.advance(days=3)
+    clock.current = utc(2026, 4, 20, 8, 0)  # a Monday morning, working time
+    [stalled] = await goals.sweep_stalls(svc)
+    assert set(stalled.reasons) == {"missed"}
+    await nudges.notify_nudges(svc)
+    [(_, payload)] = await nudges_to(svc, ANNA)
+    assert payload["text"].splitlines()[0] == "⏸ Sam has not responded for a while."
+    assert "Een kamer" not in payload["text"] and "Bellen" not in payload["text"]
+
+
+async def test_a_digest_without_consent_names_each_client_once_and_counts_nothing(world, clock):
+    svc = world
+    clock.current = utc(2026, 4, 11, 10, 0)  # Saturday: everything waits for Monday's digest
+    first = await stall(svc, title="Schulden op een rij")
+    await stall(svc, title="Elke dag wandelen")
+    await client_of(svc, 502, "Kim Bakker")
+    await share_goals(svc, client=502)
+    kims = await stall(svc, title="Kim haar doel", client=502)
+    await nudges.notify_nudges(svc)
+    clock.current = utc(2026, 4, 13, 7, 0)  # Monday 09:00
+    await nudges.notify_nudges(svc)
+    [(kind, payload)] = await nudges_to(svc, ANNA)
+    assert kind == "nudge_digest"
+    assert payload["text"].splitlines()[:3] == [
+        "2 messages about your clients:", "1. A goal of Sam is stuck. Ask how things are going.", "2. Kim: Kim haar doel"]
+    assert "Schulden" not in payload["text"] and "wandelen" not in payload["text"]
+    assert callback_data(payload) == [f"ndg:open:{first}", f"ndg:open:{kims}"]
+
+
+async def test_the_overview_shows_numbers_only_with_goals_consent_and_nothing_to_an_involved_worker(world, clock):
+    svc = world
+    await stall(svc)
+    await nudges.notify_nudges(svc)
+    household = await team.household_of(svc, SAM)
+    await team.add_to_team(svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=DIRK,
+                           role=CareRole.INVOLVED)
+    [sam] = (await nudges.overview(svc, ANNA)).rows
+    assert (sam.shares_goals, sam.signal, sam.stalled_goals, sam.open_nudges, sam.days_since_contact) == (
+        False, "stuck", 0, 0, None)
+    [seen_by_dirk] = (await nudges.overview(svc, DIRK)).rows
+    assert (seen_by_dirk.signal, seen_by_dirk.stalled_goals, seen_by_dirk.days_since_contact) == (None, 0, None)
+    [seen_by_bram] = (await nudges.overview(svc, BRAM)).rows  # the backup: not before the nudge climbs to him
+    assert seen_by_bram.signal is None
+    clock.current = utc(2026, 4, 15, 8, 0)  # two working days without a response
+    await nudges.notify_nudges(svc)
+    [seen_by_bram] = (await nudges.overview(svc, BRAM)).rows
+    assert seen_by_bram.signal == "stuck"
+    await share_goals(svc)
+    [sam] = (await nudges.overview(svc, ANNA)).rows
+    assert (sam.shares_goals, sam.signal, sam.stalled_goals, sam.open_nudges, sam.days_since_contact) == (
+        True, None, 1, 1, 2)  # Monday's answers, seen on Wednesday
+    looks = [(a.actor, a.scope) for a in await audits(svc, "view")]
+    anna, dirk = await _pseudonym(svc, ANNA), await _pseudonym(svc, DIRK)
+    assert (anna, "status") in looks and (anna, Scope.GOALS) in looks
+    assert all(actor != dirk for actor, _ in looks)  # Dirk was shown nothing of Sam, so nothing to audit

@@ -1,13 +1,13 @@
 """The outbox: de-duplication, marked sent only when Telegram accepted, retries with back-off and RetryAfter,
 a blocked client marked unreachable with their worker told once, a restart in the middle, Telegram's limits."""
-import json
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from telegram import Bot
 
 from bot import outbox
-from bot.db.models import OutboxMessage, Person
+from bot.db.models import Consent, OutboxMessage, Person
 from bot.domain.roles import Role
 from bot.local.botapi import LocalBotApi, LocalRequest
 from bot.services import invites, people
@@ -84,8 +84,9 @@ async def test_a_blocked_client_is_marked_unreachable_and_the_worker_told_once(s
     report = await outbox.deliver_due(svc, bot)
     assert report.failed == 2 and len(report.unreachable) == 1
     await outbox.deliver_due(svc, bot)  # the notice to the worker
-    notices = [m.text for m in api.messages(900) if "niet meer te bereiken" in m.text]
-    assert len(notices) == 1 and "Sam" in notices[0]
+    notices = [m.text for m in api.messages(900) if "een tijd niet gereageerd" in m.text]
+    # Only what a worker may hear without consent: Sam has not responded; not that Sam blocked the bot.
+    assert notices == ["Sam heeft een tijd niet gereageerd. Neem op een andere manier contact op."]
     async with svc.unit() as session:
         sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
         unsent = (await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))).scalar_one()
@@ -119,10 +120,88 @@ async def test_sending_stays_within_telegrams_limits(svc, clock):
     bot = await make_bot(api)
     report = await outbox.deliver_due(svc, bot)
     assert report.sent == 3 and api.stats["rate_limited"] == 0
-    payloads = [json.loads(r.payload) for r in await rows(svc)]
-    assert all(p["text"] for p in payloads)
+    assert all(r.sent_at is not None and r.payload is None for r in await rows(svc))  # sent: no copy kept
 
 
 def test_one_busy_chat_does_not_hold_up_the_others():
     claimed = [(1, 10, "a"), (2, 10, "b"), (3, 10, "c"), (4, 20, "d"), (5, 30, "e")]
     assert [m for m, _, _ in outbox.round_robin(claimed)] == [1, 4, 5, 2, 3]
+
+
+async def test_a_sent_or_failed_message_keeps_no_text(svc, api):
+    await client_of_anna(svc)
+    bot = await make_bot(api)
+    await queue(svc, "sent", text="Iets persoonlijks")
+    await outbox.deliver_due(svc, bot)
+    api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
+    await queue(svc, "failed", text="Nog iets persoonlijks")
+    await outbox.deliver_due(svc, bot)
+    sent, failed = await rows(svc)
+    assert sent.sent_at is not None and failed.failed_at is not None
+    assert (sent.payload, sent.ref, failed.payload, failed.ref) == (None, None, None, None)
+    assert api.messages(501)[0].text == "Iets persoonlijks"
+
+
+async def _sam_and_anna(svc):
+    async with svc.unit() as session:
+        sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
+        anna = (await session.execute(select(Person).where(Person.telegram_id == 900))).scalar_one()
+    return sam, anna
+
+
+async def test_a_reference_is_rendered_when_sent_and_withdrawn_when_the_client_is_gone(svc, api):
+    await client_of_anna(svc)
+    bot = await make_bot(api)
+    sam, anna = await _sam_and_anna(svc)
+    async with svc.unit() as session:
+        await outbox.refer(session, dedup_key="u1", person=anna, kind="unreachable", ref={}, about=sam, now=svc.now())
+        await session.commit()
+    [row] = await rows(svc)
+    assert (row.payload, row.ref, row.about_id) == (None, {}, sam.id)  # ids only: no text stored
+    await people.set_name(svc, 501, "Samira")  # the text is made when it goes out, from what is true then
+    assert (await outbox.deliver_due(svc, bot)).sent == 1
+    assert api.messages(900)[-1].text.startswith("Samira heeft een tijd niet gereageerd")
+    async with svc.unit() as session:
+        await outbox.refer(session, dedup_key="u2", person=anna, kind="unreachable", ref={}, about=sam, now=svc.now())
+        await session.commit()
+    async with svc.unit() as session:  # the row outlives its client where foreign keys are not enforced
+        await session.execute(sa.text("PRAGMA foreign_keys=OFF") if session.bind.dialect.name == "sqlite"
+                              else sa.text("SET session_replication_role = replica"))
+        await session.execute(sa.delete(Person.__table__).where(Person.__table__.c.id == sam.id))
+        await session.commit()
+    before = len(api.messages(900))
+    report = await outbox.deliver_due(svc, bot)
+    assert (report.sent, report.withdrawn) == (0, 1) and len(api.messages(900)) == before
+    assert [r.dedup_key for r in await rows(svc)] == ["u1"]  # withdrawn: deleted, nothing left behind
+
+
+async def test_a_message_under_a_consent_scope_is_withdrawn_on_revoke_and_checked_before_sending(svc, api):
+    from bot.domain.consent import Scope
+    from bot.services import consent
+
+    await client_of_anna(svc)
+    bot = await make_bot(api)
+    sam, anna = await _sam_and_anna(svc)
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=anna.id, scope=Scope.ALERTS, granted=True)
+    await outbox.deliver_due(svc, bot)  # the consent notice
+    async with svc.unit() as session:
+        for key in ("scoped-1", "scoped-2"):
+            await outbox.enqueue(session, dedup_key=key, person=anna, kind="alert", text="ALARMTEKST", about=sam,
+                                 scope=Scope.ALERTS, now=svc.now())
+        # An alert as bot/services/checkins.py still queues it: text, no about_id, found by its key.
+        await outbox.enqueue(session, dedup_key=f"alert:{sam.id}:{anna.id}:rood:2026-03-28", person=anna,
+                             kind="alert", text="ALARMTEKST", now=svc.now())
+        await session.commit()
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=anna.id, scope=Scope.ALERTS, granted=False)
+    assert {r.kind for r in await rows(svc) if r.sent_at is None} == {"consent"}  # all three withdrawn
+    await outbox.deliver_due(svc, bot)
+    assert not any("ALARMTEKST" in (m.text or "") for m in api.messages(900))
+    # Granted, queued, then the consent row itself changed behind the service's back: checked again when sent.
+    await consent.set_consent(svc, client_telegram_id=501, viewer_id=anna.id, scope=Scope.ALERTS, granted=True)
+    async with svc.unit() as session:
+        await outbox.enqueue(session, dedup_key="scoped-3", person=anna, kind="alert", text="ALARMTEKST",
+                             about=sam, scope=Scope.ALERTS, now=svc.now())
+        await session.execute(sa.update(Consent).values(granted=False))
+        await session.commit()
+    report = await outbox.deliver_due(svc, bot)
+    assert report.withdrawn == 1 and not any("ALARMTEKST" in (m.text or "") for m in api.messages(900))

@@ -1,13 +1,13 @@
 """Peer support: matching, the waiting list, pausing, consent for the peer expert, retention, reminders,
 misuse and suspension, "Zorg melden", and samen invullen (nothing saved until the client confirms)."""
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import OutboxMessage, PeerContact, RelayMessage, ToolProposal
+from bot import outbox
+from bot.db.models import AuditEntry, OutboxMessage, PeerContact, RelayMessage, ToolProposal
 from bot.domain import peers as rules
 from bot.domain.consent import Scope
 from bot.domain.forms import Refused, Tool
@@ -113,9 +113,11 @@ async def outbox_to(svc, telegram_id, kind=None):
     async with svc.unit() as session:
         person_id = (await people.whoami(svc, telegram_id)).id
         query = select(OutboxMessage).where(OutboxMessage.person_id == person_id).order_by(OutboxMessage.id)
-        if kind:
-            query = query.where(OutboxMessage.kind == kind)
-        return [json.loads(m.payload) for m in (await session.execute(query)).scalars()]
+        if kind:  # "peer" also finds the references about a peer contact ("peer_started", ...)
+            query = query.where((OutboxMessage.kind == kind) | OutboxMessage.kind.like(f"{kind}\\_%", escape="\\"))
+        # As each message would go out now: references are rendered, withdrawn ones left out (nothing is committed).
+        rendered = [await outbox.render_row(svc, session, m) for m in (await session.execute(query)).scalars()]
+        return [message for message in rendered if message is not None]
 
 
 async def connect(svc, client_tid=501, theme="wonen"):
@@ -131,7 +133,7 @@ async def connect(svc, client_tid=501, theme="wonen"):
 
 async def test_the_contact_starts_only_when_the_client_says_yes(world):
     svc, _, _ = world
-    result = await peers.find_peer(svc, 501, "wonen", "someone my age")
+    result = await peers.find_peer(svc, 501, "wonen")
     assert result.outcome == "proposed"
     assert (result.proposal.peer_name, result.proposal.story) == (
         "Joost",
@@ -173,10 +175,14 @@ async def test_a_full_peer_expert_is_skipped_and_nobody_free_means_the_waiting_l
     await peers.set_max_peers(svc, 905, 1)
     await connect(svc)
     await client(svc, 502, "Kim")
-    result = await peers.find_peer(svc, 502, "wonen", "a woman")
+    result = await peers.find_peer(svc, 502, "wonen")
     assert result.outcome == "waiting"
     [row] = await peers.waiting_list(svc, 950)
-    assert (row.client_name, row.theme, row.preference) == ("Kim", "wonen", "a woman")
+    assert (row.client_name, row.theme) == ("Kim", "wonen")  # the first name and the theme, nothing more
+    async with svc.unit() as session:
+        seen = (await session.execute(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "peer.waiting_seen"))).scalar_one()
+    assert seen == 1  # the admin's look is audited
     with pytest.raises(NotAllowed):
         await peers.waiting_list(svc, 900)  # only an admin
     # Room again: the tick proposes at once, and the waiting list empties.
@@ -493,3 +499,35 @@ async def test_samen_invullen_refuses_forged_ids_and_strangers(world):
             await session.execute(select(func.count(ToolProposal.id)).where(ToolProposal.status == "open"))
         ).scalar_one()
     assert open_count == 0
+
+
+async def test_peer_themes_are_encrypted_at_rest_and_kept_out_of_the_trail(svc):
+    """Verslaving, psychische gezondheid, justitie: special-category data. With a key none of the themes is in the
+    database as text, not in the audit trail either; matching, the waiting list and the report still work."""
+    import sqlalchemy as sa
+    from cryptography.fernet import Fernet
+
+    from bot.db.models import Base
+    from bot.db.session import configure_encryption
+    from bot.services import report
+
+    configure_encryption(Fernet.generate_key().decode())
+    try:
+        await staff(svc, 900, Role.WORKER, "Anna")
+        await staff(svc, 950, Role.ADMIN, "Ada")
+        await client(svc, 501, "Sam")
+        await client(svc, 502, "Kim")
+        await peer_expert(svc, 905, "Joost", themes=("verslaving", "justitie"), max_peers=1)
+        assert (await peers.find_peer(svc, 501, "verslaving")).outcome == "proposed"
+        assert (await peers.find_peer(svc, 502, "psychische_gezondheid")).outcome == "waiting"
+        [waiting] = await peers.waiting_list(svc, 950)
+        assert waiting.theme == "psychische_gezondheid"
+        assert (await peers.profile(svc, 905)).themes == {"verslaving", "justitie"}
+        assert await report.monthly_report(svc, report.previous_month(svc.now(), svc.settings.zone))
+        async with svc.unit() as session:
+            stored = [str(value) for table in Base.metadata.sorted_tables
+                      for row in await session.execute(sa.text(f'SELECT * FROM "{table.name}"')) for value in row]
+        for theme in ("verslaving", "justitie", "psychische_gezondheid"):
+            assert not any(theme in value for value in stored), theme
+    finally:
+        configure_encryption(None)

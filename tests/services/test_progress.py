@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot import outbox
 from bot.db.models import (
     AuditEntry,
     CareTeamMember,
@@ -299,7 +300,7 @@ async def test_household_members_share_with_each_other_through_consent_and_each_
     # Mo is told each change, like a worker; and Sam's /wiezietwat names Mo as a household member.
     async with svc.unit() as session:
         mo_person = await person_by_telegram(session, MO)
-        notes = [m.payload for m in (await session.execute(select(OutboxMessage).where(
+        notes = [(await outbox.render_row(svc, session, m) or {}).get("text", "") for m in (await session.execute(select(OutboxMessage).where(
             OutboxMessage.kind == "consent", OutboxMessage.person_id == mo_person.id))).scalars()]
         sam_person, lin_person = await person_by_telegram(session, SAM), await person_by_telegram(session, LIN)
         rows = (await session.execute(select(AuditEntry.subject, AuditEntry.scope, AuditEntry.outcome).where(

@@ -1,0 +1,67 @@
+"""Messages that refer, not copy: how a queued reference becomes a text at the moment it is sent.
+
+A message to someone other than the client it is about is queued as a fact: its kind, the ids it refers to
+and the client it is about (`outbox.refer`). No words of the client are stored with it. When the outbox sends
+it, the renderer registered here for its kind reads the rows it refers to *then*, through the same consent
+check as any view (each look audited), and returns the text and buttons; or None, and the message is withdrawn:
+the rows it refers to are gone (an account deleted), the relation ended, or there is nothing left to say.
+Once Telegram accepted it, the outbox row keeps no text (see bot/outbox.py).
+
+Services register a renderer for each kind they queue with `@renders("kind")`. This module imports nothing of
+them, so they can import it; `render` loads them on first use.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Person
+from bot.services.base import Services
+
+Buttons = list[list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: Buttons = field(default_factory=list)
+
+
+# render(svc, session, recipient, about, ref) -> Rendered, or None to withdraw the message.
+Renderer = Callable[[Services, AsyncSession, Person, Person | None, dict[str, Any]], Awaitable[Rendered | None]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(kind: str) -> Callable[[Renderer], Renderer]:
+    def register(function: Renderer) -> Renderer:
+        if kind in _RENDERERS and _RENDERERS[kind] is not function:
+            raise RuntimeError(f"two renderers for {kind}")
+        _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def _load() -> None:
+    """The services that queue references (importing them registers their renderers)."""
+    from bot import outbox  # noqa: F401
+    from bot.services import consent, goal_requests, nudges, peers, together  # noqa: F401
+
+
+async def render(
+    svc: Services, session: AsyncSession, kind: str, recipient: Person, about: Person | None, ref: dict[str, Any]
+) -> Rendered | None:
+    if kind not in _RENDERERS:
+        _load()
+    renderer = _RENDERERS.get(kind)
+    if renderer is None:
+        raise LookupError(f"no renderer for outbox kind {kind}")
+    return await renderer(svc, session, recipient, about, ref)
+
+
+def kinds() -> frozenset[str]:
+    _load()
+    return frozenset(_RENDERERS)
