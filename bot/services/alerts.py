@@ -25,6 +25,7 @@ from bot.i18n import N_, Translator, translator
 from bot.render.text import join_names
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
+from bot.services.notices import Rendered, renders
 from bot.services.nudges import care_teams, first_name, work_hours
 
 # What a worker reads, per source: that it happened and when; never what the client wrote or scored.
@@ -143,18 +144,20 @@ async def raise_alert(
         await session.flush()
     delivered = set((await session.execute(
         select(RedAlertDelivery.worker_id).where(RedAlertDelivery.alert_id == alert.id))).scalars())
+    standing = await consented(session, client, team)
     for worker_id in plan.told:
         worker = await session.get(Person, worker_id)
         assert worker is not None
         if worker_id not in delivered:
             session.add(RedAlertDelivery(alert_id=alert.id, worker_id=worker_id,
                                          role=await _role(session, client, worker_id), created_at=now))
-        others = [names[w] for w in plan.told if w != worker_id]
-        t = translator(worker.locale, svc.settings.zone)
-        if await outbox.enqueue(
-            session, dedup_key=f"red:{alert.id}:{worker_id}:{source}", person=worker, kind="alert",
-            text=_worker_text(svc, worker, client, source, now, others, peer),
-            buttons=take_buttons(t, alert.id, client.id), now=now,
+        # A reference, written when it is sent (bot/services/notices.py). Under the client's standing consent
+        # for alerts, a revoke withdraws it; told this once ("ja, laat het weten"), it goes regardless.
+        if await outbox.refer(
+            session, dedup_key=f"red:{alert.id}:{worker_id}:{source}", person=worker, kind="alert", about=client,
+            ref={"alert": alert.id, "source": str(source), "at": now.isoformat(), "peer": peer.id if peer else None,
+                 "others": [w for w in plan.told if w != worker_id]},
+            scope=Scope.ALERTS if worker_id in standing else None, now=now,
         ):
             audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=source)
     return AlertNotice(tuple(names[w] for w in plan.told), away,
@@ -235,11 +238,9 @@ async def take(svc: Services, worker_telegram_id: int, alert_id: int) -> TakeRes
             other = await session.get(Person, other_id)
             if other is None:
                 continue
-            t = translator(other.locale, svc.settings.zone)
-            await outbox.enqueue(
-                session, dedup_key=f"red-taken:{alert.id}:{other_id}", person=other, kind="alert_taken",
-                text=t.gettext("✅ {worker} picked up the alert about {name}.").format(worker=by, name=client.name or "?"),
-                now=now,
+            await outbox.refer(
+                session, dedup_key=f"red-taken:{alert.id}:{other_id}", person=other, kind="alert_taken", about=client,
+                ref={"alert": alert.id}, now=now,
             )
         tc = translator(client.locale, svc.settings.zone)
         await outbox.enqueue(
@@ -277,14 +278,65 @@ async def escalate_due(svc: Services, *, batch: int = 100) -> int:
                     continue
                 session.add(RedAlertDelivery(alert_id=alert.id, worker_id=target.id, role=CareRole.PROCESREGISSEUR,
                                              created_at=now))
-                t = translator(target.locale, svc.settings.zone)
-                workers = join_names(t, [first_name(await session.get(Person, w)) for w in told])
-                text = t.gettext(ESCALATED).format(name=first_name(client), workers=workers,
-                                                  when=t.moment(alert.created_at))
-                if await outbox.enqueue(session, dedup_key=f"red-esc:{alert.id}:{target.id}", person=target,
-                                        kind="alert", text=text, buttons=take_buttons(t, alert.id, client.id), now=now):
+                # Without the client's consent by design: the procesregisseur hears only that someone is needed.
+                if await outbox.refer(session, dedup_key=f"red-esc:{alert.id}:{target.id}", person=target,
+                                      kind="alert_escalated", about=client, ref={"alert": alert.id, "told": told},
+                                      now=now):
                     sent += 1
                 audit(session, at=now, action="alert.escalated", subject=client, scope=CareRole.PROCESREGISSEUR)
             await session.commit()
         if len(rows) < batch:
             return sent
+
+
+# --- what a worker reads, written when it is sent ------------------------------------------------------
+
+
+async def _still_told(session: AsyncSession, alert_id: int, worker: Person) -> RedAlert | None:
+    """The alert, if it still exists and this worker is still on it; else the message is withdrawn."""
+    alert = await session.get(RedAlert, alert_id)
+    if alert is None or not worker.active:
+        return None
+    told = (await session.execute(select(RedAlertDelivery.id).where(
+        RedAlertDelivery.alert_id == alert.id, RedAlertDelivery.worker_id == worker.id))).first()
+    return alert if told is not None else None
+
+
+@renders("alert")
+async def _render_alert(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    alert = await _still_told(session, int(ref["alert"]), worker)
+    if alert is None or client is None:
+        return None
+    peer = await session.get(Person, int(ref["peer"])) if ref.get("peer") else None
+    others = [first_name(await session.get(Person, int(w))) for w in ref.get("others", [])]
+    t = translator(worker.locale, svc.settings.zone)
+    text = _worker_text(svc, worker, client, Source(ref["source"]), datetime.fromisoformat(ref["at"]), others, peer)
+    return Rendered(text, take_buttons(t, alert.id, client.id))
+
+
+@renders("alert_escalated")
+async def _render_escalated(
+    svc: Services, session: AsyncSession, target: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    alert = await _still_told(session, int(ref["alert"]), target)
+    if alert is None or client is None or alert.taken_at is not None:
+        return None  # picked up meanwhile: nothing to ask of the procesregisseur any more
+    t = translator(target.locale, svc.settings.zone)
+    workers = join_names(t, [first_name(await session.get(Person, int(w))) for w in ref.get("told", [])])
+    text = t.gettext(ESCALATED).format(name=first_name(client), workers=workers, when=t.moment(alert.created_at))
+    return Rendered(text, take_buttons(t, alert.id, client.id))
+
+
+@renders("alert_taken")
+async def _render_taken(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    alert = await session.get(RedAlert, int(ref["alert"]))
+    if alert is None or client is None or alert.taken_by_id is None:
+        return None
+    taker = await session.get(Person, alert.taken_by_id)
+    t = translator(worker.locale, svc.settings.zone)
+    return Rendered(t.gettext("✅ {worker} picked up the alert about {name}.").format(
+        worker=first_name(taker), name=client.name or "?"))

@@ -21,6 +21,7 @@ from bot.services.alerts import AlertNotice
 from bot.domain.alerts import Source
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
+from bot.services.notices import Rendered, renders
 from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")
@@ -63,16 +64,29 @@ async def _client(session: AsyncSession, telegram_id: int) -> Person:
     return client
 
 
-async def _alert(session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime) -> None:
-    """Orange, when the client asks to let the worker know (red is a rood alert, see bot/services/alerts.py)."""
-    t = translator(worker.locale, svc.settings.zone)
-    text = t.gettext(
-        "{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch."
-    ).format(emoji=PHASE_EMOJI[phase], name=client.name or "?")
+ORANGE_TEXT = N_("{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch.")
+
+
+async def _alert(
+    session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime, *, standing: bool
+) -> None:
+    """Orange, when the client asks to let the worker know (red is a rood alert, see bot/services/alerts.py).
+    A reference, written when sent; under standing consent a revoke withdraws it, "this once" goes regardless."""
     # One alert per client, worker and day and phase: a second tap the same day does not ring again.
     key = f"alert:{client.id}:{worker.id}:{phase}:{now.astimezone(svc.settings.zone).date()}"
-    await outbox.enqueue(session, dedup_key=key, person=worker, kind="alert", text=text, now=now)
+    await outbox.refer(session, dedup_key=key, person=worker, kind="orange", about=client, ref={"phase": str(phase)},
+                       scope=Scope.ALERTS if standing else None, now=now)
     audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=phase)
+
+
+@renders("orange")
+async def _render_orange(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
+) -> Rendered | None:
+    if client is None or not worker.active:
+        return None
+    t = translator(worker.locale, svc.settings.zone)
+    return Rendered(t.gettext(ORANGE_TEXT).format(emoji=PHASE_EMOJI[Phase(ref["phase"])], name=client.name or "?"))
 
 
 async def record_phase(svc: Services, client_telegram_id: int, phase: Phase) -> PhaseResult:
@@ -115,11 +129,12 @@ async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, t
         if not coordinators:
             return None
         worker = coordinators[0]
-        if Scope.ALERTS not in await granted_scopes(session, client.id, worker.id) and not this_once:
+        standing = Scope.ALERTS in await granted_scopes(session, client.id, worker.id)
+        if not standing and not this_once:
             return None
         if this_once:
             audit(session, at=now, action="alert.one_time", actor=client, subject=worker, scope=phase)
-        await _alert(session, svc, client, worker, phase, now)
+        await _alert(session, svc, client, worker, phase, now, standing=standing)
         await session.commit()
         return worker.name or "?"
 

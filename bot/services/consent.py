@@ -186,7 +186,6 @@ async def set_consent(
                   subject=viewer, scope=scope)
             if not granted:  # what is still queued for this viewer under this scope is withdrawn at once
                 await outbox.withdraw(session, about=client, person=viewer, scope=scope)
-                await _withdraw_text_alerts(session, client, viewer, scope)
             await outbox.refer(
                 session, dedup_key=f"consent:{client.id}:{viewer.id}:{scope}:{secrets.token_hex(8)}", person=viewer,
                 kind="consent", about=client, ref={"scope": str(scope), "granted": granted}, now=now,
@@ -196,19 +195,6 @@ async def set_consent(
                             await granted_scopes(session, client.id, viewer.id))
         await session.commit()
         return share
-
-
-async def _withdraw_text_alerts(session: AsyncSession, client: Person, viewer: Person, scope: Scope) -> None:
-    """Alerts on orange and red are still queued with their text and without `about_id` (bot/services/checkins.py);
-    until they refer like the rest, a revoke finds them by their de-duplication key."""
-    if scope != Scope.ALERTS:
-        return
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.dedup_key.like(f"alert:{client.id}:{viewer.id}:%"),
-            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-        ).execution_options(synchronize_session=False)
-    )
 
 
 @renders("consent")

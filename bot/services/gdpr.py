@@ -304,18 +304,16 @@ async def cancel_deletion(svc: Services, client_telegram_id: int) -> bool:
 
 
 async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
-    """Messages to *others* about this person that still carry a text instead of a reference.
+    """Messages to *others* that still name this person in a text.
 
     Messages about a client refer (`outbox.refer`) and go with the account through `about_id`; messages to the
-    person themselves go with the person row; a sent message keeps no text. What is left: alerts on orange and
-    red, and "Zorg melden", which bot/services/checkins.py and peers.py still queue as text naming the client by
-    their full name. Those are found by that name, by the Telegram id, or by the alert's de-duplication key,
-    and dropped; a row that still holds a text after sending (from before it was cleared) is cleared.
+    person themselves go with the person row; a sent message keeps no text. This is the backstop for a text
+    written before messages referred (an upgrade from an older version): found by the full name or the Telegram
+    id, a waiting one is dropped and a sent one cleared.
     """
     patterns = [re.compile(rf"(?<!\d){person.telegram_id}(?!\d)")]
     if person.name:
         patterns.append(re.compile(rf"(?<!\w){re.escape(person.name)}(?!\w)", re.IGNORECASE))
-    alert_key = f"alert:{person.id}:"
     last_id = 0
     while True:
         rows = list(
@@ -323,6 +321,7 @@ async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
                 await session.execute(
                     select(OutboxMessage)
                     .where(OutboxMessage.id > last_id, OutboxMessage.created_at >= person.created_at)
+                    .where(OutboxMessage.payload.is_not(None))
                     .where(sa.or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id != person.id))
                     .order_by(OutboxMessage.id)
                     .limit(_BATCH)
@@ -333,8 +332,7 @@ async def _scrub_messages_about(session: AsyncSession, person: Person) -> None:
             return
         for message in rows:
             last_id = message.id
-            named = any(pattern.search(message.payload or "") for pattern in patterns)
-            if not named and not message.dedup_key.startswith(alert_key):
+            if not any(pattern.search(message.payload or "") for pattern in patterns):
                 continue
             if message.sent_at is None and message.failed_at is None:
                 await session.delete(message)

@@ -14,7 +14,7 @@ from bot.domain.consent import Scope
 from bot.domain.crisis import CrisisKind
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
-from bot.services import alerts, checkins, consent, invites, nudges, people, safety, team
+from bot.services import alerts, checkins, consent, invites, notices, nudges, people, safety, team
 from bot.services.base import NotAllowed, NotFound
 
 ANNA, BRAM, CARLA, DIRK = 900, 901, 903, 904  # coordinating, backup, procesregisseur, a worker outside the team
@@ -42,12 +42,24 @@ async def share_alerts(svc, *viewers, granted=True):
 
 
 async def messages(svc, telegram_id, kind=None):
+    """What each queued message to this person says: its text, or for a reference the text it would get if it
+    were sent now (bot/services/notices.py), exactly as the outbox renders it."""
     async with svc.unit() as session:
-        query = (select(OutboxMessage.payload).join(Person, Person.id == OutboxMessage.person_id)
+        query = (select(OutboxMessage).join(Person, Person.id == OutboxMessage.person_id)
                  .where(Person.telegram_id == telegram_id).order_by(OutboxMessage.id))
         if kind:
-            query = query.where(OutboxMessage.kind == kind)
-        return [json.loads(p) for p in (await session.execute(query)).scalars()]
+            query = query.where(OutboxMessage.kind.in_([kind, f"{kind}_escalated"] if kind == "alert" else [kind]))
+        out = []
+        for row in (await session.execute(query)).scalars():
+            if row.payload is not None:
+                out.append(json.loads(row.payload))
+                continue
+            recipient = await session.get(Person, row.person_id)
+            about = await session.get(Person, row.about_id) if row.about_id else None
+            rendered = await notices.render(svc, session, row.kind, recipient, about, row.ref or {})
+            if rendered is not None:
+                out.append({"text": rendered.text, "buttons": [[list(b) for b in r] for r in rendered.buttons]})
+        return out
 
 
 async def count(svc, model):
@@ -91,6 +103,18 @@ async def test_a_red_check_in_goes_at_once_to_both_workers_with_consent_without_
         assert alert.source == Source.CHECKIN and alert.escalate_at == MONDAY_10 + timedelta(minutes=30)
         roles = sorted((await session.execute(select(RedAlertDelivery.role))).scalars())
     assert roles == [CareRole.BACKUP, CareRole.COORDINATING]
+
+
+async def test_the_alert_refers_so_a_revoke_before_sending_withdraws_it(world):
+    svc = world
+    await share_alerts(svc, ANNA, BRAM)
+    await checkins.record_phase(svc, SAM, Phase.RED)
+    async with svc.unit() as session:
+        queued = list((await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "alert"))).scalars())
+    assert len(queued) == 2 and all(row.payload is None and row.about_id is not None for row in queued)
+    await share_alerts(svc, ANNA, granted=False)
+    assert await messages(svc, ANNA, "alert") == []  # withdrawn at once
+    assert len(await messages(svc, BRAM, "alert")) == 1  # Bram still has consent
 
 
 async def test_an_absent_coordinating_worker_is_skipped_and_the_backup_is_told(world, clock):

@@ -47,10 +47,10 @@ async def test_red_alerts_the_worker_at_once_with_consent(svc, clock):
 async def test_orange_asks_before_telling_without_consent(svc):
     await client_with_worker(svc, alerts=False)
     result = await checkins.record_phase(svc, 501, Phase.ORANGE)
-    assert not result.alerts_allowed and await outbox_kinds(svc, "alert") == 0
+    assert not result.alerts_allowed and await outbox_kinds(svc, "orange") == 0
     assert await checkins.tell_worker(svc, 501, Phase.ORANGE, this_once=False) is None
     assert await checkins.tell_worker(svc, 501, Phase.ORANGE, this_once=True) == "Anna"
-    assert await outbox_kinds(svc, "alert") == 1
+    assert await outbox_kinds(svc, "orange") == 1
 
 
 async def test_prompts_come_from_the_database_once_per_slot(svc, clock):
