@@ -27,6 +27,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.domain import crisis
 from bot.errors import on_error
 from bot.i18n import N_, translator
+from bot.ops import runtime
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
 from conversations import caseload, checkin, common, forms, gdpr, goals, nudges, peers, progress, guards, invites, menu, onboarding, privacy, tools
@@ -64,6 +65,7 @@ COMMANDS = [
 
 def handlers() -> list[tuple[int, BaseHandler]]:
     return [
+        (-5, TypeHandler(Update, runtime.count_update)),  # counts every update for /metrics; never replies
         (-4, TypeHandler(Update, guards.rate_limit)),  # first: a flood is stopped before anything else runs
         (-3, TypeHandler(Update, guards.private_only)),  # no personal data in groups: stops all later groups
         # While someone talks to their peer, their messages are copied to the other side and stop here. The relay

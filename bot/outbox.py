@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import FloodLimit
@@ -114,9 +114,12 @@ def round_robin(claimed: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     return rounds
 
 
-async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: float = 45.0) -> DeliveryReport:
+async def deliver_due(
+    svc: Services, bot: Bot, *, batch: int = 200, budget: float = 45.0, stopping: asyncio.Event | None = None
+) -> DeliveryReport:
     """Send what is due, batch after batch, until nothing is due or `budget` seconds have passed (the next
-    tick goes on from there); at least one batch. Returns what happened."""
+    tick goes on from there); at least one batch. Returns what happened. Once `stopping` is set (SIGTERM),
+    the send in flight finishes and the rest of the batch is given back at once instead of after its lease."""
     report = DeliveryReport()
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -125,7 +128,10 @@ async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: floa
     previous = -overall_gap
     while True:
         claimed = round_robin(await _claim(svc, batch))
-        for message_id, chat_id, raw in claimed:
+        for index, (message_id, chat_id, raw) in enumerate(claimed):
+            if stopping is not None and stopping.is_set():
+                await release(svc, [item[0] for item in claimed[index:]])
+                return report
             # Pace from the start of each send: 30 a second in all, one a second per chat.
             wait = max(previous + overall_gap, last_sent.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP) - loop.time()
             if wait > 0:
@@ -134,8 +140,21 @@ async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: floa
             last_sent[chat_id] = previous
             outcome, error, retry_after = await _send(bot, chat_id, json.loads(raw))
             await _record(svc, message_id, outcome, error, retry_after, report)
-        if len(claimed) < batch or loop.time() - started >= budget:
+        if len(claimed) < batch or loop.time() - started >= budget or (stopping is not None and stopping.is_set()):
             return report
+
+
+async def release(svc: Services, message_ids: list[int]) -> None:
+    """Claimed but not sent: due again now (a clean stop gives its batch back instead of leaving the lease)."""
+    if not message_ids:
+        return
+    async with svc.unit() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.sent_at.is_(None))
+            .values(next_attempt_at=svc.now())
+        )
+        await session.commit()
 
 
 async def _send(bot: Bot, chat_id: int, payload: dict[str, Any]) -> tuple[str, str | None, float | None]:
