@@ -35,6 +35,10 @@ from conversations import caseload, checkin, common, forms, gdpr, goals, nudges,
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+# The crisis warm-up starts in post_init, before the Application runs; `houvast run` awaits what is still
+# pending when it stops (bot/ops/runtime.release), so PTB's reminder that it will not is only noise.
+warnings.filterwarnings("ignore", message="Tasks created via `Application.create_task` while the application is not running",
+                        category=PTBUserWarning)
 
 COMMANDS = [
     ("start", N_("Start, or turn reminders back on")),

@@ -225,10 +225,19 @@ def claim(database_url: str, *, health_listen: str = "127.0.0.1", health_port: i
 
 
 def release(claimed: Claim) -> None:
+    """Give the lock and the port back and close the loop as asyncio.run would: what is still pending (a
+    warm-up in a thread, started before the Application ran) is cancelled and awaited, never destroyed."""
+    loop = claimed.loop
     for sock in claimed.sockets:
         sock.close()
-    claimed.loop.run_until_complete(claimed.lock.release())
-    claimed.loop.close()
+    loop.run_until_complete(claimed.lock.release())
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
 
 
 def serve(application: Application, claimed: Claim, webhook: dict[str, Any] | None = None) -> int:
