@@ -184,3 +184,18 @@ def test_help_groups_the_commands_for_operators():
         **dict.fromkeys(("backup", "restore", "rotate-key", "report"), "Data, backups and keys"),
         **dict.fromkeys(("bench", "crisis-eval", "crisis-train"), "Developers"),
     }
+
+
+def test_the_demo_holds_the_database_while_it_runs_and_gives_it_back(db, monkeypatch):
+    monkeypatch.setenv("HOUVAST_DEMO_FILES_DIR", str(db.split("///", 1)[1] + "-files"))
+    result = runner.invoke(app, ["demo"], input=":stop\n")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+    async def free() -> bool:
+        lock = RunLock(db)
+        await lock.acquire()  # raises when the demo kept it
+        await lock.release()
+        return True
+
+    assert asyncio.run(free())
