@@ -30,7 +30,12 @@ def prepare_sqlite_file(url: str) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     prepare_sqlite_file(url)
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=url.startswith("postgresql"))
+    postgres = url.startswith("postgresql")
+    # A database that does not answer fails a connection within 10 s (asyncpg waits 60 by default), so a tick,
+    # a health check or a stop during an outage does not hang on it.
+    engine = create_async_engine(
+        url, echo=echo, pool_pre_ping=postgres, connect_args={"timeout": 10} if postgres else {}
+    )
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -131,10 +131,13 @@ class Monitor:
         window, self.window = self.window, Window()
         return window
 
-    def health(self, now: datetime, *, database_ok: bool, backlog: int | None, max_backlog: int) -> dict[str, bool]:
-        """/healthz: each check by name; healthy when all are true."""
+    def health(self, now: datetime, *, database_ok: bool, backlog: int | None, max_backlog: int,
+               running: bool = True) -> dict[str, bool]:
+        """/healthz: each check by name; healthy when all are true. `running`: the bot has started (polling or
+        listening for the webhook) and is not stopping."""
         reference = self.last_tick_ok_at or self.started_at  # a fresh process gets two minutes for its first tick
         return {
+            "running": running,
             "database": database_ok,
             "tick": now - reference <= TICK_STALE,
             "backlog": backlog is not None and backlog < max_backlog,

@@ -256,7 +256,8 @@ def serve(application: Application, claimed: Claim, webhook: dict[str, Any] | No
         loop.add_signal_handler(sig, runtime.request_stop)
     server = None
     if claimed.sockets:
-        server = HTTPServer(make_app(runtime.monitor, application.bot_data["services"]))
+        running = lambda: application.running and not runtime.stopping.is_set()  # noqa: E731
+        server = HTTPServer(make_app(runtime.monitor, application.bot_data["services"], running))
         server.add_sockets(claimed.sockets)
     application.job_queue.run_repeating(status_job, interval=STATUS_EVERY, first=STATUS_EVERY, name="status")
     try:

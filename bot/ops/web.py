@@ -13,6 +13,8 @@ import logging
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, RequestHandler
 
+from collections.abc import Callable
+
 from bot.ops import figures as db_figures
 from bot.ops.monitor import Monitor, prometheus
 from bot.services.base import Services
@@ -29,8 +31,8 @@ async def _figures(svc: Services) -> db_figures.Figures | None:
 
 
 class _Base(RequestHandler):
-    def initialize(self, monitor: Monitor, svc: Services) -> None:  # type: ignore[override]
-        self.monitor, self.svc = monitor, svc
+    def initialize(self, monitor: Monitor, svc: Services, running: Callable[[], bool]) -> None:  # type: ignore[override]
+        self.monitor, self.svc, self.running = monitor, svc, running
 
     def log_exception(self, typ, value, tb) -> None:  # type: ignore[no-untyped-def]
         log.error("health endpoint failed: %s", typ.__name__ if typ else "unknown")
@@ -41,7 +43,7 @@ class Healthz(_Base):
         figures = await _figures(self.svc)
         checks = self.monitor.health(
             self.svc.now(), database_ok=figures is not None, backlog=figures.backlog if figures else None,
-            max_backlog=self.svc.settings.health_max_backlog,
+            max_backlog=self.svc.settings.health_max_backlog, running=self.running(),
         )
         healthy = all(checks.values())
         self.set_status(200 if healthy else 503)
@@ -59,14 +61,15 @@ class Metrics(_Base):
         self.finish(prometheus(self.monitor, figures, self.svc.now(), database_ok=figures is not None))
 
 
-def make_app(monitor: Monitor, svc: Services) -> Application:
-    args = {"monitor": monitor, "svc": svc}
+def make_app(monitor: Monitor, svc: Services, running: Callable[[], bool] = lambda: True) -> Application:
+    args = {"monitor": monitor, "svc": svc, "running": running}
     return Application([(r"/healthz", Healthz, args), (r"/metrics", Metrics, args)], log_function=lambda _h: None)
 
 
-def start(monitor: Monitor, svc: Services, listen: str, port: int) -> HTTPServer:
-    """Bind now (so a port in use stops the start with one line); serves once the event loop runs.
+def start(monitor: Monitor, svc: Services, listen: str, port: int,
+          running: Callable[[], bool] = lambda: True) -> HTTPServer:
+    """Bind now and serve once the event loop runs (tests; `houvast run` binds early in runtime.claim).
     Raises OSError when the port cannot be bound."""
-    server = HTTPServer(make_app(monitor, svc))
+    server = HTTPServer(make_app(monitor, svc, running))
     server.listen(port, address=listen)
     return server

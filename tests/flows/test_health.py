@@ -27,12 +27,13 @@ async def test_healthz_and_metrics_answer_with_counts_only(harness, chat, clock)
     app, svc = harness.app, harness.services
     await onboard_client(chat(501, "Sam"), name="Samira de Vries")
     port = free_port()
-    server = web.start(Runtime.of(app).monitor, svc, "127.0.0.1", port)
+    server = web.start(Runtime.of(app).monitor, svc, "127.0.0.1", port, running=lambda: app.running)
     try:
         await run_tick(app, lambda stopping: tick(svc, app, stopping))
         health, metrics = await read(port)
         assert health.status_code == 200, health.text
-        assert health.json() == {"status": "ok", "checks": {"database": "ok", "tick": "ok", "backlog": "ok"}}
+        assert health.json() == {"status": "ok", "checks": {"running": "ok", "database": "ok", "tick": "ok",
+                                                                 "backlog": "ok"}}
         assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
         assert metric(metrics, "houvast_updates_total") >= 4  # /start, Verder, the name, the time
         assert metric(metrics, "houvast_ticks_total") == 1 and metric(metrics, "houvast_database_up") == 1
@@ -54,5 +55,9 @@ async def test_healthz_and_metrics_answer_with_counts_only(harness, chat, clock)
         health, metrics = await read(port)
         assert health.status_code == 503 and health.json()["checks"]["backlog"] == "fail"
         assert metric(metrics, "houvast_outbox_backlog") == 2
+        svc.settings.health_max_backlog = 500
+        await harness.stop()  # a stopped bot is not healthy, whatever the rest says
+        health, _ = await read(port)
+        assert health.status_code == 503 and health.json()["checks"]["running"] == "fail"
     finally:
         server.stop()

@@ -13,6 +13,8 @@ from asyncio.subprocess import PIPE, Process
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import json
+
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -34,7 +36,7 @@ async def http_api():
     server.stop()
 
 
-async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str) -> tuple[Process, int]:
+async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str, **settings: str) -> tuple[Process, int]:
     health_port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOUVAST_")}
     env.update({
@@ -45,6 +47,7 @@ async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str) -> tu
         "HOUVAST_DATA_DIR": str(tmp_path / "data"),
         "HOUVAST_HEALTH_PORT": str(health_port),
         "HOUVAST_TICK_SECONDS": "5",
+        **{f"HOUVAST_{name.upper()}": value for name, value in settings.items()},
     })
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
                                                    stdout=PIPE, stderr=PIPE)
@@ -156,3 +159,31 @@ async def test_the_newer_of_two_pollers_on_one_token_stops_in_one_line(tmp_path,
         if first.returncode is None:
             first.kill()
             await first.wait()
+
+
+async def test_houvast_run_in_webhook_mode_is_watched_the_same_way(tmp_path, http_api):
+    api = http_api.api
+    webhook_port, secret = free_port(), "a-long-secret-token-0123456789abcdef"
+    bot, health_port = await start_bot(tmp_path, http_api, f"sqlite+aiosqlite:///{tmp_path / 'h.sqlite3'}",
+                                       webhook_url="https://houvast.example.org", webhook_port=str(webhook_port),
+                                       webhook_secret=secret)
+    try:
+        await wait_healthy(bot, health_port)
+        assert api.webhook_url == "https://houvast.example.org/telegram"
+        api.add_user(601, "Noor")
+        update = api.send_text(601, "/start")
+        async with httpx.AsyncClient() as client:
+            posted = await client.post(f"http://127.0.0.1:{webhook_port}/telegram", content=json.dumps(update),
+                                       headers={"Content-Type": "application/json",
+                                                "X-Telegram-Bot-Api-Secret-Token": secret})
+            assert posted.status_code == 200
+            await until(lambda: api.messages(601), "an answer to the webhook update")
+            metrics = (await client.get(f"http://127.0.0.1:{health_port}/metrics")).text
+        assert "houvast_updates_total 1" in metrics
+        bot.send_signal(signal.SIGTERM)
+        code, err = await finished(bot)
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+    assert code == 0 and "Traceback" not in err and "Task was destroyed" not in err, err
