@@ -292,15 +292,21 @@ def invite(role: str = typer.Argument(..., help="worker, peer or admin")) -> Non
     from bot.render.qr import qr_png
     from bot.services.invites import create_invite
 
-    created = with_services(settings, lambda svc: create_invite(svc, role=Role(role)))
     folder = settings.data_dir / "invites"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"invite-{role}-{created.code[:4]}.png"
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # the QR holds the code: owner-only
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(qr_png(created.link))
+    try:  # before the invite exists: a folder that cannot be written changes nothing
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise fail(f"Cannot write to {folder} (HOUVAST_DATA_DIR): {exc.strerror}") from None
+    created = with_services(settings, lambda svc: create_invite(svc, role=Role(role)))
     typer.echo(f"Invite for a {role}, valid once until {created.expires_at:%Y-%m-%d %H:%M} UTC:")
     typer.echo(created.link)
+    path = folder / f"invite-{role}-{created.code[:4]}.png"
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # the QR holds the code: owner-only
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(qr_png(created.link))
+    except OSError as exc:
+        raise fail(f"The link above works, but its QR code could not be saved in {folder}: {exc.strerror}") from None
     typer.echo(f"QR code: {path}")
 
 
@@ -384,14 +390,20 @@ def report(
     from bot.i18n import translator
     from bot.render.report import report_csv, report_pdf
 
+    folder = pathlib.Path(out) if out else settings.data_dir / "reports"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"Cannot write to {folder}: {exc.strerror}") from None
     made = with_services(settings, lambda svc: report_service.monthly_report(svc, chosen))
     t = translator(settings.default_language, settings.zone)
-    folder = pathlib.Path(out) if out else settings.data_dir / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for suffix, data in (("pdf", report_pdf(made, t, organisation=settings.organisation)), ("csv", report_csv(made, t))):
         path = folder / f"houvast-report-{chosen}.{suffix}"
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise fail(f"Cannot write {path}: {exc.strerror}") from None
         paths.append(path)
     typer.echo("Report written: " + ", ".join(str(p) for p in paths))
 

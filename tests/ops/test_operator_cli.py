@@ -199,3 +199,15 @@ def test_the_demo_holds_the_database_while_it_runs_and_gives_it_back(db, monkeyp
         return True
 
     assert asyncio.run(free())
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_and_creates_no_invite(db, tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("HOUVAST_DATA_DIR", str(blocked))
+    result = runner.invoke(app, ["invite", "worker"])
+    assert result.exit_code == 1 and one_line(result).startswith(f"Cannot write to {blocked / 'invites'}")
+    path = db.split("///", 1)[1]
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM invites WHERE role = 'worker'").fetchone() == (1,)
+    result = runner.invoke(app, ["report", "--month", "2026-02", "--out", str(blocked / "reports")])
+    assert result.exit_code == 1 and one_line(result).startswith("Cannot write to")
