@@ -59,23 +59,25 @@ async def staff(svc: Services) -> list[StaffRow]:
 async def households(svc: Services, *, worker_telegram_id: int | None = None) -> list[HouseholdRow]:
     """Every household (or those where this worker is in the care team), with its members and care team."""
     async with svc.unit() as session:
-        query = select(Household).order_by(Household.id)
+        chosen = select(Household.id)
         if worker_telegram_id is not None:
-            query = query.where(Household.id.in_(
+            chosen = chosen.where(Household.id.in_(
                 select(CareTeamMember.household_id).join(Person, Person.id == CareTeamMember.worker_id)
                 .where(Person.telegram_id == worker_telegram_id)
             ))
-        found = list((await session.execute(query)).scalars())
-        ids = [h.id for h in found]
+        # Subqueries, not lists of ids: a region's hundred thousand households stay one query each.
+        found = list((await session.execute(
+            select(Household).where(Household.id.in_(chosen)).order_by(Household.id)
+        )).scalars())
         members = (await session.execute(
             select(Person.household_id, Person.name)
-            .where(Person.household_id.in_(ids), Person.role == Role.CLIENT).order_by(Person.id)
-        )).all() if ids else []
+            .where(Person.household_id.in_(chosen), Person.role == Role.CLIENT).order_by(Person.id)
+        )).all()
         team = (await session.execute(
             select(CareTeamMember.household_id, Person.name, CareTeamMember.role, Person.telegram_id)
             .join(Person, Person.id == CareTeamMember.worker_id)
-            .where(CareTeamMember.household_id.in_(ids)).order_by(CareTeamMember.id)
-        )).all() if ids else []
+            .where(CareTeamMember.household_id.in_(chosen)).order_by(CareTeamMember.id)
+        )).all()
         audit(session, at=svc.now(), action="cli_list_households")
         await session.commit()
     names: dict[int, list[str]] = {}

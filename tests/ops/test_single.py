@@ -62,3 +62,22 @@ async def test_three_processes_migrating_at_once_all_succeed(empty_database):
         versions = (await connection.execute(text("SELECT version_num FROM alembic_version"))).all()
     await engine.dispose()
     assert len(versions) == 1
+
+
+@pytest.mark.skipif(not PG_URL, reason="a lost connection only drops the lock on PostgreSQL")
+async def test_a_process_that_lost_its_lock_to_another_learns_it_must_stop(database_url):
+    first, second = RunLock(database_url), RunLock(database_url)
+    await first.acquire()
+    admin = make_engine(database_url)
+    try:
+        async with admin.connect() as connection:  # the server loses the first process's session (an outage)
+            await connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND classid = 1215264118 AND objid = 1634956289"))
+            await connection.commit()
+        await second.acquire()  # meanwhile a second process starts and takes the database
+        assert await first.verify() is False
+    finally:
+        await second.release()
+        await first.release()
+        await admin.dispose()
