@@ -168,13 +168,10 @@ def status() -> None:
     settings = _settings()
     setup_logging(settings)
     prepare(settings)
-    from bot.ops import figures, runtime
+    from bot.ops import figures, single
 
-    try:
-        runtime.release(runtime.claim(settings.database_url))  # type: ignore[arg-type]
-        running = "not running"
-    except runtime.StartRefused as exc:
-        running = "running" if exc.code == runtime.EXIT_OTHER_INSTANCE else "unknown"
+    with database_errors():
+        running = "running" if asyncio.run(single.is_running(settings.database_url)) else "not running"
     found = with_services(settings, lambda svc: figures.read(svc.sessions, svc.now()))
     due = ", ".join(f"{kind} {count}" for kind, count in sorted(found.due.items()))
     typer.echo(f"status: due={found.due_total} backlog={found.backlog} sent_last_hour={found.sent_last_hour} "

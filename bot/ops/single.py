@@ -111,6 +111,30 @@ class RunLock:
             self._fd = None
 
 
+async def is_running(database_url: str) -> bool:
+    """Does a bot process hold this database? Looks without taking the lock for more than an instant, so
+    `houvast status` never makes a bot that starts at that moment refuse (PostgreSQL: pg_locks only)."""
+    if database_url.startswith("postgresql"):
+        engine = create_async_engine(database_url, pool_size=1, max_overflow=0)
+        try:
+            async with engine.connect() as connection:
+                held = (await connection.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid = :high AND objid = :low AND objsubid = 1"
+                ), {"high": RUN_KEY >> 32, "low": RUN_KEY & 0xFFFF_FFFF})).scalar_one()
+        finally:
+            await engine.dispose()
+        return bool(held)
+    path = _lock_file(database_url, "run")
+    if path is None or not path.exists():
+        return False
+    fd = _flock(path)
+    if fd is None:
+        return True
+    os.close(fd)
+    return False
+
+
 @contextlib.contextmanager
 def migration_lock(database_url: str) -> Iterator[None]:
     """SQLite: an exclusive flock for the duration of a migration (PostgreSQL takes an advisory lock inside

@@ -11,19 +11,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db.session import make_engine
-from bot.ops.single import AlreadyRunning, RunLock
+from bot.ops.single import AlreadyRunning, RunLock, is_running
 from tests.conftest import PG_URL
 
 
 async def test_a_second_bot_process_on_the_same_database_is_refused(database_url):
     first, second = RunLock(database_url), RunLock(database_url)
+    assert not await is_running(database_url)
     await first.acquire()
     try:
+        assert await is_running(database_url)  # what `houvast status` says, without taking the lock
         with pytest.raises(AlreadyRunning):
             await second.acquire()
         assert await first.verify() is True
     finally:
         await first.release()
+    assert not await is_running(database_url)
     await second.acquire()  # once the first one stops, the next may start
     await second.release()
 
