@@ -27,6 +27,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.domain import crisis
 from bot.errors import on_error
 from bot.i18n import N_, translator
+from bot.ops import runtime
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
 from conversations import (
@@ -37,6 +38,10 @@ from conversations import (
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
 # message are parsed and checked like any other input, so PTB's per_message advice does not apply.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+# The crisis warm-up starts in post_init, before the Application runs; `houvast run` awaits what is still
+# pending when it stops (bot/ops/runtime.release), so PTB's reminder that it will not is only noise.
+warnings.filterwarnings("ignore", message="Tasks created via `Application.create_task` while the application is not running",
+                        category=PTBUserWarning)
 
 COMMANDS = [
     ("start", N_("Start, or turn reminders back on")),
@@ -67,6 +72,7 @@ COMMANDS = [
 
 def handlers() -> list[tuple[int, BaseHandler]]:
     return [
+        (-5, TypeHandler(Update, runtime.count_update)),  # counts every update for /metrics; never replies
         # First of all: crisis language in a text or caption, new or edited, gets the safety message, even in a
         # flood and in every flow (the relay included). It never stops the update, so the flow goes on.
         (-4, safety.crisis_handler()),

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Peer support, "Zorg melden" when the client has no alerts consent but checked in red today:
     # "notify" tells the coordinating worker anyway, "ask" guides the peer to ask the client first.
     peer_red_policy: str = "notify"
+    # Operations (docs/operations.md): /healthz and /metrics on a local port (0: off), and when /healthz
+    # calls the outbox backlog too long.
+    health_listen: str = "127.0.0.1"
+    health_port: int = Field(default=8081, ge=0, le=65535)
+    health_max_backlog: int = Field(default=500, ge=1)
 
     @field_validator("timezone")
     @classmethod

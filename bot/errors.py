@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import translator
+from bot.ops import runtime
 
 log = logging.getLogger("houvast.errors")
 
@@ -26,12 +27,20 @@ def describe(error: BaseException | None) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    reference = secrets.token_hex(4)
+    # Outside an update (polling, a job, a persistence flush): a 409 Conflict, or an error already logged
+    # this minute, is dealt with there (one line a minute while the database is away).
+    if not isinstance(update, Update) and runtime.background_error(context.application, context.error,
+                                                                   describe(context.error)):
+        return
+    reference, fresh = runtime.shared_reference(context.application, context.error, secrets.token_hex(4))
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("error ref=%s update=%s %s", reference, update_id, describe(context.error))
+    if fresh:  # the database away: one line a minute, its reference shared by every apology meanwhile
+        log.error("error ref=%s update=%s %s", reference, update_id, describe(context.error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if update.effective_chat.type != "private" or isinstance(context.error, Forbidden):
+    # When several handler groups fail on one update (the database is down), one apology, not one per group.
+    first = runtime.update_error(context.application, update.update_id)
+    if not first or update.effective_chat.type != "private" or isinstance(context.error, Forbidden):
         return
     svc = context.application.bot_data.get("services")
     locale = svc.settings.default_language if svc else "nl"

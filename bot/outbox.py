@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import FloodLimit
@@ -170,9 +170,12 @@ def round_robin(claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return rounds
 
 
-async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: float = 45.0) -> DeliveryReport:
+async def deliver_due(
+    svc: Services, bot: Bot, *, batch: int = 200, budget: float = 45.0, stopping: asyncio.Event | None = None
+) -> DeliveryReport:
     """Send what is due, batch after batch, until nothing is due or `budget` seconds have passed (the next
-    tick goes on from there); at least one batch. Returns what happened."""
+    tick goes on from there); at least one batch. Returns what happened. Once `stopping` is set (SIGTERM),
+    the send in flight finishes and the rest of the batch is given back at once instead of after its lease."""
     report = DeliveryReport()
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -181,7 +184,10 @@ async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: floa
     previous = -overall_gap
     while True:
         claimed = round_robin(await _claim(svc, batch))
-        for message_id, chat_id in claimed:
+        for index, (message_id, chat_id) in enumerate(claimed):
+            if stopping is not None and stopping.is_set():
+                await release(svc, [item[0] for item in claimed[index:]])
+                return report
             message = await _prepare(svc, message_id)
             if message is None:
                 report.withdrawn += 1
@@ -194,7 +200,7 @@ async def deliver_due(svc: Services, bot: Bot, *, batch: int = 200, budget: floa
             last_sent[chat_id] = previous
             outcome, error, retry_after = await _send(bot, chat_id, message)
             await _record(svc, message_id, outcome, error, retry_after, report)
-        if len(claimed) < batch or loop.time() - started >= budget:
+        if len(claimed) < batch or loop.time() - started >= budget or (stopping is not None and stopping.is_set()):
             return report
 
 
@@ -232,6 +238,19 @@ async def _prepare(svc: Services, message_id: int) -> dict[str, Any] | None:
             await session.delete(row)
         await session.commit()
         return message
+
+
+async def release(svc: Services, message_ids: list[int]) -> None:
+    """Claimed but not sent: due again now (a clean stop gives its batch back instead of leaving the lease)."""
+    if not message_ids:
+        return
+    async with svc.unit() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.sent_at.is_(None))
+            .values(next_attempt_at=svc.now())
+        )
+        await session.commit()
 
 
 async def _send(bot: Bot, chat_id: int, payload: dict[str, Any]) -> tuple[str, str | None, float | None]:

@@ -5,22 +5,22 @@ hundred thousand clients cost one query a tick.
 """
 from __future__ import annotations
 
-import logging
+import asyncio
 
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
+from bot.ops import runtime
 from bot.services import alerts, checkins, gdpr, goals, nudges, peers, selfscan
 from bot.services.base import Services
 
-log = logging.getLogger(__name__)
 
-
-async def tick(svc: Services, application: Application) -> outbox.DeliveryReport:
-    """One pass; safe to run twice (everything it queues has a de-duplication key)."""
+async def tick(svc: Services, application: Application, stopping: asyncio.Event | None = None) -> outbox.DeliveryReport:
+    """One pass; safe to run twice (everything it queues has a de-duplication key). Once `stopping` is set the
+    delivery ends after the send in flight."""
     await due_work(svc)
     await gdpr.purge_due(svc, forget=application.drop_user_data)
-    return await outbox.deliver_due(svc, application.bot)
+    return await outbox.deliver_due(svc, application.bot, stopping=stopping)
 
 
 async def due_work(svc: Services) -> None:
@@ -37,9 +37,9 @@ async def due_work(svc: Services) -> None:
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    report = await tick(context.application.bot_data["services"], context.application)
-    if report.sent or report.failed:
-        log.info("tick: sent=%d retried=%d failed=%d", report.sent, report.retried, report.failed)
+    application = context.application
+    # Timed and counted for the status line and /metrics; a failing tick is reported there, once a minute.
+    await runtime.run_tick(application, lambda stopping: tick(application.bot_data["services"], application, stopping))
 
 
 def schedule_tick(application: Application) -> None:

@@ -19,6 +19,8 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Run in a thread of its own (Alembic's env runs its own event loop for the async engine)."""
     from bot.db.session import prepare_sqlite_file
+    from bot.ops.single import migration_lock
 
     prepare_sqlite_file(url)
-    command.upgrade(alembic_config(url), revision)
+    with migration_lock(url):  # two processes starting at once: the second waits, then finds nothing to do
+        command.upgrade(alembic_config(url), revision)

@@ -30,8 +30,13 @@ def prepare_sqlite_file(url: str) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     prepare_sqlite_file(url)
+    postgres = url.startswith("postgresql")
     # hide_parameters: SQL values (a client's words, names) never reach a log line or an exception message.
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=url.startswith("postgresql"), hide_parameters=True)
+    # A database that does not answer fails a connection within 10 s (asyncpg waits 60 by default), so a tick,
+    # a health check or a stop during an outage does not hang on it.
+    engine = create_async_engine(
+        url, echo=echo, pool_pre_ping=postgres, hide_parameters=True, connect_args={"timeout": 10} if postgres else {}
+    )
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")

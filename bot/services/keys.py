@@ -109,6 +109,42 @@ async def _rotate_value(
     raise RuntimeError(f"{target.label} ({target.key} {row_key}) kept changing during the rotation; run it again")
 
 
+def readable(cipher: Cipher, stored: str) -> bool:
+    """Can the configured keys open this stored value? Plain values always can."""
+    try:
+        cipher.decrypt(stored)
+    except RuntimeError:
+        return False
+    return True
+
+
+async def unreadable(sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> dict[str, int]:
+    """Per column, how many stored values none of the cipher's keys opens (empty: all are readable).
+    Reads every secret value once; used before a rotation and a restore, which must not leave any behind."""
+    found: dict[str, int] = {}
+    for target in secret_columns():
+        raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))
+        key, value = raw.c[target.key], raw.c[target.column]
+        last = None
+        while True:
+            async with sessions() as session:
+                query = sa.select(key, value).where(value.is_not(None)).order_by(key).limit(BATCH)
+                if last is not None:
+                    query = query.where(key > last)
+                rows = (await session.execute(query)).all()
+            if not rows:
+                break
+            bad = sum(1 for _key, stored in rows if not readable(cipher, stored))
+            if bad:
+                found[target.label] = found.get(target.label, 0) + bad
+            last = rows[-1][0]
+    return found
+
+
+def describe_unreadable(found: dict[str, int]) -> str:
+    return ", ".join(f"{label} ({count})" for label, count in sorted(found.items()))
+
+
 async def rotate_all(
     svc_or_sessions: Services | async_sessionmaker[AsyncSession], cipher: Cipher, progress: Progress | None = None
 ) -> int:
@@ -119,6 +155,14 @@ async def rotate_all(
     if not cipher.enabled:
         raise RuntimeError("no encryption key configured")
     sessions = svc_or_sessions.sessions if isinstance(svc_or_sessions, Services) else svc_or_sessions
+    # Refuse before writing anything when a value would stay unreadable: a key missing from the setting
+    # (usually the old one, dropped too early). The values themselves are never shown; only where they are.
+    found = await unreadable(sessions, cipher)
+    if found:
+        raise RuntimeError(
+            "Some values are encrypted with a key that is not configured in HOUVAST_ENCRYPTION_KEYS: "
+            f"{describe_unreadable(found)}. Nothing was changed; add the old key after the new one and run again."
+        )
     total = 0
     for target in secret_columns():
         total += await _rotate_column(sessions, cipher, target, progress)
