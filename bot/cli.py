@@ -83,7 +83,7 @@ def prepare(settings: Settings) -> None:
     try:
         _prepare(settings)
     except StartupError as exc:
-        raise fail(exc) from None
+        raise fail(exc, exc.code) from None
 
 
 def _prepare(settings: Settings) -> None:
@@ -95,7 +95,7 @@ def _prepare(settings: Settings) -> None:
         upgrade(settings.database_url)
     except Exception as exc:  # noqa: BLE001 (a driver error's message can hold the password: type only)
         raise StartupError(
-            f"HOUVAST_DATABASE_URL: cannot open or upgrade the database ({type(exc).__name__})."
+            f"Cannot reach the database (HOUVAST_DATABASE_URL): cannot open or upgrade it ({type(exc).__name__})."
         ) from None
     cipher = configure_encryption(settings.encryption_keys)
 
@@ -181,7 +181,7 @@ def run() -> None:
             asyncio.run(check_bot_api(settings))
             _run_on_telegram(settings, claimed)
     except StartupError as exc:
-        raise fail(exc) from None
+        raise fail(exc, exc.code) from None
 
 
 def _run_on_telegram(settings: Settings, claimed: object) -> None:
@@ -242,7 +242,7 @@ def demo() -> None:
             finally:
                 runtime.release(claimed)  # type: ignore[arg-type]
     except StartupError as exc:
-        raise fail(exc) from None
+        raise fail(exc, exc.code) from None
 
 
 @app.command(rich_help_panel=DATA)

@@ -32,7 +32,12 @@ _META = sa.table("meta", sa.column("key"), sa.column("value"), sa.column("secret
 
 
 class StartupError(Exception):
-    """Why Houvast does not start. The message is one line, names the setting, and holds no data."""
+    """Why Houvast does not start. The message is one line, names the setting, and holds no data. `code` is the
+    exit code: 1, or 3 when another process already has the database (as bot/ops/runtime.py says it)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # --- settings ----------------------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def sqlite_lock(url: str) -> Iterator[None]:
     except OSError:
         handle.close()
         raise StartupError(
-            f"Another Houvast process is already running on {path} (HOUVAST_DATABASE_URL). Stop it first."
+            f"Another Houvast process is already running on {path} (HOUVAST_DATABASE_URL). Stop it first.", code=3
         ) from None
     handle.seek(0)
     handle.truncate()

@@ -29,6 +29,7 @@ def env(monkeypatch, tmp_path):
     monkeypatch.setenv("HOUVAST_DATABASE_URL", url)
     monkeypatch.setenv("HOUVAST_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HOUVAST_BOT_API_BASE_URL", UNREACHABLE)
+    monkeypatch.setenv("HOUVAST_HEALTH_PORT", "0")  # these runs never get as far as serving /healthz
     return monkeypatch, url
 
 
@@ -191,8 +192,8 @@ def test_a_second_run_on_the_same_sqlite_file_is_refused(env):
     monkeypatch.setenv("HOUVAST_TELEGRAM_TOKEN", "123:abc")
     monkeypatch.setenv("HOUVAST_ENCRYPTION_KEYS", KEY)
     with sqlite_lock(url):  # the first one, still running
-        one_line(runner.invoke(app, ["run"]), "Another Houvast process is already running")
-        one_line(runner.invoke(app, ["demo"], input=":stop\n"), "Another Houvast process is already running")
+        one_line(runner.invoke(app, ["run"]), "Another Houvast process is already running", code=3)
+        one_line(runner.invoke(app, ["demo"], input=":stop\n"), "Another Houvast process is already running", code=3)
     one_line(runner.invoke(app, ["run"]), "Cannot reach the Bot API")  # once it stopped, this one may start
 
 

@@ -139,8 +139,8 @@ def test_rotate_key_refuses_when_rows_would_stay_unreadable(db, monkeypatch):
     result = runner.invoke(app, ["rotate-key"])
     assert result.exit_code == 1
     line = one_line(result)
-    assert "not configured in HOUVAST_ENCRYPTION_KEYS: " in line and "people.name" in line
-    assert "Nothing was changed" in line and NAME not in line
+    # The key canary (bot/startup.py) refuses first, before the rotation reads a row.
+    assert "HOUVAST_ENCRYPTION_KEYS cannot read this database" in line and NAME not in line
     assert sqlite3.connect(path).execute("SELECT name FROM people ORDER BY id").fetchall() == before
     assert all(value.startswith(crypto.PREFIX) for (value,) in before if value)
 
@@ -179,21 +179,25 @@ def test_help_groups_the_commands_for_operators():
         elif line.startswith("│ ") and line[2:3].isalpha():
             groups[line[2:].split()[0]] = group
     assert groups == {
-        **dict.fromkeys(("run", "demo", "migrate", "status", "health"), "Run and watch"),
+        **dict.fromkeys(("run", "demo", "check", "migrate", "status", "health"), "Run and watch"),
         **dict.fromkeys(("workers", "households", "invite", "deactivate-worker", "handover"), "People and households"),
-        **dict.fromkeys(("backup", "restore", "rotate-key", "report"), "Data, backups and keys"),
+        **dict.fromkeys(("keygen", "backup", "restore", "rotate-key", "report"), "Data, backups and keys"),
         **dict.fromkeys(("bench", "crisis-eval", "crisis-train"), "Developers"),
     }
 
 
-def test_the_demo_holds_the_database_while_it_runs_and_gives_it_back(db, monkeypatch):
-    monkeypatch.setenv("HOUVAST_DEMO_FILES_DIR", str(db.split("///", 1)[1] + "-files"))
+def test_the_demo_holds_the_database_while_it_runs_and_gives_it_back(db, monkeypatch, tmp_path):
+    monkeypatch.delenv("HOUVAST_DATABASE_URL")  # the demo runs on its own database (data/demo.sqlite3)
+    monkeypatch.delenv("HOUVAST_ENCRYPTION_KEYS", raising=False)  # ... with its own key
+    monkeypatch.setenv("HOUVAST_DATA_DIR", str(tmp_path / "demo-data"))
+    monkeypatch.setenv("HOUVAST_DEMO_FILES_DIR", str(tmp_path / "demo-files"))
     result = runner.invoke(app, ["demo"], input=":stop\n")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+    demo_db = f"sqlite+aiosqlite:///{tmp_path / 'demo-data' / 'demo.sqlite3'}"
 
     async def free() -> bool:
-        lock = RunLock(db)
+        lock = RunLock(demo_db)
         await lock.acquire()  # raises when the demo kept it
         await lock.release()
         return True
