@@ -28,7 +28,9 @@ test: catalogs
 # Developers: after changing texts in code, refresh the template and both catalogs.
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k npgettext:1c,2,3 -k pgettext:1c,2 --no-location --sort-output -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -l en --no-fuzzy-matching --ignore-obsolete
+	# The Dutch catalog is edited by hand: kept at 110 columns, so a refresh does not re-wrap every entry.
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -l nl --no-fuzzy-matching --ignore-obsolete -w 110
 
 bench: catalogs
 	$(BIN)/houvast bench

@@ -292,45 +292,42 @@ def goal_list(t: Translator, items: list[GoalView]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def goal_domains(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "dom", domain.value))
-        for domain, label in DOMAIN_LABELS.items()
-    ])
+def goal_question(t: Translator, key: str, *, first: bool, skip: bool, answered: bool) -> InlineKeyboardMarkup:
+    """A question of the new-goal form: its answers (if it has buttons), then back / next-or-skip, then later.
+    `key` is the question ("domain", "title", ..., "who"); back, next and skip carry it, so a button of an
+    earlier question is recognised as such."""
+    def make(action: str, arg: object | None = None) -> str:
+        return callbacks.make("goal", action, arg)
+
+    options: list[list[InlineKeyboardButton]] = []
+    if key == "domain":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("dom", domain.value))]
+                   for domain, label in DOMAIN_LABELS.items()]
+    elif key == "day":
+        days = [InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=make("day", day)) for day in range(1, 8)]
+        options = [days[i : i + 2] for i in range(0, len(days), 2)]
+    elif key == "time":
+        times = [InlineKeyboardButton(at.strftime("%H:%M"), callback_data=make("time", at.strftime("%H%M")))
+                 for at in SUGGESTED_CHECKIN_TIMES]
+        options = [times[i : i + 2] for i in range(0, len(times), 2)]
+    elif key == "every":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("every", weeks))]
+                   for weeks, label in EVERY_LABELS.items()]
+    elif key == "who":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("who", who))]
+                   for who, label in WHO_LABELS.items()]
+    nav = [] if first else [InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=make("back", key))]
+    if answered:
+        nav.append(InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=make("fwd", key)))
+    elif skip:
+        nav.append(InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=make("skip", key)))
+    rows = options + ([nav] if nav else [])
+    rows.append([InlineKeyboardButton(t.gettext("💾 Continue later"), callback_data=make("later"))])
+    return InlineKeyboardMarkup(rows)
 
 
 def goal_skip(t: Translator, what: str) -> InlineKeyboardMarkup:
     return _column([InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=callbacks.make("goal", "skip", what))])
-
-
-def goal_weekdays(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=callbacks.make("goal", "day", day))
-        for day in range(1, 8)
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def goal_times(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(at.strftime("%H:%M"), callback_data=callbacks.make("goal", "time", at.strftime("%H%M")))
-        for at in SUGGESTED_CHECKIN_TIMES
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def goal_every(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "every", weeks))
-        for weeks, label in EVERY_LABELS.items()
-    ])
-
-
-def goal_who(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "who", key))
-        for key, label in WHO_LABELS.items()
-    ])
 
 
 def goal_go_on(t: Translator) -> InlineKeyboardMarkup:

@@ -509,7 +509,7 @@ async def on_reason(update: Update, context: Context) -> int:
     if decision_id is not None:
         try:
             await scaling.set_reason(common.services(context), person.telegram_id, int(decision_id),
-                                     update.effective_message.text or "")
+                                     common.text_of(update))
         except (NotAllowed, NotFound):
             await common.refuse(update, context, t)
             return ConversationHandler.END
@@ -654,19 +654,19 @@ async def on_relation(update: Update, context: Context) -> None:
 
 def conversation() -> ConversationHandler:
     """The one typed answer of this feature: the reason for a scale decision."""
-    text = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
     return ConversationHandler(
         name="progress",
         persistent=True,
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(decide, pattern=callbacks.pattern("prg", "dec"))],
         states={Step.REASON: [
-            MessageHandler(text, on_reason),
+            MessageHandler(common.TEXT, common.text_answer(on_reason)),
             CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason")),
         ]},
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_reason),
         ],
     )

@@ -18,7 +18,7 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
         console=Console(file=out, width=160), workdir=tmp_path,
     )
     assert all(isinstance(row, Row) for row in rows)
-    assert {row.section for row in rows} == {"tick", "outbox", "updates"}
+    assert {row.section for row in rows} == {"tick", "outbox", "updates", "crisis"}
 
     [tick] = [row for row in rows if row.section == "tick"]
     assert tick.skipped is None and tick.database == SQLITE and tick.size == 200
