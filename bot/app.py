@@ -36,6 +36,7 @@ from conversations import caseload, checkin, common, forms, gdpr, goals, nudges,
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 COMMANDS = [
+    ("crisis", N_("My crisis card")),  # first: in a crisis it is one tap in Telegram's command list
     ("start", N_("Start, or turn reminders back on")),
     ("menu", N_("Show the menu")),
     ("help", N_("What can Houvast do?")),
@@ -46,7 +47,6 @@ COMMANDS = [
     ("herstelplan", N_("My whole plan")),
     ("scan", N_("How are things going?")),
     ("plan", N_("My signaleringsplan")),
-    ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
     ("maatje", N_("Talk to a peer expert")),

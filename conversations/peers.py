@@ -132,7 +132,7 @@ async def ask_peer(update: Update, context: Context) -> int:
         return ConversationHandler.END
     text = "\n\n".join(
         [
-            t.gettext("I want to talk to someone who went through this."),
+            t.gettext("🤝 Talk to a peer expert"),
             t.gettext(
                 "A peer expert went through hard times too, and knows how it feels. You talk through Houvast: "
                 "your phone number and username stay private. You can stop at any time."

@@ -7,8 +7,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES
+from bot.domain.consent import SCOPES, Scope
+from bot.domain.looks import Look, LookGroup, group_looks
 from bot.domain.roles import Role
+from bot.i18n import N_, Translator
+from bot.render.plan import long_day
 from bot.services import consent, security
 from bot.services.base import NotAllowed, NotFound
 from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES, ViewerShare
@@ -16,6 +19,7 @@ from conversations import common, keyboards
 from conversations.common import Context
 
 SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
+MAX_LINES = 30  # lines of /wiezietwat; everything is in /mijngegevens
 
 
 def _label(t, share: ViewerShare) -> str:
@@ -116,6 +120,39 @@ async def done(update: Update, context: Context) -> None:
     await common.show_menu(update, context, person, common.tr(context, person).gettext("Saved. It works right away."))
 
 
+# What a look showed, per part (a plan or card also says which version, or that it was still empty).
+LOOKED_AT = {
+    Scope.SIGNALING_PLAN: N_("your signaleringsplan"),
+    Scope.CRISIS_CARD: N_("your crisis card"),
+    Scope.GOALS: N_("your goals and check-ins"),
+    Scope.ALERTS: N_("your last colour (green, yellow, orange or red)"),
+}
+
+
+def look_line(t: Translator, group: LookGroup) -> str:
+    """'zaterdag 28 maart 2026 om 10:15: Anna (begeleider) bekeek je crisiskaart (versie 2).' Repeats on one
+    day are one line, with the first and last time and how often."""
+    who = group.viewer or t.gettext("someone who no longer works here")
+    if group.relation:
+        who += f" ({t.gettext(CARE_ROLE_NAMES[group.relation])})"
+    what = t.gettext(LOOKED_AT[group.scope]) if group.scope in LOOKED_AT else group.scope
+    day = long_day(t, group.day)
+    if group.count == 1:
+        when = t.gettext("{day} at {time}").format(day=day, time=t.clock_time(group.last))
+    else:
+        when = t.gettext("{day}, from {start} to {end}").format(
+            day=day, start=t.clock_time(group.first), end=t.clock_time(group.last))
+    if group.version == 0:
+        text = t.ngettext("{who} opened {what}. It was still empty.",
+                          "{who} opened {what}, {n} times. It was still empty.", group.count)
+    elif group.version:
+        text = t.ngettext("{who} looked at {what} (version {version}).",
+                          "{who} looked at {what} (version {version}), {n} times.", group.count)
+    else:
+        text = t.ngettext("{who} looked at {what}.", "{who} looked at {what}, {n} times.", group.count)
+    return f"{when}: " + text.format(who=who, what=what, version=group.version, n=group.count)
+
+
 async def who_saw_what(update: Update, context: Context) -> None:
     await common.answer_button(update)
     person = await common.acting_as(update, context, Role.CLIENT)
@@ -126,16 +163,12 @@ async def who_saw_what(update: Update, context: Context) -> None:
     if not records:
         await common.say(update, context, t.gettext("Nobody has looked at your data yet."), keyboards.menu_button(t))
         return
-    lines = [t.gettext("Who looked at your data:")]
-    for record in records:
-        who = record.viewer_name or t.gettext("someone who no longer works here")
-        role = f" ({t.gettext(CARE_ROLE_NAMES[record.relation])})" if record.relation else ""
-        scope = SCOPE_NAMES.get(record.scope)
-        lines.append(
-            t.gettext("{who}{role} looked at your {what} on {day}.").format(
-                who=who, role=role, what=t.gettext(scope) if scope else record.scope, day=t.day(record.at)
-            )
-        )
+    looks = [Look(r.viewer_name, r.relation, r.scope, r.at, r.version) for r in records]
+    groups = group_looks(looks, t.zone)
+    lines = [t.gettext("Who looked at your data, the newest first:"), ""]
+    lines += [look_line(t, group) for group in groups[:MAX_LINES]]
+    if len(groups) > MAX_LINES:
+        lines += ["", t.gettext("Older looks are in your data: /mijngegevens.")]
     await common.say(update, context, "\n".join(lines), keyboards.menu_button(t))
 
 

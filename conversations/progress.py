@@ -118,7 +118,8 @@ async def open_plan(update: Update, context: Context) -> None:
         return
     await common.say(update, context, plan_render.summary_text(view, t),
                      keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
-                                                                             or view.household_goals_hidden)))
+                                                                             or view.household_goals_hidden),
+                                                    client=person.role == Role.CLIENT))
 
 
 async def show_part(update: Update, context: Context) -> None:
@@ -143,7 +144,8 @@ async def show_part(update: Update, context: Context) -> None:
     for text in texts[:-1]:
         await common.say(update, context, text)
     shows_scan = key == "s" and Part.SCAN in view.subject.shown
-    await common.say(update, context, texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan))
+    await common.say(update, context, texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan,
+                                                                                  client=person.role == Role.CLIENT))
 
 
 async def send_plan_pdf(update: Update, context: Context) -> None:

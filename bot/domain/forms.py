@@ -112,7 +112,7 @@ CARD_PART_NAMES = {
     "care_providers": N_("My care providers"),
     "medication": N_("Medication"),
     "allergies": N_("Allergies"),
-    "treatment_preferences": N_("My wishes for treatment and place"),
+    "treatment_preferences": N_("The help I want, and where"),
     "practical": N_("Practical things to arrange"),
     "made_with": N_("Made with"),
 }
@@ -129,7 +129,7 @@ CARD_STEPS: tuple[Step, ...] = (
     Step(("care_providers",), N_("Who are your care providers? Type a name, organisation and phone number."), Kind.CONTACTS),
     Step(("medication",), N_("Which medication do you use? Type the name and the dose."), Kind.LIST),
     Step(("allergies",), N_("Do you have allergies?"), Kind.LIST, (N_("No allergies"),)),
-    Step(("treatment_preferences",), N_("What are your wishes for treatment and place? And where do you not want to go?"), Kind.LIST),
+    Step(("treatment_preferences",), N_("What help do you want in a crisis, and where? And where do you not want to go?"), Kind.LIST),
     Step(("practical",), N_("What must be arranged if you cannot be home? Think of children, pets, house, work, bills."), Kind.LIST,
          (N_("Children"), N_("Pets"), N_("Plants and mail"), N_("Tell my work"), N_("Pay the bills"))),
     Step(("made_with",), N_("With whom did you make this card?"), Kind.TEXT, (N_("On my own"), N_("With my worker"), N_("With a peer expert"))),

@@ -15,7 +15,8 @@ from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
 from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
-from bot.render.plan import PHASE_LABELS, contact_line, long_day
+from bot.domain.forms import PHASE_NAMES
+from bot.render.plan import contact_line, long_day
 from bot.render.text import split
 from bot.services.consent import CARE_ROLE_NAMES
 from bot.services.goals import ANSWER_LABELS
@@ -95,8 +96,8 @@ def goals_text(goals: Sequence[GoalLine], t: Translator, *, title: str) -> str:
 def _phase_line(member: MemberPlan, t: Translator) -> str:
     if member.phase is None:
         return t.gettext("No check-in yet.")
-    name, description = PHASE_LABELS[member.phase.phase]
-    return f"{PHASE_EMOJI[member.phase.phase]} {t.gettext(name)}: {t.gettext(description)} ({t.day(member.phase.at)})"
+    # The same words as everywhere else ("Rood: crisis"), not a second spelling of them.
+    return f"{PHASE_EMOJI[member.phase.phase]} {t.gettext(PHASE_NAMES[member.phase.phase])} ({t.day(member.phase.at)})"
 
 
 def scan_lines(member: MemberPlan, t: Translator) -> list[str]:

@@ -39,7 +39,7 @@ async def test_grant_and_revoke_work_at_once_and_every_view_is_shown_to_the_clie
     sam_id = (await people.whoami(harness.services, 501)).id
 
     replies = await sam.send("/wiezietwat")
-    assert "Anna (begeleider) bekeek je crisiskaart op zaterdag 28 maart" in replies[-1].text
+    assert "zaterdag 28 maart 2026 om 09:00: Anna (begeleider) bekeek je crisiskaart (versie 1)." in replies[-1].text
 
     await sam.send("/privacy")
     await sam.press("Anna")
@@ -70,3 +70,29 @@ async def test_a_forged_button_for_another_workers_client_shows_nothing(chat, ha
         assert not any("Sam de Vries" in (m.text or "") for m in replies)
     replies = await sam.send("/wiezietwat")
     assert "Bert" not in replies[-1].text  # a refused look is not a look
+
+
+async def test_who_saw_what_has_date_and_time_groups_repeats_and_says_what_was_seen(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    await sam.press("signaleringsplan")
+    await sam.press("crisiskaart")
+    await open_client(anna)
+    await anna.press("👀 crisiskaart")  # nothing saved yet: Anna saw an empty card
+    harness.clock.advance(minutes=1)
+    await fill_card(sam)  # version 1
+    for minutes in (4, 10, 12):  # three looks at version 1 the same morning
+        harness.clock.advance(minutes=minutes)
+        await open_client(anna)
+        await anna.press("👀 crisiskaart")
+    harness.clock.advance(days=1)
+    await open_client(anna)
+    await anna.press("👀 signaleringsplan")
+    replies = await sam.send("/wiezietwat")
+    lines = replies[-1].text.split("\n")
+    assert lines[2:] == [
+        "zondag 29 maart 2026 om 10:27: Anna (begeleider) opende je signaleringsplan. Die was toen nog leeg.",
+        "zaterdag 28 maart 2026, van 09:05 tot 09:27: Anna (begeleider) bekeek je crisiskaart (versie 1), 3 keer.",
+        "zaterdag 28 maart 2026 om 09:00: Anna (begeleider) opende je crisiskaart. Die was toen nog leeg.",
+    ]

@@ -29,7 +29,7 @@ async def test_a_client_without_invite_starts_on_their_own(chat, harness):
     assert "20:00" in sam.buttons() and "Geen vaste tijd" in sam.buttons()
     replies = await sam.press("20:00")
     assert "Klaar, Sam" in replies[-1].text
-    assert "🤝 Mijn begeleider koppelen" in sam.buttons()
+    assert "🔗 Mijn begeleider koppelen" in sam.buttons()
     async with harness.services.unit() as session:
         person = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
     assert person.role == Role.CLIENT and person.onboarded and person.checkin_time.hour == 20
@@ -70,7 +70,7 @@ async def test_a_worker_onboards_with_an_invite_and_invites_a_client(chat, harne
     await sam.press("Verder")
     await sam.send("Sam")
     await sam.press("Geen vaste tijd")
-    assert "🤝 Mijn begeleider koppelen" not in sam.buttons()  # linked already
+    assert "🔗 Mijn begeleider koppelen" not in sam.buttons()  # linked already
 
 
 async def test_a_peer_expert_and_an_admin_onboard(chat, harness):

@@ -187,3 +187,25 @@ async def test_a_typed_button_counts_once_against_the_flood_limit(chat, harness)
     harness.app.bot_data["rate_window"] = Counting()
     replies = await sam.send("Overslaan")
     assert "stap 2 van 18" in replies[-1].text and Counting.calls == 1
+
+
+async def test_the_crisis_card_is_one_tap_from_every_client_menu_and_first_in_help(chat, harness):
+    from tests.flows.test_checkin import client_and_worker
+
+    sam, _anna = await client_and_worker(chat, harness, share_alerts=False)
+    replies = await sam.send("/help")
+    assert replies[-1].text.startswith("/crisis")
+
+    def crisis_button(message):
+        return any(b.get("callback_data") == "menu:card" for row in message.reply_markup["inline_keyboard"] for b in row)
+
+    menus = {}
+    for command, press in [("/menu", None), ("/doelen", None), ("/herstelplan", None), ("/herstelplan", "Doelen"),
+                           ("/checkin", None), ("/plan", None), ("/privacy", None), ("/maatje", None)]:
+        replies = await sam.send(command)
+        if press:
+            replies = await sam.press(press)
+        menus[f"{command} {press or ''}".strip()] = crisis_button(replies[-1])
+    assert all(menus.values()), menus
+    replies = await sam.press("Crisiskaart")
+    assert "112" in replies[-2].text and "113" in replies[-2].text
