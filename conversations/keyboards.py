@@ -762,6 +762,18 @@ def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool, clie
     return _for_client(markup, t) if client else markup
 
 
+def herstelplan_pdf_choice(t: Translator, client_id: int, mask: int, *, client: bool) -> InlineKeyboardMarkup:
+    """What goes in this herstelplan PDF: the last colour (bit 1) and the self-scan (bit 2), off until ticked."""
+    options = ((1, N_("🌡️ Last colour")), (2, N_("📊 Self-scan")))
+    rows = [[_progress_button(("✅ " if mask & bit else "⬜ ") + t.gettext(label), "prg", "pdfopt",
+                              f"{client_id}.{mask ^ bit}")] for bit, label in options]
+    rows.append([_progress_button(t.gettext("📄 Make the PDF"), "prg", "pdfgo", f"{client_id}.{mask}")])
+    rows.append([_progress_button(t.gettext("⬅️ Back to the plan"), "prg", "plan", client_id)])
+    rows.append(_progress_menu_row(t))
+    markup = InlineKeyboardMarkup(rows)
+    return _for_client(markup, t) if client else markup
+
+
 def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool, client: bool = False) -> InlineKeyboardMarkup:
     rows = []
     if scan:
@@ -836,6 +848,14 @@ def client_progress_keyboard(t: Translator, client_id: int, *, coordinating: boo
 def scan_button(t: Translator, client_id: int) -> InlineKeyboardButton:
     """For the caseload view (conversations/caseload.py, keyboards.client_views): score this client's scan."""
     return _progress_button(t.gettext("📊 Scan"), "prg", "wscan", client_id)
+
+
+def report_months(t: Translator, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The admin's monthly report: a month to choose, two to a row, the newest first."""
+    buttons = [_progress_button(label, "prg", "month", month) for month, label in choices]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
 
 
 def decide_keyboard(t: Translator, household_id: int, suggestion: Direction) -> InlineKeyboardMarkup:

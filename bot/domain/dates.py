@@ -226,3 +226,31 @@ def _checked(year: int, month: int, day: int) -> date | None:
 def numeric(day: date) -> str:
     """'14-07-2027': how the examples in questions write a day."""
     return f"{day.day}-{day.month}-{day.year}"
+
+
+def parse_month(text: str, *, today: date) -> str | None:
+    """A month as people name it: "2026-11", "11-2026", "november 2026", "nov 2026", "november" (the last one that
+    has begun), "vorige maand", "deze maand". As "YYYY-MM", or None."""
+    words = [w.rstrip(".") for w in _SPLIT.split(text.strip().lower()) if w]
+    if words in (["vorige", "maand"], ["last", "month"]):
+        return _month_key(_add_months(today.replace(day=1), -1))
+    if words in (["deze", "maand"], ["this", "month"]):
+        return _month_key(today)
+    year = month = None
+    if len(words) == 1 and (match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})", words[0])):
+        year, month = (int(match.group(1)), int(match.group(2))) if match.group(1) else (int(match.group(4)), int(match.group(3)))
+    elif len(words) in (1, 2) and words[0] in MONTHS:
+        month = MONTHS[words[0]]
+        if len(words) == 2:
+            if not re.fullmatch(r"\d{4}", words[1]):
+                return None
+            year = int(words[1])
+        else:
+            year = today.year if month <= today.month else today.year - 1
+    if year is None or month is None or not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"

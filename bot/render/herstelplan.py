@@ -69,6 +69,10 @@ def _goal_lines(goal: GoalLine, t: Translator) -> list[str]:
     if goal.status != GoalStatus.ACTIVE:
         head += f" ({t.gettext(STATUS_NAMES[goal.status])})"
     lines = [head]
+    if goal.why:
+        lines.append(t.gettext("Why: {why}").format(why=goal.why))
+    if goal.target_date:
+        lines.append(t.gettext("Reach by: {day}").format(day=long_day(t, goal.target_date)))
     if goal.step:
         lines.append(t.gettext("Step now: {step}").format(step=goal.step))
     if goal.last_checkin_at is not None and goal.last_answer is not None:

@@ -97,3 +97,24 @@ def test_a_month_later_stops_at_the_end_of_a_short_month():
 
 def test_an_example_date_is_written_the_way_people_type_it():
     assert numeric(date(2027, 7, 4)) == "4-7-2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11", "2026-11"), ("11-2026", "2026-11"), ("3/2025", "2025-03"), ("november 2026", "2026-11"),
+        ("Nov 2025", "2025-11"), ("november", "2026-11"), ("december", "2026-12"),  # the last one that began
+        ("januari", "2026-01"), ("vorige maand", "2026-11"), ("deze maand", "2026-12"), ("last month", "2026-11"),
+    ],
+)
+def test_a_month_as_people_name_it(text, expected):
+    from bot.domain.dates import parse_month
+
+    assert parse_month(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2026-13", "13-2026", "november twintig", "ooit", "2026"])
+def test_what_names_no_month_gives_none(text):
+    from bot.domain.dates import parse_month
+
+    assert parse_month(text, today=TODAY) is None
