@@ -63,21 +63,25 @@ def made_line(t: Translator, card: CrisisCard, day: str | None) -> str:
     """'Gemaakt op 6 december 2026 met mijn begeleider.' The answer to "with whom" was stored as typed or as
     the example tapped (in the language of that moment), so it is read back into one sentence, never
     "met Met mijn begeleider"."""
-    who = (card.made_with or "").strip()
-    said = who.casefold()
-    alone = any(said == translator(language).gettext(MADE_ALONE).casefold() for language in LANGUAGES)
-    example = next((phrase for answer, phrase in MADE_WITH.items()
-                    if any(said == translator(language).gettext(answer).casefold() for language in LANGUAGES)), None)
-    if example is not None:
-        who = t.gettext(example)
-    elif not alone:
-        who = _WITH.sub("", who)  # "Met Anna" typed: "met Anna", not "met Met Anna"
+    alone, who = made_with_words(t, card.made_with)
     if alone:
         return t.gettext("Made on {day}, by me.").format(day=day) if day else t.gettext("Made by me.")
     if who:
         return (t.gettext("Made on {day} with {who}.").format(day=day, who=who) if day
                 else t.gettext("Made with {who}.").format(who=who))
     return t.gettext("Made on {day}.").format(day=day) if day else ""
+
+
+def made_with_words(t: Translator, made_with: str | None) -> tuple[bool, str]:
+    """(made alone, with whom in words): the example tapped, in either language, becomes "mijn begeleider";
+    a typed "Met Anna" becomes "Anna"."""
+    who = (made_with or "").strip()
+    said = who.casefold()
+    if any(said == translator(language).gettext(MADE_ALONE).casefold() for language in LANGUAGES):
+        return True, ""
+    example = next((phrase for answer, phrase in MADE_WITH.items()
+                    if any(said == translator(language).gettext(answer).casefold() for language in LANGUAGES)), None)
+    return False, t.gettext(example) if example is not None else _WITH.sub("", who)
 
 
 def card_day(t: Translator, day: date) -> str:
