@@ -137,7 +137,7 @@ def look_line(t: Translator, group: LookGroup) -> str:
         who += f" ({t.gettext(CARE_ROLE_NAMES[group.relation])})"
     what = t.gettext(LOOKED_AT[group.scope]) if group.scope in LOOKED_AT else group.scope
     day = long_day(t, group.day)
-    if group.count == 1:
+    if group.count == 1 or t.clock_time(group.first) == t.clock_time(group.last):
         when = t.gettext("{day} at {time}").format(day=day, time=t.clock_time(group.last))
     else:
         when = t.gettext("{day}, from {start} to {end}").format(

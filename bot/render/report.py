@@ -51,13 +51,16 @@ def cell_text(line: Line, t: Translator) -> str:
 
 
 def hidden_cells(report: Report, t: Translator) -> list[tuple[str, list[str]]]:
-    """(why, ["section: measure", ...]) for every kind of hidden cell there is, in the report's order."""
-    found: dict[str, list[str]] = {}
+    """(why, ["section: measure; measure", ...]) for every kind of hidden cell there is, in the report's order:
+    one entry per section, naming each hidden measure of it."""
+    found: dict[str, dict[str, list[str]]] = {}
     for section in report.sections:
         for line in section.lines:
             if line.suppressed:
-                found.setdefault(line.kind, []).append(f"{_plain(t.gettext(section.title))}: {line_label(line, t)}")
-    return [(t.gettext(HIDDEN_WHY[kind]), found[kind]) for kind in HIDDEN_WHY if kind in found]
+                found.setdefault(line.kind, {}).setdefault(_plain(t.gettext(section.title)), []).append(
+                    line_label(line, t).rstrip("."))
+    return [(t.gettext(HIDDEN_WHY[kind]), [f"{title}: {'; '.join(labels)}" for title, labels in found[kind].items()])
+            for kind in HIDDEN_WHY if kind in found]
 
 
 def period_text(report: Report, t: Translator) -> str:
