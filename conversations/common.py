@@ -28,7 +28,7 @@ Context = ContextTypes.DEFAULT_TYPE
 # EDITED), not a command, not a photo's caption (odd input: the flow asks for a short text).
 TEXT = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
 # Buttons that switch something on or off: typing their label means the text itself, never "switch it off".
-TOGGLES = re.compile(r"^(form:ex|priv:tog|peer:ptheme)(:|$)")
+TOGGLES = re.compile(r"^(form:ex|priv:tog|peer:ptheme|prg:pdfopt)(:|$)")
 SCREEN = "screen"  # chat_data: the newest message with buttons in this chat, so a typed label can press one
 
 

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -162,12 +161,9 @@ async def show_overview(update: Update, context: Context) -> None:
     lines += ["", t.gettext("A colour shows only for clients who share alerts on orange and red with you.")]
     text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
     if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # too old, or unchanged: send it fresh
-    await common.say(update, context, text, markup)
+        await common.edit_or_say(update, context, text, markup)  # paging changes the overview in place
+    else:
+        await common.say(update, context, text, markup)
 
 
 # --- /afwezig -----------------------------------------------------------------------------------------

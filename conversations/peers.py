@@ -1067,13 +1067,10 @@ async def edit_themes(update: Update, context: Context) -> None:
         return
     markup = keyboards.peer_theme_toggles(t, data.themes)
     text = t.gettext("About which themes can you support peers? Tap to switch on or off.")
-    if parsed.action == "ptheme" and update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except TelegramError:
-            pass
-    await common.say(update, context, text, markup)
+    if parsed.action == "ptheme":
+        await common.edit_or_say(update, context, text, markup)
+    else:
+        await common.say(update, context, text, markup)
 
 
 async def ask_max(update: Update, context: Context) -> None:

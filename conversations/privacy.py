@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -49,13 +48,10 @@ async def show_toggles(update: Update, context: Context, share: ViewerShare, *, 
     t = common.tr(context, person)
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)
     markup = keyboards.consent_toggles(t, share.viewer_id, frozenset(share.scopes), SCOPE_LABELS)
-    if edit and update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # too old to edit, or unchanged: send it fresh
-    await common.say(update, context, text, markup)
+    if edit:
+        await common.edit_or_say(update, context, text, markup)
+    else:
+        await common.say(update, context, text, markup)
 
 
 async def ask_for_new_worker(update: Update, context: Context, client_telegram_id: int) -> None:

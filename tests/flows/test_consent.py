@@ -1,7 +1,7 @@
 """Consent through the chat: the client grants and revokes, the worker's view follows at once, every look is
 audited and shown to the client, and a forged button for someone else's client shows nothing."""
 from bot.domain.roles import Role
-from bot.services import invites, people
+from bot.services import consent, invites, people
 from tests.flows.test_checkin import client_and_worker
 
 
@@ -96,3 +96,15 @@ async def test_who_saw_what_has_date_and_time_groups_repeats_and_says_what_was_s
         "zaterdag 28 maart 2026, van 09:05 tot 09:27: Anna (begeleider) bekeek je crisiskaart (versie 1), 3 keer.",
         "zaterdag 28 maart 2026 om 09:00: Anna (begeleider) opende je crisiskaart. Die was toen nog leeg.",
     ]
+
+
+async def test_typing_the_label_of_a_consent_switch_never_flips_it(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    before = len(anna.messages())
+    replies = await sam.send("crisiskaart")  # the label of a switch: read as text, not as a tap
+    assert "begrijp ik niet" in replies[-1].text
+    assert len(anna.messages()) == before  # nothing shared, so Anna is told nothing
+    shares = await consent.viewers(harness.services, 501)
+    assert not shares[0].scopes

@@ -209,3 +209,15 @@ async def test_the_crisis_card_is_one_tap_from_every_client_menu_and_first_in_he
     assert all(menus.values()), menus
     replies = await sam.press("Crisiskaart")
     assert "112" in replies[-2].text and "113" in replies[-2].text
+
+
+async def test_a_typed_button_that_ends_a_form_is_remembered_over_a_restart(chat, harness):
+    sam = await onboard_client(chat(501, "Sam"))
+    await open_plan(sam)
+    replies = await sam.send("later verder")
+    assert "Je kunt later verder" in replies[0].text
+    await harness.restart()
+    replies = await sam.send("Ik slaap slecht")  # no longer in the form: not saved as an answer
+    assert "begrijp ik niet" in replies[-1].text
+    draft = await tools.open_draft(harness.services, 501, Tool.PLAN)
+    assert "Ik slaap slecht" not in str(draft.doc)
