@@ -44,6 +44,7 @@ warnings.filterwarnings("ignore", message="Tasks created via `Application.create
                         category=PTBUserWarning)
 
 COMMANDS = [
+    ("crisis", N_("My crisis card")),  # first: in a crisis it is one tap in Telegram's command list
     ("start", N_("Start, or turn reminders back on")),
     ("menu", N_("Show the menu")),
     ("help", N_("What can Houvast do?")),
@@ -54,7 +55,6 @@ COMMANDS = [
     ("herstelplan", N_("My whole plan")),
     ("scan", N_("How are things going?")),
     ("plan", N_("My signaleringsplan")),
-    ("crisis", N_("My crisis card")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
     ("maatje", N_("Talk to a peer expert")),

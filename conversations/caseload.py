@@ -210,7 +210,7 @@ async def on_proposal_text(update: Update, context: Context) -> ProposeStep | in
     if step == ProposeStep.DOMAIN:
         return await _ask_proposal(update, context, worker,
                                    t.gettext("Sorry, I did not understand that. Please choose a button."))
-    value, problem = _clean(update.message.text if update.message else "")
+    value, problem = _clean(common.text_of(update))
     if problem:
         return await _ask_proposal(update, context, worker, t.gettext(problem).format(max=MAX_TEXT))
     if step == ProposeStep.TITLE:
@@ -273,7 +273,7 @@ def _leaving(callback):
 def propose_conversation() -> ConversationHandler:
     answering = [
         CallbackQueryHandler(on_proposal_button, pattern=r"^wkp:(dom|skip)(:|$)"),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, on_proposal_text),
+        MessageHandler(common.TEXT, common.text_answer(on_proposal_text)),
     ]
     return ConversationHandler(
         name="propose_goal",
@@ -287,6 +287,7 @@ def propose_conversation() -> ConversationHandler:
             CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
             CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
             CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, proposal_odd_input),
         ],
     )

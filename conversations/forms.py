@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from babel.numbers import format_decimal
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -26,14 +26,38 @@ from conversations.common import Context
 
 REFUSALS = {
     "empty": N_("I got an empty answer. Please type some words."),
-    "too_long": N_("That answer is too long for me. Please make it shorter, or send it in parts."),
     "too_many": N_("This part is full. Remove something first with 🗑 Clear, or go on."),
-    "date": N_("I do not understand that date. Type it like 12-03-1985."),
+    "date": N_("I do not understand that date. Type it like 12-03-1985, or like 12 March 1985."),
+    "date_future": N_("That day has not come yet. Type your date of birth, like 12-03-1985."),
+    "duplicate": N_("That is already in the list."),
+    "too_long": N_("That answer is too long. One answer can have at most {max} characters. "
+                   "Please make it shorter, or send it in parts."),
+}
+TOO_LONG = N_(
+    "Your answer has {n} characters. One answer can have at most {max}. "
+    "I saved the first part, up to: \"…{end}\". The rest is not saved. You can send it as a new answer."
+)
+TOO_LONG_ONE = N_(
+    "Your answer has {n} characters. An answer can have at most {max}. "
+    "I saved the first part, up to: \"…{end}\". You can change it: type a shorter answer."
+)
+HINTS = {  # (kind of step, has examples) -> what to do; "tap an example" only where there are examples
+    (Kind.LIST, True): N_("Tap examples or type your own answer. Several answers are fine."),
+    (Kind.LIST, False): N_("Type your answer. Several answers are fine: send them one at a time."),
+    (Kind.CONTACTS, False): N_("Send one person per message. Several people are fine."),
+    (Kind.TEXT, True): N_("Type your answer, or tap an example."),
+    (Kind.TEXT, False): N_("Type your answer."),
+    (Kind.DATE, False): N_("Type your answer."),
 }
 
 
 class State(StrEnum):
     FILLING = "form.filling"
+
+
+def refusal_text(t: Translator, reason: str) -> str:
+    """Why an answer was not taken, in words (with the limit where there is one)."""
+    return t.gettext(REFUSALS[reason]).format(max=format_decimal(forms.MAX_TEXT, locale=t.locale))
 
 
 def step_label(t: Translator, tool: Tool, index: int) -> str:
@@ -67,9 +91,7 @@ def _render(t: Translator, draft: Draft) -> tuple[str, object]:
     answers = _answer_lines(forms.get(draft.doc, step.path))
     if answers:
         lines += ["", t.gettext("Filled in now:")] + [f"• {a}" for a in answers]
-    hint = N_("Tap examples or type your own answer. Several answers are fine.") if step.kind in (Kind.LIST, Kind.CONTACTS) \
-        else N_("Type your answer, or tap an example.") if step.examples else N_("Type your answer.")
-    lines += ["", t.gettext(hint)]
+    lines += ["", t.gettext(HINTS.get((step.kind, bool(step.examples)), HINTS[Kind.TEXT, False]))]
     picked = set(answers)
     examples = [(t.gettext(ex), t.gettext(ex) in picked) for ex in step.examples]
     markup = keyboards.form_step(
@@ -85,13 +107,10 @@ async def _show(update: Update, context: Context, draft: Draft, *, edit: bool = 
     text, markup = _render(t, draft)
     if note:
         text = note + "\n\n" + text
-    if edit and update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)  # type: ignore[arg-type]
-            return State.FILLING
-        except BadRequest:
-            pass  # too old, or unchanged: send it fresh below
-    await common.say(update, context, text, markup)  # type: ignore[arg-type]
+    if edit:
+        await common.edit_or_say(update, context, text, markup)  # type: ignore[arg-type]
+    else:
+        await common.say(update, context, text, markup)  # type: ignore[arg-type]
     return State.FILLING
 
 
@@ -134,21 +153,37 @@ async def on_text(update: Update, context: Context) -> State | int:
     t = common.tr(context, person)
     draft = await tools.open_draft(svc, person.telegram_id, tool)
     step = forms.STEPS[tool][draft.step]
-    try:
-        doc, understood = forms.add_answer(draft.doc, step, update.message.text)
-    except Refused as refusal:
-        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]))
-        return await _show(update, context, draft)
+    typed = common.text_of(update)
+    # An example typed out (in any case, with or without its ➕) is that example: picked once, shown ✅.
+    typed = next((t.gettext(ex) for ex in step.examples if common.plain(t.gettext(ex)) == common.plain(typed)), typed)
     note = None
+    try:
+        try:
+            doc, understood = forms.add_answer(draft.doc, step, typed, today=common.today(context))
+        except Refused as refusal:
+            if str(refusal) != "too_long":
+                raise
+            kept = forms.first_part(typed)  # kept as a draft: nothing the person typed is lost without a word
+            doc, understood = forms.add_answer(draft.doc, step, kept, today=common.today(context))
+            note = understood["cut"] = t.gettext(TOO_LONG_ONE if step.kind == Kind.TEXT else TOO_LONG).format(
+                n=format_decimal(len(typed.strip()), locale=t.locale), max=format_decimal(forms.MAX_TEXT, locale=t.locale),
+                end=kept[-40:].lstrip())
+    except Refused as refusal:
+        await common.say(update, context, refusal_text(t, str(refusal)))
+        return await _show(update, context, draft)
     contact = understood.get("contact")
     if contact is not None and contact.phone and not contact.phone_checked:
         note = t.gettext("I could not check the number {phone}. I kept it as you typed it.").format(phone=contact.phone)
     elif contact is not None and not contact.phone:
         note = t.gettext("I saved {name} without a phone number. You can add one later.").format(name=contact.name)
+    if note is not None and contact is not None and understood.get("cut"):
+        note = understood["cut"] + "\n\n" + note
     draft = await tools.update_draft(svc, person.telegram_id, tool, doc, draft.step)
-    if step.kind in (Kind.TEXT, Kind.DATE):
-        return await _move(update, context, draft, +1, edit=False, note=note)
-    return await _show(update, context, draft, note=note or t.gettext("Saved. Type more, or tap Next."))
+    if step.kind in (Kind.TEXT, Kind.DATE) and note is None:
+        return await _move(update, context, draft, +1, edit=False)
+    last = draft.step == len(forms.STEPS[tool]) - 1
+    more = t.gettext("Saved. Type more, or tap Done.") if last else t.gettext("Saved. Type more, or tap Next.")
+    return await _show(update, context, draft, note=note or more)
 
 
 async def _move(update: Update, context: Context, draft: Draft, delta: int, *, edit: bool, note: str | None = None) -> State | int:
@@ -186,7 +221,7 @@ async def on_button(update: Update, context: Context) -> State | int:
         except (BadCallback, IndexError):
             return await common.unknown(update, context)
         except Refused as refusal:
-            await common.say(update, context, t.gettext(REFUSALS[str(refusal)]))
+            await common.say(update, context, refusal_text(t, str(refusal)))
             return State.FILLING
         draft = await tools.update_draft(svc, person.telegram_id, tool, doc, draft.step)
         return await _show(update, context, draft, edit=True)
@@ -232,12 +267,13 @@ def conversation() -> ConversationHandler:
         states={
             State.FILLING: [
                 CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                MessageHandler(common.TEXT, common.text_answer(on_text)),
             ]
         },
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )

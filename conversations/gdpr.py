@@ -6,7 +6,6 @@ import io
 import json
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -66,13 +65,7 @@ async def delete_account(update: Update, context: Context) -> None:
 
 async def _edit_or_say(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Replace the question with the answer, so its buttons cannot be pressed twice."""
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # too old to edit: send it fresh
-    await common.say(update, context, text, markup)
+    await common.edit_or_say(update, context, text, markup)
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -10,22 +10,24 @@ fallbacks of the conversation, so pressing one in the middle of a question also 
 from __future__ import annotations
 
 import io
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.forms import parse_date
+from bot.domain.dates import numeric, parse_day
+from bot.domain.forms import first_part
 from bot.domain.goals import Answer, Domain, GoalStatus
 from bot.domain.people import parse_clock_time
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
-from bot.domain.goals import DOMAIN_LABELS, WHO_LABELS
+from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS, WHO_LABELS
 from bot.render.goal_chart import goals_png
 from bot.services import goal_requests, goals
 from bot.services.base import NotAllowed, NotFound
@@ -55,16 +57,17 @@ class Step(StrEnum):
 
 NEW_GOAL = (Step.DOMAIN, Step.TITLE, Step.WHY, Step.STEP, Step.DATE, Step.DAY, Step.TIME, Step.EVERY, Step.WHO)
 TEXT_STEPS = (Step.TITLE, Step.WHY, Step.STEP)
+OPTIONAL = (Step.WHY, Step.STEP, Step.DATE)  # a goal can do without these: they get "Overslaan"
 # The button action that answers each question (a button of an earlier question is not taken as an answer).
-BUTTON_ACTIONS = {Step.DOMAIN: "dom", Step.WHY: "skip", Step.DATE: "skip", Step.DAY: "day", Step.TIME: "time",
-                  Step.EVERY: "every", Step.WHO: "who"}
+BUTTON_ACTIONS = {Step.DOMAIN: "dom", Step.DAY: "day", Step.TIME: "time", Step.EVERY: "every", Step.WHO: "who"}
 
 QUESTIONS = {
     Step.DOMAIN: N_("Which part of your life is this goal about?"),
     Step.TITLE: N_("What do you want to reach? In your own words."),
     Step.WHY: N_("Why does it matter to you?"),
     Step.STEP: N_("What is a first small step?"),
-    Step.DATE: N_("By when do you want to reach it? Type a date, like 12-03-2027. Or tap Skip."),
+    Step.DATE: N_("By when do you want to reach it? Type a date, like {example}. Or words, like \"in three months\". "
+                  "Or tap Skip."),
     Step.DAY: N_("On which day shall I ask how it goes?"),
     Step.TIME: N_("At what time? Choose a time, or type one, like 19:30."),
     Step.EVERY: N_("How often shall I ask?"),
@@ -90,6 +93,13 @@ ACKS = {
 NOTE_QUESTION = N_("Want to add a short note? Type it, or send a voice message.")
 EMPTY = N_("I got an empty answer. Please type some words.")
 TOO_LONG = N_("That is too long for me. Please use at most {max} characters.")
+TOO_LONG_KEPT = N_(
+    "Your answer has {n} characters. An answer can have at most {max}. "
+    "I saved the first part, up to: \"…{end}\". You can change it with Back."
+)
+TOO_LONG_SAVED = N_(
+    "Your answer has {n} characters. An answer can have at most {max}. I saved the first part, up to: \"…{end}\"."
+)
 CLOSED_TEXT = N_("This goal is closed. It stays in your history.")
 
 
@@ -304,6 +314,10 @@ async def chart(update: Update, context: Context) -> int:
 
 
 # --- a new goal, one question at a time -------------------------------------------------------------
+#
+# Like the signaleringsplan's form: every question has "Terug" (but the first), "Overslaan" where a goal can do
+# without the answer (why, a first step, a date), "Verder" once it has an answer, and "Later verder". The draft
+# remembers where the person is ("at"); without it, the first question without an answer is asked.
 
 
 def _draft(context: Context) -> dict[str, Any] | None:
@@ -314,8 +328,49 @@ def _key(step: Step) -> str:
     return step.value.split(".", 1)[1]
 
 
-def _next_question(draft: dict[str, Any]) -> Step | None:
-    return next((step for step in NEW_GOAL if _key(step) not in draft), None)
+def _questions(draft: dict[str, Any]) -> list[Step]:
+    """The questions this person gets: the household question only when they live with others in Houvast."""
+    return [step for step in NEW_GOAL if step != Step.WHO or int(draft.get("members") or 1) > 1]
+
+
+def _current(draft: dict[str, Any]) -> Step | None:
+    questions = _questions(draft)
+    at = next((step for step in questions if _key(step) == draft.get("at")), None)
+    return at or next((step for step in questions if _key(step) not in draft), None)
+
+
+def _forward(draft: dict[str, Any], step: Step) -> None:
+    """After an answer, a skip or "Verder": the next question, or (after the last) the first one still open."""
+    questions = _questions(draft)
+    index = questions.index(step) if step in questions else len(questions)
+    if index + 1 < len(questions):
+        draft["at"] = _key(questions[index + 1])
+    else:
+        draft.pop("at", None)
+
+
+def _answer_text(t: Translator, step: Step, value: Any) -> str:
+    if value is None:
+        return t.gettext("skipped")
+    if step == Step.DOMAIN:
+        return t.gettext(DOMAIN_LABELS[Domain(value)])
+    if step == Step.DATE:
+        return format_date(date.fromisoformat(value), "long", locale=t.locale)
+    if step == Step.DAY:
+        return t.weekday(int(value)).capitalize()
+    if step == Step.TIME:
+        return f"{str(value)[:2]}:{str(value)[2:]}"
+    if step == Step.EVERY:
+        return t.gettext(EVERY_LABELS[int(value)])
+    if step == Step.WHO:
+        return t.gettext(WHO_LABELS[value])
+    return str(value)
+
+
+def _question_text(t: Translator, step: Step, today: date) -> str:
+    if step == Step.DATE:
+        return t.gettext(QUESTIONS[step]).format(example=numeric(today + timedelta(days=91)))
+    return t.gettext(QUESTIONS[step])
 
 
 async def start_new(update: Update, context: Context) -> Step | int:
@@ -346,18 +401,29 @@ async def _ask_next(update: Update, context: Context, person: PersonView, note: 
     draft = _draft(context)
     if draft is None:
         return await common.menu_or_welcome(update, context)
-    step = _next_question(draft)
-    if step == Step.WHO and int(draft.get("members") or 1) <= 1:
-        draft["who"] = "me"  # on their own: the goal is theirs
-        step = None
+    step = _current(draft)
     if step is None:
         return await _create(update, context, person, draft)
     t = common.tr(context, person)
-    steps = [s for s in NEW_GOAL if s != Step.WHO or int(draft.get("members") or 1) > 1]
-    header = t.gettext("New goal · question {n} of {total}").format(n=steps.index(step) + 1, total=len(steps))
-    text = f"{header}\n\n{t.gettext(QUESTIONS[step])}"
-    await common.say(update, context, f"{note}\n\n{text}" if note else text, question_buttons(t, step))
+    questions = _questions(draft)
+    index = questions.index(step)
+    lines = [t.gettext("New goal · question {n} of {total}").format(n=index + 1, total=len(questions)), "",
+             _question_text(t, step, common.today(context))]
+    answered = _key(step) in draft
+    if answered:
+        lines += ["", t.gettext("Now: {answer}").format(answer=_answer_text(t, step, draft[_key(step)]))]
+    text = "\n".join(lines)
+    markup = keyboards.goal_question(t, _key(step), first=index == 0, skip=step in OPTIONAL, answered=answered)
+    await common.say(update, context, f"{note}\n\n{text}" if note else text, markup)
     return step
+
+
+def _kept(t: Translator, raw: str, limit: int, *, back: bool = True) -> tuple[str, str]:
+    """A too-long answer: its first part, and the words that say so (the limit, and where it was cut)."""
+    kept = first_part(" ".join(raw.split()), limit)
+    return kept, t.gettext(TOO_LONG_KEPT if back else TOO_LONG_SAVED).format(
+        n=format_decimal(len(" ".join(raw.split())), locale=t.locale), max=format_decimal(limit, locale=t.locale),
+        end=kept[-40:].lstrip())
 
 
 async def on_new_text(update: Update, context: Context) -> Step | int:
@@ -366,24 +432,29 @@ async def on_new_text(update: Update, context: Context) -> Step | int:
     if person is None or draft is None:
         return ConversationHandler.END if person is None else await common.menu_or_welcome(update, context)
     t = common.tr(context, person)
-    step = _next_question(draft)
-    raw = update.message.text if update.message else ""
+    step = _current(draft)
+    raw = common.text_of(update)
+    note = None
     if step in TEXT_STEPS:
         value, problem = _clean(raw, MAX_TEXT)
-        if problem:
+        if problem == TOO_LONG:
+            value, note = _kept(t, raw, MAX_TEXT)
+        elif problem:
             return await _ask_next(update, context, person, _refusal(t, problem, MAX_TEXT))
         draft[_key(step)] = value
     elif step == Step.DATE:
-        day = parse_date(raw or "")
+        today = common.today(context)
+        day = parse_day(raw, today=today, direction="future")
         if day is None:
             return await _ask_next(update, context, person, t.gettext(
-                "I do not understand that date. Type it like 12-03-2027, or tap Skip."))
-        if day < common.services(context).now().astimezone(t.zone).date():
+                "I do not understand that date. Type a date like {example}, or words like \"in three months\". "
+                "Or tap Skip.").format(example=numeric(today + timedelta(days=91))))
+        if day < today:
             return await _ask_next(update, context, person, t.gettext(
                 "That date has already passed. Type a date in the future, or tap Skip."))
         draft["date"] = day.isoformat()
     elif step == Step.TIME:
-        at = parse_clock_time(raw or "")
+        at = parse_clock_time(raw)
         if at is None:
             return await _ask_next(update, context, person, t.gettext(
                 "I did not understand that time. Type it like 8:30, or choose a button."))
@@ -391,28 +462,44 @@ async def on_new_text(update: Update, context: Context) -> Step | int:
     else:  # a question with buttons only
         return await _ask_next(update, context, person,
                                t.gettext("Sorry, I did not understand that. Please choose a button."))
-    return await _ask_next(update, context, person)
+    _forward(draft, step)
+    return await _ask_next(update, context, person, note)
 
 
 async def on_new_button(update: Update, context: Context) -> Step | int:
-    """goal:<dom|skip|day|time|every|who>:<value>, checked against the question asked now."""
+    """goal:<dom|skip|day|time|every|who>:<value> answer the question asked now; goal:<back|fwd>:<question>
+    move from it; goal:later keeps the answers for later."""
     await common.answer_button(update)
     person = await common.acting_as(update, context, Role.CLIENT)
     draft = _draft(context)
     if person is None or draft is None:
         return ConversationHandler.END if person is None else await common.unknown(update, context)
     t = common.tr(context, person)
-    step = _next_question(draft)
+    step = _current(draft)
     try:
         parsed = _parse(update, "goal")
         arg = parsed.arg or ""
-        if step is None or BUTTON_ACTIONS.get(step) != parsed.action or (parsed.action == "skip" and arg != _key(step)):
+        if parsed.action == "later":
+            context.user_data["goal_new"] = draft
+            await common.say(update, context, t.gettext(
+                "Saved what you have so far. Later you can go on where you stopped: tap New goal."),
+                keyboards.goal_after(t))
+            return ConversationHandler.END
+        if step is None or parsed.action not in own_actions(step) \
+                or (parsed.action in ("back", "fwd", "skip") and arg != _key(step)):
             return await _ask_next(update, context, person,
                                    t.gettext("That button was for another question. This is the question now:"))
-        if step == Step.DOMAIN:
+        if parsed.action == "back":
+            questions = _questions(draft)
+            draft["at"] = _key(questions[max(questions.index(step) - 1, 0)])
+            return await _ask_next(update, context, person)
+        if parsed.action == "fwd":
+            if _key(step) not in draft:
+                raise ValueError("nothing to keep")
+        elif parsed.action == "skip":
+            draft[_key(step)] = None
+        elif step == Step.DOMAIN:
             draft["domain"] = Domain(arg).value
-        elif step in (Step.WHY, Step.DATE):
-            draft[_key(step)] = None  # skipped
         elif step == Step.DAY:
             if not (arg.isdigit() and 1 <= int(arg) <= 7):
                 raise ValueError(arg)
@@ -432,11 +519,24 @@ async def on_new_button(update: Update, context: Context) -> Step | int:
             draft["who"] = arg
     except (BadCallback, ValueError):
         return await common.unknown(update, context)
+    _forward(draft, step)
     return await _ask_next(update, context, person)
+
+
+def own_actions(step: Step) -> set[str]:
+    """The buttons that belong to a question: its answers, and back / next / skip where it has them."""
+    actions = {"back", "fwd"}
+    if step in BUTTON_ACTIONS:
+        actions.add(BUTTON_ACTIONS[step])
+    if step in OPTIONAL:
+        actions.add("skip")
+    return actions
 
 
 async def _create(update: Update, context: Context, person: PersonView, draft: dict[str, Any]) -> int:
     t = common.tr(context, person)
+    if int(draft.get("members") or 1) <= 1:
+        draft["who"] = "me"  # on their own: the goal is theirs
     try:
         clock = str(draft["time"])
         goal = await goals.create_goal(
@@ -491,12 +591,16 @@ async def on_note_text(update: Update, context: Context) -> Step | int:
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
-    value, problem = _clean(update.message.text if update.message else "", MAX_NOTE)
-    if problem:
+    raw = common.text_of(update)
+    value, problem = _clean(raw, MAX_NOTE)
+    cut = None
+    if problem == TOO_LONG:
+        value, cut = _kept(t, raw, MAX_NOTE, back=False)
+    elif problem:
         text = f"{_refusal(t, problem, MAX_NOTE)}\n\n{t.gettext(NOTE_QUESTION)}"
         await common.say(update, context, text, keyboards.goal_skip(t, "note"))
         return Step.NOTE
-    return await _save_note(update, context, person, text=value)
+    return await _save_note(update, context, person, text=value, cut=cut)
 
 
 async def on_note_voice(update: Update, context: Context) -> Step | int:
@@ -515,7 +619,7 @@ async def on_note_skip(update: Update, context: Context) -> Step | int:
 
 
 async def _save_note(update: Update, context: Context, person: PersonView, *, text: str | None = None,
-                     voice: str | None = None) -> Step | int:
+                     voice: str | None = None, cut: str | None = None) -> Step | int:
     info = (context.user_data or {}).get("goal_note")
     t = common.tr(context, person)
     if not info:
@@ -527,6 +631,8 @@ async def _save_note(update: Update, context: Context, person: PersonView, *, te
         context.user_data.pop("goal_note", None)
         return await common.unknown(update, context)
     saved = t.gettext("🎙 I saved your voice message.") if voice else t.gettext("📝 I saved your note.")
+    if cut:
+        saved = cut
     return await _after_note(update, context, person, saved)
 
 
@@ -593,8 +699,12 @@ async def on_step_text(update: Update, context: Context) -> Step | int:
     if not info:
         return await common.menu_or_welcome(update, context)
     t = common.tr(context, person)
-    value, problem = _clean(update.message.text if update.message else "", MAX_TEXT)
-    if problem:
+    raw = common.text_of(update)
+    value, problem = _clean(raw, MAX_TEXT)
+    cut = None
+    if problem == TOO_LONG:
+        value, cut = _kept(t, raw, MAX_TEXT, back=False)
+    elif problem:
         markup = keyboards.goal_skip(t, "next") if info.get("after") == "done" else keyboards.goal_keep_step(t, int(info["goal"]))
         await common.say(update, context, _refusal(t, problem, MAX_TEXT), markup)
         return Step.NEW_STEP
@@ -605,6 +715,8 @@ async def on_step_text(update: Update, context: Context) -> Step | int:
         return await common.unknown(update, context)
     context.user_data.pop("goal_step", None)
     line = t.gettext("Saved. Your new step: {step}").format(step=goal.step)
+    if cut:
+        line = cut + "\n\n" + line
     if goal.status == GoalStatus.ACTIVE and goal.next_checkin_at:
         line += "\n" + t.gettext("I will ask how it goes on {moment}.").format(moment=t.moment(goal.next_checkin_at))
     await _show_detail(update, context, t, goal, line)
@@ -698,10 +810,10 @@ def handlers() -> list:
 
 
 def conversation() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
+    text = common.TEXT
     creating = [
-        CallbackQueryHandler(on_new_button, pattern=r"^goal:(dom|skip|day|time|every|who)(:|$)"),
-        MessageHandler(text, on_new_text),
+        CallbackQueryHandler(on_new_button, pattern=r"^goal:(dom|skip|day|time|every|who|back|fwd|later)(:|$)"),
+        MessageHandler(common.TEXT, common.text_answer(on_new_text)),
     ]
     return ConversationHandler(
         name="goals",
@@ -717,34 +829,19 @@ def conversation() -> ConversationHandler:
             **{step: list(creating) for step in NEW_GOAL},
             Step.NOTE: [
                 CallbackQueryHandler(on_note_skip, pattern=r"^goal:skip:note$"),
-                MessageHandler(text, on_note_text),
+                MessageHandler(text, common.text_answer(on_note_text)),
                 MessageHandler(filters.VOICE, on_note_voice),
             ],
             Step.NEW_STEP: [
                 CallbackQueryHandler(on_step_skip, pattern=r"^goal:skip:next$"),
-                MessageHandler(text, on_step_text),
+                MessageHandler(text, common.text_answer(on_step_text)),
             ],
         },
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
             *_navigation(),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )
-
-
-def question_buttons(t: Translator, step: Step) -> InlineKeyboardMarkup | None:
-    if step == Step.DOMAIN:
-        return keyboards.goal_domains(t)
-    if step in (Step.WHY, Step.DATE):
-        return keyboards.goal_skip(t, _key(step))
-    if step == Step.DAY:
-        return keyboards.goal_weekdays(t)
-    if step == Step.TIME:
-        return keyboards.goal_times(t)
-    if step == Step.EVERY:
-        return keyboards.goal_every(t)
-    if step == Step.WHO:
-        return keyboards.goal_who(t)
-    return None

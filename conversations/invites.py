@@ -11,7 +11,7 @@ from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain import invites as invite_rules
 from bot.domain.roles import Role
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.render.qr import qr_png
 from bot.services import invites, people, security
 from bot.services.base import NotAllowed
@@ -19,6 +19,7 @@ from conversations import common, keyboards, menu, privacy
 from conversations.common import Context
 from conversations.onboarding import REDEEM_PROBLEMS
 
+NEVER_IN_A_CODE = "0O1IL"  # left out of codes on purpose, so they cannot be mixed up
 STAFF_ACTIONS = {"invite_worker": Role.WORKER, "invite_peer": Role.PEER, "invite_admin": Role.ADMIN}
 ROLE_NAMES = {
     Role.CLIENT: N_("a client"),
@@ -118,11 +119,13 @@ async def on_code(update: Update, context: Context) -> Step | int:
     t = common.tr(context, person)
     if person is None:
         return await common.menu_or_welcome(update, context)
-    if not invite_rules.looks_like_code(update.message.text):
-        await common.say(update, context, t.gettext("That does not look like a code. A code has 12 letters and numbers. Try again, or go back to the /menu."))
+    typed = common.text_of(update)
+    problem = invite_rules.code_problem(typed)
+    if problem is not None:
+        await common.say(update, context, code_problem_text(t, problem), keyboards.menu_button(t))
         return Step.CODE
     result = await invites.redeem_invite(
-        svc, code=invite_rules.normalize(update.message.text), telegram_id=person.telegram_id,
+        svc, code=invite_rules.normalize(typed), telegram_id=person.telegram_id,
         chat_id=update.effective_chat.id, locale=person.locale,
     )
     if result.outcome in ("linked", "ok") and result.person is not None:
@@ -132,6 +135,26 @@ async def on_code(update: Update, context: Context) -> Step | int:
         return ConversationHandler.END
     await common.say(update, context, t.gettext(REDEEM_PROBLEMS[result.outcome]), keyboards.menu_button(t))
     return ConversationHandler.END if result.outcome == "guessing" else Step.CODE
+
+
+def code_problem_text(t: Translator, problem: invite_rules.CodeProblem) -> str:
+    """Exactly what is wrong with the code: how many signs it has, and which signs a code never has."""
+    lines = []
+    if problem.wrong_length:
+        lines.append(t.ngettext(
+            "Your code has {n} letter or number. A code has {length}.",
+            "Your code has {n} letters and numbers. A code has {length}.", problem.length,
+        ).format(n=problem.length, length=invite_rules.CODE_LENGTH))
+    never = [ch for ch in problem.odd if ch in NEVER_IN_A_CODE]
+    other = [ch for ch in problem.odd if ch not in NEVER_IN_A_CODE]
+    if never:
+        lines.append(t.gettext("A code never has a 0 (zero), O, 1 (one), I or L. Yours has: {signs}. "
+                               "Look again: it may be a different letter or number.").format(signs=", ".join(never)))
+    if other:
+        lines.append(t.gettext("A code has only the letters A to Z and the numbers 2 to 9. Yours also has: {signs}.")
+                     .format(signs=", ".join(other)))
+    lines.append(t.gettext("Type the code again, or go back to the /menu."))
+    return "\n".join(lines)
 
 
 async def odd_input(update: Update, context: Context) -> None:
@@ -148,10 +171,11 @@ def link_conversation() -> ConversationHandler:
             CommandHandler("koppel", ask_code),
             CallbackQueryHandler(ask_code, pattern=callbacks.pattern("menu", "link")),
         ],
-        states={Step.CODE: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_code)]},
+        states={Step.CODE: [MessageHandler(common.TEXT, common.text_answer(on_code))]},
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )

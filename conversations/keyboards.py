@@ -31,7 +31,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("peer", N_("🤝 Talk to a peer expert")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
-        ("link", N_("🤝 Link my worker")),
+        ("link", N_("🔗 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),
         ("mydata", N_("📦 Download my data")),
@@ -96,6 +96,19 @@ def menu_button(t: Translator) -> InlineKeyboardMarkup:
     return _rows([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
 
 
+def crisis_row(t: Translator) -> list[InlineKeyboardButton]:
+    """On every menu a client sees: the crisis card, one tap away (the same as /crisis)."""
+    return [InlineKeyboardButton(t.gettext("🆘 Crisis card"), callback_data=callbacks.make("menu", "card"))]
+
+
+def _for_client(markup: InlineKeyboardMarkup, t: Translator) -> InlineKeyboardMarkup:
+    """A client's menu, with the crisis card as its last row (unless it has it already)."""
+    rows = [list(row) for row in markup.inline_keyboard]
+    if not any(button.callback_data == "menu:card" for row in rows for button in row):
+        rows.append(crisis_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
 def single(t: Translator, label: str, flow: str, action: str) -> InlineKeyboardMarkup:
     return _rows([InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make(flow, action))])
 
@@ -146,7 +159,7 @@ def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scop
 def viewers(t: Translator, choices: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(label, callback_data=callbacks.make("priv", "who", viewer_id)) for viewer_id, label in choices]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
-    return _rows(buttons)
+    return _for_client(_rows(buttons), t)
 
 
 def form_step(
@@ -187,7 +200,7 @@ def tool_home(t: Translator, tool: str, *, has_version: bool, has_draft: bool, h
     if has_previous:
         buttons.append(InlineKeyboardButton(t.gettext("🕘 Previous version"), callback_data=callbacks.make("tool", "prev", tool)))
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
-    return _rows(buttons)
+    return _rows(buttons) if tool == "crisiskaart" else _for_client(_rows(buttons), t)  # the card's own home: no
 
 
 def tool_parts(t: Translator, tool: str, labels: Sequence[str]) -> InlineKeyboardMarkup:
@@ -196,7 +209,7 @@ def tool_parts(t: Translator, tool: str, labels: Sequence[str]) -> InlineKeyboar
         for index, label in enumerate(labels)
     ]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
-    return _rows(buttons, per_row=2)
+    return _for_client(_rows(buttons, per_row=2), t)
 
 
 def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
@@ -206,14 +219,14 @@ def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
         InlineKeyboardButton(t.gettext("⏰ Time and rhythm"), callback_data=callbacks.make("chk", "settings")),
         InlineKeyboardButton(t.gettext("📈 My colours"), callback_data=callbacks.make("chk", "history")),
     ])
-    return InlineKeyboardMarkup(rows)
+    return _for_client(InlineKeyboardMarkup(rows), t)
 
 
 def tell_worker(t: Translator, worker_name: str, phase: str) -> InlineKeyboardMarkup:
-    return _rows([
+    return _for_client(_rows([
         InlineKeyboardButton(t.gettext("📣 Let {name} know").format(name=worker_name)[:60], callback_data=callbacks.make("chk", "tell", phase)),
         InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
-    ])
+    ]), t)
 
 
 def tell_once(t: Translator, phase: str) -> InlineKeyboardMarkup:
@@ -289,48 +302,45 @@ def goal_list(t: Translator, items: list[GoalView]) -> InlineKeyboardMarkup:
     buttons.append(InlineKeyboardButton(t.gettext("➕ New goal"), callback_data=callbacks.make("goal", "new")))
     rows = [[button] for button in buttons]
     rows.append([_goal_chart_button(t), _menu_button_row_item(t)])
+    return _for_client(InlineKeyboardMarkup(rows), t)
+
+
+def goal_question(t: Translator, key: str, *, first: bool, skip: bool, answered: bool) -> InlineKeyboardMarkup:
+    """A question of the new-goal form: its answers (if it has buttons), then back / next-or-skip, then later.
+    `key` is the question ("domain", "title", ..., "who"); back, next and skip carry it, so a button of an
+    earlier question is recognised as such."""
+    def make(action: str, arg: object | None = None) -> str:
+        return callbacks.make("goal", action, arg)
+
+    options: list[list[InlineKeyboardButton]] = []
+    if key == "domain":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("dom", domain.value))]
+                   for domain, label in DOMAIN_LABELS.items()]
+    elif key == "day":
+        days = [InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=make("day", day)) for day in range(1, 8)]
+        options = [days[i : i + 2] for i in range(0, len(days), 2)]
+    elif key == "time":
+        times = [InlineKeyboardButton(at.strftime("%H:%M"), callback_data=make("time", at.strftime("%H%M")))
+                 for at in SUGGESTED_CHECKIN_TIMES]
+        options = [times[i : i + 2] for i in range(0, len(times), 2)]
+    elif key == "every":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("every", weeks))]
+                   for weeks, label in EVERY_LABELS.items()]
+    elif key == "who":
+        options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("who", who))]
+                   for who, label in WHO_LABELS.items()]
+    nav = [] if first else [InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=make("back", key))]
+    if answered:
+        nav.append(InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=make("fwd", key)))
+    elif skip:
+        nav.append(InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=make("skip", key)))
+    rows = options + ([nav] if nav else [])
+    rows.append([InlineKeyboardButton(t.gettext("💾 Continue later"), callback_data=make("later"))])
     return InlineKeyboardMarkup(rows)
-
-
-def goal_domains(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "dom", domain.value))
-        for domain, label in DOMAIN_LABELS.items()
-    ])
 
 
 def goal_skip(t: Translator, what: str) -> InlineKeyboardMarkup:
     return _column([InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=callbacks.make("goal", "skip", what))])
-
-
-def goal_weekdays(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=callbacks.make("goal", "day", day))
-        for day in range(1, 8)
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def goal_times(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(at.strftime("%H:%M"), callback_data=callbacks.make("goal", "time", at.strftime("%H%M")))
-        for at in SUGGESTED_CHECKIN_TIMES
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def goal_every(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "every", weeks))
-        for weeks, label in EVERY_LABELS.items()
-    ])
-
-
-def goal_who(t: Translator) -> InlineKeyboardMarkup:
-    return _column([
-        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("goal", "who", key))
-        for key, label in WHO_LABELS.items()
-    ])
 
 
 def goal_go_on(t: Translator) -> InlineKeyboardMarkup:
@@ -359,7 +369,7 @@ def goal_detail(t: Translator, goal: GoalView) -> InlineKeyboardMarkup:
         buttons += [button(N_("🏁 Reached"), "reached"), button(N_("🛑 Stop"), "stop")]
     rows = [[b] for b in buttons]
     rows.append([_goal_chart_button(t), _goal_list_button(t)])
-    return InlineKeyboardMarkup(rows)
+    return _for_client(InlineKeyboardMarkup(rows), t)
 
 
 def goal_answers(t: Translator, checkin_id: int) -> InlineKeyboardMarkup:
@@ -387,11 +397,11 @@ def goal_keep_step(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
 def goal_after(t: Translator, goal_id: int | None = None) -> InlineKeyboardMarkup:
     row = [_goal_list_button(t), _menu_button_row_item(t)]
     if goal_id is None:
-        return InlineKeyboardMarkup([row])
-    return InlineKeyboardMarkup([
+        return _for_client(InlineKeyboardMarkup([row]), t)
+    return _for_client(InlineKeyboardMarkup([
         [InlineKeyboardButton(t.gettext("🎯 Open this goal"), callback_data=callbacks.make("goal", "open", goal_id))],
         row,
-    ])
+    ]), t)
 
 
 def goal_stall_other(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
@@ -459,7 +469,7 @@ def peer_themes(t: Translator) -> InlineKeyboardMarkup:
         )
     )
     buttons.append(_menu_button_row_item(t))
-    return _column(buttons)
+    return _for_client(_column(buttons), t)
 
 
 def peer_skip(t: Translator, action: str, arg: object | None = None) -> InlineKeyboardMarkup:
@@ -469,7 +479,7 @@ def peer_skip(t: Translator, action: str, arg: object | None = None) -> InlineKe
 
 
 def peer_client_contact(t: Translator, view: ContactView) -> InlineKeyboardMarkup:
-    return _column(
+    return _for_client(_column(
         [
             InlineKeyboardButton(
                 t.gettext("💬 Talk with {name}").format(name=view.peer_name)[:60],
@@ -483,7 +493,7 @@ def peer_client_contact(t: Translator, view: ContactView) -> InlineKeyboardMarku
             ),
             _menu_button_row_item(t),
         ]
-    )
+    ), t)
 
 
 def peer_choose_contact(t: Translator, rows: list[tuple[int, str]], action: str) -> InlineKeyboardMarkup:
@@ -735,7 +745,7 @@ def _progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
     return [_progress_button(t.gettext("🏠 Menu"), "menu", "show")]
 
 
-def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool) -> InlineKeyboardMarkup:
+def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool, client: bool = False) -> InlineKeyboardMarkup:
     """Mijn herstelplan: a button into each part, the household, and the PDF."""
     rows = [
         [_progress_button(t.gettext("🎯 Goals"), "prg", "part", f"{client_id}.g"),
@@ -748,17 +758,31 @@ def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool) -> I
         rows.append([_progress_button(t.gettext("👪 Household"), "prg", "part", f"{client_id}.h")])
     rows.append([_progress_button(t.gettext("📄 PDF of the whole plan"), "prg", "pdf", client_id)])
     rows.append(_progress_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    markup = InlineKeyboardMarkup(rows)
+    return _for_client(markup, t) if client else markup
 
 
-def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool) -> InlineKeyboardMarkup:
+def herstelplan_pdf_choice(t: Translator, client_id: int, mask: int, *, client: bool) -> InlineKeyboardMarkup:
+    """What goes in this herstelplan PDF: the last colour (bit 1) and the self-scan (bit 2), off until ticked."""
+    options = ((1, N_("🌡️ Last colour")), (2, N_("📊 Self-scan")))
+    rows = [[_progress_button(("✅ " if mask & bit else "⬜ ") + t.gettext(label), "prg", "pdfopt",
+                              f"{client_id}.{mask ^ bit}")] for bit, label in options]
+    rows.append([_progress_button(t.gettext("📄 Make the PDF"), "prg", "pdfgo", f"{client_id}.{mask}")])
+    rows.append([_progress_button(t.gettext("⬅️ Back to the plan"), "prg", "plan", client_id)])
+    rows.append(_progress_menu_row(t))
+    markup = InlineKeyboardMarkup(rows)
+    return _for_client(markup, t) if client else markup
+
+
+def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool, client: bool = False) -> InlineKeyboardMarkup:
     rows = []
     if scan:
         rows.append([_progress_button(t.gettext("📈 Chart"), "prg", "chart", client_id),
                      _progress_button(t.gettext("⚖️ Side by side"), "prg", "cmp", client_id)])
     rows.append([_progress_button(t.gettext("⬅️ Back to the plan"), "prg", "plan", client_id)])
     rows.append(_progress_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    markup = InlineKeyboardMarkup(rows)
+    return _for_client(markup, t) if client else markup
 
 
 def kids_keyboard(t: Translator, scan_id: int) -> InlineKeyboardMarkup:
@@ -789,7 +813,8 @@ def after_scan_keyboard(t: Translator, client_id: int, *, worker: bool) -> Inlin
     else:
         rows.append([_progress_button(t.gettext("📘 My herstelplan"), "prg", "plan", client_id)])
     rows.append(_progress_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    markup = InlineKeyboardMarkup(rows)
+    return _for_client(markup, t) if not worker else markup
 
 
 def progress_clients(t: Translator, clients: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
@@ -823,6 +848,14 @@ def client_progress_keyboard(t: Translator, client_id: int, *, coordinating: boo
 def scan_button(t: Translator, client_id: int) -> InlineKeyboardButton:
     """For the caseload view (conversations/caseload.py, keyboards.client_views): score this client's scan."""
     return _progress_button(t.gettext("📊 Scan"), "prg", "wscan", client_id)
+
+
+def report_months(t: Translator, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The admin's monthly report: a month to choose, two to a row, the newest first."""
+    buttons = [_progress_button(label, "prg", "month", month) for month, label in choices]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(_progress_menu_row(t))
+    return InlineKeyboardMarkup(rows)
 
 
 def decide_keyboard(t: Translator, household_id: int, suggestion: Direction) -> InlineKeyboardMarkup:

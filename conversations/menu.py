@@ -13,8 +13,12 @@ from conversations.common import Context
 
 HELP = {
     Role.CLIENT: N_(
+        "/crisis shows your crisis card at once, with 112 and 113.\n\n"
         "Houvast helps you keep your own plan.\n\n"
-        "/menu shows your menu.\n/stop pauses all reminders. /start turns them on again.\n"
+        "/menu shows your menu.\n/checkin: how are you today?\n/doelen: your goals.\n"
+        "/plan: your signaleringsplan.\n/herstelplan: your whole plan.\n"
+        "/privacy: who sees what. /wiezietwat: who looked.\n"
+        "/stop pauses all reminders. /start turns them on again.\n"
         "/taal changes the language.\n\n"
         "Houvast is not a crisis service. In danger, call 112. "
         "Thinking about suicide? Call 113 or 0800-0113."

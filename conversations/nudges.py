@@ -1,16 +1,15 @@
 """The worker's side of stalled goals: the nudge's buttons, /overzicht (the caseload by urgency) and /afwezig."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.forms import parse_date
+from bot.domain.dates import numeric, parse_day
 from bot.domain.disclosure import Signal
 from bot.domain.plans import PHASE_EMOJI
 from bot.domain.roles import Role
@@ -22,9 +21,10 @@ from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 
-ASK_FROM = N_("From which day are you away? Type a date, like 1-12-2026.")
-ASK_TO = N_("Until which day are you away (the last day)? Type a date, like 5-12-2026.")
-BAD_DATE = N_("I could not read that date. Please type it like 1-12-2026.")
+ASK_FROM = N_("From which day are you away? Type a date, like {example}. Or a word, like \"tomorrow\" or \"Monday\".")
+ASK_TO = N_("Until which day are you away (the last day)? Type a date, like {example}. "
+            "Or words, like \"Friday\" or \"in two weeks\".")
+BAD_DATE = N_("I could not read that date. Please type it like {example}, or like \"tomorrow\".")
 WRONG_ORDER = N_("The first day is after the last day.")
 FROM_KEY = "absence_from"
 OVERVIEW_SIGNALS = {Signal.QUIET: N_("has not responded for a while"), Signal.STUCK: N_("a goal is stuck")}
@@ -33,6 +33,15 @@ OVERVIEW_SIGNALS = {Signal.QUIET: N_("has not responded for a while"), Signal.ST
 class Step(StrEnum):
     FROM = "absence.from"
     TO = "absence.to"
+
+
+def _day(context: Context, text: str) -> date | None:
+    return parse_day(text, today=common.today(context), direction="future")
+
+
+def _ask(t: Translator, context: Context, question: str, after: date | None = None) -> str:
+    """A question with an example day that lies ahead: a week after today, or after the first day away."""
+    return t.gettext(question).format(example=numeric((after or common.today(context)) + timedelta(days=7)))
 
 
 
@@ -160,12 +169,9 @@ async def show_overview(update: Update, context: Context) -> None:
                         "for a while.")]
     text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
     if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # too old, or unchanged: send it fresh
-    await common.say(update, context, text, markup)
+        await common.edit_or_say(update, context, text, markup)  # paging changes the overview in place
+    else:
+        await common.say(update, context, text, markup)
 
 
 # --- /afwezig -----------------------------------------------------------------------------------------
@@ -199,16 +205,14 @@ async def start_absence(update: Update, context: Context) -> int:
         return ConversationHandler.END
     t = common.tr(context, worker)
     args = context.args or []
-    if len(args) == 2:
-        start, end = parse_date(args[0]), parse_date(args[1])
+    if args:
+        start, end = _two_days(context, args)
         if start is None or end is None:
-            await common.say(update, context, t.gettext(BAD_DATE))
+            await common.say(update, context, _ask(t, context, BAD_DATE))
         elif await _save(update, context, t, worker, start, end):
             return ConversationHandler.END
-    elif args:
-        await common.say(update, context, t.gettext(BAD_DATE))
     current = await nudges.my_absences(common.services(context), worker.telegram_id)
-    text = t.gettext(ASK_FROM)
+    text = _ask(t, context, ASK_FROM)
     if current:
         text = t.gettext("You are away from {start} to {end}.").format(
             start=t.day(current[0].starts_on), end=t.day(current[0].ends_on)) + "\n\n" + text
@@ -216,17 +220,30 @@ async def start_absence(update: Update, context: Context) -> int:
     return Step.FROM
 
 
+def _two_days(context: Context, args: list[str]) -> tuple[date | None, date | None]:
+    """`/afwezig 14-12 18-12`, `/afwezig maandag tot vrijdag`, `/afwezig morgen t/m over twee weken`."""
+    text = " ".join(args)
+    for word in (" tot en met ", " t/m ", " tot ", " until ", " - "):
+        if word in f" {text} ":
+            first, _, last = f" {text} ".partition(word)
+            return _day(context, first), _day(context, last)
+    if len(args) == 2:
+        return _day(context, args[0]), _day(context, args[1])
+    return None, None
+
+
 async def on_from(update: Update, context: Context) -> int:
     worker = await common.acting_as(update, context, Role.WORKER)
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)
-    start = parse_date(update.effective_message.text or "")
+    start = _day(context, common.text_of(update))
     if start is None:
-        await common.say(update, context, t.gettext(BAD_DATE))
+        await common.say(update, context, _ask(t, context, BAD_DATE))
         return Step.FROM
     context.user_data[FROM_KEY] = start.isoformat()
-    await common.say(update, context, t.gettext(ASK_TO))
+    await common.say(update, context, t.gettext("From {day}.").format(day=t.day(start)) + "\n\n"
+                     + _ask(t, context, ASK_TO, after=start))
     return Step.TO
 
 
@@ -235,20 +252,20 @@ async def on_to(update: Update, context: Context) -> int:
     if worker is None:
         return ConversationHandler.END
     t = common.tr(context, worker)
-    end = parse_date(update.effective_message.text or "")
+    end = _day(context, common.text_of(update))
     raw_start = context.user_data.get(FROM_KEY)
     if raw_start is None:
-        await common.say(update, context, t.gettext(ASK_FROM))
+        await common.say(update, context, _ask(t, context, ASK_FROM))
         return Step.FROM
-    if end is None:
-        await common.say(update, context, t.gettext(BAD_DATE))
-        return Step.TO
     start = date.fromisoformat(raw_start)
+    if end is None:
+        await common.say(update, context, _ask(t, context, BAD_DATE, after=start))
+        return Step.TO
     if start > end:
-        await common.say(update, context, t.gettext(WRONG_ORDER) + "\n\n" + t.gettext(ASK_FROM))
+        await common.say(update, context, t.gettext(WRONG_ORDER) + "\n\n" + _ask(t, context, ASK_FROM))
         return Step.FROM
     if not await _save(update, context, t, worker, start, end):
-        await common.say(update, context, t.gettext(ASK_TO))
+        await common.say(update, context, _ask(t, context, ASK_TO, after=start))
         return Step.TO
     context.user_data.pop(FROM_KEY, None)
     return ConversationHandler.END
@@ -275,12 +292,11 @@ async def odd_input(update: Update, context: Context) -> int | None:
     """A sticker or photo while we wait for a date: ask again, stay in the step."""
     person = await common.current(update, context)
     t = common.tr(context, person)
-    await common.say(update, context, t.gettext(BAD_DATE))
+    await common.say(update, context, _ask(t, context, BAD_DATE))
     return None
 
 
 def absence_conversation() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
     return ConversationHandler(
         name="absence",
         persistent=True,
@@ -289,11 +305,15 @@ def absence_conversation() -> ConversationHandler:
             CommandHandler("afwezig", start_absence),
             CallbackQueryHandler(start_absence, pattern=callbacks.pattern("menu", "absence")),
         ],
-        states={Step.FROM: [MessageHandler(text, on_from)], Step.TO: [MessageHandler(text, on_to)]},
+        states={
+            Step.FROM: [MessageHandler(common.TEXT, common.text_answer(on_from))],
+            Step.TO: [MessageHandler(common.TEXT, common.text_answer(on_to))],
+        },
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
             CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )

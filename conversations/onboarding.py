@@ -131,7 +131,7 @@ async def ask_name(update: Update, context: Context) -> Step:
 
 async def on_name(update: Update, context: Context) -> Step | int:
     svc = common.services(context)
-    person = await people.set_name(svc, update.effective_user.id, update.message.text)
+    person = await people.set_name(svc, update.effective_user.id, common.text_of(update))
     t = common.tr(context, await common.current(update, context))
     if person is None:
         await common.say(update, context, t.gettext("Please type a name with letters, at most 40 characters."))
@@ -157,7 +157,7 @@ async def on_time_button(update: Update, context: Context) -> Step | int:
 
 
 async def on_time_text(update: Update, context: Context) -> Step | int:
-    at = parse_clock_time(update.message.text)
+    at = parse_clock_time(common.text_of(update))
     if at is None:
         t = common.tr(context, await common.current(update, context))
         await common.say(update, context, t.gettext("I did not understand that time. Type it like 8:30, or choose a button."),
@@ -190,7 +190,7 @@ async def odd_input(update: Update, context: Context) -> None:
 
 
 def conversation() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
+    text = common.TEXT  # new messages only: an edited message has no update.message (common.edited answers it)
     return ConversationHandler(
         name="onboarding",
         persistent=True,
@@ -201,14 +201,15 @@ def conversation() -> ConversationHandler:
         ],
         states={
             Step.INTRO: [CallbackQueryHandler(ask_name, pattern=callbacks.pattern("onb", "next"))],
-            Step.NAME: [MessageHandler(text, on_name)],
+            Step.NAME: [MessageHandler(text, common.text_answer(on_name))],
             Step.TIME: [
                 CallbackQueryHandler(on_time_button, pattern=callbacks.pattern("onb", "time")),
-                MessageHandler(text, on_time_text),
+                MessageHandler(text, common.text_answer(on_time_text)),
             ],
         },
         fallbacks=[
             *menu.global_commands(),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )

@@ -15,6 +15,7 @@ The relay is a separate handler (`relay_handler()`) that must run before group 0
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from telegram import Message, Update
@@ -34,6 +35,7 @@ from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.consent import SCOPES, Scope
+from bot.domain.dates import numeric, parse_day
 from bot.domain.forms import Refused, Tool
 from bot.domain.peers import THEME_NAMES, THEMES, Theme
 from bot.domain.roles import Role
@@ -46,7 +48,7 @@ from bot.services.peers import ContactView, FindResult, Profile, peer_label
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
-from conversations.forms import REFUSALS, step_label
+from conversations.forms import refusal_text, step_label
 from bot.domain.forms import TOOL_NAMES
 from conversations.tools import view_text
 
@@ -76,7 +78,7 @@ VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 # Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),
 # or answer the safety message ("ja, laat het weten").
 KEEP_TALKING = ("peer:", "tog:", "sos:")
-TEXT_ONLY = filters.TEXT & ~filters.COMMAND
+TEXT_ONLY = common.TEXT  # new text messages only: an edit gets common.edited, a caption odd_input
 
 
 # What an admin sees of a client on the waiting list (bot/services/peers.WaitRow), told when asking.
@@ -140,7 +142,7 @@ async def ask_peer(update: Update, context: Context) -> int:
         return ConversationHandler.END
     text = "\n\n".join(
         [
-            t.gettext("I want to talk to someone who went through this."),
+            t.gettext("🤝 Talk to a peer expert"),
             t.gettext(
                 "A peer expert went through hard times too, and knows how it feels. You talk through Houvast: "
                 "your phone number and username stay private. You can stop at any time."
@@ -954,10 +956,14 @@ async def ask_pause(update: Update, context: Context) -> State | int:
         context,
         State.PAUSE,
         N_(
-            "From which day are you back? Type it like 12-03-2026. Until then you get no new peers; "
-            "your peers are told when you are back."
+            "From which day are you back? Type a date, like {example}, or words, like \"in two weeks\". "
+            "Until then you get no new peers; your peers are told when you are back."
         ),
     )
+
+
+def _example_day(context: Context) -> str:
+    return numeric(common.today(context) + timedelta(days=14))
 
 
 async def _ask_profile_text(update: Update, context: Context, state: State, question: str) -> State | int:
@@ -967,7 +973,8 @@ async def _ask_profile_text(update: Update, context: Context, state: State, ques
         return ConversationHandler.END
     await _quiet_stop(context, person.telegram_id)
     t = common.tr(context, person)
-    await common.say(update, context, t.gettext(question), keyboards.peer_back_to_profile(t))
+    await common.say(update, context, t.gettext(question).format(example=_example_day(context)),
+                     keyboards.peer_back_to_profile(t))
     return state
 
 
@@ -1007,13 +1014,14 @@ async def on_pause_date(update: Update, context: Context) -> State | int:
     if person is None:
         return ConversationHandler.END
     t = common.tr(context, person)
-    day = forms.parse_date(update.message.text or "")
+    day = parse_day(common.text_of(update), today=common.today(context), direction="future")
     try:
         if day is None:
             raise ValueError("date")
         told = await peers.pause(common.services(context), person.telegram_id, day)
     except ValueError:
-        await common.say(update, context, t.gettext("Please type a day after today, like 12-03-2026."))
+        await common.say(update, context, t.gettext("Please type a day after today, like {example}.").format(
+            example=_example_day(context)))
         return State.PAUSE
     await common.deliver_now(context)
     note = t.ngettext(
@@ -1051,13 +1059,10 @@ async def edit_themes(update: Update, context: Context) -> None:
         return
     markup = keyboards.peer_theme_toggles(t, data.themes)
     text = t.gettext("About which themes can you support peers? Tap to switch on or off.")
-    if parsed.action == "ptheme" and update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except TelegramError:
-            pass
-    await common.say(update, context, text, markup)
+    if parsed.action == "ptheme":
+        await common.edit_or_say(update, context, text, markup)
+    else:
+        await common.say(update, context, text, markup)
 
 
 async def ask_max(update: Update, context: Context) -> None:
@@ -1210,7 +1215,7 @@ async def on_together_text(update: Update, context: Context) -> State | int:
             update.message.text or "",
         )
     except Refused as refusal:
-        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]))
+        await common.say(update, context, refusal_text(t, str(refusal)))
         return State.TOGETHER
     except (NotAllowed, NotFound, ValueError):
         await _refuse(update, context, person)
@@ -1247,7 +1252,7 @@ async def together_decide(update: Update, context: Context) -> None:
         await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return
     except Refused as refusal:
-        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]), keyboards.menu_button(t))
+        await common.say(update, context, refusal_text(t, str(refusal)), keyboards.menu_button(t))
         return
     text = (
         t.gettext("✅ Saved in your {tool}.")
@@ -1299,7 +1304,7 @@ async def on_own_version(update: Update, context: Context) -> State | int:
             common.services(context), person.telegram_id, proposal_id, "edit", update.message.text or ""
         )
     except Refused as refusal:
-        await common.say(update, context, t.gettext(REFUSALS[str(refusal)]))
+        await common.say(update, context, refusal_text(t, str(refusal)))
         return State.OWN_VERSION
     except (NotAllowed, NotFound):
         context.user_data.pop("own_version", None)
@@ -1392,21 +1397,22 @@ def conversation() -> ConversationHandler:
             CallbackQueryHandler(together_edit, pattern=callbacks.pattern("tog", "edit")),
         ],
         states={
-            State.REPORT: [MessageHandler(TEXT_ONLY, on_report_text)],
+            State.REPORT: [MessageHandler(TEXT_ONLY, common.text_answer(on_report_text))],
             State.FEEDBACK: [
                 CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),
-                MessageHandler(TEXT_ONLY, on_feedback_text),
+                MessageHandler(TEXT_ONLY, common.text_answer(on_feedback_text)),
             ],
-            State.STORY: [MessageHandler(TEXT_ONLY, on_story)],
-            State.AVAILABILITY: [MessageHandler(TEXT_ONLY, on_availability)],
-            State.PAUSE: [MessageHandler(TEXT_ONLY, on_pause_date)],
-            State.TOGETHER: [MessageHandler(TEXT_ONLY, on_together_text)],
-            State.OWN_VERSION: [MessageHandler(TEXT_ONLY, on_own_version)],
+            State.STORY: [MessageHandler(TEXT_ONLY, common.text_answer(on_story))],
+            State.AVAILABILITY: [MessageHandler(TEXT_ONLY, common.text_answer(on_availability))],
+            State.PAUSE: [MessageHandler(TEXT_ONLY, common.text_answer(on_pause_date))],
+            State.TOGETHER: [MessageHandler(TEXT_ONLY, common.text_answer(on_together_text))],
+            State.OWN_VERSION: [MessageHandler(TEXT_ONLY, common.text_answer(on_own_version))],
         },
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
             *[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()],
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
         ],
     )

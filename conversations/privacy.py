@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES
+from bot.domain.consent import SCOPES, Scope
 from bot.domain.disclosure import STATUS_SCOPE, gets_signal
+from bot.domain.looks import Look, LookGroup, group_looks
 from bot.domain.roles import Role
-from bot.i18n import N_
+from bot.i18n import N_, Translator
+from bot.render.plan import long_day
 from bot.services import consent, security
 from bot.services.base import NotAllowed, NotFound
 from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES, ViewerShare
@@ -32,6 +33,7 @@ PEER_WORRY_ON_RED = N_(
     "One more thing: if you chose red today and your peer expert is worried about you, your peer expert may ask "
     "your worker to get in touch with you. You are told when that happens."
 )
+MAX_LINES = 30  # lines of /wiezietwat; everything is in /mijngegevens
 
 
 def _label(t, share: ViewerShare) -> str:
@@ -66,13 +68,10 @@ async def show_toggles(update: Update, context: Context, share: ViewerShare, *, 
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)
     text += "\n\n" + t.gettext(ALERTS_NOTE)
     markup = keyboards.consent_toggles(t, share.viewer_id, frozenset(share.scopes), SCOPE_LABELS)
-    if edit and update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # too old to edit, or unchanged: send it fresh
-    await common.say(update, context, text, markup)
+    if edit:
+        await common.edit_or_say(update, context, text, markup)
+    else:
+        await common.say(update, context, text, markup)
 
 
 async def ask_for_new_worker(update: Update, context: Context, client_telegram_id: int) -> None:
@@ -138,6 +137,41 @@ async def done(update: Update, context: Context) -> None:
     await common.show_menu(update, context, person, common.tr(context, person).gettext("Saved. It works right away."))
 
 
+# What a look showed, per part (a plan or card also says which version, or that it was still empty).
+LOOKED_AT = {
+    Scope.SIGNALING_PLAN: N_("your signaleringsplan"),
+    Scope.CRISIS_CARD: N_("your crisis card"),
+    Scope.GOALS: N_("your goals and check-ins"),
+    Scope.ALERTS: N_("your last colour (green, yellow, orange or red)"),
+    # The one thing seen without consent (bot/domain/disclosure.py): whether there is a signal, not what.
+    STATUS_SCOPE: N_("whether a goal of yours is stuck or you have not responded for a while"),
+}
+
+
+def look_line(t: Translator, group: LookGroup) -> str:
+    """'zaterdag 28 maart 2026 om 10:15: Anna (begeleider) bekeek je crisiskaart (versie 2).' Repeats on one
+    day are one line, with the first and last time and how often."""
+    who = group.viewer or t.gettext("someone who no longer works here")
+    if group.relation:
+        who += f" ({t.gettext(CARE_ROLE_NAMES[group.relation])})"
+    what = t.gettext(LOOKED_AT[group.scope]) if group.scope in LOOKED_AT else group.scope
+    day = long_day(t, group.day)
+    if group.count == 1 or t.clock_time(group.first) == t.clock_time(group.last):
+        when = t.gettext("{day} at {time}").format(day=day, time=t.clock_time(group.last))
+    else:
+        when = t.gettext("{day}, from {start} to {end}").format(
+            day=day, start=t.clock_time(group.first), end=t.clock_time(group.last))
+    if group.version == 0:
+        text = t.ngettext("{who} opened {what}. It was still empty.",
+                          "{who} opened {what}, {n} times. It was still empty.", group.count)
+    elif group.version:
+        text = t.ngettext("{who} looked at {what} (version {version}).",
+                          "{who} looked at {what} (version {version}), {n} times.", group.count)
+    else:
+        text = t.ngettext("{who} looked at {what}.", "{who} looked at {what}, {n} times.", group.count)
+    return f"{when}: " + text.format(who=who, what=what, version=group.version, n=group.count)
+
+
 async def who_saw_what(update: Update, context: Context) -> None:
     await common.answer_button(update)
     person = await common.acting_as(update, context, Role.CLIENT)
@@ -148,20 +182,12 @@ async def who_saw_what(update: Update, context: Context) -> None:
     if not records:
         await common.say(update, context, t.gettext("Nobody has looked at your data yet."), keyboards.menu_button(t))
         return
-    lines = [t.gettext("Who looked at your data:")]
-    for record in records:
-        who = record.viewer_name or t.gettext("someone who no longer works here")
-        role = f" ({t.gettext(CARE_ROLE_NAMES[record.relation])})" if record.relation else ""
-        if record.scope == STATUS_SCOPE:  # the one thing seen without consent
-            lines.append(t.gettext("{who}{role} saw on {day} whether a goal of yours is stuck or you have not "
-                                   "responded for a while.").format(who=who, role=role, day=t.day(record.at)))
-            continue
-        scope = SCOPE_NAMES.get(record.scope)
-        lines.append(
-            t.gettext("{who}{role} looked at your {what} on {day}.").format(
-                who=who, role=role, what=t.gettext(scope) if scope else record.scope, day=t.day(record.at)
-            )
-        )
+    looks = [Look(r.viewer_name, r.relation, r.scope, r.at, r.version) for r in records]
+    groups = group_looks(looks, t.zone)
+    lines = [t.gettext("Who looked at your data, the newest first:"), ""]
+    lines += [look_line(t, group) for group in groups[:MAX_LINES]]
+    if len(groups) > MAX_LINES:
+        lines += ["", t.gettext("Older looks are in your data: /mijngegevens.")]
     await common.say(update, context, "\n".join(lines), keyboards.menu_button(t))
 
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import date
 from enum import StrEnum
 
+from babel.dates import format_date
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.callbacks import BadCallback
+from bot.domain.dates import parse_month
 from bot.domain.outcomes import (
     NOT_RELEVANT,
     OUTCOME_KEYS,
@@ -120,7 +123,8 @@ async def open_plan(update: Update, context: Context) -> None:
         return
     await common.say(update, context, plan_render.summary_text(view, t),
                      keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
-                                                                             or view.household_goals_hidden)))
+                                                                             or view.household_goals_hidden),
+                                                    client=person.role == Role.CLIENT))
 
 
 async def show_part(update: Update, context: Context) -> None:
@@ -145,18 +149,67 @@ async def show_part(update: Update, context: Context) -> None:
     for text in texts[:-1]:
         await common.say(update, context, text)
     shows_scan = key == "s" and Part.SCAN in view.subject.shown
-    await common.say(update, context, texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan))
+    await common.say(update, context, texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan,
+                                                                                  client=person.role == Role.CLIENT))
 
 
-async def send_plan_pdf(update: Update, context: Context) -> None:
-    """prg:pdf:<client_id>: the whole plan, as far as this viewer may see it, as one A4 PDF."""
+# What the client chooses per PDF (bits of the callback's mask): by default a PDF to show at an agency holds the
+# goals, the crisis contacts and who supports the client, and not how they feel today.
+PDF_OPTIONS = {1: Part.PHASE, 2: Part.SCAN}
+PDF_ALWAYS = frozenset({Part.GOALS, Part.CONTACTS, Part.SUPPORT})
+
+
+def _pdf_arg(update: Update) -> tuple[int, int]:
+    """prg:pdf:<client_id> (choose, nothing extra yet), prg:pdfopt|pdfgo:<client_id>.<mask>."""
+    arg = _arg(update)
+    if "." not in arg:
+        return int(arg), 0
+    client_id, mask = callbacks.ints(arg, 2)
+    if mask >= 2 ** len(PDF_OPTIONS):
+        raise BadCallback("mask")
+    return client_id, mask
+
+
+async def choose_plan_pdf(update: Update, context: Context) -> None:
+    """prg:pdf:<client_id> and prg:pdfopt:<client_id>.<mask>: what goes in this PDF, ticked per export."""
     await common.answer_button(update)
     person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
     if person is None:
         return
     t = common.tr(context, person)
     try:
-        view = await herstelplan.herstelplan(common.services(context), person.telegram_id, int(_arg(update)))
+        client_id, mask = _pdf_arg(update)
+        # May this person open this plan at all? (A forged id is refused and audited; nothing is read.)
+        await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id, household=False,
+                                      parts=frozenset({Part.SUPPORT}))
+    except (BadCallback, ValueError, NotAllowed):
+        await common.refuse(update, context, t)
+        return
+    text = t.gettext(
+        "What goes into the PDF? Your goals (with why and when), your crisis contacts and who supports you are "
+        "always in it. Tap to add your last colour or your self-scan. You choose this each time."
+    ) if person.role == Role.CLIENT else t.gettext(
+        "What goes into the PDF? The goals, the crisis contacts and the support are always in it, as far as they "
+        "are shared with you. Tap to add the last colour or the self-scan.")
+    markup = keyboards.herstelplan_pdf_choice(t, client_id, mask, client=person.role == Role.CLIENT)
+    if update.callback_query is not None and update.callback_query.data.startswith("prg:pdfopt:"):
+        await common.edit_or_say(update, context, text, markup)  # a tick changes the choice in place
+    else:
+        await common.say(update, context, text, markup)
+
+
+async def send_plan_pdf(update: Update, context: Context) -> None:
+    """prg:pdfgo:<client_id>.<mask>: the whole plan, as far as this viewer may see it and with what was ticked,
+    as one A4 PDF."""
+    await common.answer_button(update)
+    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
+    if person is None:
+        return
+    t = common.tr(context, person)
+    try:
+        client_id, mask = _pdf_arg(update)
+        parts = PDF_ALWAYS | {part for bit, part in PDF_OPTIONS.items() if mask & bit}
+        view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id, parts=parts)
     except (BadCallback, ValueError, NotAllowed):
         await common.refuse(update, context, t)
         return
@@ -425,25 +478,76 @@ async def rapport(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     svc = common.services(context)
     if person.role == Role.ADMIN:
-        month = (context.args or [None])[0] if update.callback_query is None else None
-        month = month or report.previous_month(svc.now(), svc.settings.zone)
-        try:
-            made = await report.monthly_report(svc, month, by_telegram_id=person.telegram_id)
-        except ValueError:
-            await common.say(update, context, t.gettext("Use a month like 2026-11, for example: /rapport 2026-11"),
-                             keyboards.menu_button(t))
+        typed = " ".join(context.args or []) if update.callback_query is None else ""
+        if not typed:
+            await _choose_month(update, context, t)
             return
-        except NotAllowed:
-            await common.refuse(update, context, t)
+        month = parse_month(typed, today=svc.today())
+        if month is None:
+            await common.say(update, context, t.gettext(
+                "I do not understand that month. Type it like /rapport 2026-11 or /rapport november 2026, "
+                "or choose one below."))
+            await _choose_month(update, context, t)
             return
-        pdf = await asyncio.to_thread(report_pdf, made, t, organisation=svc.settings.organisation)
-        await _send_file(update, context, pdf, f"houvast-report-{month}.pdf",
-                         caption=t.gettext("Monthly report {month}: anonymous, numbers under 5 shown as \"< 5\".").format(month=month))
-        await _send_file(update, context, report_csv(made, t), f"houvast-report-{month}.csv")
+        await _monthly(update, context, person, month)
         return
     numbers = await report.caseload_report(svc, person.telegram_id)
     await common.say(update, context, caseload_text(numbers, t),
                      keyboards.progress_caseload_keyboard(t, [(c.client_id, c.name) for c in numbers.clients_list]))
+
+
+REPORT_MONTHS = 12  # months to choose from, the current one (so far) first
+
+
+async def _choose_month(update: Update, context: Context, t: Translator) -> None:
+    today = common.services(context).today()
+    months = [date(today.year + (today.month - 1 - back) // 12, (today.month - 1 - back) % 12 + 1, 1)
+              for back in range(REPORT_MONTHS)]
+    choices = [(f"{first.year:04d}-{first.month:02d}", format_date(first, "LLLL y", locale=t.locale)) for first in months]
+    await common.say(update, context, t.gettext(
+        "Which month? The month now runs until today. Or type a month, like /rapport 2025-11."),
+        keyboards.report_months(t, choices))
+
+
+async def monthly_for(update: Update, context: Context) -> None:
+    """prg:month:<YYYY-MM>: the admin's monthly report for the month they chose."""
+    await common.answer_button(update)
+    person = await common.acting_as(update, context, Role.ADMIN)
+    if person is None:
+        return
+    try:
+        month = _arg(update)
+        report.month_bounds(month, common.services(context).settings.zone)
+    except (BadCallback, ValueError):
+        await common.refuse(update, context, common.tr(context, person))
+        return
+    await _monthly(update, context, person, month)
+
+
+async def _monthly(update: Update, context: Context, person: PersonView, month: str) -> None:
+    svc = common.services(context)
+    t = common.tr(context, person)
+    if month > f"{svc.today():%Y-%m}":
+        await common.say(update, context, t.gettext("That month has not begun yet."), keyboards.menu_button(t))
+        return
+    try:
+        made = await report.monthly_report(svc, month, by_telegram_id=person.telegram_id)
+    except ValueError:
+        await common.say(update, context, t.gettext("Use a month like 2026-11, for example: /rapport 2026-11"),
+                         keyboards.menu_button(t))
+        return
+    except NotAllowed:
+        await common.refuse(update, context, t)
+        return
+    pdf = await asyncio.to_thread(report_pdf, made, t, organisation=svc.settings.organisation)
+    hidden = sum(1 for line in made.lines() if line.suppressed)
+    caption = t.gettext("Monthly report {month}: anonymous.").format(
+        month=format_date(made.start.astimezone(t.zone).date(), "LLLL y", locale=t.locale))
+    caption += " " + t.ngettext("{n} number is hidden; the last part of the PDF says which, and why.",
+                                "{n} numbers are hidden; the last part of the PDF says which, and why.", hidden
+                                ).format(n=hidden)
+    await _send_file(update, context, pdf, f"houvast-report-{month}.pdf", caption=caption)
+    await _send_file(update, context, report_csv(made, t), f"houvast-report-{month}.csv")
 
 
 async def client_progress(update: Update, context: Context) -> None:
@@ -516,7 +620,7 @@ async def on_reason(update: Update, context: Context) -> int:
     if decision_id is not None:
         try:
             await scaling.set_reason(common.services(context), person.telegram_id, int(decision_id),
-                                     update.effective_message.text or "")
+                                     common.text_of(update))
         except (NotAllowed, NotFound):
             await common.refuse(update, context, t)
             return ConversationHandler.END
@@ -661,19 +765,19 @@ async def on_relation(update: Update, context: Context) -> None:
 
 def conversation() -> ConversationHandler:
     """The one typed answer of this feature: the reason for a scale decision."""
-    text = filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED
     return ConversationHandler(
         name="progress",
         persistent=True,
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(decide, pattern=callbacks.pattern("prg", "dec"))],
         states={Step.REASON: [
-            MessageHandler(text, on_reason),
+            MessageHandler(common.TEXT, common.text_answer(on_reason)),
             CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason")),
         ]},
         fallbacks=[
             *menu.global_commands(),
             CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+            common.edit_fallback(),
             MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_reason),
         ],
     )
@@ -687,7 +791,8 @@ def handlers() -> list:
         CallbackQueryHandler(open_plan, pattern=r"^menu:herstelplan$"),
         CallbackQueryHandler(open_plan, pattern=callbacks.pattern("prg", "plan")),
         CallbackQueryHandler(show_part, pattern=callbacks.pattern("prg", "part")),
-        CallbackQueryHandler(send_plan_pdf, pattern=callbacks.pattern("prg", "pdf")),
+        CallbackQueryHandler(choose_plan_pdf, pattern=r"^prg:(pdf|pdfopt)(:|$)"),
+        CallbackQueryHandler(send_plan_pdf, pattern=callbacks.pattern("prg", "pdfgo")),
         CommandHandler("scan", start_scan),
         CallbackQueryHandler(start_scan, pattern=r"^menu:scan$"),
         CallbackQueryHandler(start_scan, pattern=r"^prg:scan$"),
@@ -700,6 +805,7 @@ def handlers() -> list:
         CallbackQueryHandler(show_comparison, pattern=callbacks.pattern("prg", "cmp")),
         CommandHandler("rapport", rapport),
         CallbackQueryHandler(rapport, pattern=r"^menu:report$"),
+        CallbackQueryHandler(monthly_for, pattern=callbacks.pattern("prg", "month")),
         CallbackQueryHandler(client_progress, pattern=callbacks.pattern("prg", "client")),
         CallbackQueryHandler(show_suggestions, pattern=callbacks.pattern("prg", "sug")),
         CallbackQueryHandler(start_closing, pattern=callbacks.pattern("prg", "close")),

@@ -6,11 +6,13 @@ runs every tool from these lists; the functions here change a document and never
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.dates import Direction, parse_day
 from bot.domain.phones import parse_contact
 from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
 from bot.i18n import N_
@@ -19,6 +21,7 @@ MAX_ITEMS = 60  # per part: 50 signs in one phase fit; more is refused with a cl
 MAX_TEXT = 4000  # characters per answer, a little under Telegram's 4096 for one message
 
 Document = dict[str, Any]
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
 class Tool(StrEnum):
@@ -43,6 +46,7 @@ class Step:
     kind: Kind
     examples: tuple[str, ...] = ()  # msgids
     phase: Phase | None = None
+    when: Direction = "any"  # for a DATE: which way an open date like "14 juli" is read
 
 
 PHASE_NAMES = {
@@ -108,13 +112,13 @@ CARD_PART_NAMES = {
     "care_providers": N_("My care providers"),
     "medication": N_("Medication"),
     "allergies": N_("Allergies"),
-    "treatment_preferences": N_("My wishes for treatment and place"),
+    "treatment_preferences": N_("The help I want, and where"),
     "practical": N_("Practical things to arrange"),
     "made_with": N_("Made with"),
 }
 CARD_STEPS: tuple[Step, ...] = (
     Step(("name",), N_("What is your full name?"), Kind.TEXT),
-    Step(("birth_date",), N_("What is your date of birth? Type it like 12-03-1985."), Kind.DATE),
+    Step(("birth_date",), N_("What is your date of birth? Type it like 12-03-1985."), Kind.DATE, when="past"),
     Step(("what_happens",), N_("What happens to you in a crisis? How can others see it?"), Kind.LIST,
          (N_("I panic"), N_("I withdraw"), N_("I get confused"), N_("I do not eat or sleep"))),
     Step(("what_helps",), N_("What helps you in a crisis?"), Kind.LIST,
@@ -125,7 +129,7 @@ CARD_STEPS: tuple[Step, ...] = (
     Step(("care_providers",), N_("Who are your care providers? Type a name, organisation and phone number."), Kind.CONTACTS),
     Step(("medication",), N_("Which medication do you use? Type the name and the dose."), Kind.LIST),
     Step(("allergies",), N_("Do you have allergies?"), Kind.LIST, (N_("No allergies"),)),
-    Step(("treatment_preferences",), N_("What are your wishes for treatment and place? And where do you not want to go?"), Kind.LIST),
+    Step(("treatment_preferences",), N_("What help do you want in a crisis, and where? And where do you not want to go?"), Kind.LIST),
     Step(("practical",), N_("What must be arranged if you cannot be home? Think of children, pets, house, work, bills."), Kind.LIST,
          (N_("Children"), N_("Pets"), N_("Plants and mail"), N_("Tell my work"), N_("Pay the bills"))),
     Step(("made_with",), N_("With whom did you make this card?"), Kind.TEXT, (N_("On my own"), N_("With my worker"), N_("With a peer expert"))),
@@ -162,11 +166,29 @@ def _with(doc: Document, path: tuple[str, ...], value: Any) -> Document:
 
 
 class Refused(ValueError):
-    """An answer we cannot take, with a reason the flow can explain: 'too_long', 'too_many', 'date', 'empty'."""
+    """An answer we cannot take, with a reason the flow can explain: 'too_long', 'too_many', 'date',
+    'date_future', 'duplicate', 'empty'."""
 
 
-def add_answer(doc: Document, step: Step, text: str) -> tuple[Document, dict[str, Any]]:
-    """Apply one typed answer to the step. Returns the new document and what was understood."""
+def first_part(text: str, limit: int = MAX_TEXT) -> str:
+    """What fits of a too-long answer: up to the last sentence end that fits, else the last whole word."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    ends = [match.start() + 1 for match in _SENTENCE_END.finditer(head)]
+    cut = ends[-1] if ends else 0
+    if cut < limit // 2:
+        cut = head.rfind(" ")
+    if cut < limit // 2:
+        cut = limit
+    return text[:min(cut, limit)].strip()
+
+
+def add_answer(doc: Document, step: Step, text: str, *, today: date) -> tuple[Document, dict[str, Any]]:
+    """Apply one typed answer to the step. Returns the new document and what was understood.
+
+    An answer over MAX_TEXT is refused (the flow keeps its first part as a draft, see `cut`)."""
     text = text.strip()
     if not text:
         raise Refused("empty")
@@ -175,13 +197,17 @@ def add_answer(doc: Document, step: Step, text: str) -> tuple[Document, dict[str
     if step.kind == Kind.TEXT:
         return _with(doc, step.path, text), {"text": text}
     if step.kind == Kind.DATE:
-        day = parse_date(text)
+        day = parse_day(text, today=today, direction=step.when)
         if day is None:
             raise Refused("date")
+        if step.when == "past" and day > today:
+            raise Refused("date_future")
         return _with(doc, step.path, day.isoformat()), {"date": day}
     items = list(get(doc, step.path) or [])
     if len(items) >= MAX_ITEMS:
         raise Refused("too_many")
+    if step.kind == Kind.LIST and text in items:
+        raise Refused("duplicate")  # an example typed out, or the same answer twice
     if step.kind == Kind.CONTACTS:
         contact = parse_contact(text)
         item: Any = {"name": contact.name, "phone": contact.phone, "relation": contact.relation}
@@ -207,18 +233,6 @@ def toggle_example(doc: Document, step: Step, text: str) -> Document:
 
 def clear(doc: Document, step: Step) -> Document:
     return _with(doc, step.path, None)
-
-
-def parse_date(text: str) -> date | None:
-    cleaned = text.strip().replace("/", "-").replace(".", "-").replace(" ", "-")
-    for fmt in ("%d-%m-%Y", "%d-%m-%y", "%Y-%m-%d"):
-        try:
-            day = datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-        if 1900 <= day.year <= 2100:
-            return day
-    return None
 
 
 def _contacts(raw: Any) -> tuple[Contact, ...]:

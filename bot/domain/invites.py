@@ -26,8 +26,28 @@ def normalize(raw: str) -> str:
 
 
 def looks_like_code(raw: str) -> bool:
+    return code_problem(raw) is None
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    """What is wrong with a typed code, so the person can be told exactly that."""
+
+    length: int  # letters and numbers typed (spaces and dashes do not count)
+    odd: str  # letters or numbers a code never has (0, O, 1, I, L, or others), each once, in the order typed
+
+    @property
+    def wrong_length(self) -> bool:
+        return self.length != CODE_LENGTH
+
+
+def code_problem(raw: str) -> CodeProblem | None:
+    """None for a code of the right form (whether it exists is for the service to say)."""
     code = normalize(raw)
-    return len(code) == CODE_LENGTH and all(ch in ALPHABET for ch in code)
+    odd = "".join(dict.fromkeys(ch for ch in code if ch not in ALPHABET))
+    if len(code) == CODE_LENGTH and not odd:
+        return None
+    return CodeProblem(len(code), odd)
 
 
 def hash_code(code: str) -> str:

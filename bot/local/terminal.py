@@ -22,11 +22,13 @@ from bot.scheduler import schedule_tick, tick
 from bot.startup import claim_database, database_name
 
 HELP = """[bold]Type as the person in the prompt.[/bold] A number presses that button of the newest message.
+  2.3                        button 3 of the second-newest message with buttons (1.3 is the newest)
   :wie sam|anna|bram|joost|ada  talk as another demo person        :nieuw Kim   a brand-new Telegram user
   :tijd +3d / +2h / +30m     move the clock ahead and run the scheduler now
   :sticker  :foto  :spraak   send a sticker, photo or voice message
   :help                      this help                         :stop        quit"""
 SHIFT = re.compile(r"^\+?(\d+)\s*([dhm])$")
+EARLIER = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # "2.3": message 2 (counted back), button 3
 
 
 class Terminal:
@@ -77,6 +79,21 @@ class Terminal:
 
     async def _send(self, update: dict) -> None:
         await self.api.process(self.app, update)
+
+    async def press_earlier(self, back: int, number: int) -> None:
+        """Button `number` of the `back`-th newest message with buttons (1 is the newest), e.g. the stall
+        choices after a check-in prompt came in below them."""
+        with_buttons = [m for m in reversed(self.api.messages(self.user_id))
+                        if "inline_keyboard" in (m.reply_markup or {})]
+        if not 1 <= back <= len(with_buttons):
+            self.console.print(f"[magenta]There are {len(with_buttons)} messages with buttons.[/magenta]")
+            return
+        message = with_buttons[back - 1]
+        buttons = [b for row in message.reply_markup["inline_keyboard"] for b in row]
+        if not 1 <= number <= len(buttons):
+            self.console.print(f"[magenta]That message has {len(buttons)} buttons.[/magenta]")
+            return
+        await self._send(self.api.press(self.user_id, message.message_id, buttons[number - 1]["callback_data"]))
 
     async def press(self, number: int) -> None:
         for message in reversed(self.api.messages(self.user_id)):
@@ -145,6 +162,8 @@ class Terminal:
             return await self.command(line)
         if line.isdigit() and len(line) <= 2:
             await self.press(int(line))
+        elif earlier := EARLIER.match(line):
+            await self.press_earlier(int(earlier.group(1)), int(earlier.group(2)))
         else:
             await self._send(self.api.send_text(self.user_id, line))
         return True

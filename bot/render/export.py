@@ -1,163 +1,243 @@
-"""/mijngegevens as a readable PDF: the same data as the JSON file, in sections with plain labels.
+"""/mijngegevens as a readable PDF: the same data as the JSON file, in plain words, grouped the way the client
+knows Houvast (about you, who sees what, your colours, your goals, your signaleringsplan, your crisis card, the
+self-scan, talking with a peer expert, messages, codes, and who did what with your data).
 
-Pure: takes the dict of bot.services.gdpr.export_data and a translator, returns PDF bytes. DejaVu Sans from
-matplotlib (bot/render/fonts.py); characters it cannot draw (emoji, anything outside the BMP) are left out,
-so odd input never breaks the export.
+Pure: takes the dict of bot.services.gdpr.export_data and a translator, returns PDF bytes. Every column of every
+table a client's export can hold has a label here, or is named technical (COLUMNS; a test keeps it complete), and
+every coded value is said in words: "elke dag" for "daily", "Geld" for "financien", "Nog niet" for "nog_niet".
+Every day is written in full, with its year. The JSON file keeps the raw values for other programs.
+DejaVu Sans from matplotlib (bot/render/fonts.py); characters it cannot draw (emoji) are left out.
 """
 from __future__ import annotations
 
+import json
 import re
-from datetime import date, datetime
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any
 
-from bot.domain.forms import CARD_PART_NAMES, PART_NAMES, PHASE_NAMES
-from bot.i18n import N_, Translator
-from bot.render.fonts import Pdf, drawable
+from babel.dates import format_date, format_time
 
-TABLE_LABELS = {
-    "tool_versions": N_("Saved versions of your plans"),
-    "tool_drafts": N_("Plans you were still filling in"),
-    "phase_checkins": N_("Your check-ins"),
-    "goals": N_("Your goals"),
-    "goal_checkins": N_("How your goals went"),
-    "goal_events": N_("What happened with your goals"),
-    "nudges": N_("Messages to your care team about your goals"),
-    "consents": N_("What you share with whom"),
-    "outbox": N_("Messages Houvast sent you"),
-    "invites": N_("The invite you used"),
-    "invite_attempts": N_("Wrong codes you typed"),
-    "conversation_states": N_("Where you were in a conversation"),
-    "user_data": N_("Temporary notes of the bot"),
-    "care_team": N_("Care team"),
-    "crisis_signals": N_("When what you wrote sounded like a crisis (only what kind and when, never your words)"),
-    "red_alerts": N_("Messages to your care team when things were not going well"),
-    "red_alert_deliveries": N_("Who got those messages"),
+from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, PLAN_STEPS
+from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS
+from bot.domain.outcomes import RELATION_QUESTIONS
+from bot.domain.peers import THEME_NAMES
+from bot.domain.plans import PHASES
+from bot.domain.selfscan import DOMAIN_NAMES, LEVELS
+from bot.i18n import N_, Translator
+from bot.render.fonts import DASH, GREY, Pdf, drawable
+from bot.render.text import made_with_words
+from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES
+from bot.services.goals import ANSWER_LABELS
+from bot.services.nudges import REASON_TEXTS
+
+Row = dict[str, Any]
+Format = Callable[[Translator, Any], str]
+
+# Tables whose rows are about staff or a whole household, never part of one client's export (gdpr.export_data
+# selects rows that point at the client); listed so the completeness test knows they were not forgotten.
+NOT_IN_A_CLIENTS_EXPORT = frozenset({"absences", "peer_profiles", "scale_decisions", "traject_closings", "audit_log"})
+
+# Per table, per column: its label, or None for a technical field (ids, keys, counters) that is in the JSON only.
+COLUMNS: dict[str, dict[str, str | None]] = {
+    "people": {
+        "id": None, "telegram_id": N_("Telegram number"), "chat_id": None, "role": N_("Role"), "name": N_("Name"),
+        "locale": N_("Language"), "pseudonym": None, "household_id": None, "checkin_time": N_("Time of the daily question"),
+        "checkin_rhythm": N_("How often I ask how you are"), "next_checkin_at": N_("Next question"),
+        "reminders_paused": N_("Reminders paused"), "unreachable": N_("Houvast could not reach you"),
+        "active": N_("Account in use"), "onboarded": N_("Set up"), "created_at": N_("In Houvast since"),
+        "last_seen_at": N_("Last seen"), "deletion_due_at": N_("To be deleted on"), "deactivated_at": N_("Stopped on"),
+        "relay_contact_id": N_("Talking with your peer expert right now"), "next_scan_at": N_("Next self-scan"),
+    },
+    "households": {"id": None, "created_at": N_("Made on"), "closed_at": N_("Traject closed on")},
+    "care_team": {"id": None, "household_id": None, "worker_id": None, "role": N_("Role"), "since": N_("Since")},
+    "consents": {"id": None, "client_id": None, "viewer_id": None, "scope": N_("What"), "granted": N_("Shared"),
+                 "changed_at": N_("Changed on")},
+    "phase_checkins": {"id": None, "client_id": None, "phase": N_("Colour"), "at": N_("When")},
+    "goals": {
+        "id": None, "household_id": None, "client_id": None, "owner_id": None, "domain": N_("Part of your life"),
+        "title": N_("Goal"), "why": N_("Why"), "step": N_("Step now"), "target_date": N_("Reach by"),
+        "status": N_("Status"), "proposed_by_id": None, "created_at": N_("Made on"),
+        "checkin_weekday": N_("Day of the question"), "checkin_time": N_("Time of the question"),
+        "every_weeks": N_("How often"), "next_checkin_at": N_("Next question"),
+        "last_progress_at": N_("Last progress"), "stall_since": N_("Not moving since"), "last_swept_at": None,
+    },
+    "goal_checkins": {"id": None, "goal_id": None, "prompted_at": N_("Asked"), "answered_at": N_("Answered"),
+                      "answer": N_("Answer"), "note": N_("Note"), "voice_file_id": N_("Voice message")},
+    "goal_events": {"id": None, "goal_id": None, "at": N_("When"), "kind": N_("What happened"), "by_id": None,
+                    "detail": N_("Details")},
+    "nudges": {"id": None, "goal_id": None, "reasons": N_("Why"), "created_at": N_("When"), "rungs": None,
+               "snoozed_until": N_("Put off until"), "acknowledged_at": N_("Answered by a worker on"),
+               "acknowledged_by_id": None, "acknowledgement": N_("The worker's answer")},
+    "nudge_deliveries": {"id": None, "nudge_id": None, "worker_id": None, "rung": N_("To"),
+                         "created_at": N_("When"), "notified_at": N_("Sent")},
+    "tool_versions": {"id": None, "client_id": None, "kind": None, "version": N_("Version"), "content": None,
+                      "saved_at": N_("Saved on"), "saved_by_id": None},
+    "tool_drafts": {"id": None, "client_id": None, "kind": None, "content": None, "step": N_("You were at"),
+                    "updated_at": N_("Changed on")},
+    "tool_proposals": {"id": None, "client_id": None, "helper_id": None, "kind": None, "step": N_("Part"),
+                       "text": N_("Proposal"), "status": N_("Status"), "created_at": N_("Made on"),
+                       "decided_at": N_("You decided on")},
+    "self_scans": {"id": None, "client_id": None, "by_id": None, "by_role": N_("Filled in by"), "at": N_("When"),
+                   "scores": N_("Scores"), "complete": N_("Finished")},
+    "relation_scores": {"id": None, "client_id": None, "at": N_("When"), "answers": N_("Your answers")},
+    "peer_contacts": {"id": None, "client_id": None, "peer_id": None, "theme": N_("Theme"), "status": N_("Status"),
+                      "proposed_by_id": None, "created_at": N_("Proposed on"), "started_at": N_("Started on"),
+                      "ended_at": N_("Ended on"), "last_message_at": N_("Last message"), "rating": N_("Your rating"),
+                      "feedback": N_("Your words about it")},
+    "relay_messages": {"id": None, "contact_id": None, "from_id": None, "at": N_("When"), "kind": N_("Kind"),
+                       "text": N_("Text"), "file_id": None},
+    "peer_waiting_list": {"id": None, "client_id": None, "theme": N_("Theme"),
+                          "created_at": N_("Since"), "resolved_at": N_("Until")},
+    "misuse_reports": {"id": None, "contact_id": None, "reporter_id": None, "at": N_("When"), "text": N_("Text"),
+                       "handled_at": N_("Handled on")},
+    "outbox": {"id": None, "dedup_key": None, "person_id": None, "chat_id": None, "kind": N_("About"),
+               "payload": N_("Message"), "ref": None, "about_id": None, "scope": None, "created_at": N_("Made on"),
+               "next_attempt_at": None, "attempts": None, "sent_at": N_("Sent on"),
+               "failed_at": N_("Could not be delivered on"), "last_error": None},
+    "crisis_signals": {"id": None, "client_id": None, "kind": N_("What it sounded like (never your words)"),
+                       "at": N_("When")},
+    "red_alerts": {"id": None, "client_id": None, "source": N_("Because of"), "created_at": N_("When"),
+                   "escalate_at": None, "escalated_at": N_("Also sent to the procesregisseur on"),
+                   "taken_at": N_("Picked up on"), "taken_by_id": None},
+    "red_alert_deliveries": {"id": None, "alert_id": None, "worker_id": None, "role": N_("To"),
+                             "created_at": N_("When")},
+    "invites": {"id": None, "token_hash": None, "role": N_("For"), "created_by_id": None, "household_id": None,
+                "created_at": N_("Made on"), "expires_at": N_("Valid until"), "used_at": N_("Used on"),
+                "used_by_id": None},
+    "invite_attempts": {"id": None, "telegram_id": None, "at": N_("When")},
+    "conversation_states": {"id": None, "name": N_("Conversation"), "key": None, "state": None},
+    "user_data": {"telegram_id": None, "data": N_("Notes")},
 }
-FIELD_LABELS = {
-    "telegram_id": N_("Telegram id"),
-    "role": N_("Role"),
-    "name": N_("Name"),
-    "locale": N_("Language"),
-    "checkin_time": N_("Check-in time"),
-    "checkin_rhythm": N_("Check-in rhythm"),
-    "next_checkin_at": N_("Next check-in"),
-    "reminders_paused": N_("Reminders paused"),
-    "unreachable": N_("Unreachable"),
-    "active": N_("Active"),
-    "onboarded": N_("Set up"),
-    "created_at": N_("Created"),
-    "last_seen_at": N_("Last seen"),
-    "deletion_due_at": N_("To be deleted on"),
-    "deactivated_at": N_("Stopped"),
-    "closed_at": N_("Closed"),
-    "created_by_name": N_("Made by"),
-    "used_by_name": N_("Used by"),
-    "expires_at": N_("Valid until"),
-    "used_at": N_("Used"),
-    "viewer_name": N_("Shared with"),
-    "scope": N_("What"),
-    "granted": N_("Shared"),
-    "changed_at": N_("Changed"),
-    "kind": N_("Kind"),
-    "payload": N_("Message"),
-    "text": N_("Text"),
-    "sent_at": N_("Sent"),
-    "failed_at": N_("Not delivered"),
-    "version": N_("Version"),
-    "content": N_("Content"),
-    "saved_at": N_("Saved"),
-    "saved_by_name": N_("Saved by"),
-    "step": N_("Step"),
-    "updated_at": N_("Changed"),
-    "phase": N_("Phase"),
-    "at": N_("When"),
-    "since": N_("Since"),
-    "data": N_("Data"),
-    "state": N_("State"),
-    "title": N_("Goal"),
-    "why": N_("Why"),
-    "domain": N_("Area of life"),
-    "status": N_("Status"),
-    "target_date": N_("Target date"),
-    "note": N_("Note"),
-    "answer": N_("Answer"),
-    "prompted_at": N_("Asked"),
-    "answered_at": N_("Answered"),
-    "detail": N_("Details"),
-    "proposed_by_name": N_("Proposed by"),
-    "by_name": N_("By"),
-    "source": N_("Because of"),
-    "escalated_at": N_("Also sent to the procesregisseur"),
-    "taken_at": N_("Picked up"),
+# Names of other people, added by the export next to their id (staff only; never another client).
+NAME_FIELDS = {
+    "viewer_name": N_("Shared with"), "worker_name": N_("Worker"), "saved_by_name": N_("Saved by"),
+    "proposed_by_name": N_("Proposed by"), "by_name": N_("By"), "acknowledged_by_name": N_("Answered by"),
+    "helper_name": N_("Helper"), "peer_name": N_("Peer expert"), "created_by_name": N_("Made by"),
     "taken_by_name": N_("Picked up by"),
+    "used_by_name": None, "owner_name": None, "reporter_name": None, "from_name": N_("From"), "client_name": None,
 }
-VALUE_LABELS = {
-    "client": N_("client"),
-    "worker": N_("worker"),
-    "peer": N_("peer expert"),
-    "admin": N_("admin"),
-    "coordinating": N_("worker"),
-    "backup": N_("backup worker"),
-    "involved": N_("involved worker"),
-    "procesregisseur": N_("procesregisseur"),
-    "signaleringsplan": N_("signaleringsplan"),
-    "crisiskaart": N_("crisis card"),
-    "goals": N_("goals and check-ins"),
-    "alerts": N_("alerts on orange and red"),
-    **{str(phase): label for phase, label in PHASE_NAMES.items()},
-    # bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
-    "suicide": N_("thoughts of suicide"),
-    "self_harm": N_("hurting yourself"),
-    "acute_danger": N_("danger right now"),
-    "danger_from_others": N_("danger from someone else"),
+
+ROLES = {"client": N_("client"), "worker": N_("worker"), "peer": N_("peer expert"), "admin": N_("admin")}
+LANGUAGES = {"nl": "Nederlands", "en": "English"}  # each in its own language
+RHYTHMS = {"daily": N_("every day"), "weekdays": N_("Monday to Friday"), "off": N_("off")}
+GOAL_STATUS = {"proposed": N_("proposed by your worker"), "active": N_("active"), "paused": N_("paused"),
+               "reached": N_("reached"), "stopped": N_("stopped")}
+GOAL_EVENTS = {
+    "created": N_("you made the goal"), "proposed": N_("your worker proposed the goal"),
+    "accepted": N_("you said yes to the goal"), "declined": N_("you said no to the goal"),
+    "active": N_("you started the goal again"), "paused": N_("you paused the goal"),
+    "reached": N_("you reached the goal"), "stopped": N_("you stopped the goal"),
+    "changed": N_("the goal was changed"), "answer": N_("you answered how it went"),
+    "stalled": N_("the goal was not moving"), "contact_asked": N_("you asked your worker to get in touch"),
+}
+ACKNOWLEDGEMENTS = {"contact": N_("will get in touch"), "seen": N_("has seen it")}
+RUNGS = {"coordinating": N_("your worker"), "backup": N_("the backup worker"),
+         "procesregisseur": N_("the procesregisseur"), "digest": N_("your worker, in the morning message")}
+PROPOSAL_STATUS = {"open": N_("waiting for your answer"), "confirmed": N_("you said yes"),
+                   "changed": N_("you changed it"), "rejected": N_("you said no")}
+CONTACT_STATUS = {"proposed": N_("proposed"), "active": N_("active"), "ended": N_("ended"),
+                  "declined": N_("you asked for someone else"), "cancelled": N_("did not go ahead")}
+RELAY_KINDS = {"text": N_("text"), "voice": N_("voice message"), "photo": N_("photo")}
+MESSAGE_KINDS = {
+    "checkin": N_("How are you today?"), "goal_checkin": N_("How did your step go?"),
+    "goal_proposal": N_("A goal your worker proposed"), "stall": N_("A goal that is not moving"),
+    "scan": N_("The self-scan"), "consent": N_("Who sees what"), "alert": N_("A message to your worker"),
+    "peer": N_("Your peer expert"), "together": N_("Filling in together"), "traject_closed": N_("The end of the traject"),
+    "contact_request": N_("A request to your worker"), "nudge": N_("A goal that is not moving"),
+    "nudge_digest": N_("A goal that is not moving"), "staff": N_("A message from Houvast"),
+    "orange": N_("A message to your worker"), "alert_escalated": N_("A message to the procesregisseur"),
+    "alert_taken": N_("Who picked up your message"),
+}
+# bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
+CRISIS_KINDS = {
+    "suicide": N_("thoughts of suicide"), "self_harm": N_("hurting yourself"),
+    "acute_danger": N_("danger right now"), "danger_from_others": N_("danger from someone else"),
     "harm_to_others": N_("fear of hurting someone"),
-    "red_checkin": N_("a red check-in"),
-    "crisis_language": N_("words that sounded like a crisis"),
-    "scan_acute": N_("\"acute problem\" in the self-scan"),
-    "peer_worry": N_("your peer expert was worried"),
+}
+ALERT_SOURCES = {
+    "red_checkin": N_("a red check-in"), "crisis_language": N_("words that sounded like a crisis"),
+    "scan_acute": N_("\"very bad\" in the self-scan"), "peer_worry": N_("your peer expert was worried"),
     "asked_once": N_("you asked to let your worker know"),
 }
-ACTION_LABELS = {
-    "view": N_("looked at your data"),
-    "person.joined": N_("joined Houvast"),
-    "worker.linked": N_("linked a worker"),
-    "consent.granted": N_("started sharing"),
-    "consent.revoked": N_("stopped sharing"),
-    "tool.saved": N_("saved a plan"),
-    "alert.sent": N_("sent an alert"),
-    "alert.one_time": N_("let the worker know, this once"),
-    "data.exported": N_("downloaded your data"),
-    "deletion.requested": N_("asked to delete the account"),
-    "deletion.cancelled": N_("kept the account after all"),
+CONVERSATIONS = {
+    "onboarding": N_("starting with Houvast"), "link": N_("linking a worker"),
+    "forms": N_("filling in your signaleringsplan or crisis card"), "goals": N_("a goal"),
+    "propose_goal": N_("a goal proposal"), "absence": N_("being away"), "peers": N_("talking with a peer expert"),
+    "progress": N_("your herstelplan"),
+}
+ACTIONS = {
+    "view": N_("looked at your data"), "person.joined": N_("joined Houvast"), "worker.linked": N_("linked a worker"),
+    "consent.granted": N_("started sharing"), "consent.revoked": N_("stopped sharing"),
+    "consent.ended": N_("sharing ended"), "tool.saved": N_("saved a plan"), "alert.sent": N_("sent an alert"),
+    "alert.one_time": N_("let the worker know, this once"), "data.exported": N_("downloaded your data"),
+    "deletion.requested": N_("asked to delete the account"), "deletion.cancelled": N_("kept the account after all"),
     "invite.rejected": N_("typed a code that did not work"),
     "invite.guessing": N_("was stopped for an hour after too many wrong codes"),
-    "button.refused": N_("pressed a button that no longer worked"),
+    "invite.created": N_("made an invite"), "button.refused": N_("pressed a button that no longer worked"),
+    "goal.created": N_("made a goal"), "goal.contact_asked": N_("asked the worker to get in touch about a goal"),
+    "scan.done": N_("did a self-scan"), "relation.answered": N_("answered questions about the support"),
+    "traject.closed": N_("closed the traject"), "team.added": N_("joined the care team"),
+    "team.ended": N_("left the care team"), "team.handover": N_("handed over the care"),
+    "care_team.handover": N_("handed over the care"), "care_team.vacant": N_("had no worker for a while"),
+    "nudge.acknowledged": N_("answered a message about a goal"), "nudge.snoozed": N_("put off a message about a goal"),
+    "nudge.escalated": N_("passed on a message about a goal"), "peer.proposed": N_("proposed a peer expert"),
+    "peer.started": N_("started talking with a peer expert"), "peer.ended": N_("ended the talks with a peer expert"),
+    "peer.declined": N_("asked for another peer expert"), "peer.waiting": N_("went on the waiting list"),
+    "peer.worry": N_("shared a worry"), "peer.worry_red": N_("shared a worry on a red day"),
+    "peer.crisis_language": N_("wrote words that may mean a crisis"), "peer.misuse_reported": N_("reported misuse"),
+    "peer.paused": N_("paused as a peer expert"), "peer.suspended": N_("was suspended as a peer expert"),
+    "together.proposed": N_("proposed an answer for your plan"), "together.confirmed": N_("accepted a proposed answer"),
+    "together.changed": N_("changed a proposed answer"), "together.rejected": N_("said no to a proposed answer"),
+    "scale.decided": N_("decided about more or less support"), "absence.set": N_("said they will be away"),
+    "absence.cleared": N_("is back"), "worker.deactivated": N_("stopped as a worker"),
+    "report.monthly": N_("made the monthly report"), "deletion.done": N_("deleted an account"),
     "crisis.language": N_("wrote words that may mean a crisis"),
-    "crisis.scan": N_("chose \"acute problem\" in the self-scan"),
-    "alert.taken": N_("picked up the alert"),
-    "alert.escalated": N_("told the procesregisseur that nobody had picked it up"),
-    "alert.nobody": N_("could tell nobody"),
+    "crisis.scan": N_("chose \"very bad\" in the self-scan"),
+    "alert.taken": N_("picked up the alert"), "alert.escalated": N_("told the procesregisseur that nobody had picked it up"),
+    "alert.nobody": N_("could tell nobody"), "alert.forged": N_("pressed an alert button that was not for them"),
+    "message.withdrawn": N_("a message was not sent after all"),
 }
-# Technical fields: in the JSON file, left out of the PDF so it stays readable.
-HIDDEN = {
-    "id", "client_id", "person_id", "viewer_id", "saved_by_id", "created_by_id", "used_by_id", "worker_id",
-    "household_id", "chat_id", "pseudonym", "dedup_key", "token_hash", "next_attempt_at", "attempts",
-    "last_error", "key", "buttons", "redacted", "goal_id", "owner_id", "proposed_by_id", "by_id",
-    "acknowledged_by_id", "voice_file_id", "last_swept_at", "rungs", "alert_id", "taken_by_id", "escalate_at",
-}
+OUTCOMES = {"denied": N_("refused"), "no_worker": N_("there was no worker")}
+WEEKDAY_FIELDS = {("goals", "checkin_weekday")}
+
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NESTED_LABELS: dict[str, str] = {**PART_NAMES, **CARD_PART_NAMES, **{str(k): v for k, v in PHASE_NAMES.items()}}
+_ISO_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
-def _label(t: Translator, key: str) -> str:
-    msgid = FIELD_LABELS.get(key) or _NESTED_LABELS.get(key)
-    return t.gettext(msgid) if msgid else key.replace("_", " ").capitalize()
+# --- values in words ---------------------------------------------------------------------------------------
 
 
-def _scalar(t: Translator, value: Any) -> str:
+def full_day(t: Translator, value: date) -> str:
+    """'zondag 6 december 2026': a copy that is kept has years in it."""
+    return format_date(value, "EEEE d MMMM y", locale=t.locale)
+
+
+def full_moment(t: Translator, value: datetime) -> str:
+    local = value.astimezone(t.zone)
+    return t.gettext("{day} at {time}").format(day=full_day(t, local.date()),
+                                               time=format_time(local, "HH:mm", locale=t.locale))
+
+
+def plain(label: str) -> str:
+    """A label without its leading emoji ("💶 Geld" -> "Geld")."""
+    words = label.split()
+    while words and not any(ch.isalnum() for ch in words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _label(t: Translator, mapping: dict[str, str], value: Any) -> str:
+    msgid = mapping.get(str(value))
+    return plain(t.gettext(msgid)) if msgid else str(value)
+
+
+def scalar(t: Translator, value: Any) -> str:
+    """A value without a field of its own: yes/no, a day or a moment in full, a time as 10:00."""
     if value is None or value == "":
-        return "–"
+        return DASH
     if isinstance(value, bool):
         return t.gettext("yes") if value else t.gettext("no")
     if isinstance(value, str):
@@ -166,23 +246,106 @@ def _scalar(t: Translator, value: Any) -> str:
                 moment = datetime.fromisoformat(value)
             except ValueError:
                 return value
-            return t.moment(moment) if moment.tzinfo else value
+            return full_moment(t, moment) if moment.tzinfo else full_day(t, moment.date())
         if _ISO_DAY.match(value):
             try:
-                return t.day(date.fromisoformat(value))
+                return full_day(t, date.fromisoformat(value))
             except ValueError:
                 return value
-        if value in VALUE_LABELS:
-            return t.gettext(VALUE_LABELS[value])
-        return value
+        if _ISO_TIME.match(value):
+            return time.fromisoformat(value).strftime("%H:%M")
     return str(value)
 
 
-def _contact_line(item: dict[str, Any]) -> str | None:
-    parts = [item.get(k) for k in ("name", "relation", "phone")]
-    if set(item) <= {"name", "relation", "phone"} and any(parts):
-        return ", ".join(str(p) for p in parts if p)
-    return None
+def _scores(t: Translator, scores: Any) -> str:
+    names = {str(k): v for k, v in DOMAIN_NAMES.items()}
+    if not isinstance(scores, dict):
+        return scalar(t, scores)
+    parts = [f"{_label(t, names, key)}: {score} ({plain(t.gettext(LEVELS[score]))})" if score in LEVELS
+             else f"{_label(t, names, key)}: {scalar(t, score)}" for key, score in scores.items()]
+    return "; ".join(parts) or DASH
+
+
+def _answers(t: Translator, answers: Any) -> str:
+    if not isinstance(answers, dict):
+        return scalar(t, answers)
+    return "; ".join(f"{_label(t, RELATION_QUESTIONS, key)} {scalar(t, score)}" for key, score in answers.items())
+
+
+def _event_detail(t: Translator, detail: Any) -> str:
+    if isinstance(detail, str):
+        try:
+            detail = json.loads(detail)
+        except ValueError:
+            return detail
+    if not isinstance(detail, dict):
+        return scalar(t, detail)
+    parts = []
+    for key, value in detail.items():
+        if key == "answer":
+            parts.append(_label(t, {str(a): l for a, l in ANSWER_LABELS.items()}, value))
+        elif key == "reasons":
+            parts += [_label(t, {str(r): x for r, x in REASON_TEXTS.items()}, reason) for reason in value or []]
+        elif key in ("title", "step", "why", "target_date", "status"):
+            label = COLUMNS["goals"][{"target_date": "target_date"}.get(key, key)] or key
+            shown = _label(t, GOAL_STATUS, value) if key == "status" else scalar(t, value)
+            parts.append(f"{t.gettext(label)}: {shown}")
+        else:
+            parts.append(scalar(t, value))
+    return "; ".join(parts) or DASH
+
+
+def _message(t: Translator, payload: Any) -> str:
+    if isinstance(payload, dict):
+        return str(payload.get("text") or "") or DASH
+    return scalar(t, payload)
+
+
+FORMATS: dict[tuple[str, str], Format] = {
+    ("people", "role"): lambda t, v: _label(t, ROLES, v),
+    ("people", "locale"): lambda t, v: LANGUAGES.get(v, str(v)),
+    ("people", "checkin_rhythm"): lambda t, v: _label(t, RHYTHMS, v),
+    ("people", "relay_contact_id"): lambda t, v: t.gettext("yes") if v else t.gettext("no"),
+    ("care_team", "role"): lambda t, v: _label(t, CARE_ROLE_NAMES, v),
+    ("consents", "scope"): lambda t, v: _label(t, SCOPE_NAMES, v),
+    ("phase_checkins", "phase"): lambda t, v: _label(t, {str(k): n for k, n in PHASE_NAMES.items()}, v),
+    ("goals", "domain"): lambda t, v: _label(t, {str(k): n for k, n in DOMAIN_LABELS.items()}, v),
+    ("goals", "status"): lambda t, v: _label(t, GOAL_STATUS, v),
+    ("goals", "checkin_weekday"): lambda t, v: t.weekday(int(v)) if str(v).isdigit() and 1 <= int(v) <= 7 else str(v),
+    ("goals", "every_weeks"): lambda t, v: _label(t, {str(k): n for k, n in EVERY_LABELS.items()}, v),
+    ("goal_checkins", "answer"): lambda t, v: _label(t, {str(a): n for a, n in ANSWER_LABELS.items()}, v),
+    ("goal_checkins", "voice_file_id"): lambda t, v: t.gettext("yes"),
+    ("goal_events", "kind"): lambda t, v: _label(t, GOAL_EVENTS, v),
+    ("goal_events", "detail"): _event_detail,
+    ("nudges", "reasons"): lambda t, v: " ".join(_label(t, {str(r): x for r, x in REASON_TEXTS.items()}, r)
+                                                 for r in str(v).split(",") if r),
+    ("nudges", "acknowledgement"): lambda t, v: _label(t, ACKNOWLEDGEMENTS, v),
+    ("nudge_deliveries", "rung"): lambda t, v: _label(t, RUNGS, v),
+    ("tool_proposals", "status"): lambda t, v: _label(t, PROPOSAL_STATUS, v),
+    ("self_scans", "by_role"): lambda t, v: t.gettext("you") if v == "client" else _label(t, ROLES, v),
+    ("self_scans", "scores"): _scores,
+    ("relation_scores", "answers"): _answers,
+    ("peer_contacts", "theme"): lambda t, v: _label(t, {str(k): n for k, n in THEME_NAMES.items()}, v),
+    ("peer_contacts", "status"): lambda t, v: _label(t, CONTACT_STATUS, v),
+    ("peer_waiting_list", "theme"): lambda t, v: _label(t, {str(k): n for k, n in THEME_NAMES.items()}, v),
+    ("relay_messages", "kind"): lambda t, v: _label(t, RELAY_KINDS, v),
+    ("outbox", "kind"): lambda t, v: _label(t, MESSAGE_KINDS, v),
+    ("outbox", "payload"): _message,
+    ("crisis_signals", "kind"): lambda t, v: _label(t, CRISIS_KINDS, v),
+    ("red_alerts", "source"): lambda t, v: _label(t, ALERT_SOURCES, v),
+    ("red_alert_deliveries", "role"): lambda t, v: _label(t, CARE_ROLE_NAMES, v),
+    ("invites", "role"): lambda t, v: _label(t, ROLES, v),
+    ("conversation_states", "name"): lambda t, v: _label(t, CONVERSATIONS, v),
+    ("user_data", "data"): lambda t, v: t.gettext("where you were in a question (in the JSON file)"),
+}
+
+
+def value_text(t: Translator, table: str, column: str, value: Any) -> str:
+    formatter = FORMATS.get((table, column))
+    return formatter(t, value) if formatter is not None and value not in (None, "") else scalar(t, value)
+
+
+# --- the document ---------------------------------------------------------------------------------------------
 
 
 class _Doc:
@@ -192,9 +355,8 @@ class _Doc:
         self.pdf = Pdf(title, title, t.locale)
         self.pdf.add_page()
 
-    def text(
-        self, value: object, *, size: float = Pdf.BODY, bold: bool = False, indent: float = 0, gap: float = 0
-    ) -> None:
+    def text(self, value: object, *, size: float = Pdf.BODY, bold: bool = False, indent: float = 0,
+             gap: float = 0, grey: bool = False) -> None:
         text = drawable(str(value)).strip()
         if not text:
             return
@@ -203,101 +365,297 @@ class _Doc:
         # A hanging indent that also holds when one long value runs over a page break.
         pdf.set_left_margin(left + indent)
         pdf.set_x(left + indent)
-        pdf.paragraph(text, size=size, bold=bold)
+        pdf.paragraph(text, size=size, bold=bold, colour=GREY if grey else (20, 20, 20))
         pdf.set_left_margin(left)
         pdf.set_x(left)
         if gap:
             pdf.ln(gap)
 
-    def heading(self, value: str) -> None:
+    def section(self, title: str, intro: str | None = None) -> None:
         self.pdf.ln(3)
-        self.pdf.heading(drawable(value))
+        self.pdf.heading(drawable(title))
+        if intro:
+            self.text(intro, grey=True, size=9.5)
         self.pdf.ln(1)
 
-    def field(self, key: str, value: Any, indent: float = 0) -> None:
-        if key in HIDDEN:
-            return
-        label = _label(self.t, key)
-        if isinstance(value, dict):
-            self.text(label, bold=True, indent=indent)
-            for sub_key, sub_value in value.items():
-                self.field(str(sub_key), sub_value, indent + 5)
-        elif isinstance(value, list):
-            self.text(label, bold=True, indent=indent)
-            if not value:
-                self.text("–", indent=indent + 5)
-            for item in value:
-                if isinstance(item, dict):
-                    line = _contact_line(item)
-                    if line is not None:
-                        self.text(f"• {line}", indent=indent + 5)
-                    else:
-                        for sub_key, sub_value in item.items():
-                            self.field(str(sub_key), sub_value, indent + 5)
-                elif isinstance(item, list):
-                    self.text("• " + ", ".join(_scalar(self.t, v) for v in item), indent=indent + 5)
-                else:
-                    self.text(f"• {_scalar(self.t, item)}", indent=indent + 5)
-        else:
-            self.text(f"{label}: {_scalar(self.t, value)}", indent=indent)
-
-    def record(self, row: dict[str, Any]) -> None:
+    def fields(self, table: str, row: Row, *, indent: float = 0, skip: tuple[str, ...] = ()) -> None:
+        """Every labelled field with a value, "Label: value"; empty fields say nothing."""
+        t = self.t
         for key, value in row.items():
-            self.field(key, value)
-        self.pdf.ln(2.5)
+            if key in skip or value in (None, "", [], {}):
+                continue
+            label = COLUMNS.get(table, {}).get(key, NAME_FIELDS.get(key, "?"))
+            if label is None:
+                continue
+            if label == "?":  # a column added later without a label: still shown, never lost
+                label = key.replace("_", " ")
+            else:
+                label = t.gettext(label)
+            self.text(f"{label}: {value_text(t, table, key, value)}", indent=indent)
+
+    def empty(self) -> None:
+        self.text(self.t.gettext("Nothing."), grey=True)
+
+
+def _tool_doc(doc: _Doc, kind: str, content: Any, indent: float) -> None:
+    """A saved signaleringsplan or crisis card, with the same headings as in the chat."""
+    t = doc.t
+    if not isinstance(content, dict) or not content:
+        doc.text(t.gettext("Empty."), indent=indent, grey=True)
+        return
+    if kind == "signaleringsplan":
+        for phase in PHASES:
+            part = content.get(phase.value) or {}
+            if not part:
+                continue
+            doc.text(plain(t.gettext(PHASE_NAMES[phase])), bold=True, indent=indent)
+            for key, items in part.items():
+                _tool_items(doc, t.gettext(PART_NAMES.get(key, key)), items, indent + 5)
+        return
+    for key, value in content.items():
+        heading = t.gettext(CARD_PART_NAMES[key]) if key in CARD_PART_NAMES else key
+        if key == "made_with" and isinstance(value, str):  # "Met mijn begeleider" tapped: "Gemaakt met: mijn begeleider"
+            alone, who = made_with_words(t, value)
+            value = t.gettext("by me") if alone else who
+        _tool_items(doc, heading, value, indent)
+
+
+def _tool_items(doc: _Doc, heading: str, value: Any, indent: float) -> None:
+    t = doc.t
+    if isinstance(value, list):
+        doc.text(heading, bold=True, indent=indent)
+        for item in value:
+            if isinstance(item, dict):
+                item = ", ".join(str(item[k]) for k in ("name", "relation", "phone") if item.get(k))
+            doc.text(f"• {item}", indent=indent + 5)
+    else:
+        doc.text(f"{heading}: {scalar(t, value)}", indent=indent)
+
+
+def _step_name(t: Translator, kind: str, index: Any) -> str:
+    steps = PLAN_STEPS if kind == "signaleringsplan" else CARD_STEPS
+    if not isinstance(index, int) or not 0 <= index < len(steps):
+        return scalar(t, index)
+    step = steps[index]
+    name = t.gettext(PART_NAMES.get(step.path[-1], "")) if kind == "signaleringsplan" \
+        else t.gettext(CARD_PART_NAMES[step.path[-1]])
+    if step.phase is not None:
+        name = f"{plain(t.gettext(PHASE_NAMES[step.phase])).split(':')[0]}: {name}"
+    return name
+
+
+def _by(rows: list[Row], key: str) -> dict[Any, list[Row]]:
+    grouped: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.get(key)].append(row)
+    return grouped
+
+
+def _tools(doc: _Doc, tables: dict[str, list[Row]], kind: str, title: str, intro: str) -> None:
+    t = doc.t
+    versions = [r for r in tables.get("tool_versions", []) if r.get("kind") == kind]
+    drafts = [r for r in tables.get("tool_drafts", []) if r.get("kind") == kind]
+    proposals = [r for r in tables.get("tool_proposals", []) if r.get("kind") == kind]
+    doc.section(title, intro)
+    if not (versions or drafts or proposals):
+        doc.empty()
+    for row in versions:
+        doc.text(t.gettext("Version {n}, saved on {day}").format(n=row.get("version"), day=scalar(t, row.get("saved_at"))),
+                 bold=True)
+        if row.get("saved_by_name"):
+            doc.text(f"{t.gettext(NAME_FIELDS['saved_by_name'])}: {row['saved_by_name']}")
+        _tool_doc(doc, kind, row.get("content"), 5)
+        doc.pdf.ln(2)
+    for row in drafts:
+        doc.text(t.gettext("Still being filled in, changed on {day}").format(day=scalar(t, row.get("updated_at"))),
+                 bold=True)
+        doc.text(f"{t.gettext(COLUMNS['tool_drafts']['step'])}: {_step_name(t, kind, row.get('step'))}")
+        _tool_doc(doc, kind, row.get("content"), 5)
+        doc.pdf.ln(2)
+    for row in proposals:
+        doc.text(t.gettext("Proposed answer for: {part}").format(part=_step_name(t, kind, row.get("step"))), bold=True)
+        doc.fields("tool_proposals", row, indent=5, skip=("step",))
+        doc.pdf.ln(1)
+
+
+def _goals(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+    t = doc.t
+    doc.section(t.gettext("My goals"), t.gettext("Your goals, with every answer and what happened with them."))
+    goals = tables.get("goals", [])
+    checkins, events = _by(tables.get("goal_checkins", []), "goal_id"), _by(tables.get("goal_events", []), "goal_id")
+    nudges = _by(tables.get("nudges", []), "goal_id")
+    deliveries = _by(tables.get("nudge_deliveries", []), "nudge_id")
+    if not goals:
+        doc.empty()
+    for goal in goals:
+        doc.text(f"{goal.get('title') or DASH}", bold=True, size=11)
+        doc.fields("goals", goal, indent=5, skip=("title",))
+        answers = checkins.get(goal.get("id"), [])
+        if answers:
+            doc.text(t.gettext("Questions about your step"), bold=True, indent=5)
+            for row in answers:
+                doc.fields("goal_checkins", row, indent=10)
+                doc.pdf.ln(1)
+        happened = events.get(goal.get("id"), [])
+        if happened:
+            doc.text(t.gettext("What happened"), bold=True, indent=5)
+            for row in happened:
+                line = f"{scalar(t, row.get('at'))}: {value_text(t, 'goal_events', 'kind', row.get('kind'))}"
+                if row.get("by_name"):
+                    line += f" ({row['by_name']})"
+                doc.text(line, indent=10)
+                if row.get("detail") not in (None, "", {}):
+                    doc.text(value_text(t, "goal_events", "detail", row.get("detail")), indent=15, grey=True)
+        for row in nudges.get(goal.get("id"), []):
+            doc.text(t.gettext("Message to your care team: this goal was not moving"), bold=True, indent=5)
+            doc.fields("nudges", row, indent=10)
+            for delivery in deliveries.get(row.get("id"), []):
+                doc.fields("nudge_deliveries", delivery, indent=15)
+        doc.pdf.ln(3)
+
+
+def _peers(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+    t = doc.t
+    doc.section(t.gettext("Talking with a peer expert"))
+    contacts = tables.get("peer_contacts", [])
+    messages = _by(tables.get("relay_messages", []), "contact_id")
+    rest = [(name, tables.get(name, [])) for name in ("peer_waiting_list", "misuse_reports")]
+    if not contacts and not any(rows for _, rows in rest):
+        doc.empty()
+    for contact in contacts:
+        doc.text(contact.get("peer_name") or t.gettext(NAME_FIELDS["peer_name"]), bold=True)
+        doc.fields("peer_contacts", contact, indent=5, skip=("peer_name",))
+        said = messages.get(contact.get("id"), [])
+        if said:
+            doc.text(t.gettext("Messages"), bold=True, indent=5)
+        for row in said:
+            who = row.get("from_name") or (t.gettext("you") if row.get("from_id") == contact.get("client_id")
+                                           else contact.get("peer_name") or DASH)
+            body = row.get("text") or value_text(t, "relay_messages", "kind", row.get("kind"))
+            doc.text(f"{scalar(t, row.get('at'))}, {who}: {body}", indent=10)
+        doc.pdf.ln(2)
+    titles = {"peer_waiting_list": N_("On the waiting list"), "misuse_reports": N_("Misuse you reported")}
+    for name, rows in rest:
+        for row in rows:
+            doc.text(t.gettext(titles[name]), bold=True)
+            doc.fields(name, row, indent=5)
+
+
+def _audit(doc: _Doc, trail: list[Row]) -> None:
+    t = doc.t
+    doc.section(t.gettext("Who did what with your data"))
+    if not trail:
+        doc.empty()
+    for entry in trail:
+        role = entry.get("actor_role")
+        who = entry.get("actor_name") or (plain(t.gettext(ROLES[role])) if role in ROLES else "Houvast")
+        action = entry.get("action") or ""
+        what = t.gettext(ACTIONS[action]) if action in ACTIONS else action.replace(".", " ").replace("_", " ")
+        scope = entry.get("scope")
+        extra = f" ({plain(t.gettext(SCOPE_NAMES[scope]))})" if scope in SCOPE_NAMES else ""
+        other = entry.get("subject_name") if entry.get("by_you") and not entry.get("about_you") else None
+        extra += f": {other}" if other else ""
+        outcome = entry.get("outcome")
+        refused = f" – {t.gettext(OUTCOMES[outcome])}" if outcome in OUTCOMES else ""
+        doc.text(f"{scalar(t, entry.get('at'))}: {who} {what}{extra}{refused}")
 
 
 def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
     doc = _Doc(t)
+    tables: dict[str, list[Row]] = data.get("tables") or {}
     doc.text(t.gettext("Your data in Houvast"), size=18, bold=True, gap=2)
-    exported = data.get("exported_at")
-    if exported:
-        doc.text(t.gettext("Made on {moment}.").format(moment=_scalar(t, exported)))
-    doc.text(
-        t.gettext("This is everything Houvast keeps about you. The JSON file holds the same data, "
-                  "also the technical fields, in a form other programs can read."),
-        gap=2,
-    )
+    if data.get("exported_at"):
+        doc.text(t.gettext("Made on {moment}.").format(moment=scalar(t, data["exported_at"])))
+    doc.text(t.gettext("This is everything Houvast keeps about you, in the order of the menu. The JSON file holds "
+                       "the same data, also the technical fields, in a form other programs can read."), gap=2)
 
-    doc.heading(t.gettext("About you"))
-    doc.record(data.get("person") or {})
+    doc.section(t.gettext("About you"))
+    doc.fields("people", data.get("person") or {})
 
+    doc.section(t.gettext("Your household and your care team"))
     if data.get("household"):
-        doc.heading(t.gettext("Your household"))
-        doc.record(data["household"])
-    doc.heading(t.gettext("Your care team"))
+        doc.fields("households", data["household"])
     team = data.get("care_team") or []
     if not team:
         doc.text(t.gettext("No worker is linked to you."))
     for member in team:
-        role = _scalar(t, member.get("role"))
-        doc.text(f"• {member.get('name') or '?'} ({role})")
+        doc.text(f"• {member.get('name') or DASH} ({value_text(t, 'care_team', 'role', member.get('role'))}), "
+                 f"{t.gettext('since {day}').format(day=scalar(t, member.get('since')))}")
 
-    order = list(TABLE_LABELS)  # what matters most first; tables added later come after
-    tables = sorted(
-        (data.get("tables") or {}).items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
-    )
-    for table, rows in tables:
-        if not rows:
-            continue
-        doc.heading(t.gettext(TABLE_LABELS[table]) if table in TABLE_LABELS else table.replace("_", " ").capitalize())
-        for row in rows:
-            doc.record(row)
+    doc.section(t.gettext("Who sees what"), t.gettext("What you share with whom, and since when."))
+    consents = tables.get("consents", [])
+    if not consents:
+        doc.empty()
+    for row in consents:
+        shared = t.gettext("shares") if row.get("granted") else t.gettext("does not share")
+        doc.text(t.gettext("{who}: you {shared} your {what} (since {day})").format(
+            who=row.get("viewer_name") or DASH, shared=shared, what=value_text(t, "consents", "scope", row.get("scope")),
+            day=scalar(t, row.get("changed_at"))))
 
-    doc.heading(t.gettext("Who did what with your data"))
-    trail = data.get("audit") or []
-    if not trail:
-        doc.text(t.gettext("Nothing yet."))
-    for entry in trail:
-        who = entry.get("actor_name") or (
-            t.gettext(VALUE_LABELS[role]) if (role := entry.get("actor_role")) in VALUE_LABELS else "Houvast"
-        )
-        action = entry.get("action") or ""
-        what = t.gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
-        scope = entry.get("scope")
-        extra = f" ({t.gettext(VALUE_LABELS[scope])})" if scope in VALUE_LABELS else ""
-        other = entry.get("subject_name") if entry.get("by_you") and not entry.get("about_you") else None
-        extra += f" – {other}" if other else ""
-        refused = f" – {t.gettext('refused')}" if entry.get("outcome") == "denied" else ""
-        doc.text(f"{_scalar(t, entry.get('at'))}: {who} {what}{extra}{refused}")
+    doc.section(t.gettext("How am I doing? Your colours"))
+    colours = tables.get("phase_checkins", [])
+    if not colours:
+        doc.empty()
+    for row in colours:
+        doc.text(f"{scalar(t, row.get('at'))}: {value_text(t, 'phase_checkins', 'phase', row.get('phase'))}")
+
+    _goals(doc, tables)
+    _tools(doc, tables, "signaleringsplan", t.gettext("My signaleringsplan"),
+           t.gettext("Every saved version, and what you were still filling in."))
+    _tools(doc, tables, "crisiskaart", t.gettext("My crisis card"),
+           t.gettext("Every saved version, and what you were still filling in."))
+
+    doc.section(t.gettext("How are things going? Your self-scans"))
+    scans, relation = tables.get("self_scans", []), tables.get("relation_scores", [])
+    if not scans and not relation:
+        doc.empty()
+    for row in scans:
+        doc.text(scalar(t, row.get("at")), bold=True)
+        doc.fields("self_scans", row, indent=5, skip=("at",))
+    for row in relation:
+        doc.text(t.gettext("Your answers about the support"), bold=True)
+        doc.fields("relation_scores", row, indent=5)
+
+    _peers(doc, tables)
+
+    doc.section(t.gettext("Messages Houvast sent you"))
+    sent = tables.get("outbox", [])
+    if not sent:
+        doc.empty()
+    for row in sent:
+        when = scalar(t, row.get("sent_at") or row.get("created_at"))
+        doc.text(f"{when}: {value_text(t, 'outbox', 'kind', row.get('kind'))}", bold=True)
+        doc.text(value_text(t, "outbox", "payload", row.get("payload")), indent=5)
+        if row.get("failed_at"):
+            doc.text(f"{t.gettext(COLUMNS['outbox']['failed_at'])}: {scalar(t, row['failed_at'])}", indent=5)
+
+    doc.section(t.gettext("Codes"), t.gettext("The invite you used, and codes that did not work."))
+    invites, attempts = tables.get("invites", []), tables.get("invite_attempts", [])
+    if not invites and not attempts:
+        doc.empty()
+    for row in invites:
+        doc.fields("invites", row)
+    for row in attempts:
+        doc.text(t.gettext("A code that did not work: {moment}").format(moment=scalar(t, row.get("at"))))
+
+    doc.section(t.gettext("What Houvast remembers for a moment"),
+                t.gettext("Where you were in a conversation, so you can go on after a break."))
+    states, notes = tables.get("conversation_states", []), tables.get("user_data", [])
+    if not states and not notes:
+        doc.empty()
+    for row in states:
+        doc.text(f"• {value_text(t, 'conversation_states', 'name', row.get('name'))}")
+    for row in notes:
+        doc.text(f"• {value_text(t, 'user_data', 'data', row.get('data'))}")
+
+    # A table added later still appears, with its raw names, until it gets a place above.
+    known = set(COLUMNS) | {"tool_versions", "tool_drafts", "tool_proposals"}
+    for name, rows in tables.items():
+        if name not in known and rows:
+            doc.section(name.replace("_", " "))
+            for row in rows:
+                doc.fields(name, row)
+                doc.pdf.ln(1)
+
+    _audit(doc, data.get("audit") or [])
     return doc.pdf.bytes()

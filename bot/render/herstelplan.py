@@ -15,7 +15,8 @@ from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
 from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
-from bot.render.plan import PHASE_LABELS, contact_line, long_day
+from bot.domain.forms import PHASE_NAMES
+from bot.render.plan import contact_line, long_day
 from bot.render.text import split
 from bot.services.consent import CARE_ROLE_NAMES
 from bot.services.goals import ANSWER_LABELS
@@ -68,6 +69,10 @@ def _goal_lines(goal: GoalLine, t: Translator) -> list[str]:
     if goal.status != GoalStatus.ACTIVE:
         head += f" ({t.gettext(STATUS_NAMES[goal.status])})"
     lines = [head]
+    if goal.why:
+        lines.append(t.gettext("Why: {why}").format(why=goal.why))
+    if goal.target_date:
+        lines.append(t.gettext("Reach by: {day}").format(day=long_day(t, goal.target_date)))
     if goal.step:
         lines.append(t.gettext("Step now: {step}").format(step=goal.step))
     if goal.last_checkin_at is not None and goal.last_answer is not None:
@@ -95,8 +100,8 @@ def goals_text(goals: Sequence[GoalLine], t: Translator, *, title: str) -> str:
 def _phase_line(member: MemberPlan, t: Translator) -> str:
     if member.phase is None:
         return t.gettext("No check-in yet.")
-    name, description = PHASE_LABELS[member.phase.phase]
-    return f"{PHASE_EMOJI[member.phase.phase]} {t.gettext(name)}: {t.gettext(description)} ({t.day(member.phase.at)})"
+    # The same words as everywhere else ("Rood: crisis"), not a second spelling of them.
+    return f"{PHASE_EMOJI[member.phase.phase]} {t.gettext(PHASE_NAMES[member.phase.phase])} ({t.day(member.phase.at)})"
 
 
 def scan_lines(member: MemberPlan, t: Translator) -> list[str]:

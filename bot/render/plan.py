@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain.forms import PART_NAMES
+from bot.domain.forms import PART_NAMES, PHASE_NAMES
 from bot.domain.plans import PHASE_COLOURS, PHASES, Contact, Phase, SignalingPlan
 from bot.i18n import N_, Translator
 from bot.render.fonts import DASH, GREY, MAX_PHOTO_HEIGHT, Pdf, Sheet
@@ -56,8 +56,7 @@ def _is_empty(plan: SignalingPlan) -> bool:
 
 
 def _label(phase: Phase, t: Translator) -> str:
-    name, description = PHASE_LABELS[phase]
-    return f"{t.gettext(name)}: {t.gettext(description)}"
+    return t.gettext(PHASE_NAMES[phase])  # "Rood: crisis", as in the chat
 
 
 class PlanPdf(Pdf):

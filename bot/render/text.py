@@ -1,12 +1,16 @@
 """Plans and cards as chat messages: short blocks, readable on a phone, split below Telegram's limit."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from babel.dates import format_date
 from telegram.constants import MessageLimit
 
 from bot.domain.crisis import CrisisKind
 from bot.domain.forms import CARD_PART_NAMES, PART_NAMES, PHASE_NAMES
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, SignalingPlan
-from bot.i18n import N_, Translator
+from bot.i18n import LANGUAGES, N_, Translator, translator
 
 # The essentials first: who to call and what helps, then the rest of the card.
 CARD_VIEW_ORDER = (
@@ -45,14 +49,45 @@ def card_text(t: Translator, card: CrisisCard) -> str:
         items = [_contact(c) for c in value] if key in ("contacts", "care_providers") else list(value)
         if items:
             blocks.append(_block(t.gettext(CARD_PART_NAMES[key]), items))
-    made = []
-    if card.made_on:
-        made.append(t.day(card.made_on))
-    if card.made_with:
-        made.append(t.gettext("with {who}").format(who=card.made_with))
-    if made:
-        blocks.append(t.gettext("Made on {when}").format(when=" ".join(made)))
+    if made := made_line(t, card, card_day(t, card.made_on) if card.made_on else None):
+        blocks.append(made)
     return "\n\n".join(blocks)
+
+
+# The answers the card's last question offers (bot/domain/forms.py), and how a sentence says them.
+MADE_ALONE = N_("On my own")
+MADE_WITH = {N_("With my worker"): N_("my worker"), N_("With a peer expert"): N_("a peer expert")}
+_WITH = re.compile(r"^(samen\s+met|together\s+with|met|with)\s+", re.IGNORECASE)
+
+
+def made_line(t: Translator, card: CrisisCard, day: str | None) -> str:
+    """'Gemaakt op 6 december 2026 met mijn begeleider.' The answer to "with whom" was stored as typed or as
+    the example tapped (in the language of that moment), so it is read back into one sentence, never
+    "met Met mijn begeleider"."""
+    alone, who = made_with_words(t, card.made_with)
+    if alone:
+        return t.gettext("Made on {day}, by me.").format(day=day) if day else t.gettext("Made by me.")
+    if who:
+        return (t.gettext("Made on {day} with {who}.").format(day=day, who=who) if day
+                else t.gettext("Made with {who}.").format(who=who))
+    return t.gettext("Made on {day}.").format(day=day) if day else ""
+
+
+def made_with_words(t: Translator, made_with: str | None) -> tuple[bool, str]:
+    """(made alone, with whom in words): the example tapped, in either language, becomes "mijn begeleider";
+    a typed "Met Anna" becomes "Anna"."""
+    who = (made_with or "").strip()
+    said = who.casefold()
+    if any(said == translator(language).gettext(MADE_ALONE).casefold() for language in LANGUAGES):
+        return True, ""
+    example = next((phrase for answer, phrase in MADE_WITH.items()
+                    if any(said == translator(language).gettext(answer).casefold() for language in LANGUAGES)), None)
+    return False, t.gettext(example) if example is not None else _WITH.sub("", who)
+
+
+def card_day(t: Translator, day: date) -> str:
+    """'6 december 2026': on a card that is kept for years, a day has its year."""
+    return format_date(day, "d MMMM y", locale=t.locale)
 
 
 def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:

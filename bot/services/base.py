@@ -5,7 +5,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +31,10 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def today(self) -> date:
+        """Today where the people are (Europe/Amsterdam by default), from the injected clock."""
+        return self.now().astimezone(self.settings.zone).date()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
-from bot.db.models import AuditEntry, CareTeamMember, Consent, OutboxMessage, PeerContact, Person
+from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
 from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
@@ -22,6 +22,7 @@ SCOPE_NAMES = {
     Scope.GOALS: N_("goals and check-ins"),
     Scope.ALERTS: N_("alerts on orange and red"),
 }
+TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD)  # parts with versions: a look says which one
 CARE_ROLE_NAMES = {
     CareRole.COORDINATING: N_("worker"),
     CareRole.BACKUP: N_("backup worker"),
@@ -46,6 +47,7 @@ class ViewRecord:
     relation: str | None
     scope: str
     at: datetime
+    version: int | None = None  # a plan or card: the version there was at that moment (0: none saved yet)
 
 
 async def relation_of(session: AsyncSession, viewer: Person, client: Person) -> Relation:
@@ -211,12 +213,26 @@ async def _render_consent(
     return Rendered(text)
 
 
-async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 30) -> list[ViewRecord]:
-    """For /wiezietwat: each time someone else looked at the client's data, newest first."""
+async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 300) -> list[ViewRecord]:
+    """For /wiezietwat: each time someone else looked at the client's data, newest first. A look at the
+    signaleringsplan or crisis card says which version there was then, so an empty card shows as empty."""
     async with svc.unit() as session:
         client = await person_by_telegram(session, client_telegram_id)
         if client is None:
             return []
+        saved = await session.execute(
+            select(ToolVersion.kind, ToolVersion.version, ToolVersion.saved_at)
+            .where(ToolVersion.client_id == client.id).order_by(ToolVersion.saved_at, ToolVersion.id)
+        )
+        versions: dict[str, list[tuple[datetime, int]]] = {}
+        for kind, version, saved_at in saved.all():
+            versions.setdefault(kind, []).append((saved_at, version))
+
+        def version_at(scope: str, at: datetime) -> int | None:
+            if scope not in TOOL_SCOPES:
+                return None
+            return max((version for saved_at, version in versions.get(scope, []) if saved_at <= at), default=0)
+
         rows = await session.execute(
             select(AuditEntry, Person)
             .outerjoin(Person, Person.pseudonym == AuditEntry.actor)
@@ -231,7 +247,9 @@ async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 
                 relation = relation_key(await relation_of(session, person, client)) or (
                     "peer" if person.role == Role.PEER else None
                 )
-            records.append(ViewRecord(person.name if person else None, relation, entry.scope or "", entry.at))
+            scope = entry.scope or ""
+            records.append(ViewRecord(person.name if person else None, relation, scope, entry.at,
+                                      version_at(scope, entry.at)))
         return records
 
 

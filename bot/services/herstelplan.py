@@ -74,6 +74,7 @@ class GoalLine:
     household: bool
     last_checkin_at: datetime | None
     last_answer: Answer | None
+    why: str | None = None  # why it matters to the client, in their words
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ async def _goal_lines(session: AsyncSession, goals: list[Goal]) -> list[GoalLine
         at, answer = last.get(goal.id, (None, None))
         lines.append(GoalLine(
             goal.id, Domain(goal.domain), goal.title, goal.step, GoalStatus(goal.status), goal.target_date,
-            goal.client_id is None, at, Answer(answer) if answer else None,
+            goal.client_id is None, at, Answer(answer) if answer else None, goal.why,
         ))
     order = list(Domain)  # the framework's order of the leefdomeinen, "anders" last
     return sorted(lines, key=lambda line: (order.index(line.domain), line.id))

@@ -63,7 +63,7 @@ from bot.domain.goals import Domain, GoalStatus
 from bot.domain.outcomes import OUTCOME_KEYS, OUTCOMES, RELATION_KEYS, RELATION_QUESTIONS
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DOMAIN_NAMES, GOAL_DOMAIN_NAMES
-from bot.domain.smallcells import count_cell, mean_cell, median_cell, rate_cell
+from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import N_
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view, granted_scopes
@@ -80,6 +80,11 @@ class Line:
     label: str  # msgid; may hold {subject}
     value: str  # after small-cell suppression: "12", "< 5", "3.4", "+0.6", "80%"
     subject: str | None = None  # msgid put into {subject} (a leefdomein, an outcome)
+    kind: str = "count"  # count, mean, median or rate: what a suppressed value hides, and why
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value == SUPPRESSED
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,7 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         stall_section = Section("stalls", N_("Stalled goals and escalation"), (
             Line("stalls.episodes", N_("Stall episodes that started"), count_cell(len(nudges))),
             Line("stalls.acknowledged", N_("Of these, acknowledged by a worker"), count_cell(len(waits))),
-            Line("stalls.median_hours", N_("Median hours until a worker acknowledged"), median_cell(waits)),
+            Line("stalls.median_hours", N_("Median hours until a worker acknowledged"), median_cell(waits), kind="median"),
             Line("stalls.escalated", N_("Nudges that went up the ladder"), count_cell(len({n for n, _ in deliveries}))),
             Line("stalls.to_backup", N_("Escalations to the backup worker"), count_cell(sum(1 for _, r in deliveries if r == "backup"))),
             Line("stalls.to_procesregisseur", N_("Escalations to the procesregisseur"),
@@ -241,10 +246,10 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         response = Section("response", N_("Check-in response"), (
             Line("checkins.goal_asked", N_("Goal check-ins asked"), count_cell(asked)),
             Line("checkins.goal_answered", N_("Goal check-ins answered"), count_cell(answered)),
-            Line("checkins.goal_rate", N_("Goal check-ins answered (share)"), rate_cell(answered, asked)),
+            Line("checkins.goal_rate", N_("Goal check-ins answered (share)"), rate_cell(answered, asked), kind="rate"),
             Line("checkins.phase_asked", N_("Daily colour questions asked"), count_cell(len(prompts))),
             Line("checkins.phase_answered", N_("Daily colour questions answered within 24 hours"), count_cell(phase_answered)),
-            Line("checkins.phase_rate", N_("Daily colour questions answered (share)"), rate_cell(phase_answered, len(prompts))),
+            Line("checkins.phase_rate", N_("Daily colour questions answered (share)"), rate_cell(phase_answered, len(prompts)), kind="rate"),
         ), N_("A goal check-in the client starts from the menu counts as asked and answered."))
 
         # Self-scan change from the 0-meting -----------------------------------------------------------------
@@ -263,7 +268,7 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         for domain in scan_rules.ALL_DOMAINS:
             values = changes.get(domain, [])
             scan_lines.append(Line(f"scan.change.{domain.value}", N_("Change since the 0-meting: {subject}"),
-                                   mean_cell(values, signed=True), DOMAIN_NAMES[domain]))
+                                   mean_cell(values, signed=True), DOMAIN_NAMES[domain], kind="mean"))
             scan_lines.append(Line(f"scan.change_n.{domain.value}", N_("Clients measured twice or more: {subject}"),
                                    count_cell(len(values)), DOMAIN_NAMES[domain]))
         scan_section = Section("scan", N_("Self-scan: change per life area (mean, scale 1-5)"), tuple(scan_lines))
@@ -274,14 +279,14 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         outcome_lines = [Line("closing.count", N_("Trajects closed with outcomes"), count_cell(len(closings)))]
         for key in OUTCOME_KEYS:
             values = [v for outcomes in closings if isinstance(v := (outcomes or {}).get(key), int)]
-            outcome_lines.append(Line(f"closing.{key}", N_("Outcome {subject}"), mean_cell(values), OUTCOMES[key]))
+            outcome_lines.append(Line(f"closing.{key}", N_("Outcome {subject}"), mean_cell(values), OUTCOMES[key], kind="mean"))
         relations = list((await session.execute(select(RelationScore.answers).where(
             RelationScore.at >= start, RelationScore.at < end))).scalars())
         outcome_lines.append(Line("relation.count", N_("Clients who answered about the support"), count_cell(len(relations))))
         for key in RELATION_KEYS:
             values = [v for answers in relations if isinstance(v := (answers or {}).get(key), int)]
             outcome_lines.append(Line(f"relation.{key}", N_("Mean answer: {subject}"), mean_cell(values),
-                                      RELATION_QUESTIONS[key]))
+                                      RELATION_QUESTIONS[key], kind="mean"))
         outcome_section = Section("outcomes", N_("Outcomes at closing and working relationship (mean, scale 1-5)"),
                                   tuple(outcome_lines))
 
@@ -324,7 +329,7 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
             Line("network.self_management", N_("Households in self-management (no worker)"), count_cell(self_managed)),
             Line("network.no_contact", N_("Clients without contact for more than 14 days"), count_cell(silent)),
             Line("network.blocked", N_("Clients who cannot be reached through Telegram"), count_cell(blocked)),
-            Line("network.workers_mean", N_("Workers involved per household (mean)"), mean_cell(workers_per)),
+            Line("network.workers_mean", N_("Workers involved per household (mean)"), mean_cell(workers_per), kind="mean"),
             Line("network.workers_1", N_("Households with 1 worker involved"), count_cell(buckets[1])),
             Line("network.workers_2", N_("Households with 2 workers involved"), count_cell(buckets[2])),
             Line("network.workers_3", N_("Households with 3 workers involved"), count_cell(buckets[3])),

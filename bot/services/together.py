@@ -127,7 +127,7 @@ async def propose(
         raise ValueError(step)
     await _check_helper(svc, helper_telegram_id, client_id)
     _doc, _understood = forms.add_answer(
-        forms.empty(tool), forms.STEPS[tool][step], text
+        forms.empty(tool), forms.STEPS[tool][step], text, today=svc.today()
     )  # Refused if unusable
     now = svc.now()
     async with svc.unit() as session:
@@ -205,7 +205,7 @@ async def decide(
     answer = (text or "") if action == "edit" else proposal.text
     had_draft = await tools.has_draft(svc, client_telegram_id, tool)
     if action != "no":  # Refused before anything changes (no draft is made for it): the client types again
-        forms.add_answer(await _working_copy(svc, client_telegram_id, tool, had_draft), step, answer)
+        forms.add_answer(await _working_copy(svc, client_telegram_id, tool, had_draft), step, answer, today=svc.today())
     now = svc.now()
     async with svc.unit() as session:
         claimed = await session.execute(
@@ -294,7 +294,7 @@ async def _apply(
     had_draft: bool,
 ) -> int | None:
     draft = await tools.open_draft(svc, client_telegram_id, tool)
-    doc, _understood = forms.add_answer(draft.doc, forms.STEPS[tool][index], answer)
+    doc, _understood = forms.add_answer(draft.doc, forms.STEPS[tool][index], answer, today=svc.today())
     if tool == Tool.CARD and helper is not None and client is not None and not doc.get("made_with"):
         t = translator(client.locale, svc.settings.zone)
         doc = {**doc, "made_with": made_with_label(t, helper)}

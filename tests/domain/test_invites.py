@@ -28,6 +28,28 @@ def test_other_text_does_not_look_like_a_code(typed):
     assert not invites.looks_like_code(typed)
 
 
+@pytest.mark.parametrize(
+    ("typed", "length", "odd"),
+    [
+        ("hallo", 5, "LO"),
+        ("ABCDEFGHJKM", 11, ""),  # one short
+        ("ABCD-EFGH-JKMN-P", 13, ""),  # one too many
+        ("ABCDEFGHJKM0", 12, "0"),  # the right length, a zero in it
+        ("abcd efgh jkmo", 12, "O"),
+        ("1BCDEFGHIKLN", 12, "1IL"),  # each sign once, in the order typed
+        ("ABCDÉFGHJKMN", 12, "É"),
+    ],
+)
+def test_what_is_wrong_with_a_code_is_named(typed, length, odd):
+    problem = invites.code_problem(typed)
+    assert problem is not None and (problem.length, problem.odd) == (length, odd)
+    assert problem.wrong_length == (length != invites.CODE_LENGTH)
+
+
+def test_a_good_code_has_no_problem():
+    assert invites.code_problem("abcd-efgh-jkmn") is None
+
+
 def test_the_hash_is_not_the_code():
     assert invites.hash_code("ABCDEFGHJKMN") != "ABCDEFGHJKMN"
     assert len(invites.hash_code("ABCDEFGHJKMN")) == 64

@@ -1,7 +1,7 @@
 """Consent through the chat: the client grants and revokes, the worker's view follows at once, every look is
 audited and shown to the client, and a forged button for someone else's client shows nothing."""
 from bot.domain.roles import Role
-from bot.services import invites, people
+from bot.services import consent, invites, people
 from tests.flows.test_checkin import client_and_worker
 
 
@@ -39,7 +39,7 @@ async def test_grant_and_revoke_work_at_once_and_every_view_is_shown_to_the_clie
     sam_id = (await people.whoami(harness.services, 501)).id
 
     replies = await sam.send("/wiezietwat")
-    assert "Anna (begeleider) bekeek je crisiskaart op zaterdag 28 maart" in replies[-1].text
+    assert "zaterdag 28 maart 2026 om 09:00: Anna (begeleider) bekeek je crisiskaart (versie 1)." in replies[-1].text
 
     await sam.send("/privacy")
     await sam.press("Anna")
@@ -103,4 +103,42 @@ async def test_what_the_client_is_told_about_no_consent_is_what_the_worker_gets(
     assert nudge.text.splitlines() == ["⏸ Een doel van Sam loopt vast. Vraag hoe het gaat.",
                                        "Sam deelt de doelen niet met je."]
     replies = await sam.send("/wiezietwat")
-    assert "Anna (begeleider) zag op maandag 13 april of een doel van je vastloopt" in replies[-1].text
+    assert "Anna (begeleider) bekeek of een doel van je vastloopt" in replies[-1].text
+
+
+async def test_who_saw_what_has_date_and_time_groups_repeats_and_says_what_was_seen(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    await sam.press("signaleringsplan")
+    await sam.press("crisiskaart")
+    await open_client(anna)
+    await anna.press("👀 crisiskaart")  # nothing saved yet: Anna saw an empty card
+    harness.clock.advance(minutes=1)
+    await fill_card(sam)  # version 1
+    for minutes in (4, 10, 12):  # three looks at version 1 the same morning
+        harness.clock.advance(minutes=minutes)
+        await open_client(anna)
+        await anna.press("👀 crisiskaart")
+    harness.clock.advance(days=1)
+    await open_client(anna)
+    await anna.press("👀 signaleringsplan")
+    replies = await sam.send("/wiezietwat")
+    lines = replies[-1].text.split("\n")
+    assert lines[2:] == [
+        "zondag 29 maart 2026 om 10:27: Anna (begeleider) opende je signaleringsplan. Die was toen nog leeg.",
+        "zaterdag 28 maart 2026, van 09:05 tot 09:27: Anna (begeleider) bekeek je crisiskaart (versie 1), 3 keer.",
+        "zaterdag 28 maart 2026 om 09:00: Anna (begeleider) opende je crisiskaart. Die was toen nog leeg.",
+    ]
+
+
+async def test_typing_the_label_of_a_consent_switch_never_flips_it(chat, harness):
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    await sam.send("/privacy")
+    await sam.press("Anna")
+    before = len(anna.messages())
+    replies = await sam.send("crisiskaart")  # the label of a switch: read as text, not as a tap
+    assert "begrijp ik niet" in replies[-1].text
+    assert len(anna.messages()) == before  # nothing shared, so Anna is told nothing
+    shares = await consent.viewers(harness.services, 501)
+    assert not shares[0].scopes

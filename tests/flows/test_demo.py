@@ -39,3 +39,27 @@ async def test_the_demo_people_chat_and_switch(settings):
     finally:
         await terminal.stop()
     assert list((settings.demo_files_dir).glob("*.png"))
+
+
+async def test_the_demo_presses_a_button_of_an_earlier_message(settings):
+    out = io.StringIO()
+    terminal = Terminal(settings, Console(file=out, width=200))
+    await terminal.start()
+    try:
+        await terminal.handle("/menu")  # the menu, with buttons
+        await terminal.handle("/doelen")  # below it: the goal list, with buttons
+        assert "1.3 is the newest" in (await _help(terminal, out))
+        menu = terminal.api.buttons([m for m in terminal.api.messages(terminal.user_id) if m.reply_markup][-2])
+        number = menu.index("🎯 Mijn doelen") + 1
+        before = len(terminal.api.messages(terminal.user_id))
+        await terminal.handle(f"2.{number}")  # a button of the menu, not of the newest message
+        assert "🎯 Mijn doelen" in terminal.api.messages(terminal.user_id)[before].text
+        await terminal.handle("9.1")
+        assert "messages with buttons" in out.getvalue()
+    finally:
+        await terminal.stop()
+
+
+async def _help(terminal, out):
+    await terminal.handle(":help")
+    return out.getvalue()

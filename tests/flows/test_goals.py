@@ -57,21 +57,25 @@ async def test_a_client_makes_a_goal_step_by_step_and_answers_the_prompt(chat, h
     assert "What do you want to reach? In your own words." in replies[-1].text
     replies = await sam.send_kind("sticker")
     assert "short text" in replies[-1].text
-    replies = await sam.send("x" * 5000)
-    assert "at most 500 characters" in replies[-1].text and "What do you want to reach" in replies[-1].text
+    replies = await sam.send("Get my debts in order. " * 250)  # 5,749 characters after the last space: the first part is kept
+    assert "has 5,749 characters. An answer can have at most 500." in replies[-1].text
+    assert "Why does it matter to you?" in replies[-1].text
+    replies = await sam.press("Back")
+    assert "What do you want to reach" in replies[-1].text and "Now: Get my debts in order." in replies[-1].text
+    assert {"⬅️ Back", "Next ➡️", "💾 Continue later"} <= set(sam.buttons())
     replies = await sam.send("Get my debts in order")
     assert "Why does it matter to you?" in replies[-1].text and "⏭ Skip" in sam.buttons()
     replies = await sam.send_kind("photo")
     assert "short text" in replies[-1].text
-    replies = await sam.press("Skip")
-    assert "What is a first small step?" in replies[-1].text
+    replies = await sam.send("skip")  # the label of a button on screen, typed: the same as tapping it
+    assert "What is a first small step?" in replies[-1].text and "⏭ Skip" in sam.buttons()
     replies = await sam.send("Open my post")
-    assert "By when" in replies[-1].text
+    assert "By when" in replies[-1].text and "like 27-6-2026" in replies[-1].text  # 91 days from Saturday 28 March
     replies = await sam.send("31-02-2027")
     assert "I do not understand that date" in replies[-1].text
     replies = await sam.send("01-01-2020")
     assert "already passed" in replies[-1].text
-    replies = await sam.send("12-03-2027")
+    replies = await sam.send("12 maart 2027")
     assert "On which day" in replies[-1].text and "Monday" in sam.buttons()
     replies = await sam.press_data(sam.last().message_id, "goal:dom:wonen")  # an earlier question's button
     assert "another question" in replies[-1].text and "On which day" in replies[-1].text
@@ -311,3 +315,52 @@ def test_the_goals_chart_draws_any_number_of_goals(count):
                         for d in range(1, 20, 6)] for v in views}
     png = goals_png(views, histories, translator("en"))
     assert png.startswith(b"\x89PNG")
+
+
+async def test_every_question_of_the_goal_form_has_back_skip_where_it_fits_and_later(chat, harness):
+    sam = await client(chat)
+    await sam.send("/doelen")
+    seen = {}
+    replies = await sam.press("New goal")
+    answers = [("press", "Money"), ("send", "Pay my rent on time"), ("send", "skip"), ("send", "skip"),
+               ("send", "skip"), ("press", "Friday"), ("press", "17:00"), ("press", "Every two weeks")]
+    for kind, answer in answers:
+        question = replies[-1].text.split("\n")[0]
+        seen[question] = set(sam.buttons())
+        replies = await (sam.press(answer) if kind == "press" else sam.send(answer))
+    assert len(seen) == 8 and all("💾 Continue later" in buttons for buttons in seen.values())
+    assert [("⬅️ Back" in b) for b in seen.values()] == [False] + [True] * 7
+    assert [("⏭ Skip" in b) for b in seen.values()] == [False, False, True, True, True, False, False, False]
+    [goal] = await goal_rows(harness)
+    assert (goal.title, goal.why, goal.step, goal.target_date, goal.checkin_weekday) == (
+        "Pay my rent on time", None, None, None, 5)
+
+
+async def test_continue_later_keeps_the_answers_and_back_changes_one(chat, harness):
+    sam = await client(chat)
+    await sam.send("/doelen")
+    await sam.press("New goal")
+    await sam.press("Housing")
+    await sam.send("A quiet home")
+    await sam.send("So I can sleep")
+    replies = await sam.press("Back")
+    assert "Why does it matter" in replies[-1].text and "Now: So I can sleep" in replies[-1].text
+    replies = await sam.send("So I can rest")
+    assert "first small step" in replies[-1].text
+    replies = await sam.press("Continue later")
+    assert "Saved what you have so far" in replies[-1].text
+    await harness.restart()
+    await sam.send("/doelen")
+    replies = await sam.press("New goal")
+    assert "go on where you stopped" in replies[-1].text
+    replies = await sam.press("Go on")
+    assert "question 4 of 8" in replies[-1].text and "first small step" in replies[-1].text
+    replies = await sam.press_data(sam.last().message_id, "goal:back:title")  # Back of another question
+    assert "another question" in replies[-1].text and "question 4 of 8" in replies[-1].text
+    await sam.send("Buy earplugs")
+    await sam.send("in three months")  # by when: 91 days after Saturday 28 March
+    await sam.press("Monday")
+    await sam.press("09:00")
+    await sam.press("Every week")
+    [goal] = await goal_rows(harness)
+    assert (goal.why, goal.step, goal.target_date.isoformat()) == ("So I can rest", "Buy earplugs", "2026-06-28")

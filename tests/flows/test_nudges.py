@@ -161,6 +161,17 @@ async def test_a_forged_button_from_another_worker_is_refused(team_of_sam, harne
     assert (await the_nudge(harness)).acknowledged_at is None
 
 
+async def test_afwezig_understands_days_in_words(team_of_sam, harness):
+    anna = team_of_sam["Anna"]  # Monday 13 April 2026
+    replies = await anna.send("/afwezig morgen tot vrijdag")
+    assert "You are away from Tuesday 14 April to Friday 17 April" in replies[-1].text
+    replies = await anna.send("/afwezig")
+    replies = await anna.send("next week")
+    assert "From Monday 20 April." in replies[-1].text and "like 27-4-2026" in replies[-1].text
+    replies = await anna.send("over twee weken")
+    assert "You are away from Monday 20 April to Monday 27 April" in replies[-1].text
+
+
 async def test_afwezig_asks_two_dates_checks_them_and_can_be_ended(team_of_sam, harness):
     anna = team_of_sam["Anna"]
     replies = await anna.send("/afwezig 20-4-2026 24-4-2026")
@@ -168,8 +179,10 @@ async def test_afwezig_asks_two_dates_checks_them_and_can_be_ended(team_of_sam, 
     replies = await anna.send("/afwezig")
     assert "You are away from Monday 20 April to Friday 24 April" in replies[-1].text
     assert "From which day" in replies[-1].text
-    replies = await anna.send("next week")
-    assert "could not read that date" in replies[-1].text
+    example = replies[-1].text.split("like ")[1].split(".")[0]  # the example lies ahead: a week from today
+    assert example == "20-4-2026" and '"tomorrow" or "Monday"' in replies[-1].text
+    replies = await anna.send("some day")
+    assert "could not read that date" in replies[-1].text and "like 20-4-2026" in replies[-1].text
     await anna.send("30-4-2026")
     replies = await anna.send("28-4-2026")
     assert "The first day is after the last day" in replies[-1].text

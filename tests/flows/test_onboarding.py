@@ -29,7 +29,7 @@ async def test_a_client_without_invite_starts_on_their_own(chat, harness):
     assert "20:00" in sam.buttons() and "Geen vaste tijd" in sam.buttons()
     replies = await sam.press("20:00")
     assert "Klaar, Sam" in replies[-1].text
-    assert "🤝 Mijn begeleider koppelen" in sam.buttons()
+    assert "🔗 Mijn begeleider koppelen" in sam.buttons()
     async with harness.services.unit() as session:
         person = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
     assert person.role == Role.CLIENT and person.onboarded and person.checkin_time.hour == 20
@@ -70,7 +70,7 @@ async def test_a_worker_onboards_with_an_invite_and_invites_a_client(chat, harne
     await sam.press("Verder")
     await sam.send("Sam")
     await sam.press("Geen vaste tijd")
-    assert "🤝 Mijn begeleider koppelen" not in sam.buttons()  # linked already
+    assert "🔗 Mijn begeleider koppelen" not in sam.buttons()  # linked already
 
 
 async def test_a_peer_expert_and_an_admin_onboard(chat, harness):
@@ -108,7 +108,15 @@ async def test_a_client_links_a_worker_later_with_a_code(chat, harness):
     replies = await sam.press("Mijn begeleider koppelen")
     assert "Typ de code" in replies[-1].text
     replies = await sam.send("hallo")
-    assert "Dat lijkt geen code" in replies[-1].text
+    assert "Je code heeft 5 letters en cijfers. Een code heeft er 12." in replies[-1].text
+    assert "In jouw code staat: L, O." in replies[-1].text  # a code never has an L or an O: it says so
+    wrong = code.replace("-", "")[:11] + "0"  # twelve signs, but a zero in it
+    replies = await sam.send(wrong)
+    assert "heeft 12" not in replies[-1].text and "nooit een 0 (nul)" in replies[-1].text
+    assert "In jouw code staat: 0." in replies[-1].text
+    replies = await sam.send(code.replace("-", "")[:10])
+    assert replies[-1].text.startswith("Je code heeft 10 letters en cijfers. Een code heeft er 12.")
+    assert "nooit" not in replies[-1].text
     replies = await sam.send(code.lower())
     assert "gekoppeld aan je begeleider Anna" in replies[-2].text
     assert "Anna ziet nu nog niets van je plan" in replies[-1].text  # consent is asked at once, nothing ticked

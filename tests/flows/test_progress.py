@@ -3,6 +3,9 @@ next one three months later and its chart, the worker's comparison and a scale-u
 with the client's questions, and the admin's monthly PDF and CSV.
 
 The Dutch catalog does not have these texts yet, so everyone switches to English first (/taal)."""
+from datetime import date
+
+import pytest
 from sqlalchemy import select
 
 from bot import outbox
@@ -14,6 +17,7 @@ from bot.domain.selfscan import ScanDomain
 from bot.services import consent, goals, invites, people, selfscan
 from tests.flows.test_checkin import client_and_worker
 from tests.flows.test_onboarding import onboard_client
+from tests.render.pdftext import page_texts
 from tests.services.test_progress import pid, scan
 
 ANNA, SAM, KIM, ADA = 900, 501, 601, 800
@@ -49,11 +53,36 @@ async def test_a_client_opens_mijn_herstelplan_and_takes_the_pdf(chat, harness):
     replies = await sam.press("Back to the plan")
     assert "My herstelplan" in replies[-1].text
     replies = await sam.press("PDF of the whole plan")
+    assert "What goes into the PDF?" in replies[-1].text
+    assert {"⬜ 🌡️ Last colour", "⬜ 📊 Self-scan", "📄 Make the PDF"} <= set(sam.buttons())
+    replies = await sam.press("Make the PDF")
     assert replies[-1].kind == "document" and replies[-1].filename == "herstelplan.pdf"
     assert replies[-1].file_bytes.startswith(b"%PDF")
     # Someone else's plan through a forged button: refused, and nothing of Sam's shows.
     replies = await kim.press_data(kim.last().message_id, f"prg:pdf:{await pid(harness.services, SAM)}")
     assert "does not work for you" in replies[-1].text and all(r.kind == "text" for r in replies)
+
+
+async def test_the_herstelplan_pdf_has_each_goals_why_and_date_and_the_client_chooses_colour_and_scan(chat, harness):
+    sam = await english(await onboard_client(chat(SAM, "Sam")))
+    await goals.create_goal(harness.services, SAM, domain=Domain.WONEN, title="Eigen huis", step="Inschrijven",
+                            why="Rust voor mij en de kinderen", target_date=date(2027, 3, 1))
+    await sam.send("/checkin")
+    await sam.press("Some tension")
+    await sam.send("/herstelplan")
+    await sam.press("PDF of the whole plan")
+    replies = await sam.press("Make the PDF")  # nothing ticked: no colour, no self-scan
+    text = " ".join(page_texts(replies[-1].file_bytes)).replace("\n", " ")
+    assert "Eigen huis" in text and "Why: Rust voor mij en de kinderen" in text
+    assert "Reach by: Monday 1 March 2027" in text and "Step now: Inschrijven" in text
+    assert "Last colour" not in text and "Yellow" not in text and "Self-scan" not in text
+    await sam.press("Last colour")  # ticked now, in the same message
+    await sam.press("⬜ 📊 Self-scan")
+    choice = next(m for m in reversed(sam.messages()) if "📄 Make the PDF" in sam.api.buttons(m))
+    assert {"✅ 🌡️ Last colour", "✅ 📊 Self-scan"} <= set(sam.api.buttons(choice))
+    replies = await sam.press("Make the PDF")
+    text = " ".join(page_texts(replies[-1].file_bytes)).replace("\n", " ")
+    assert "Last colour" in text and "Yellow: tension" in text and "Self-scan" in text
 
 
 async def test_a_0_meting_then_the_invitation_3_months_later_and_the_chart(chat, harness, clock):
@@ -183,11 +212,19 @@ async def test_the_admin_gets_the_monthly_pdf_and_csv(chat, harness):
     documents = [r for r in replies if r.kind == "document"]
     assert [d.filename for d in documents] == ["houvast-report-2026-02.pdf", "houvast-report-2026-02.csv"]
     assert documents[0].file_bytes.startswith(b"%PDF") and b"households.total" in documents[1].file_bytes
-    assert "< 5" in documents[0].raw_text or "< 5" in (documents[0].text or "")
-    replies = await ada.send("/rapport")  # last month: February, from 28 March 2026
-    assert replies[-1].filename == "houvast-report-2026-02.csv"
+    assert "< 5" in page_texts(documents[0].file_bytes)[0]
+    assert "numbers are hidden; the last part of the PDF says which, and why" in documents[0].text
+    replies = await ada.send("/rapport")  # the admin chooses: this month so far, then the twelve before it
+    assert "Which month?" in replies[-1].text
+    assert ada.buttons()[:3] == ["March 2026", "February 2026", "January 2026"] and len(ada.buttons()) == 13
+    replies = await ada.press("January 2026")
+    assert replies[-1].filename == "houvast-report-2026-01.csv"
+    replies = await ada.send("/rapport december 2025")
+    assert replies[-1].filename == "houvast-report-2025-12.csv"
     replies = await ada.send("/rapport 2026-13")
-    assert "Use a month like 2026-11" in replies[-1].text
+    assert "I do not understand that month" in replies[-2].text and "Which month?" in replies[-1].text
+    replies = await ada.send("/rapport 2026-05")
+    assert "has not begun yet" in replies[-1].text
     sam = await english(await onboard_client(chat(SAM, "Sam")))
     replies = await sam.send("/rapport")  # not for clients: the menu
     assert all(r.kind == "text" for r in replies) and "What would you like to do?" in replies[-1].text

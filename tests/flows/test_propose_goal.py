@@ -48,7 +48,7 @@ async def open_propose(anna):
 async def test_the_worker_proposes_and_the_client_accepts(chat, harness):
     sam, anna = await linked(chat, harness)
     await open_propose(anna)
-    replies = await anna.send("money")  # a question with buttons only
+    replies = await anna.send("money please")  # a question with buttons only
     assert "Please choose a button" in replies[-1].text and "Which part of life" in replies[-1].text
     replies = await anna.press_data(anna.last().message_id, "wkp:skip")  # a later question's button
     assert "another question" in replies[-1].text and "Which part of life" in replies[-1].text

@@ -1,4 +1,6 @@
 """The signaleringsplan and the crisiskaart, filled in and used through the chat."""
+from bot.domain.forms import Tool
+from bot.services import tools
 from tests.flows.test_onboarding import onboard_client
 
 
@@ -112,3 +114,110 @@ async def test_an_empty_plan_can_be_viewed(chat):
         await sam.press("Overslaan")
     replies = await sam.send("/plan")
     assert "nog niet ingevuld" in replies[-1].text or "Versie" in replies[-1].text
+
+
+async def test_a_typed_button_label_acts_as_that_button_and_is_never_an_answer(chat, harness):
+    sam = await onboard_client(chat(501, "Sam"))
+    await open_plan(sam)
+    await sam.press("Ik slaap goed")
+    replies = await sam.send("Verder")  # typed, not tapped: it moves on, like the button
+    assert "stap 2 van 18" in replies[-1].text
+    replies = await sam.send("terug")  # any case, without the arrow
+    assert "stap 1 van 18" in replies[-1].text and "• Ik slaap goed" in replies[-1].text
+    assert "Verder" not in replies[-1].text.split("Nu ingevuld:")[1]  # "Verder" was never saved as an answer
+    replies = await sam.send("Ik slaap goed")  # an example typed out: already there, not switched off
+    assert "Dat staat er al." in replies[0].text and "• Ik slaap goed" in replies[-1].text
+    replies = await sam.send("ik eet op tijd")  # an example typed out: the same as picking it
+    assert "✅ Ik eet op tijd" in sam.buttons()
+    replies = await sam.send("💾 Later verder")
+    assert "Je kunt later verder" in replies[0].text
+    saved = await tools.current(harness.services, 501, Tool.PLAN)
+    assert saved.doc["groen"]["signs_self"] == ["Ik slaap goed", "Ik eet op tijd"]
+
+
+async def test_tap_examples_is_said_only_where_there_are_examples(chat):
+    sam = await onboard_client(chat(501, "Sam"))
+    await sam.press("Mijn crisiskaart")
+    await sam.press("Invullen")
+    await sam.send("Sam de Vries")
+    replies = await sam.send("14 juli 1990")  # a date as people say it
+    assert "Tik op voorbeelden" in replies[-1].text and "➕ Ik raak in paniek" in sam.buttons()
+    await sam.press("Overslaan")
+    await sam.press("Overslaan")
+    replies = await sam.press("Overslaan")
+    assert "Wie mag er gebeld worden" in replies[-1].text
+    assert "voorbeeld" not in replies[-1].text.lower() and "Stuur één persoon per bericht" in replies[-1].text
+    await sam.press("Overslaan")
+    replies = await sam.press("Overslaan")
+    assert "Welke medicijnen" in replies[-1].text and "voorbeeld" not in replies[-1].text.lower()
+    saved = await tools.open_draft(sam.harness.services, 501, Tool.CARD)
+    assert saved.doc["birth_date"] == "1990-07-14"
+
+
+async def test_a_too_long_answer_says_the_limit_and_keeps_the_first_part(chat, harness):
+    sam = await onboard_client(chat(501, "Sam"))
+    await open_plan(sam)
+    long = "Ik slaap slecht en ik pieker veel. " * 153  # 5,355 characters
+    replies = await sam.send(long)
+    note = replies[-1].text
+    assert "Je antwoord heeft 5.354 tekens. Er passen er hoogstens 4.000 in één antwoord." in note
+    assert "Ik heb het eerste deel bewaard, tot: \"…" in note and "De rest is niet bewaard." in note
+    draft = await tools.open_draft(harness.services, 501, Tool.PLAN)
+    [kept] = draft.doc["groen"]["signs_self"]
+    assert len(kept) <= 4000 and long.startswith(kept) and kept.endswith("ik pieker veel.")
+
+
+async def test_a_typed_button_counts_once_against_the_flood_limit(chat, harness):
+    """The press behind a typed label goes to the flows only: the guards saw the message already."""
+    class Counting:
+        calls = 0
+
+        def check(self, key, now):
+            Counting.calls += 1
+            return "ok"
+
+        def forget_idle(self, now):
+            pass
+
+        def __len__(self):
+            return 0
+
+    sam = await onboard_client(chat(501, "Sam"))
+    await open_plan(sam)
+    harness.app.bot_data["rate_window"] = Counting()
+    replies = await sam.send("Overslaan")
+    assert "stap 2 van 18" in replies[-1].text and Counting.calls == 1
+
+
+async def test_the_crisis_card_is_one_tap_from_every_client_menu_and_first_in_help(chat, harness):
+    from tests.flows.test_checkin import client_and_worker
+
+    sam, _anna = await client_and_worker(chat, harness, share_alerts=False)
+    replies = await sam.send("/help")
+    assert replies[-1].text.startswith("/crisis")
+
+    def crisis_button(message):
+        return any(b.get("callback_data") == "menu:card" for row in message.reply_markup["inline_keyboard"] for b in row)
+
+    menus = {}
+    for command, press in [("/menu", None), ("/doelen", None), ("/herstelplan", None), ("/herstelplan", "Doelen"),
+                           ("/checkin", None), ("/plan", None), ("/privacy", None), ("/maatje", None)]:
+        replies = await sam.send(command)
+        if press:
+            replies = await sam.press(press)
+        menus[f"{command} {press or ''}".strip()] = crisis_button(replies[-1])
+    assert all(menus.values()), menus
+    replies = await sam.press("Crisiskaart")
+    assert "112" in replies[-2].text and "113" in replies[-2].text
+
+
+async def test_a_typed_button_that_ends_a_form_is_remembered_over_a_restart(chat, harness):
+    sam = await onboard_client(chat(501, "Sam"))
+    await open_plan(sam)
+    replies = await sam.send("later verder")
+    assert "Je kunt later verder" in replies[0].text
+    await harness.restart()
+    replies = await sam.send("Ik slaap slecht")  # no longer in the form: not saved as an answer
+    assert "begrijp ik niet" in replies[-1].text
+    draft = await tools.open_draft(harness.services, 501, Tool.PLAN)
+    assert "Ik slaap slecht" not in str(draft.doc)

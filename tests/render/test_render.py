@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,8 @@ from bot.render.card import card_pdf, card_png
 from bot.render.chart import _by_day, phase_history_png
 from bot.render.fonts import ELLIPSIS, MAX_PHOTO_HEIGHT, Sheet, drawable, wrap_px, pil_font
 from bot.render.plan import plan_pdf, plan_png
+from bot.render.text import card_text
+from tests.render.pdftext import page_texts, text_sizes
 
 NOW = datetime(2025, 11, 23, 10, 0, tzinfo=UTC)
 LONG = "Als het misgaat " + "word" * 1000  # 4,016 characters, most of it one unbreakable word
@@ -201,10 +204,50 @@ class Drawn:
 ], ids=["empty", "full", "accents-emoji"])
 def test_card_renders(card: CrisisCard, t: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
     drawn = Drawn(monkeypatch)
-    assert pages(card_pdf(card, t)) == 2  # the wallet card, and the full card
-    assert t.gettext("The full card is in Houvast.") not in drawn.texts  # it all fits on the wallet card
+    pdf = card_pdf(card, t)
+    assert pages(pdf) == 2  # the wallet card, and the full card
+    assert t.gettext("Everything is on page 2.") not in drawn.texts  # it all fits on the wallet card
+    wallet, full = page_texts(pdf)
+    for text in (wallet, full):
+        assert "Bij gevaar: bel 112" in text and "bel 113 of 0800-0113" in text
+    assert min(size for size, _ in text_sizes(pdf, 0)) >= 8  # nothing on the wallet card under 8 pt
     width, height = photo(card_png(card, t))
     assert width == 1080 and height > 300
+
+
+def test_the_card_picture_has_112_and_113(t: Translator) -> None:
+    sheet = card_render._card_sheet(FULL_CARD, t, 6, 20)
+    drawn = " ".join(text for _x, _y, text, _font, _fill in sheet._texts)
+    assert "112" in drawn and "113 of 0800-0113" in drawn
+
+
+@pytest.mark.parametrize(("made_with", "sentence"), [
+    ("Met mijn begeleider", "Gemaakt op 1 februari 2025 met mijn begeleider."),  # the example, tapped in Dutch
+    ("With a peer expert", "Gemaakt op 1 februari 2025 met een ervaringsdeskundige."),  # tapped when in English
+    ("Alleen", "Zelf gemaakt op 1 februari 2025."),
+    ("met Anna van het wijkteam", "Gemaakt op 1 februari 2025 met Anna van het wijkteam."),  # typed
+    ("Anna (begeleider)", "Gemaakt op 1 februari 2025 met Anna (begeleider)."),  # filled in together
+    (None, "Gemaakt op 1 februari 2025."),
+])
+def test_the_card_says_when_and_with_whom_it_was_made_in_one_sentence(
+    made_with: str | None, sentence: str, t: Translator
+) -> None:
+    card = replace(FULL_CARD, made_with=made_with)
+    assert card_text(t, card).endswith(sentence)
+    wallet, full = page_texts(card_pdf(card, t))
+    assert sentence in wallet.replace("\n", " ") and sentence in full.replace("\n", " ")
+    assert sentence in " ".join(text for *_, text, _f, _c in card_render._card_sheet(card, t, 6, 20)._texts)
+
+
+def test_a_card_with_much_text_gets_more_panels_not_smaller_letters(t: Translator) -> None:
+    helps = tuple(f"Hulp {i}: een rustige stem en iemand die ik ken" for i in range(14))
+    card = replace(FULL_CARD, what_helps=helps)
+    pdf = card_pdf(card, t)
+    wallet = page_texts(pdf)[0]
+    assert "4/4" in wallet and "5/" not in wallet  # two rows of front and back
+    assert "Wat mij helpt (vervolg)" in wallet  # a part that goes on in the next panel says so
+    assert all(entry in wallet for entry in helps)  # all of it on the card itself
+    assert min(size for size, _ in text_sizes(pdf, 0)) >= 8
 
 
 def test_long_card_is_cut_on_the_wallet_card_and_whole_on_the_full_card(
@@ -213,11 +256,14 @@ def test_long_card_is_cut_on_the_wallet_card_and_whole_on_the_full_card(
     drawn = Drawn(monkeypatch)
     helps = tuple(f"Hulp {i}: " + "een lang verhaal " * 12 for i in range(12))
     card = CrisisCard(name=LONG, what_helps=helps, what_happens=(LONG,), medication=("Lithium",) * 40)
-    assert pages(card_pdf(card, t)) >= 3  # the full card runs over more than one page
-    assert (1, t.gettext("The full card is in Houvast.")) in drawn.on_page  # the wallet card stays on page 1
+    pdf = card_pdf(card, t)
+    assert pages(pdf) >= 3  # the full card runs over more than one page
+    assert (1, t.gettext("Everything is on page 2.")) in drawn.on_page  # the wallet card stays on page 1
+    assert "6/6" in page_texts(pdf)[0] and "7/" not in page_texts(pdf)[0]  # six panels at most
     assert any(text.endswith(ELLIPSIS) for text in drawn.texts)
     for entry in (*helps, LONG):
         assert entry in drawn.texts  # the name, and what happens
+    assert min(size for size, _ in text_sizes(pdf, 0)) >= 8
     assert photo(card_png(card, t))[1] <= MAX_PHOTO_HEIGHT
 
 

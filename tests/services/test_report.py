@@ -28,7 +28,8 @@ from bot.domain.consent import Scope
 from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import translator
 from bot.render.fonts import Pdf
-from bot.render.report import caseload_text, report_csv, report_pdf
+from bot.render.report import caseload_text, line_label, report_csv, report_pdf
+from tests.render.pdftext import page_texts
 from bot.services import report
 from bot.services.base import NotAllowed
 from tests.services.test_progress import ANNA, SAM, make_world, pid, scan, share, staff
@@ -317,16 +318,49 @@ async def test_no_name_and_no_small_number_reaches_the_files(svc, november, monk
     pdf = report_pdf(made, EN)
     assert pdf.startswith(b"%PDF")
     rows = list(csv.reader(io.StringIO(report_csv(made, EN).decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["month", "key", "section", "measure", "value"]
+    assert rows[0] == ["month", "key", "section", "measure", "value", "hidden because"]
     assert len(rows) == 1 + len(made.lines()) and all(row[0] == "2026-11" for row in rows[1:])
-    assert ["2026-11", "households.new", "Households and clients", "New households", "8"] in rows
+    assert ["2026-11", "households.new", "Households and clients", "New households", "8", ""] in rows
     assert any(row[3] == "Goals: Housing" for row in rows)
     text = "\n".join(seen) + "\n".join(";".join(row) for row in rows)
     assert not any(name in text for name in names)
     for row in rows[1:]:
         value = row[4]
-        assert value == SUPPRESSED or value.endswith("%") or "." in value or int(value) >= 5
-    assert "organisation" in text  # says that workers are counted instead of organisations
+        assert value in (SUPPRESSED, "not shown") or value.endswith("%") or "." in value or int(value) >= 5
+        assert bool(row[5]) == (value in (SUPPRESSED, "not shown"))
+
+
+async def test_the_pdf_says_exactly_which_cells_are_hidden_and_why(svc, november):
+    made = await report.monthly_report(svc, "2026-11")
+    text = " ".join(page_texts(report_pdf(made, EN))).replace("\n", " ")
+    hidden = [line for line in made.lines() if line.suppressed]
+    assert {line.kind for line in hidden} == {"count", "mean"}
+    assert "Hidden numbers, and why" in text
+    assert 'Numbers under 5 (also 0), shown as "< 5":' in text and "Means of fewer than 5 values, not shown:" in text
+    assert "Medians of fewer than 5" not in text  # no median is hidden this month
+    for line in hidden:  # every hidden cell is named
+        assert line_label(line, EN) in text
+    # A mean of too few values is "not shown", never "< 5": it is not a number under 5.
+    assert made.value("scan.change.gezondheid") == SUPPRESSED
+    gezondheid = text.split("Change since the 0-meting: Health")[1].split("Clients")[0]
+    assert "not shown" in gezondheid and "< 5" not in gezondheid
+
+
+async def test_every_mean_median_and_share_says_what_kind_of_number_it_is(svc):
+    made = await report.monthly_report(svc, "2026-02")  # an empty month: every cell is hidden
+
+    def expected(key: str) -> str:
+        if key == "stalls.median_hours":
+            return "median"
+        if key.endswith("_rate"):
+            return "rate"
+        if key.startswith(("scan.change.", "closing.", "relation.")) and key not in ("closing.count", "relation.count") \
+                or key == "network.workers_mean":
+            return "mean"
+        return "count"
+
+    assert all(line.suppressed for line in made.lines())
+    assert {line.key: line.kind for line in made.lines()} == {line.key: expected(line.key) for line in made.lines()}
 
 
 async def test_the_report_is_for_admins_only_and_is_audited(svc, clock):
