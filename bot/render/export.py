@@ -37,7 +37,10 @@ Format = Callable[[Translator, Any], str]
 
 # Tables whose rows are about staff or a whole household, never part of one client's export (gdpr.export_data
 # selects rows that point at the client); listed so the completeness test knows they were not forgotten.
-NOT_IN_A_CLIENTS_EXPORT = frozenset({"absences", "peer_profiles", "scale_decisions", "traject_closings", "audit_log"})
+NOT_IN_A_CLIENTS_EXPORT = frozenset({
+    "absences", "peer_profiles", "scale_decisions", "traject_closings", "audit_log",
+    "meta",  # the key canary and the database's purpose: about the installation, not a person
+})
 
 # Per table, per column: its label, or None for a technical field (ids, keys, counters) that is in the JSON only.
 COLUMNS: dict[str, dict[str, str | None]] = {
@@ -560,6 +563,31 @@ def _audit(doc: _Doc, trail: list[Row]) -> None:
         doc.text(f"{scalar(t, entry.get('at'))}: {who} {what}{extra}{refused}")
 
 
+def _crisis(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+    """When what the client wrote sounded like a crisis (the kind and when, never the words), and the rood
+    alerts to the care team: who got them and who picked them up."""
+    t = doc.t
+    signals, alerts = tables.get("crisis_signals", []), tables.get("red_alerts", [])
+    doc.section(t.gettext("When things were not going well"),
+                t.gettext("When what you wrote sounded like a crisis (only what kind and when, never your words), "
+                          "and the messages to your care team."))
+    if not signals and not alerts:
+        doc.empty()
+    for row in signals:
+        doc.text(f"{scalar(t, row.get('at'))}: {value_text(t, 'crisis_signals', 'kind', row.get('kind'))}")
+    deliveries = tables.get("red_alert_deliveries", [])
+    for row in alerts:
+        doc.text(f"{scalar(t, row.get('created_at'))}: {value_text(t, 'red_alerts', 'source', row.get('source'))}",
+                 bold=True)
+        told = [d for d in deliveries if d.get("alert_id") == row.get("id")]
+        for delivery in told:
+            doc.text(f"• {delivery.get('worker_name') or DASH} "
+                     f"({value_text(t, 'red_alert_deliveries', 'role', delivery.get('role'))})", indent=5)
+        if row.get("taken_at"):
+            doc.text(t.gettext("Picked up by {who} on {moment}").format(
+                who=row.get("taken_by_name") or DASH, moment=scalar(t, row["taken_at"])), indent=5)
+
+
 def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
     doc = _Doc(t)
     tables: dict[str, list[Row]] = data.get("tables") or {}
@@ -598,6 +626,7 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
         doc.empty()
     for row in colours:
         doc.text(f"{scalar(t, row.get('at'))}: {value_text(t, 'phase_checkins', 'phase', row.get('phase'))}")
+    _crisis(doc, tables)
 
     _goals(doc, tables)
     _tools(doc, tables, "signaleringsplan", t.gettext("My signaleringsplan"),
@@ -649,7 +678,7 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
         doc.text(f"• {value_text(t, 'user_data', 'data', row.get('data'))}")
 
     # A table added later still appears, with its raw names, until it gets a place above.
-    known = set(COLUMNS) | {"tool_versions", "tool_drafts", "tool_proposals"}
+    known = set(COLUMNS) | {"tool_versions", "tool_drafts", "tool_proposals"}  # (crisis tables: _crisis)
     for name, rows in tables.items():
         if name not in known and rows:
             doc.section(name.replace("_", " "))

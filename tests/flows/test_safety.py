@@ -286,14 +286,14 @@ async def test_a_self_scan_answer_of_1_gets_the_help_path_and_the_scan_goes_on(p
     await share_alerts(harness, ANNA)
     await sam.send("/scan")
     await sam.press("Nee")  # no children
-    replies = await sam.press("1 · Acuut probleem")
+    replies = await sam.press("1 · Het gaat heel slecht")
     help_, question = replies[0].text, replies[-1].text
     assert FULL in help_ and "Mam" in help_ and "113" in help_ and "112" in help_
     assert "Ik heb het Anna laten weten." in help_
     assert "Deel 2 van 6" in question
     [alert] = anna.messages()[-1:]
     assert "Sam koos in de zelfscan" in alert.text
-    replies = await sam.press("1 · Acuut probleem")  # a second 1 in the same scan: no second help message
+    replies = await sam.press("1 · Het gaat heel slecht")  # a second 1 in the same scan: no second help message
     assert len(replies) == 1 and "Deel 3 van 6" in replies[0].text
 
 
@@ -323,8 +323,10 @@ async def test_odd_input_in_a_form_is_checked_without_error_and_the_form_keeps_i
     else:
         await sam.send(bad)
     replies = await sam.send("muziek luisteren")
-    assert "stap 1 van 18" in replies[-1].text
-    assert "wandelen" in replies[-1].text and "muziek luisteren" in replies[-1].text
+    text = "\n".join(reply.text or "" for reply in replies)  # a long answer shows in parts
+    assert "stap 1 van 18" in text and "wandelen" in text and "Opgeslagen" in text
+    if len(bad) < 3000:  # after an answer of 4,000 characters the step shows only the first part of its answers
+        assert "muziek luisteren" in text
     assert no_errors(caplog)
 
 
