@@ -304,6 +304,7 @@ def status() -> None:
                f"later {found.waiting}, retrying {found.retrying}")
     typer.echo(f"last hour:             sent {found.sent_last_hour}, failed {found.failed_last_hour}")
     typer.echo(f"nudges unacknowledged: {found.nudges_unacknowledged}")
+    typer.echo(f"alerts not picked up:  {found.alerts_unacknowledged}")
 
 
 @app.command(rich_help_panel=RUN)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Goal, Nudge, OutboxMessage, Person
+from bot.db.models import Goal, Nudge, OutboxMessage, Person, RedAlert
 
 RECENT = timedelta(hours=1)
 
@@ -27,8 +27,7 @@ class Figures:
     sent_last_hour: int
     failed_last_hour: int
     nudges_unacknowledged: int
-    # TODO(safety-net branch): red alerts waiting for acknowledgement, once the rood-alert table with its
-    # acknowledgement exists; until then /metrics has no houvast_alerts_unacknowledged (docs/operations.md).
+    alerts_unacknowledged: int = 0  # rood alerts nobody pressed "Ik pak het op" for yet
 
     @property
     def due_total(self) -> int:
@@ -66,6 +65,7 @@ async def read(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Fig
         sent = await count(OutboxMessage.sent_at > now - RECENT, of=OutboxMessage)
         failed = await count(OutboxMessage.failed_at > now - RECENT, of=OutboxMessage)
         unacknowledged = await count(Nudge.acknowledged_at.is_(None), of=Nudge)
+        alerts = await count(RedAlert.taken_at.is_(None), of=RedAlert)
     return Figures(
         due=due,
         backlog=backlog,
@@ -75,4 +75,5 @@ async def read(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Fig
         sent_last_hour=sent,
         failed_last_hour=failed,
         nudges_unacknowledged=unacknowledged,
+        alerts_unacknowledged=alerts,
     )

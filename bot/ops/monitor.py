@@ -199,7 +199,8 @@ def prometheus(monitor: Monitor, figures: Figures | None, now: datetime, *, data
                [("", figures.waiting)])
         metric("houvast_nudges_unacknowledged", "gauge", "Stall nudges no worker has acknowledged yet.",
                [("", figures.nudges_unacknowledged)])
-        # TODO(safety-net branch): houvast_alerts_unacknowledged, from the rood-alert table once it exists.
+        metric("houvast_alerts_unacknowledged", "gauge", "Rood alerts nobody has picked up yet (\"Ik pak het op\").",
+               [("", figures.alerts_unacknowledged)])
     return "\n".join(lines) + "\n"
 
 

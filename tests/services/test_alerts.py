@@ -165,6 +165,20 @@ async def test_a_second_signal_joins_the_open_alert_and_tells_each_source_once(w
     assert await count(svc, RedAlert) == 1
 
 
+async def test_an_alert_nobody_picked_up_shows_in_the_operators_figures_until_it_is_taken(world):
+    from bot.ops import figures
+
+    svc = world
+    await share_alerts(svc, ANNA, BRAM)
+    assert (await figures.read(svc.sessions, svc.now())).alerts_unacknowledged == 0
+    await checkins.record_phase(svc, SAM, Phase.RED)
+    assert (await figures.read(svc.sessions, svc.now())).alerts_unacknowledged == 1  # /metrics, houvast status
+    async with svc.unit() as session:
+        alert_id = (await session.execute(select(RedAlert.id))).scalar_one()
+    await alerts.take(svc, ANNA, alert_id)
+    assert (await figures.read(svc.sessions, svc.now())).alerts_unacknowledged == 0
+
+
 async def test_the_first_to_pick_it_up_has_it_and_the_others_and_the_client_hear_who(world):
     svc = world
     await share_alerts(svc, ANNA, BRAM)
