@@ -206,7 +206,10 @@ class OutboxMessage(Base):
     # The client's consent scope this message depends on: a revoke withdraws it, and it is checked when sent.
     scope: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
+    # When it is due; while a run has claimed it, when that run's lease ends (bot/outbox/store.py).
     next_attempt_at: Mapped[datetime]
+    # The run that claimed it: only that run may send it and record the outcome. None when not claimed.
+    claim_token: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

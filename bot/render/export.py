@@ -141,7 +141,7 @@ ACTION_LABELS = {
 # Technical fields: in the JSON file, left out of the PDF so it stays readable.
 HIDDEN = {
     "id", "client_id", "person_id", "viewer_id", "saved_by_id", "created_by_id", "used_by_id", "worker_id",
-    "household_id", "chat_id", "pseudonym", "dedup_key", "token_hash", "next_attempt_at", "attempts",
+    "household_id", "chat_id", "pseudonym", "dedup_key", "token_hash", "next_attempt_at", "claim_token", "attempts",
     "last_error", "key", "buttons", "redacted", "goal_id", "owner_id", "proposed_by_id", "by_id",
     "acknowledged_by_id", "voice_file_id", "last_swept_at", "rungs", "alert_id", "taken_by_id", "escalate_at",
 }

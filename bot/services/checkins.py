@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, PhaseCheckin, Person, ToolVersion
 from bot.domain import forms
 from bot.domain.consent import Scope

@@ -20,7 +20,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.config import Settings
 from bot.db.models import (
     Absence,

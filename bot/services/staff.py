@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from bot import outbox
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
