@@ -97,6 +97,40 @@ async def _add(
     return True
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message of a batch for `enqueue_many`: to the person themselves, with its text (as `enqueue`)."""
+
+    dedup_key: str
+    person: Person
+    kind: str
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
+async def enqueue_many(session: AsyncSession, messages: list[Message], *, now: datetime) -> int:
+    """`enqueue` for a batch (the tick's prompts): one query for the keys that exist, one insert for the rest.
+    Returns how many were added."""
+    if not messages:
+        return 0
+    keys = [m.dedup_key for m in messages]
+    existing = set((await session.execute(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))).scalars())
+    fresh: dict[str, Message] = {}
+    for message in messages:
+        if message.dedup_key not in existing:
+            fresh.setdefault(message.dedup_key, message)
+    session.add_all(
+        OutboxMessage(
+            dedup_key=m.dedup_key, person_id=m.person.id, chat_id=m.person.chat_id, kind=m.kind,
+            payload=json.dumps({"text": m.text, "buttons": [[list(b) for b in row] for row in m.buttons]},
+                               ensure_ascii=False),
+            created_at=now, next_attempt_at=now, attempts=0,
+        )
+        for m in fresh.values()
+    )
+    return len(fresh)
+
+
 async def withdraw(session: AsyncSession, *, about: Person, person: Person | None = None, scope: str | None = None) -> int:
     """Drop unsent messages about this client (to `person` only, of `scope` only, when given). Returns how many."""
     query = delete(OutboxMessage).where(OutboxMessage.about_id == about.id, *PENDING)

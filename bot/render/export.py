@@ -143,7 +143,7 @@ HIDDEN = {
     "id", "client_id", "person_id", "viewer_id", "saved_by_id", "created_by_id", "used_by_id", "worker_id",
     "household_id", "chat_id", "pseudonym", "dedup_key", "token_hash", "next_attempt_at", "claim_token", "attempts",
     "last_error", "key", "buttons", "redacted", "goal_id", "owner_id", "proposed_by_id", "by_id",
-    "acknowledged_by_id", "voice_file_id", "last_swept_at", "rungs", "alert_id", "taken_by_id", "escalate_at",
+    "acknowledged_by_id", "voice_file_id", "next_look_at", "recent_prompts", "rungs", "alert_id", "taken_by_id", "escalate_at",
 }
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
