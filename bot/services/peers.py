@@ -878,6 +878,14 @@ async def stop_talking(svc: Services, telegram_id: int) -> str | None:
         return other
 
 
+async def talking_ids(svc: Services) -> set[int]:
+    """The Telegram ids of everyone whose messages are relayed now (for the relay's memory, see
+    conversations/peers.talking)."""
+    async with svc.unit() as session:
+        rows = await session.execute(select(Person.telegram_id).where(Person.relay_contact_id.is_not(None)))
+        return set(rows.scalars())
+
+
 async def relay_state(svc: Services, telegram_id: int) -> ContactView | None:
     """The contact this person is talking in now, if it is (still) active."""
     async with svc.unit() as session:
