@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
@@ -47,7 +48,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.db.models import Goal, GoalCheckin, Household, Nudge, OutboxMessage, Person, PhaseCheckin
-from bot.domain.goals import Answer, Domain, GoalStatus
+from bot.domain.goals import Answer, Domain, GoalFacts, GoalStatus, Prompt, StallPolicy, next_look
+from bot.domain.ladder import LadderPolicy, due_rungs, next_rung_at
+from bot.domain.workhours import WorkHours
+from bot.services.nudges import daily_look
 
 log = logging.getLogger(__name__)
 
@@ -193,12 +197,25 @@ def _client_rows(first: int, last: int, rng: random.Random) -> tuple[list[dict],
     return households, people
 
 
-def _goal_rows(first_client: int, last_client: int, n_goals: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
-    """Goals and their check-in history. Active goals: ~95% on track, ~5% in an open stall episode and 0.2%
-    that stall on this sweep (two missed prompts; a steady state has few new stalls an hour). Their next
-    check-in is spread over the coming week and their last sweep over the last hour, so a minute's tick finds
-    about 1/10080 of them due for a prompt and sweeps about 1/60."""
-    goals, checkins = [], []
+WORK_HOURS = WorkHours()
+LADDER_POLICY = LadderPolicy()
+MISSED_NOW_AND_THEN = 0.08  # an on-track client leaves about one prompt in twelve unanswered (never two in a row)
+STALL_POLICY = StallPolicy()
+ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def _goal_rows(first_client: int, last_client: int, n_goals: int,
+               rng: random.Random) -> tuple[list[dict], list[dict], list[dict]]:
+    """Goals and their check-in history, as the bot leaves them. An active goal is prompted weekly at its own
+    slot: the next prompt lies in the coming week (a minute's worth due now), the three before it a week apart.
+    About 95% of active goals are on track (answered within 10 minutes to 20 hours, so a prompt of the last
+    hours may still be open; one in twelve left unanswered, never two in a row), 5% are in an open stall
+    episode (three prompts missed) and 0.2% stall on this sweep (the last two missed). Each goal's next look
+    is what `bot.domain.goals.next_look` says for those facts (none in an episode, none when not active). A goal
+    in an episode has its nudge, not acknowledged, with its next climb as the ladder gives it."""
+    goals: list[dict] = []
+    checkins: list[dict] = []
+    nudges: list[dict] = []
     for client in range(first_client, last_client + 1):
         for k in range(GOALS_PER_CLIENT):
             gid = (client - 1) * GOALS_PER_CLIENT + k + 1
@@ -207,38 +224,62 @@ def _goal_rows(first_client: int, last_client: int, n_goals: int, rng: random.Ra
             status = _pick(STATUSES, rng.random())
             active = status == GoalStatus.ACTIVE
             kind = _pick(KINDS, rng.random()) if active else "ok"
-            prompts = []
+            # The next prompt: a stalling goal's last prompt is over 48 hours old, so its second miss counts now.
+            ahead = rng.uniform(2 * DAY, 5 * DAY) if kind == "stalls" else rng.uniform(0, WEEK)
+            next_prompt = _ago(59 - ahead)
+            prompts: list[tuple[datetime, datetime | None, str | None]] = []
             for week in range(CHECKINS_PER_GOAL, 0, -1):  # weekly prompts, the oldest first
-                prompted = _ago(week * WEEK + rng.uniform(0, 3600))
-                missed = kind == "episode" or (kind == "stalls" and week <= 2)
-                if missed:
-                    prompts.append((prompted, None, None))
+                prompted = next_prompt - timedelta(seconds=week * WEEK)
+                missed_before = bool(prompts) and prompts[-1][1] is None
+                if kind == "episode" or (kind == "stalls" and week <= 2):
+                    missed = True
                 else:
-                    answer = _pick(ANSWERS, rng.random())
-                    prompts.append((prompted, prompted + timedelta(seconds=rng.uniform(600, 20 * 3600)), answer))
+                    missed = not missed_before and rng.random() < MISSED_NOW_AND_THEN
+                answered = None if missed else prompted + timedelta(seconds=rng.uniform(600, 20 * 3600))
+                if answered is not None and answered > BENCH_NOW:
+                    answered = None  # still open: the client answers later today
+                prompts.append((prompted, answered, _pick(ANSWERS, rng.random()) if answered else None))
             if kind == "ok" and not any(answer in PROGRESS_ANSWERS for _, _, answer in prompts):
-                prompted, answered, _ = prompts[-1]
-                prompts[-1] = (prompted, answered, Answer.PARTLY.value)  # on track: some progress lately
+                for i in range(len(prompts) - 1, -1, -1):
+                    if prompts[i][1] is not None:  # on track: some progress lately
+                        prompts[i] = (prompts[i][0], prompts[i][1], Answer.PARTLY.value)
+                        break
             progress = [answered for _, answered, answer in prompts if answer in PROGRESS_ANSWERS]
             last_progress = progress[-1] if progress else _ago(rng.uniform(29 * DAY, 60 * DAY))
-            target = rng.random()
+            target = (BENCH_NOW + timedelta(days=rng.uniform(10, 200))).date() if rng.random() < 0.3 else None
+            created = _ago(rng.uniform(30 * DAY, 365 * DAY))
+            look = None
+            if active and kind != "episode":
+                facts = GoalFacts(GoalStatus.ACTIVE, created, target,
+                                  tuple(Prompt(p, a, Answer(x) if x else None) for p, a, x in prompts), last_progress)
+                look = next_look(facts, STALL_POLICY, now=BENCH_NOW, zone=ZONE)
             goals.append({
                 "id": gid, "household_id": client, "client_id": None if k == 2 and rng.random() < 0.15 else client,
                 "owner_id": client, "domain": rng.choice(DOMAINS), "title": f"Doel {gid}",
                 "why": "Omdat ik dat wil" if rng.random() < 0.5 else None, "step": f"Kleine stap {gid}",
-                "target_date": (BENCH_NOW + timedelta(days=rng.uniform(10, 200))).date() if target < 0.3 else None,
-                "status": status, "proposed_by_id": None, "created_at": _ago(rng.uniform(30 * DAY, 365 * DAY)),
+                "target_date": target,
+                "status": status, "proposed_by_id": None, "created_at": created,
                 "checkin_weekday": rng.randrange(1, 8), "checkin_time": time(rng.randrange(8, 22), rng.choice((0, 15, 30, 45))),
                 "every_weeks": 1 if rng.random() < 0.9 else 2,
-                "next_checkin_at": _ago(59 - rng.uniform(0, WEEK)) if active else None,
+                "next_checkin_at": next_prompt if active else None,
                 "last_progress_at": last_progress,
                 "stall_since": _ago(rng.uniform(1 * DAY, 20 * DAY)) if kind == "episode" else None,
-                "last_swept_at": _ago(60 + rng.uniform(0, 3600)),
+                "next_look_at": look,
+                "recent_prompts": [[(gid - 1) * CHECKINS_PER_GOAL + i + 1, p.timestamp(), a.timestamp() if a else None, x]
+                                   for i, (p, a, x) in enumerate(prompts)],
             })
-            for prompted, answered, answer in prompts:
-                checkins.append({"goal_id": gid, "prompted_at": prompted, "answered_at": answered, "answer": answer,
-                                 "note": None, "voice_file_id": None})
-    return goals, checkins
+            if kind == "episode":
+                since = goals[-1]["stall_since"]
+                rung = next_rung_at(since, hours=WORK_HOURS, policy=LADDER_POLICY, now=BENCH_NOW)
+                daily = daily_look(gid, BENCH_NOW, WORK_HOURS)
+                nudges.append({"id": gid, "goal_id": gid, "reasons": "missed", "created_at": since,
+                               "rungs": ",".join(due_rungs(since, acknowledged=False, hours=WORK_HOURS,
+                                                           policy=LADDER_POLICY, now=BENCH_NOW)),
+                               "next_climb_at": min(rung, daily) if rung else daily})
+            for i, (prompted, answered, answer) in enumerate(prompts):
+                checkins.append({"id": (gid - 1) * CHECKINS_PER_GOAL + i + 1, "goal_id": gid, "prompted_at": prompted,
+                                 "answered_at": answered, "answer": answer, "note": None, "voice_file_id": None})
+    return goals, checkins, nudges
 
 
 async def seed(engine: AsyncEngine, n_goals: int, *, budget: float, seed_value: int = 7,
@@ -254,13 +295,15 @@ async def seed(engine: AsyncEngine, n_goals: int, *, budget: float, seed_value: 
     for first in range(1, clients + 1, per_chunk):
         last = min(clients, first + per_chunk - 1)
         households, people = _client_rows(first, last, rng)
-        goals, checkins = _goal_rows(first, last, n_goals, rng)
+        goals, checkins, nudges = _goal_rows(first, last, n_goals, rng)
         async with engine.begin() as connection:
             await connection.execute(insert(Household.__table__), households)
             await connection.execute(insert(Person.__table__), people)
             await connection.execute(insert(Goal.__table__), goals)
             for i in range(0, len(checkins), CHUNK):
                 await connection.execute(insert(GoalCheckin.__table__), checkins[i:i + CHUNK])
+            if nudges:
+                await connection.execute(insert(Nudge.__table__), nudges)
         counts["households"] += len(households)
         counts["people"] += len(people)
         counts["goals"] += len(goals)
@@ -274,7 +317,7 @@ async def seed(engine: AsyncEngine, n_goals: int, *, budget: float, seed_value: 
             raise SeedBudgetExceeded(f"seeding would take ~{projected:.0f}s, over the {budget:.0f}s budget")
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            for table in ("households", "people", "goals"):  # ids were given: move the sequences past them
+            for table in ("households", "people", "goals", "goal_checkins", "nudges"):  # ids were given: move them on
                 await connection.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     if engine.dialect.name == "postgresql":
@@ -291,15 +334,17 @@ async def seed(engine: AsyncEngine, n_goals: int, *, budget: float, seed_value: 
 # --------------------------------------------------------------------------------------------------
 
 
+async def _due_looks(engine: AsyncEngine, now: datetime) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(select(func.count()).select_from(Goal).where(Goal.next_look_at <= now))).scalar_one()
+
+
 async def _tick_counts(engine: AsyncEngine, now: datetime) -> dict[str, int]:
     async with engine.connect() as connection:
-        swept = (await connection.execute(
-            select(func.count()).select_from(Goal).where(Goal.status == GoalStatus.ACTIVE, Goal.last_swept_at == now))).scalar_one()
         by_kind = dict((await connection.execute(
             select(OutboxMessage.kind, func.count()).where(OutboxMessage.created_at == now).group_by(OutboxMessage.kind))).all())
         nudges = (await connection.execute(select(func.count()).select_from(Nudge).where(Nudge.created_at == now))).scalar_one()
-    return {"swept": swept, "goal_prompts": by_kind.get("goal_checkin", 0), "checkin_prompts": by_kind.get("checkin", 0),
-            "stalls": nudges}
+    return {"goal_prompts": by_kind.get("goal_checkin", 0), "checkin_prompts": by_kind.get("checkin", 0), "stalls": nudges}
 
 
 def _warm_catalogs() -> None:
@@ -309,13 +354,24 @@ def _warm_catalogs() -> None:
         translation(locale)  # a catalog compiled in memory once is not the tick's cost
 
 
-async def _timed_tick(svc: Any, timeout: float) -> float:
+async def _timed_tick(svc: Any, timeout: float, work: Any = None) -> float:
     from bot.scheduler import due_work
 
     gc.collect()
     started = wallclock.perf_counter()
-    await asyncio.wait_for(due_work(svc), timeout)
+    await asyncio.wait_for((work or due_work)(svc), timeout)
     return wallclock.perf_counter() - started
+
+
+async def _sweep(svc: Any) -> None:
+    from bot.services.goals import sweep_stalls
+
+    await sweep_stalls(svc)
+
+
+async def _count(engine: AsyncEngine, model: Any) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(select(func.count()).select_from(model))).scalar_one()
 
 
 async def bench_tick(base: str, n_goals: int, workdir: Path, *, seed_budget: float, tick_timeout: float,
@@ -350,6 +406,7 @@ async def bench_tick(base: str, n_goals: int, workdir: Path, *, seed_budget: flo
                 # so the second is the one reported; the third runs under tracemalloc, which slows Python down.
                 cold = await _timed_tick(svc, tick_timeout)
                 clock.advance(minutes=1)
+                looks = await _due_looks(engine, clock.now())
                 seconds = await _timed_tick(svc, tick_timeout)
                 work = await _tick_counts(engine, clock.now())
                 clock.advance(minutes=1)
@@ -359,13 +416,20 @@ async def bench_tick(base: str, n_goals: int, workdir: Path, *, seed_budget: flo
                     _, peak = tracemalloc.get_traced_memory()
                 finally:
                     tracemalloc.stop()
+                # The bot was down for a day: the first stall sweep takes every look that came due meanwhile.
+                clock.advance(days=1)
+                day_looks = await _due_looks(engine, clock.now())
+                nudges_before = await _count(engine, Nudge)
+                day_sweep = await _timed_tick(svc, tick_timeout, _sweep)
+                day_stalls = await _count(engine, Nudge) - nudges_before
             except TimeoutError:
                 row.skipped = f"a tick took over {tick_timeout:.0f}s"
                 return row
             row.value = seconds
             row.details = {
                 "seed_s": counts["seconds"], "clients": counts["people"], "checkins": counts["goal_checkins"],
-                "cold_tick_s": cold, "traced_tick_s": traced, "peak_mb": peak / 2**20, **work,
+                "cold_tick_s": cold, "traced_tick_s": traced, "peak_mb": peak / 2**20, "looks": looks, **work,
+                "day_sweep_s": day_sweep, "day_looks": day_looks, "day_stalls": day_stalls,
             }
             return row
         finally:
@@ -673,17 +737,20 @@ def tables(rows: list[Row]) -> list[Table]:
     ticks = [r for r in rows if r.section == "tick"]
     if ticks:
         table = Table(title="a. Tick (due_work) against the number of goals", title_justify="left")
-        for name in ("database", "goals", "clients", "seed s", "tick s", "× smallest", "1st tick s", "peak MB",
-                     "× smallest", "swept", "prompts goal/phase", "stalls", "note"):
+        for name in ("database", "goals", "clients", "seed s", "tick s", "× smallest", "1st tick s", "looks",
+                     "prompts goal/phase", "stalls", "day-after sweep s", "× smallest", "looks", "stalls", "peak MB",
+                     "× smallest", "note"):
             table.add_column(name, justify="left" if name == "database" else "right")
         for r in ticks:
             d = r.details
             if r.skipped:
-                table.add_row(r.database, f"{r.size:,}", *[""] * 10, f"skipped: {r.skipped}")
+                table.add_row(r.database, f"{r.size:,}", *[""] * 14, f"skipped: {r.skipped}")
                 continue
             table.add_row(r.database, f"{r.size:,}", f"{d['clients']:,}", _fmt(d["seed_s"], 1), _fmt(r.value),
-                          _fmt(r.ratio, 2), _fmt(d["cold_tick_s"]), _fmt(d["peak_mb"], 1), _fmt(d.get("peak_ratio"), 2),
-                          f"{d['swept']:,}", f"{d['goal_prompts']}/{d['checkin_prompts']}", str(d["stalls"]), "")
+                          _fmt(r.ratio, 2), _fmt(d["cold_tick_s"]), f"{d['looks']:,}",
+                          f"{d['goal_prompts']}/{d['checkin_prompts']}", str(d["stalls"]), _fmt(d["day_sweep_s"]),
+                          _fmt(d.get("day_ratio"), 2), f"{d['day_looks']:,}", f"{d['day_stalls']:,}",
+                          _fmt(d["peak_mb"], 1), _fmt(d.get("peak_ratio"), 2), "")
         out.append(table)
     sends = [r for r in rows if r.section == "outbox"]
     if sends:
@@ -737,6 +804,8 @@ def _relate_ticks(rows: list[Row]) -> None:
             r.ratio = r.value / base.value if base.value else None
             base_peak = base.details["peak_mb"]
             r.details["peak_ratio"] = r.details["peak_mb"] / base_peak if base_peak else None
+            base_day = base.details["day_sweep_s"]
+            r.details["day_ratio"] = r.details["day_sweep_s"] / base_day if base_day else None
 
 
 async def run_bench(

@@ -61,7 +61,7 @@ async def on_phase(update: Update, context: Context) -> None:
         return
     try:
         phase = Phase(callbacks.parse(update.callback_query.data, "chk").arg or "")
-        result = await checkins.record_phase(common.services(context), person.telegram_id, phase)
+        result = await checkins.record_phase(common.services(context), person, phase)  # read once this update
     except (BadCallback, ValueError, NotAllowed):
         await common.unknown(update, context)
         return

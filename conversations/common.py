@@ -36,10 +36,21 @@ def services(context: Context) -> Services:
     return context.application.bot_data["services"]
 
 
+_PERSON = "_houvast_person"  # on the update's own context object: PTB builds one per update
+
+
 async def current(update: Update, context: Context) -> PersonView | None:
+    """The person behind this update, read once per update: later calls in the same update reuse it, unless a
+    row of `people` was written since (a name, a language, an onboarding step), then it is read again."""
     if update.effective_user is None:
         return None
-    return await people.whoami(services(context), update.effective_user.id)
+    key = (update.effective_user.id, people.changes())
+    cached = getattr(context, _PERSON, None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    person = await people.whoami(services(context), update.effective_user.id)
+    setattr(context, _PERSON, ((update.effective_user.id, people.changes()), person))
+    return person
 
 
 def tr(context: Context, person: PersonView | None = None) -> Translator:

@@ -114,9 +114,30 @@ def _theme_name(t: Translator, theme: str | None) -> str:
     return t.gettext(THEME_NAMES[Theme(theme)]) if theme else t.gettext("any theme")
 
 
+TALKING = "peers.talking"  # bot_data: Telegram ids of people whose messages may be relayed now
+
+
+async def talking(context: Context) -> set[int]:
+    """Who may be talking with their peer now, in memory: the relay asks the database only about them, not on
+    every update of everyone. Loaded from the database (Person.relay_contact_id) once per process, so it is right
+    after a restart; someone joins it here when they start talking (the only way in, and only the one bot
+    process does it) and leaves when they stop. A contact ended by the other side leaves a name in it until that
+    person's next message, which the database then answers (once)."""
+    data = context.application.bot_data
+    if TALKING not in data:
+        data[TALKING] = await peers.talking_ids(common.services(context))
+    return data[TALKING]
+
+
+async def _stop_talking(context: Context, telegram_id: int) -> str | None:
+    (await talking(context)).discard(telegram_id)
+    return await peers.stop_talking(common.services(context), telegram_id)
+
+
 async def _quiet_stop(context: Context, telegram_id: int) -> None:
     """Typing for a question (a report, a proposal) must not go to the other side: talking stops first."""
-    await peers.stop_talking(common.services(context), telegram_id)
+    if telegram_id in await talking(context):
+        await _stop_talking(context, telegram_id)
 
 
 # --- a client asks for a peer expert -----------------------------------------------------------------
@@ -311,6 +332,7 @@ async def talk(update: Update, context: Context) -> None:
                 return
             contact_id = mine[0].contact_id
         view = await peers.start_talking(svc, person.telegram_id, contact_id)
+        (await talking(context)).add(person.telegram_id)
     except (BadCallback, NotAllowed, NotFound):
         await _refuse(update, context, person)
         return
@@ -338,7 +360,7 @@ async def stop(update: Update, context: Context) -> None:
     person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
     if person is None:
         return
-    name = await peers.stop_talking(common.services(context), person.telegram_id)
+    name = await _stop_talking(context, person.telegram_id)
     t = common.tr(context, person)
     text = t.gettext("⏹ You stopped talking with {name}.").format(name=name) if name else None
     await common.show_menu(update, context, person, text)
@@ -359,6 +381,8 @@ async def relay(update: Update, context: Context) -> None:
     if user is None or chat is None or chat.type != "private":
         return
     svc = common.services(context)
+    if user.id not in await talking(context):
+        return  # not talking: no database query for this update
     if update.callback_query is not None:
         if not (update.callback_query.data or "").startswith(KEEP_TALKING):
             await _stopped_by_leaving(update, context, user.id)
@@ -372,6 +396,7 @@ async def relay(update: Update, context: Context) -> None:
             await _stopped_by_leaving(update, context, user.id)
         return
     if await peers.relay_state(svc, user.id) is None:
+        (await talking(context)).discard(user.id)  # the contact ended meanwhile
         return
     kind, text, file_id = _relayable(message)
     sender = await common.current(update, context)
@@ -437,7 +462,7 @@ def _relayable(message: Message) -> tuple[str | None, str | None, str | None]:
 
 
 async def _stopped_by_leaving(update: Update, context: Context, telegram_id: int) -> None:
-    name = await peers.stop_talking(common.services(context), telegram_id)
+    name = await _stop_talking(context, telegram_id)
     if name:
         t = common.tr(context, await common.current(update, context))
         await common.say(update, context, t.gettext("⏹ You stopped talking with {name}.").format(name=name))

@@ -23,7 +23,8 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
     [tick] = [row for row in rows if row.section == "tick"]
     assert tick.skipped is None and tick.database == SQLITE and tick.size == 200
     assert _number(tick.value) and tick.ratio == 1.0  # the only size is its own baseline
-    for key in ("seed_s", "cold_tick_s", "peak_mb", "swept", "goal_prompts", "checkin_prompts", "stalls"):
+    for key in ("seed_s", "cold_tick_s", "peak_mb", "looks", "goal_prompts", "checkin_prompts", "stalls",
+                "day_sweep_s", "day_looks", "day_stalls"):
         assert _number(tick.details[key]), key
     assert tick.details["clients"] == 67 and tick.details["checkins"] == 600
 

@@ -206,7 +206,10 @@ class OutboxMessage(Base):
     # The client's consent scope this message depends on: a revoke withdraws it, and it is checked when sent.
     scope: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
+    # When it is due; while a run has claimed it, when that run's lease ends (bot/outbox/store.py).
     next_attempt_at: Mapped[datetime]
+    # The run that claimed it: only that run may send it and record the outcome. None when not claimed.
+    claim_token: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
@@ -260,7 +263,7 @@ class Goal(Base):
     __tablename__ = "goals"
     __table_args__ = (
         Index("ix_goals_status_next", "status", "next_checkin_at"),
-        Index("ix_goals_status_swept", "status", "last_swept_at"),
+        Index("ix_goals_next_look_at", "next_look_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -282,7 +285,13 @@ class Goal(Base):
     last_progress_at: Mapped[datetime | None]
     # An open stall episode: one nudge per episode, closed by progress.
     stall_since: Mapped[datetime | None]
-    last_swept_at: Mapped[datetime]  # set at creation: the sweep pages through this column's index
+    # When the stall rules next need a look (bot/domain/goals.next_look): set by a prompt, an answer, a change,
+    # and by each look. None while the goal is not active or in an open episode. The tick takes what is due.
+    next_look_at: Mapped[datetime | None]
+    # The last few prompts as the stall rules need them, [checkin id, sent, answered, answer] with times as Unix
+    # seconds, kept with each prompt and answer so a look reads this row only. None: not known yet (read from
+    # goal_checkins at the next look). No text: times and the answer's code.
+    recent_prompts: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class GoalEvent(Base):
@@ -328,6 +337,10 @@ class Nudge(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     acknowledgement: Mapped[str | None] = mapped_column(String(16))  # contact, seen
+    # When the ladder next needs a look at this nudge: a rung coming due, the end of a snooze, a change in the
+    # care team (an absence, a handover), and once a day before working hours. None: it climbs no more
+    # (acknowledged, or its stall episode closed).
+    next_climb_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Absence(Base):
@@ -345,7 +358,10 @@ class NudgeDelivery(Base):
     """Who was told about a nudge, on which rung, and when (sent in working hours, or in the morning digest)."""
 
     __tablename__ = "nudge_deliveries"
-    __table_args__ = (UniqueConstraint("nudge_id", "worker_id", name="uq_nudge_deliveries_nudge_worker"),)
+    __table_args__ = (
+        UniqueConstraint("nudge_id", "worker_id", name="uq_nudge_deliveries_nudge_worker"),
+        Index("ix_nudge_deliveries_waiting", "notified_at", "worker_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nudge_id: Mapped[int] = mapped_column(ForeignKey("nudges.id", ondelete="CASCADE"), index=True)

@@ -147,6 +147,27 @@ def stall_reasons(
     return tuple(reasons)
 
 
+def next_look(facts: GoalFacts, policy: StallPolicy, *, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """When `stall_reasons` must be asked again if nothing new happens to the goal (no prompt, no answer, no
+    change): `now` when it stalls now; otherwise the first moment its answer could change by time alone: a
+    prompt's answer window closing, `no_progress` after the last progress (or the start), the first moment
+    after the target date. None for a goal that is not active: it cannot stall until it is active again.
+
+    Between `now` and that moment the reasons stay what they are now (empty), whatever `now` is in between:
+    the tick need not look at the goal before then (tests/domain/test_stall.py checks this for any facts)."""
+    if facts.status != GoalStatus.ACTIVE:
+        return None
+    if stall_reasons(facts, policy, now=now, zone=zone):
+        return now
+    window = policy.answer_window
+    # An unanswered prompt is undecided until its window closes; an answered one is decided already.
+    moments = [p.sent_at + window for p in facts.prompts if p.answered_at is None and p.sent_at + window > now]
+    moments.append((facts.last_progress_at or facts.created_at) + policy.no_progress)
+    if facts.target_date is not None and not facts.reached:
+        moments.append(datetime.combine(facts.target_date + timedelta(days=1), time(0), zone).astimezone(UTC))
+    return min(moments)
+
+
 def is_no_contact(
     last_answer_at: datetime | None, first_prompt_at: datetime | None, policy: StallPolicy, *, now: datetime
 ) -> bool:

@@ -86,3 +86,15 @@ def due_rungs(
     if now >= add_working_days(hours, sent_at, policy.procesregisseur_after_working_days):
         reached.add(Rung.PROCESREGISSEUR)
     return frozenset(reached)
+
+
+def next_rung_at(
+    sent_at: datetime, *, hours: WorkHours, policy: LadderPolicy, now: datetime
+) -> datetime | None:
+    """When the next rung after those `due_rungs` gives at `now` comes due; None when every rung is reached.
+    Until then the rungs reached stay the same, so nothing needs to look at the nudge for the ladder's sake."""
+    for days in (policy.backup_after_working_days, policy.procesregisseur_after_working_days):
+        due = add_working_days(hours, sent_at, days)
+        if due > now:
+            return due
+    return None

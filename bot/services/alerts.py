@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Person, RedAlert, RedAlertDelivery
 from bot.domain import alerts as rules
 from bot.domain.alerts import Source

@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, PhaseCheckin, Person, ToolVersion
 from bot.domain import forms
 from bot.domain.consent import Scope
@@ -22,6 +23,7 @@ from bot.domain.alerts import Source
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.notices import Rendered, renders
+from bot.services.people import PersonView
 from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")
@@ -89,28 +91,44 @@ async def _render_orange(
     return Rendered(t.gettext(ORANGE_TEXT).format(emoji=PHASE_EMOJI[Phase(ref["phase"])], name=client.name or "?"))
 
 
-async def record_phase(svc: Services, client_telegram_id: int, phase: Phase) -> PhaseResult:
+async def record_phase(svc: Services, client: int | PersonView, phase: Phase) -> PhaseResult:
+    """A check-in by colour. `client` is the Telegram id, or the person a flow already read for this update (then
+    green and yellow cost three statements in all: nothing else is needed for their reply). Orange also looks up
+    the coordinating worker (to offer "let them know"); red raises a rood alert."""
     now = svc.now()
     async with svc.unit() as session:
-        client = await _client(session, client_telegram_id)
-        session.add(PhaseCheckin(client_id=client.id, phase=phase, at=now))
+        if isinstance(client, PersonView):
+            if client.role != Role.CLIENT:
+                raise NotAllowed("only a client checks in")
+            client_id, name, row = client.id, client.name, None
+        else:
+            row = await _client(session, client)
+            client_id, name = row.id, row.name
+        session.add(PhaseCheckin(client_id=client_id, phase=phase, at=now))
         plan_row = (
             await session.execute(
-                select(ToolVersion).where(ToolVersion.client_id == client.id, ToolVersion.kind == forms.Tool.PLAN)
+                select(ToolVersion.content).where(ToolVersion.client_id == client_id, ToolVersion.kind == forms.Tool.PLAN)
                 .order_by(ToolVersion.version.desc()).limit(1)
             )
         ).scalar_one_or_none()
-        plan = forms.to_plan(json.loads(plan_row.content), client.name or "").phase(phase) if plan_row else None
-        coordinators = await _team(session, client, (CareRole.COORDINATING,))
+        plan = forms.to_plan(json.loads(plan_row), name or "").phase(phase) if plan_row else None
+        if phase not in (Phase.ORANGE, Phase.RED):
+            await session.commit()
+            return PhaseResult(phase, plan, (), None, False)
+        if row is None:
+            row = await session.get(Person, client_id)
+            if row is None or not row.active:
+                raise NotAllowed("only a client checks in")
+        coordinators = await _team(session, row, (CareRole.COORDINATING,))
         coordinator = coordinators[0] if coordinators else None
-        allowed = coordinator is not None and Scope.ALERTS in await granted_scopes(session, client.id, coordinator.id)
+        allowed = coordinator is not None and Scope.ALERTS in await granted_scopes(session, row.id, coordinator.id)
         notice = None
         if phase == Phase.RED:
             # Red does not wait for working hours: a rood alert to the present coordinating and backup worker
             # who have the client's consent (bot/services/alerts.py).
-            notice = await alerts.raise_alert(session, svc, client, Source.CHECKIN)
-        contacts = tuple(await crisis_contacts(session, client)) if phase in (Phase.ORANGE, Phase.RED) else ()
-        card = await own_card(session, client) if phase == Phase.RED else None
+            notice = await alerts.raise_alert(session, svc, row, Source.CHECKIN)
+        contacts = tuple(await crisis_contacts(session, row))
+        card = await own_card(session, row) if phase == Phase.RED else None
         await session.commit()
         return PhaseResult(phase, plan, contacts, coordinator.name if coordinator else None, allowed,
                            notice.told if notice else (), card, notice)
@@ -159,7 +177,8 @@ def schedule_for(svc: Services, person: Person) -> datetime | None:
 
 
 async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
-    """The tick's part: one indexed query for prompts that are due, in batches; each gets its next time."""
+    """The tick's part: one indexed query for prompts that are due, in batches; each gets its next time. The
+    prompts of a batch are queued together (one look for existing keys, one insert)."""
     now = svc.now()
     queued = 0
     while True:
@@ -175,6 +194,7 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                     )
                 ).scalars()
             )
+            messages = []
             for person in due:
                 slot = person.next_checkin_at
                 person.next_checkin_at = next_checkin(
@@ -188,11 +208,9 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                     continue
                 t = translator(person.locale, svc.settings.zone)
                 buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))] for phase, label in PHASE_BUTTONS.items()]
-                if await outbox.enqueue(
-                    session, dedup_key=f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
-                    person=person, kind="checkin", text=t.gettext(PHASE_QUESTION), buttons=buttons, now=now,
-                ):
-                    queued += 1
+                messages.append(outbox.Message(f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
+                                               person, "checkin", t.gettext(PHASE_QUESTION), buttons))
+            queued += await outbox.enqueue_many(session, messages, now=now)
             await session.commit()
         if len(due) < batch:
             return queued

@@ -22,7 +22,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Consent, Household, Person, RelationScore, TrajectClosing
 from bot.domain.outcomes import RELATION_KEYS, valid_answer, valid_outcomes
 from bot.domain.roles import CareRole, Role

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import outbox
+from bot.outbox import store as outbox
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
 from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
 from bot.domain.roles import CareRole, Role

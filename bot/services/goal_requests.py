@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import outbox
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, GoalEvent, Person
 from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, next_working_moment

@@ -170,4 +170,7 @@ async def _link_client(session: AsyncSession, client: Person, invite: Invite, no
                 household_id=household_id, worker_id=invite.created_by_id, role=CareRole.COORDINATING, since=now
             )
         )
+        from bot.services.nudges import climb_soon
+
+        await climb_soon(session, now, households=[household_id])
     return "ok"

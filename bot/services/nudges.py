@@ -9,18 +9,24 @@ out only in working time, one worker's waiting deliveries together as one mornin
 A nudge stops climbing once a worker acknowledges it ("I will get in touch" / "seen"), and when progress
 closes the stall episode. "Later" snoozes it: the ladder counts again from the end of the snooze, and the
 worker who snoozed gets it again then.
+
+The tick looks only at nudges whose look is due (`next_climb_at`): when the next rung comes due, when a snooze
+ends, at once after a change in the care team (an absence, a handover, a new member, a worker who left), and
+once a day before working hours, which takes in absences that begin or end by the calendar. So the climb
+costs what is due, not every open nudge every minute.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.config import Settings
 from bot.db.models import (
     Absence,
@@ -35,7 +41,7 @@ from bot.db.models import (
 from bot.domain.consent import Scope
 from bot.domain.disclosure import STATUS_SCOPE, Signal, gets_signal, overview_signal, stall_signal
 from bot.domain.goals import Answer, GoalStatus, StallReason
-from bot.domain.ladder import LADDER, LadderPolicy, Rung, Team, due_rungs, recipients
+from bot.domain.ladder import LADDER, LadderPolicy, Rung, Team, due_rungs, next_rung_at, recipients
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, is_working_time
@@ -162,6 +168,33 @@ def _open_episode():
 # --- the ladder ---------------------------------------------------------------------------------------
 
 
+def daily_look(nudge_id: int, now: datetime, hours: WorkHours) -> datetime:
+    """Tomorrow before working hours start, spread over the night by nudge: an absence that begins or ends by
+    the calendar reroutes the nudge before anyone reads it."""
+    night = max(hours.start.hour * 60 + hours.start.minute, 1)
+    tomorrow = now.astimezone(hours.zone).date() + timedelta(days=1)
+    return (datetime.combine(tomorrow, time(0), hours.zone) + timedelta(minutes=nudge_id % night)).astimezone(UTC)
+
+
+async def climb_soon(session: AsyncSession, now: datetime, *, households: Iterable[int] = (),
+                     worker_id: int | None = None) -> None:
+    """The care team changed (an absence, a handover, a member joined or left): the open nudges of these
+    households, or of every household this worker is on the team of, are looked at in the next tick."""
+    ids = set(households)
+    if worker_id is not None:
+        ids |= set((await session.execute(
+            select(CareTeamMember.household_id).where(CareTeamMember.worker_id == worker_id))).scalars())
+    if not ids:
+        return
+    await session.execute(
+        update(Nudge)
+        .where(Nudge.next_climb_at.is_not(None), Nudge.next_climb_at > now,
+               Nudge.goal_id.in_(select(Goal.id).where(Goal.household_id.in_(ids))))
+        .values(next_climb_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def care_teams(session: AsyncSession, household_ids: Iterable[int], today: date) -> dict[int, Team]:
     """Per household: who holds the coordinating, backup and procesregisseur place, and who of them is absent today."""
     ids = set(household_ids)
@@ -198,25 +231,36 @@ async def _absent(session: AsyncSession, worker_ids: Iterable[int], today: date)
 
 
 async def _climb(svc: Services, *, batch: int) -> int:
-    """Record the rungs each open nudge reached by now and add a delivery for each new recipient."""
+    """Record the rungs each nudge whose look is due reached by now and add a delivery for each new recipient;
+    give it its next look."""
     now, today = svc.now(), _today(svc)
     hours, policy = work_hours(svc.settings), LadderPolicy()
     added = 0
-    after_id = 0
     while True:
         async with svc.unit() as session:
-            rows = list((await session.execute(
+            due = list((await session.execute(
                 select(Nudge, Goal)
                 .join(Goal, Goal.id == Nudge.goal_id)
-                .where(Nudge.acknowledged_at.is_(None), Nudge.id > after_id, _open_episode())
-                .where(or_(Nudge.snoozed_until.is_(None), Nudge.snoozed_until <= now))
-                .where(select(CareTeamMember.id).where(CareTeamMember.household_id == Goal.household_id).exists())
-                .order_by(Nudge.id).limit(batch)
+                .where(Nudge.next_climb_at <= now)
+                .order_by(Nudge.next_climb_at).limit(batch)
                 .with_for_update(skip_locked=True, of=Nudge)
             )).all())
-            if not rows:
+            if not due:
                 return added
-            after_id = rows[-1][0].id
+            rows = []
+            for nudge, goal in due:
+                open_episode = (goal.status == GoalStatus.ACTIVE and goal.stall_since is not None
+                                and goal.stall_since <= nudge.created_at)
+                if nudge.acknowledged_at is not None or not open_episode:
+                    nudge.next_climb_at = None  # acknowledged, or progress closed its episode: it climbs no more
+                elif nudge.snoozed_until is not None and nudge.snoozed_until > now:
+                    nudge.next_climb_at = nudge.snoozed_until
+                else:
+                    sent_at = max(nudge.created_at, nudge.snoozed_until or nudge.created_at)
+                    rung = next_rung_at(sent_at, hours=hours, policy=policy, now=now)
+                    daily = daily_look(nudge.id, now, hours)
+                    nudge.next_climb_at = min(rung, daily) if rung is not None else daily
+                    rows.append((nudge, goal))
             teams = await care_teams(session, {goal.household_id for _, goal in rows}, today)
             delivered: dict[int, set[int]] = defaultdict(set)
             for nudge_id, worker_id in (await session.execute(
@@ -246,7 +290,7 @@ async def _climb(svc: Services, *, batch: int) -> int:
                         session.add(NudgeDelivery(nudge_id=nudge.id, worker_id=worker_id, rung=rung, created_at=now))
                         added += 1
             await session.commit()
-        if len(rows) < batch:
+        if len(due) < batch:
             return added
 
 
@@ -533,7 +577,7 @@ async def acknowledge(svc: Services, worker_telegram_id: int, nudge_id: int, kin
         result = await session.execute(
             update(Nudge)
             .where(Nudge.id == nudge.id, Nudge.acknowledged_at.is_(None))
-            .values(acknowledged_at=now, acknowledged_by_id=worker.id, acknowledgement=kind)
+            .values(acknowledged_at=now, acknowledged_by_id=worker.id, acknowledgement=kind, next_climb_at=None)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -558,7 +602,7 @@ async def snooze(svc: Services, worker_telegram_id: int, nudge_id: int, days: in
         nudge, goal = await _nudge_for(svc, session, worker, nudge_id)
         result = await session.execute(
             update(Nudge).where(Nudge.id == nudge.id, Nudge.acknowledged_at.is_(None))
-            .values(snoozed_until=until).execution_options(synchronize_session=False)
+            .values(snoozed_until=until, next_climb_at=until).execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             _, by_name = await _acknowledger(session, nudge.id)
@@ -593,6 +637,7 @@ async def set_absence(svc: Services, worker_telegram_id: int, starts_on: date, e
         await session.execute(delete(Absence).where(
             Absence.worker_id == worker.id, Absence.starts_on <= ends_on, Absence.ends_on >= starts_on))
         session.add(Absence(worker_id=worker.id, starts_on=starts_on, ends_on=ends_on))
+        await climb_soon(session, svc.now(), worker_id=worker.id)  # away from today: the backup, at once
         audit(session, at=svc.now(), action="absence.set", actor=worker, subject=worker)
         await session.commit()
         return AbsenceView(starts_on, ends_on)
@@ -622,6 +667,7 @@ async def clear_absence(svc: Services, worker_telegram_id: int) -> bool:
             else:
                 await session.delete(row)
         if rows:
+            await climb_soon(session, svc.now(), worker_id=worker.id)
             audit(session, at=svc.now(), action="absence.cleared", actor=worker, subject=worker)
         await session.commit()
         return bool(rows)
@@ -661,6 +707,7 @@ async def handover(
             session.add(CareTeamMember(household_id=household_id, worker_id=target.id, role=CareRole.COORDINATING, since=now))
         else:
             row.role, row.since = CareRole.COORDINATING, now
+        await climb_soon(session, now, households=[household_id])
         audit(session, at=now, action="team.handover", actor=actor, subject=target, scope=CareRole.COORDINATING)
         await session.commit()
         return HandoverResult(household_id, previous_id, target.id)

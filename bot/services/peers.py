@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import (
     CareTeamMember,
     Consent,
@@ -875,6 +876,14 @@ async def stop_talking(svc: Services, telegram_id: int) -> str | None:
             other = first_name(other_person.name) if other_person else None
         await session.commit()
         return other
+
+
+async def talking_ids(svc: Services) -> set[int]:
+    """The Telegram ids of everyone whose messages are relayed now (for the relay's memory, see
+    conversations/peers.talking)."""
+    async with svc.unit() as session:
+        rows = await session.execute(select(Person.telegram_id).where(Person.relay_contact_id.is_not(None)))
+        return set(rows.scalars())
 
 
 async def relay_state(svc: Services, telegram_id: int) -> ContactView | None:

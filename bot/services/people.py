@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from bot.db.models import CareTeamMember, Household, Person
 from bot.domain.people import clean_name
@@ -41,7 +42,7 @@ async def _coordinator_id(session: AsyncSession, household_id: int | None) -> in
     ).scalar_one_or_none()
 
 
-async def view(session: AsyncSession, person: Person) -> PersonView:
+def _view(person: Person, has_worker: bool) -> PersonView:
     return PersonView(
         id=person.id,
         telegram_id=person.telegram_id,
@@ -51,22 +52,60 @@ async def view(session: AsyncSession, person: Person) -> PersonView:
         onboarded=person.onboarded,
         reminders_paused=person.reminders_paused,
         checkin_time=person.checkin_time,
-        has_worker=await _coordinator_id(session, person.household_id) is not None,
+        has_worker=has_worker,
     )
 
 
+async def view(session: AsyncSession, person: Person) -> PersonView:
+    return _view(person, await _coordinator_id(session, person.household_id) is not None)
+
+
+# Whether the person's household has a coordinating worker, in the same query as the person.
+_HAS_WORKER = (
+    select(CareTeamMember.id)
+    .where(CareTeamMember.household_id == Person.household_id, CareTeamMember.role == CareRole.COORDINATING)
+    .exists()
+    .label("has_worker")
+)
+
+
 async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
+    """The person behind an update, in one query (flows read it once per update: conversations/common.current)."""
     async with svc.unit() as session:
-        person = await person_by_telegram(session, telegram_id)
-        if person is None or not person.active:
+        row = (await session.execute(select(Person, _HAS_WORKER).where(Person.telegram_id == telegram_id))).first()
+        if row is None or not row[0].active:
             return None
+        person, has_worker = row
         now = svc.now()
         # Written at most every few minutes and only when something changed: every update reads this row.
         if person.unreachable or person.last_seen_at is None or now - person.last_seen_at >= SEEN_RESOLUTION:
             person.last_seen_at = now
             person.unreachable = False  # they are writing to us: reachable again (they unblocked the bot)
             await session.commit()
-        return await view(session, person)
+        return _view(person, bool(has_worker))
+
+
+class _Changes:
+    """A count of writes to `people` in this process: a view read earlier in an update is reused only while no
+    row of `people` changed since (any change, anyone's: cheap to count, never stale)."""
+
+    count = 0
+
+
+def changes() -> int:
+    return _Changes.count
+
+
+@event.listens_for(Session, "after_flush")
+def _people_flushed(session: Session, _flush: UOWTransaction) -> None:
+    if any(isinstance(obj, Person) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _Changes.count += 1
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _people_updated(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == "people":
+        _Changes.count += 1
 
 
 def new_person(svc: Services, *, telegram_id: int, chat_id: int, role: Role, locale: str) -> Person:

@@ -21,7 +21,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Person, SelfScan
 from bot.domain import selfscan as rules
 from bot.domain.consent import Scope

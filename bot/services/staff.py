@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from bot import outbox
+from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
@@ -85,6 +85,9 @@ async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegr
                     now=now,
                 )
         # Their place in every care team goes, the coordinating place included (the backup's row took over).
+        from bot.services.nudges import climb_soon
+
+        await climb_soon(session, now, worker_id=worker.id)  # their open nudges climb on to others at once
         await session.execute(delete(CareTeamMember).where(CareTeamMember.worker_id == worker.id))
         # Nothing about clients reaches them any more: unsent messages to them are dropped...
         await session.execute(

@@ -45,6 +45,9 @@ async def add_to_team(
             session.add(CareTeamMember(household_id=household_id, worker_id=worker.id, role=role, since=now))
         else:
             existing.role = role
+        from bot.services.nudges import climb_soon
+
+        await climb_soon(session, now, households=[household_id])  # a new backup hears of open nudges now
         audit(session, at=now, action="team.added", actor=actor, subject=worker, scope=role)
         await session.commit()
 

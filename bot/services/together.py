@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks, outbox
+from bot import callbacks
+from bot.outbox import store as outbox
 from bot.db.models import PeerContact, Person, ToolProposal
 from bot.domain import forms
 from bot.domain.forms import Refused, Tool

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.ladder import LadderPolicy, Rung, Team, due_rungs, recipients
+from bot.domain.ladder import LadderPolicy, Rung, Team, due_rungs, next_rung_at, recipients
 from bot.domain.workhours import WorkHours
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -153,3 +153,25 @@ def test_due_rungs_feed_recipients():
     team = Team(1, 2, 3, absent=frozenset({1}))
     reached = due_rungs(TUESDAY, acknowledged=False, hours=HOURS, policy=POLICY, now=utc(2026, 6, 4, 10))
     assert recipients(team, rungs_reached=reached) == [2]
+
+
+# --- when the ladder needs a look again ---
+
+
+@given(st.integers(min_value=0, max_value=60 * 24 * 30), st.integers(min_value=0, max_value=60 * 24 * 14))
+def test_no_rung_comes_due_before_the_next_rung_moment(sent_minutes, later_minutes):
+    sent = utc(2026, 4, 1, 0) + timedelta(minutes=sent_minutes)  # across Easter, Koningsdag and weekends
+    now = sent + timedelta(minutes=later_minutes)
+    reached = due_rungs(sent, acknowledged=False, hours=HOURS, policy=POLICY, now=now)
+    upcoming = next_rung_at(sent, hours=HOURS, policy=POLICY, now=now)
+    if upcoming is None:
+        assert reached == {C, B, P}
+        return
+    assert upcoming > now
+    assert due_rungs(sent, acknowledged=False, hours=HOURS, policy=POLICY, now=upcoming - MINUTE) == reached
+    assert due_rungs(sent, acknowledged=False, hours=HOURS, policy=POLICY, now=upcoming) > reached
+
+
+def test_the_next_rung_moment_skips_the_weekend():
+    friday = utc(2026, 4, 10, 15)
+    assert next_rung_at(friday, hours=HOURS, policy=POLICY, now=friday) == utc(2026, 4, 14, 15)  # Tuesday

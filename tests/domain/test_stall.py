@@ -15,6 +15,7 @@ from bot.domain.goals import (
     is_no_contact,
     new_episode,
     next_goal_checkin,
+    next_look,
     progress_since,
     stall_reasons,
 )
@@ -388,3 +389,59 @@ def test_checkin_properties(now, weekday, at, every):
     assert local_due.isoweekday() == weekday and local_due.time() == at
     following = next_goal_checkin(weekday, at, every, now=due, zone=AMS, anchor=ANCHOR).astimezone(AMS)
     assert (following.date() - local_due.date()).days == 7 * every
+
+
+# ---- when the tick must look again (next_look) -----------------------------------------------------------------
+
+MOMENT = st.integers(min_value=-60 * 24 * 60, max_value=0).map(lambda minutes: NOW + timedelta(minutes=minutes))
+
+
+@st.composite
+def goal_facts(draw):
+    """Any history: prompts over the last two months, answered in time, late, or not at all."""
+    sent = sorted(draw(st.lists(MOMENT, max_size=7)))
+    prompts = []
+    for at in sent:
+        delay = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=4 * 24 * 60)))
+        answered_at = at + timedelta(minutes=delay) if delay is not None else None
+        if answered_at is not None and answered_at > NOW:
+            answered_at = None  # an answer from the future is not a fact yet
+        answer = draw(st.sampled_from(list(Answer))) if answered_at else None
+        prompts.append(Prompt(at, answered_at, answer))
+    progress = [p.answered_at for p in prompts if p.answer in (Answer.DONE, Answer.PARTLY)]
+    target = draw(st.one_of(st.none(), st.dates(min_value=date(2026, 5, 1), max_value=date(2026, 8, 1))))
+    return GoalFacts(GoalStatus.ACTIVE, NOW - timedelta(days=draw(st.integers(0, 90))), target, tuple(prompts),
+                     max(progress) if progress else None, False)
+
+
+@given(goal_facts(), st.lists(st.integers(min_value=0, max_value=60 * 24 * 60), min_size=1, max_size=20))
+def test_nothing_stalls_before_the_next_look(goal, offsets):
+    look = next_look(goal, POLICY, now=NOW, zone=AMS)
+    assert look is not None and look >= NOW
+    if look == NOW:
+        assert reasons(goal) != ()
+        return
+    assert reasons(goal) == ()
+    for minutes in offsets:  # any moment before the look: still nothing (the tick may wait until then)
+        moment = NOW + timedelta(minutes=minutes)
+        if moment < look:
+            assert reasons(goal, moment) == (), (moment, look)
+
+
+def test_the_next_look_is_when_a_prompt_would_count_as_missed():
+    goal = facts(Prompt(NOW - WEEK), Prompt(NOW - timedelta(hours=1)))  # one missed, one still open
+    look = next_look(goal, POLICY, now=NOW, zone=AMS)
+    assert look == NOW - timedelta(hours=1) + POLICY.answer_window
+    assert reasons(goal, look - timedelta(seconds=1)) == () and reasons(goal, look) == (StallReason.MISSED,)
+
+
+def test_the_next_look_is_28_days_after_progress_or_the_day_after_the_target():
+    assert next_look(facts(), POLICY, now=NOW, zone=AMS) == NOW - timedelta(days=1) + POLICY.no_progress
+    soon = facts(target=date(2026, 6, 12))
+    assert next_look(soon, POLICY, now=NOW, zone=AMS) == local(2026, 6, 13, 0).astimezone(UTC)
+
+
+def test_a_goal_that_stalls_now_is_looked_at_now_and_one_that_cannot_never():
+    stalled = facts(*[answered(NOW - k * WEEK, Answer.NOT_YET) for k in (3, 2, 1)])
+    assert next_look(stalled, POLICY, now=NOW, zone=AMS) == NOW
+    assert next_look(facts(status=GoalStatus.PAUSED), POLICY, now=NOW, zone=AMS) is None

@@ -458,9 +458,7 @@ async def test_a_stall_of_unanswered_prompts_only_says_the_client_has_not_respon
     goal = await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Een kamer", step="Bellen", weekday=1, at=time(10))
     clock.advance(days=1)
     for _ in range(2):  # two prompts, neither answered within 48 hours
-        async with svc.unit() as session:
-            session.add(GoalCheckin(goal_id=goal.id, prompted_at=clock.now()))
-            await session.commit()
+        await goals.open_checkin(svc, SAM, goal.id)
         clock.advance(days=3)
     clock.current = utc(2026, 4, 20, 8, 0)  # a Monday morning, working time
     [stalled] = await goals.sweep_stalls(svc)

@@ -101,8 +101,8 @@ async def test_a_restart_in_the_middle_of_sending_loses_nothing(svc, api, clock)
     await client_of_anna(svc)
     for i in range(3):
         await queue(svc, f"k{i}")
-    claimed = await outbox._claim(svc, 10)  # a process claims the rows ... and dies before sending
-    assert len(claimed) == 3
+    claimed = await outbox.claim(svc, 10)  # a process claims the rows ... and dies before sending
+    assert len(claimed.items) == 3
     bot = await make_bot(api)
     assert (await outbox.deliver_due(svc, bot)).sent == 0  # another process leaves claimed rows alone
     clock.advance(outbox.LEASE)

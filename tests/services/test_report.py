@@ -122,8 +122,7 @@ class Seed:
 
     async def goal(self, client, domain, *, created=OCT, status="active", events=()):
         goal = Goal(household_id=client.household_id, client_id=client.id, owner_id=client.id, domain=domain,
-                    title="doel", status=status, created_at=created, checkin_weekday=1, checkin_time=time(10), every_weeks=1,
-                    last_swept_at=created)
+                    title="doel", status=status, created_at=created, checkin_weekday=1, checkin_time=time(10), every_weeks=1)
         self.session.add(goal)
         await self.session.flush()
         for kind, moment in events:

@@ -1,0 +1,333 @@
+"""The outbox's database part: queue a message, claim due rows, check a claim before a send, record what
+happened. No Telegram here (sending is bot/outbox/delivery.py).
+
+Claims are exactly-once. `claim` takes due rows with one conditional UPDATE that writes a fresh claim token and
+a lease (`next_attempt_at` moves to the lease's end, so the rows are not due for anyone else meanwhile): on
+SQLite that one statement is one write transaction, so two runs never take the same row; on PostgreSQL the
+rows are picked with FOR UPDATE SKIP LOCKED and the UPDATE checks again that they are still due. Before each
+send `prepare` renews the lease only if the row still carries this run's token, and `record` writes the outcome
+only under that token too. A run whose lease ran out and whose rows another run took therefore neither sends
+them nor overwrites what the other run recorded.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import CareTeamMember, OutboxMessage, Person
+from bot.i18n import translator
+from bot.services import notices
+from bot.services.base import Services, audit
+from bot.services.notices import Rendered, renders
+
+LEASE = timedelta(minutes=2)  # a claim's life; every send renews it, so only a dead or stuck run loses it
+MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS = 12
+PENDING = (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    dedup_key: str,
+    person: Person,
+    kind: str,
+    text: str,
+    buttons: list[list[tuple[str, str]]] | None = None,
+    now: datetime,
+    not_before: datetime | None = None,
+    about: Person | None = None,
+    scope: str | None = None,
+) -> bool:
+    """Add a message with its text to the open unit of work unless one with this key exists. True when added.
+    For a message to the person themselves; a message to someone else about a client should `refer` instead.
+    `about` ties it to that client (it goes with their account), `scope` to their consent (a revoke withdraws
+    it, and it is checked again before sending)."""
+    payload = {"text": text, "buttons": [[list(button) for button in row] for row in buttons or []]}
+    return await _add(session, dedup_key=dedup_key, person=person, kind=kind, now=now, not_before=not_before,
+                      about=about, scope=scope, payload=json.dumps(payload, ensure_ascii=False))
+
+
+async def refer(
+    session: AsyncSession,
+    *,
+    dedup_key: str,
+    person: Person,
+    kind: str,
+    ref: dict[str, Any],
+    about: Person | None,
+    now: datetime,
+    not_before: datetime | None = None,
+    scope: str | None = None,
+) -> bool:
+    """Queue a message about a client as a reference: `ref` holds ids only, never text. The renderer registered
+    for `kind` (bot/services/notices.py) makes the text when it is sent. True when added."""
+    return await _add(session, dedup_key=dedup_key, person=person, kind=kind, now=now, not_before=not_before,
+                      about=about, scope=scope, ref=ref)
+
+
+async def _add(
+    session: AsyncSession, *, dedup_key: str, person: Person, kind: str, now: datetime, not_before: datetime | None,
+    about: Person | None, scope: str | None, payload: str | None = None, ref: dict[str, Any] | None = None,
+) -> bool:
+    exists = await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
+    if exists.first() is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            dedup_key=dedup_key,
+            person_id=person.id,
+            chat_id=person.chat_id,
+            kind=kind,
+            payload=payload,
+            ref=ref,
+            about_id=about.id if about is not None and about.id != person.id else None,
+            scope=scope,
+            created_at=now,
+            next_attempt_at=not_before or now,
+            attempts=0,
+        )
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a batch for `enqueue_many`: to the person themselves, with its text (as `enqueue`)."""
+
+    dedup_key: str
+    person: Person
+    kind: str
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
+async def enqueue_many(session: AsyncSession, messages: list[Message], *, now: datetime) -> int:
+    """`enqueue` for a batch (the tick's prompts): one query for the keys that exist, one insert for the rest.
+    Returns how many were added."""
+    if not messages:
+        return 0
+    keys = [m.dedup_key for m in messages]
+    existing = set((await session.execute(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))).scalars())
+    fresh: dict[str, Message] = {}
+    for message in messages:
+        if message.dedup_key not in existing:
+            fresh.setdefault(message.dedup_key, message)
+    session.add_all(
+        OutboxMessage(
+            dedup_key=m.dedup_key, person_id=m.person.id, chat_id=m.person.chat_id, kind=m.kind,
+            payload=json.dumps({"text": m.text, "buttons": [[list(b) for b in row] for row in m.buttons]},
+                               ensure_ascii=False),
+            created_at=now, next_attempt_at=now, attempts=0,
+        )
+        for m in fresh.values()
+    )
+    return len(fresh)
+
+
+async def withdraw(session: AsyncSession, *, about: Person, person: Person | None = None, scope: str | None = None) -> int:
+    """Drop unsent messages about this client (to `person` only, of `scope` only, when given). Returns how many."""
+    query = delete(OutboxMessage).where(OutboxMessage.about_id == about.id, *PENDING)
+    if person is not None:
+        query = query.where(OutboxMessage.person_id == person.id)
+    if scope is not None:
+        query = query.where(OutboxMessage.scope == scope)
+    result = await session.execute(query.execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    withdrawn: int = 0  # references with nothing left to say (a deleted account, a revoked consent)
+    unreachable: list[int] = field(default_factory=list)
+    rate_limited: int = 0  # 429s Telegram answered (each pauses every send of this bot)
+    lost: int = 0  # claims another run had taken over by the time this one came to them (nothing sent)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Rows this run may send, under `token`, oldest first: (message id, chat id)."""
+
+    token: str
+    items: list[tuple[int, int]]
+
+
+async def claim(svc: Services, limit: int) -> Claim:
+    """Take up to `limit` due rows for this run: one conditional UPDATE writes the token and the lease."""
+    now = svc.now()
+    token = secrets.token_hex(8)
+    async with svc.unit() as session:
+        due = (
+            select(OutboxMessage.id)
+            .where(*PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if session.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)  # a row another run is taking now is left to it
+        taken = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.scalar_subquery()), *PENDING, OutboxMessage.next_attempt_at <= now)
+            .values(claim_token=token, next_attempt_at=now + LEASE)
+            .returning(OutboxMessage.id, OutboxMessage.chat_id)
+            .execution_options(synchronize_session=False)
+        )
+        items = sorted((int(message_id), int(chat_id)) for message_id, chat_id in taken.all())
+        await session.commit()
+    return Claim(token, items)
+
+
+LOST = "lost"  # `prepare`: the row is no longer this run's (another run has it, or it is sent or gone)
+
+
+async def prepare(svc: Services, message_id: int, token: str) -> dict[str, Any] | str | None:
+    """Just before a send: renew the lease if the row is still ours, and render what it says now.
+    Returns the message ({"text", "buttons"}), None when it was withdrawn (the row is deleted, audited, so
+    nothing about the client stays behind), or LOST when this run no longer holds the row."""
+    now = svc.now()
+    async with svc.unit() as session:
+        held = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, *PENDING)
+            .values(next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if held.rowcount != 1:
+            await session.rollback()
+            return LOST
+        row = await session.get(OutboxMessage, message_id)
+        assert row is not None
+        message = await render_row(svc, session, row)
+        if message is None:
+            audit(session, at=now, action="message.withdrawn", scope=row.kind)
+            await session.delete(row)
+        await session.commit()
+        return message
+
+
+async def render_row(svc: Services, session: AsyncSession, row: OutboxMessage) -> dict[str, Any] | None:
+    """What this row says now, as {"text", "buttons"}: a reference rendered through the consent check (its looks
+    are added to the session as audit rows), a consent scope checked again; None when there is nothing to send."""
+    from bot.services.consent import granted_scopes
+
+    if row.sent_at is not None or row.failed_at is not None:
+        return None
+    recipient = await session.get(Person, row.person_id) if row.person_id is not None else None
+    about = await session.get(Person, row.about_id) if row.about_id is not None else None
+    if recipient is None or (row.about_id is not None and about is None):  # where foreign keys are not enforced
+        return None
+    if row.scope and about is not None and row.scope not in await granted_scopes(session, about.id, recipient.id):
+        return None
+    if row.ref is not None:
+        rendered = await notices.render(svc, session, row.kind, recipient, about, row.ref)
+        if rendered is None:
+            return None
+        return {"text": rendered.text, "buttons": [[list(button) for button in r] for r in rendered.buttons]}
+    return json.loads(row.payload) if row.payload is not None else None
+
+
+async def release(svc: Services, token: str, message_ids: list[int], *, at: datetime | None = None) -> None:
+    """Claimed but not sent: due again at `at` (now by default) for any run. A clean stop gives its batch back
+    this way instead of leaving it to the lease; a long RetryAfter gives back what would wait past the run."""
+    if not message_ids:
+        return
+    async with svc.unit() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claim_token == token, *PENDING)
+            .values(next_attempt_at=at or svc.now(), claim_token=None)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one send came to: "sent", "retry" (network trouble, 429), "blocked" (403) or "failed" (for good)."""
+
+    kind: str
+    error: str | None = None
+    retry_after: float | None = None
+
+
+async def record(svc: Services, message_id: int, token: str, outcome: Outcome, report: DeliveryReport) -> None:
+    """Write what happened, only while the row still carries this run's token. Sent or failed for good: the
+    row keeps no text and no reference. A client who blocked the bot is marked unreachable, their worker told."""
+    now = svc.now()
+    async with svc.unit() as session:
+        held = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token, *PENDING)
+            .values(attempts=OutboxMessage.attempts + 1, last_error=outcome.error, claim_token=None)
+            .returning(OutboxMessage.attempts, OutboxMessage.person_id)
+            .execution_options(synchronize_session=False)
+        )
+        found = held.first()
+        if found is None:  # another run took the row over: what it records stands
+            await session.rollback()
+            report.lost += 1
+            return
+        attempts, person_id = found
+        done = {"payload": None, "ref": None}  # the database keeps no copy of what it said
+        if outcome.kind == "sent":
+            values: dict[str, Any] = {"sent_at": now, **done}
+            report.sent += 1
+        elif outcome.kind == "retry" and attempts < MAX_ATTEMPTS:
+            delay = timedelta(seconds=outcome.retry_after) if outcome.retry_after else backoff(attempts)
+            values = {"next_attempt_at": now + delay}
+            report.retried += 1
+        else:
+            values = {"failed_at": now, **done}
+            report.failed += 1
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if outcome.kind == "blocked" and person_id is not None:
+            person = await session.get(Person, person_id)
+            if person is not None and not person.unreachable:
+                person.unreachable = True
+                report.unreachable.append(person.id)
+                await _tell_worker_unreachable(svc, session, person, now)
+        await session.commit()
+
+
+async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client: Person, now: datetime) -> None:
+    """A client who blocked the bot is not retried forever: their coordinating worker is told, once."""
+    if client.role != "client" or client.household_id is None:
+        return
+    workers = (
+        await session.execute(
+            select(Person)
+            .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+            .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role == "coordinating", Person.active)
+        )
+    ).scalars()
+    for worker in workers:
+        await refer(session, dedup_key=f"unreachable:{client.id}:{worker.id}", person=worker, kind="unreachable",
+                    ref={}, about=client, now=now)
+
+
+@renders("unreachable")
+async def _render_unreachable(
+    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict[str, Any]
+) -> Rendered | None:
+    if client is None:
+        return None
+    t = translator(worker.locale, svc.settings.zone)
+    # Without consent the worker may hear only that the client has not responded (bot/domain/disclosure.py).
+    return Rendered(t.gettext("{name} has not responded for a while. Please get in touch another way.").format(
+        name=client.name or "?"))

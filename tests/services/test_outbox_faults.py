@@ -1,0 +1,165 @@
+"""Bad input for the outbox: 429 with retry_after, 403, 400, a timeout, a connection dropped mid-batch, a clock
+jump of a day, a database away for a while. Each is retried or given up on as its kind says; nothing is lost and
+nothing is sent twice. And the pacing rules themselves: 30 a second in all, one a second per chat, a 429 pauses
+every send."""
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from bot import outbox
+from bot.db.models import OutboxMessage
+from bot.outbox import store
+from bot.outbox.delivery import Pacer
+from tests.services.test_outbox_claims import fast_bot, seed_rows, texts_sent
+
+
+async def rows(svc):
+    async with svc.unit() as session:
+        return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+
+
+def test_the_pacer_keeps_30_a_second_and_one_a_second_per_chat():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    starts = [pacer.reserve(chat, now=0.0) for chat in range(60)]
+    assert starts == pytest.approx([i / 30 for i in range(60)])
+    assert pacer.reserve(0, now=0.0) == pytest.approx(2.0)  # after the others, and a second after chat 0's first
+    again = Pacer(per_second=30, per_chat_gap=1.0)
+    assert [again.reserve(7, now=0.0) for _ in range(3)] == pytest.approx([0.0, 1.0, 2.0])
+
+
+def test_a_429_pauses_every_chat_not_only_the_one_that_got_it():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    pacer.reserve(1, now=10.0)
+    pacer.pause(until=15.0)
+    assert pacer.paused(12.0) and not pacer.paused(15.0)
+    assert min(pacer.reserve(chat, now=10.1) for chat in range(2, 40)) >= 15.0
+    pacer.pause(until=11.0)  # a shorter pause does not cut a longer one short
+    assert pacer.paused_until == 15.0
+
+
+def test_a_moment_is_never_given_in_the_past():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    assert pacer.reserve(1, now=100.0) == 100.0  # idle for a while: no burst to catch up
+    assert pacer.reserve(2, now=100.0) == pytest.approx(100.0 + 1 / 30)
+
+
+async def test_retry_after_pauses_all_sends_and_the_message_goes_after_it(svc, api, clock):
+    await seed_rows(svc, api, rows=6, chats=6)
+    bot = await fast_bot(api)
+    outbox.sender_for(bot).pacer = Pacer(per_second=1_000, per_chat_gap=0)
+    loop = asyncio.get_running_loop()
+    moments: list[tuple[str, float]] = []
+    api.listeners.append(lambda event, message: moments.append((message.text, loop.time())) if event == "sent" else None)
+    api.fail_next("sendMessage", retry_after=1)
+    failed_at = [0.0]
+    original = api.dispatch
+
+    async def dispatch(method, params):
+        status, body = await original(method, params)
+        if status == 429:
+            failed_at[0] = loop.time()
+        return status, body
+
+    api.dispatch = dispatch
+    report = await outbox.deliver_due(svc, bot)
+    assert (report.sent, report.retried, report.rate_limited) == (5, 1, 1)
+    assert failed_at[0] and all(at >= failed_at[0] + 1 for text, at in moments)  # nothing went during the pause
+    [retried] = [r for r in await rows(svc) if r.sent_at is None]
+    assert retried.next_attempt_at == clock.now() + timedelta(seconds=1) and retried.claim_token is None
+    clock.advance(seconds=1)
+    assert (await outbox.deliver_due(svc, bot)).sent == 1
+    assert set(texts_sent(api).values()) == {1}
+
+
+async def test_a_long_retry_after_gives_the_batch_back_for_later(svc, api, clock):
+    await seed_rows(svc, api, rows=20, chats=20)
+    bot = await fast_bot(api)
+    outbox.sender_for(bot).pacer = Pacer(per_second=1_000, per_chat_gap=0)
+    api.fail_next("sendMessage", retry_after=600)  # ten minutes: longer than a run waits
+    report = await outbox.deliver_due(svc, bot)
+    assert report.rate_limited == 1 and report.sent < 20
+    waiting = [r for r in await rows(svc) if r.sent_at is None]
+    assert waiting and all(r.claim_token is None for r in waiting)  # given back, not held by a lease
+    assert all(r.next_attempt_at >= clock.now() + timedelta(minutes=9) for r in waiting)  # after the pause
+    clock.advance(minutes=10)
+    outbox.sender_for(bot).pacer = Pacer(per_second=1_000, per_chat_gap=0)  # ten minutes later
+    await outbox.deliver_due(svc, bot)
+    sent = texts_sent(api)
+    assert len(sent) == 20 and set(sent.values()) == {1}
+
+
+@pytest.mark.parametrize("failure", [{"network_error": True}, {"timed_out": True}], ids=["dropped", "timed-out"])
+async def test_a_connection_dropped_or_timed_out_mid_batch_is_retried_and_sent_once(svc, api, clock, failure):
+    await seed_rows(svc, api, rows=10, chats=10)
+    bot = await fast_bot(api)
+    api.fail_next("sendMessage", times=3, **failure)
+    report = await outbox.deliver_due(svc, bot)
+    assert (report.sent, report.retried) == (7, 3)
+    clock.advance(outbox.backoff(1))
+    assert (await outbox.deliver_due(svc, bot)).sent == 3
+    sent = texts_sent(api)
+    assert len(sent) == 10 and set(sent.values()) == {1}
+    assert all(r.sent_at is not None and r.payload is None for r in await rows(svc))
+
+
+async def test_403_marks_unreachable_and_400_gives_up_without_holding_up_the_rest(svc, api):
+    await seed_rows(svc, api, rows=6, chats=3)
+    bot = await fast_bot(api)
+    api.block(80_001)  # its two messages: 403
+    api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")  # the first send
+    report = await outbox.deliver_due(svc, bot)
+    assert (report.sent, report.failed, report.retried, report.unreachable) == (3, 3, 0, [10_001])
+    assert all(r.sent_at is not None or r.failed_at is not None for r in await rows(svc))
+    assert all(r.payload is None for r in await rows(svc))  # sent or failed for good: no text kept
+
+
+async def test_a_day_long_clock_jump_neither_loses_nor_doubles(svc, api, clock):
+    await seed_rows(svc, api, rows=10, chats=10)
+    bot = await fast_bot(api)
+    stale = await outbox.claim(svc, 5)  # claimed just before the jump
+    clock.advance(days=1)
+    await outbox.deliver_due(svc, bot)  # every lease has run out: everything is due, once
+    for message_id, _ in stale.items:
+        assert await outbox.prepare(svc, message_id, stale.token) == "lost"
+    sent = texts_sent(api)
+    assert len(sent) == 10 and set(sent.values()) == {1}
+
+
+async def test_a_database_away_mid_batch_loses_nothing_and_sends_nothing_twice(svc, api, clock, monkeypatch):
+    await seed_rows(svc, api, rows=12, chats=12)
+    bot = await fast_bot(api)
+    real_record, calls = store.record, Counter()
+
+    async def flaky_record(svc_, message_id, token, outcome, report):
+        calls["record"] += 1
+        if calls["record"] > 4:  # the database goes away after four outcomes were written
+            raise OperationalError("UPDATE outbox", {}, ConnectionRefusedError("database away"))
+        await real_record(svc_, message_id, token, outcome, report)
+
+    monkeypatch.setattr(store, "record", flaky_record)
+    with pytest.raises(OperationalError):
+        await outbox.deliver_due(svc, bot)  # the tick fails and says so
+    in_flight = len(texts_sent(api))
+    assert 4 < in_flight <= 4 + outbox.IN_FLIGHT  # sends that were under way finished; no new ones started
+    kept = len(outbox.sender_for(bot).unrecorded)
+    assert kept == in_flight - 4
+    with pytest.raises(OperationalError):
+        await outbox.deliver_due(svc, bot)  # still away: nothing new is sent, nothing is forgotten
+    assert len(texts_sent(api)) == in_flight and len(outbox.sender_for(bot).unrecorded) == kept
+    monkeypatch.setattr(store, "record", real_record)  # back, a minute later: well within the lease
+    clock.advance(minutes=1)
+    report = await outbox.deliver_due(svc, bot)
+    clock.advance(outbox.LEASE)  # and the leases of the rows it had claimed but not sent run out
+    report2 = await outbox.deliver_due(svc, bot)
+    sent = texts_sent(api)
+    assert len(sent) == 12 and set(sent.values()) == {1}, sent
+    assert report.sent + report2.sent == 12 - 4 and not outbox.sender_for(bot).unrecorded
+    assert all(r.sent_at is not None for r in await rows(svc))
+    assert math.isfinite(outbox.sender_for(bot).pacer.next_free)
