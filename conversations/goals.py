@@ -16,7 +16,7 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
@@ -35,6 +35,7 @@ from bot.services.goals import STALL_CHOICES, GoalView, answer_from_key
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
+from conversations.handler import STALE, Turn, handler
 
 MAX_TEXT = 500  # title, why, step
 MAX_NOTE = 1000
@@ -181,58 +182,46 @@ async def _show_detail(
 # --- the list and a goal's page (plain handlers, also fallbacks of the conversation) -----------------
 
 
-async def show_list(update: Update, context: Context) -> int:
+@handler(Role.CLIENT)
+async def show_list(turn: Turn) -> int:
     """menu:goals, /doelen, goal:list."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    items = await goals.my_goals(common.services(context), person.telegram_id)
-    await common.say(update, context, list_text(t, items), keyboards.goal_list(t, items))
+    t = turn.t
+    items = await goals.my_goals(turn.svc, turn.tid)
+    await turn.say(list_text(t, items), keyboards.goal_list(t, items))
     return ConversationHandler.END
 
 
-async def open_goal(update: Update, context: Context) -> int:
+@handler(Role.CLIENT, flow="goal", refusal=STALE)
+async def open_goal(turn: Turn) -> int:
     """goal:open:<id>"""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    try:
-        goal = await goals.goal(common.services(context), person.telegram_id, _parse(update, "goal").int_arg())
-    except (BadCallback, NotAllowed, NotFound):
-        return await common.unknown(update, context)
-    await _show_detail(update, context, common.tr(context, person), goal)
+    goal = await goals.goal(turn.svc, turn.tid, turn.int_arg())
+    await _show_detail(turn.update, turn.context, turn.t, goal)
     return ConversationHandler.END
 
 
-async def on_status(update: Update, context: Context) -> int:
+@handler(Role.CLIENT, flow="goal")
+async def on_status(turn: Turn) -> int:
     """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    svc = common.services(context)
-    t = common.tr(context, person)
+    svc = turn.svc
+    t = turn.t
     try:
-        parsed = _parse(update, "goal")
+        parsed = turn.data
         goal_id = parsed.int_arg()
         if parsed.action == "stop":
-            goal = await goals.goal(svc, person.telegram_id, goal_id)
+            goal = await goals.goal(svc, turn.tid, goal_id)
             if goal.status in CLOSED:
                 raise NotFound("closed")
-            await common.say(update, context, t.gettext(
+            await turn.say(t.gettext(
                 "Do you want to stop \"{goal}\"? It stays in your history. You can always make a new goal."
             ).format(goal=goal.title), keyboards.goal_stop_confirm(t, goal.id))
             return ConversationHandler.END
         status = {"pause": GoalStatus.PAUSED, "resume": GoalStatus.ACTIVE, "reached": GoalStatus.REACHED,
                   "stopyes": GoalStatus.STOPPED}[parsed.action]
-        goal = await goals.set_status(svc, person.telegram_id, goal_id, status)
+        goal = await goals.set_status(svc, turn.tid, goal_id, status)
     except (BadCallback, KeyError, NotAllowed):
-        return await common.unknown(update, context)
+        return await turn.stale()
     except NotFound:
-        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        await turn.say(t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
         return ConversationHandler.END
     if status == GoalStatus.PAUSED:
         line = t.gettext("⏸ Paused. I will not ask about this goal until you resume it.")
@@ -241,73 +230,64 @@ async def on_status(update: Update, context: Context) -> int:
     elif status == GoalStatus.REACHED:
         line = t.gettext("🏁 You reached your goal! You can be proud of that. It stays in your history.")
     else:
-        await common.say(update, context, t.gettext("Okay, I stopped this goal. It stays in your history."))
-        return await show_list(update, context)
-    await _show_detail(update, context, t, goal, line)
+        await turn.say(t.gettext("Okay, I stopped this goal. It stays in your history."))
+        return await show_list(turn.update, turn.context)
+    await _show_detail(turn.update, turn.context, t, goal, line)
     return ConversationHandler.END
 
 
-async def checkin_now(update: Update, context: Context) -> int:
+@handler(Role.CLIENT, flow="goal")
+async def checkin_now(turn: Turn) -> int:
     """goal:checkin:<id>: a check-in the client starts; the same four answers as the prompt."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    svc = common.services(context)
-    t = common.tr(context, person)
+    svc = turn.svc
+    t = turn.t
     try:
-        goal = await goals.goal(svc, person.telegram_id, _parse(update, "goal").int_arg())
+        goal = await goals.goal(svc, turn.tid, turn.int_arg())
         if goal.status not in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
             raise NotFound("closed")
-        checkin_id = await goals.open_checkin(svc, person.telegram_id, goal.id)
+        checkin_id = await goals.open_checkin(svc, turn.tid, goal.id)
     except (BadCallback, NotAllowed):
-        return await common.unknown(update, context)
+        return await turn.stale()
     except NotFound:
-        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        await turn.say(t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
         return ConversationHandler.END
     question = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
-    await common.say(update, context, question, keyboards.goal_answers(t, checkin_id))
+    await turn.say(question, keyboards.goal_answers(t, checkin_id))
     return ConversationHandler.END
 
 
-async def on_proposal(update: Update, context: Context) -> int:
+@handler(Role.CLIENT, flow="goal")
+async def on_proposal(turn: Turn) -> int:
     """goal:accept:<id> / goal:decline:<id>: the client decides about a worker's proposal."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        parsed = _parse(update, "goal")
-        goal = await goals.decide_proposal(common.services(context), person.telegram_id, parsed.int_arg(),
+        parsed = turn.data
+        goal = await goals.decide_proposal(turn.svc, turn.tid, parsed.int_arg(),
                                            accept=parsed.action == "accept")
     except (BadCallback, NotAllowed):
-        return await common.unknown(update, context)
+        return await turn.stale()
     except NotFound:
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.goal_after(t))
+        await turn.say(t.gettext("You already answered this proposal."), keyboards.goal_after(t))
         return ConversationHandler.END
     if goal.status == GoalStatus.ACTIVE:
-        await _show_detail(update, context, t, goal, t.gettext(
+        await _show_detail(turn.update, turn.context, t, goal, t.gettext(
             "👍 The goal is yours now. You can change the step if you like."))
     else:
-        await common.say(update, context, t.gettext("Okay, I did not add this goal. That is your choice."),
+        await turn.say(t.gettext("Okay, I did not add this goal. That is your choice."),
                          keyboards.goal_after(t))
     return ConversationHandler.END
 
 
-async def chart(update: Update, context: Context) -> int:
+@handler(Role.CLIENT)
+async def chart(turn: Turn) -> int:
     """goal:chart: check-ins over time per goal, and the goals reached per leefdomein."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    svc = common.services(context)
-    t = common.tr(context, person)
-    items = await goals.my_goals(svc, person.telegram_id, include_closed=True)
-    histories = {g.id: await goals.goal_history(svc, person.telegram_id, g.id)
+    svc = turn.svc
+    t = turn.t
+    items = await goals.my_goals(svc, turn.tid, include_closed=True)
+    histories = {g.id: await goals.goal_history(svc, turn.tid, g.id)
                  for g in items if g.status != GoalStatus.PROPOSED}
     png = goals_png(items, histories, t)
-    await context.bot.send_photo(update.effective_chat.id, InputFile(io.BytesIO(png), filename="doelen.png"),
+    await turn.context.bot.send_photo(turn.update.effective_chat.id, InputFile(io.BytesIO(png), filename="doelen.png"),
                                  caption=t.gettext("Your goals: the check-ins over time, and the goals you reached."),
                                  reply_markup=keyboards.goal_after(t))
     return ConversationHandler.END
@@ -373,28 +353,22 @@ def _question_text(t: Translator, step: Step, today: date) -> str:
     return t.gettext(QUESTIONS[step])
 
 
-async def start_new(update: Update, context: Context) -> Step | int:
+@handler(Role.CLIENT, flow="goal", refusal=STALE)
+async def start_new(turn: Turn) -> Step | int:
     """goal:new (asks to go on when answers are waiting), goal:new:go, goal:new:fresh."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    try:
-        arg = _parse(update, "goal").arg
-    except BadCallback:
-        return await common.unknown(update, context)
-    draft = _draft(context)
+    t = turn.t
+    arg = turn.arg
+    draft = _draft(turn.context)
     answered = bool(draft) and any(_key(step) in draft for step in NEW_GOAL)
     if answered and arg is None:
-        await common.say(update, context, t.gettext("You were making a goal. Do you want to go on where you stopped?"),
+        await turn.say(t.gettext("You were making a goal. Do you want to go on where you stopped?"),
                          keyboards.goal_go_on(t))
         return ConversationHandler.END
     if arg == "go" and answered:
-        return await _ask_next(update, context, person)
-    members = await goal_requests.household_size(common.services(context), person.telegram_id)
-    context.user_data["goal_new"] = {"members": members}
-    return await _ask_next(update, context, person)
+        return await _ask_next(turn.update, turn.context, turn.person)
+    members = await goal_requests.household_size(turn.svc, turn.tid)
+    turn.user_data["goal_new"] = {"members": members}
+    return await _ask_next(turn.update, turn.context, turn.person)
 
 
 async def _ask_next(update: Update, context: Context, person: PersonView, note: str | None = None) -> Step | int:
@@ -562,60 +536,50 @@ async def _create(update: Update, context: Context, person: PersonView, draft: d
 # --- answering a check-in: the answer, an optional note, and after "done" the next step -------------
 
 
-async def on_answer(update: Update, context: Context) -> Step | int:
+@handler(Role.CLIENT, flow="gchk")
+async def on_answer(turn: Turn) -> Step | int:
     """gchk:<done|partly|notyet|change>:<checkin_id>, from the tick's prompt or from 'Check in now'."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        parsed = _parse(update, "gchk")
+        parsed = turn.data
         answer = answer_from_key(parsed.action)
         checkin_id = parsed.int_arg()
-        result = await goals.answer_checkin(common.services(context), person.telegram_id, checkin_id, answer)
+        result = await goals.answer_checkin(turn.svc, turn.tid, checkin_id, answer)
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        return await common.unknown(update, context)
-    context.user_data.pop("goal_step", None)
+        return await turn.stale()
+    turn.user_data.pop("goal_step", None)
     if answer == Answer.CHANGE:
-        context.user_data.pop("goal_note", None)
-        await _show_detail(update, context, t, result.goal, t.gettext("Okay. What do you want to change?"))
+        turn.user_data.pop("goal_note", None)
+        await _show_detail(turn.update, turn.context, t, result.goal, t.gettext("Okay. What do you want to change?"))
         return ConversationHandler.END
-    context.user_data["goal_note"] = {"checkin": checkin_id, "goal": result.goal.id, "done": answer == Answer.DONE}
-    await common.say(update, context, f"{t.gettext(ACKS[answer])}\n\n{t.gettext(NOTE_QUESTION)}", keyboards.goal_skip(t, "note"))
+    turn.user_data["goal_note"] = {"checkin": checkin_id, "goal": result.goal.id, "done": answer == Answer.DONE}
+    await turn.say(f"{t.gettext(ACKS[answer])}\n\n{t.gettext(NOTE_QUESTION)}", keyboards.goal_skip(t, "note"))
     return Step.NOTE
 
 
-async def on_note_text(update: Update, context: Context) -> Step | int:
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    raw = common.text_of(update)
+@handler(Role.CLIENT)
+async def on_note_text(turn: Turn) -> Step | int:
+    t = turn.t
+    raw = common.text_of(turn.update)
     value, problem = _clean(raw, MAX_NOTE)
     cut = None
     if problem == TOO_LONG:
         value, cut = _kept(t, raw, MAX_NOTE, back=False)
     elif problem:
         text = f"{_refusal(t, problem, MAX_NOTE)}\n\n{t.gettext(NOTE_QUESTION)}"
-        await common.say(update, context, text, keyboards.goal_skip(t, "note"))
+        await turn.say(text, keyboards.goal_skip(t, "note"))
         return Step.NOTE
-    return await _save_note(update, context, person, text=value, cut=cut)
+    return await _save_note(turn.update, turn.context, turn.person, text=value, cut=cut)
 
 
-async def on_note_voice(update: Update, context: Context) -> Step | int:
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    return await _save_note(update, context, person, voice=update.message.voice.file_id)
+@handler(Role.CLIENT)
+async def on_note_voice(turn: Turn) -> Step | int:
+    return await _save_note(turn.update, turn.context, turn.person, voice=turn.update.message.voice.file_id)
 
 
-async def on_note_skip(update: Update, context: Context) -> Step | int:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    return await _after_note(update, context, person, None)
+@handler(Role.CLIENT)
+async def on_note_skip(turn: Turn) -> Step | int:
+    return await _after_note(turn.update, turn.context, turn.person, None)
 
 
 async def _save_note(update: Update, context: Context, person: PersonView, *, text: str | None = None,
@@ -665,73 +629,62 @@ async def _after_note(update: Update, context: Context, person: PersonView, save
 # --- a new step: the next one after "done", a changed one, or a smaller one when a goal stalls -------
 
 
-async def ask_step(update: Update, context: Context) -> Step | int:
+@handler(Role.CLIENT, refusal=STALE)
+async def ask_step(turn: Turn) -> Step | int:
     """goal:step:<id> (from a goal's page) and gstall:smaller:<id> (from the stall message)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    try:
-        parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
-        goal = await goals.goal(common.services(context), person.telegram_id, parsed.int_arg())
-    except (BadCallback, NotAllowed, NotFound):
-        return await common.unknown(update, context)
+    t = turn.t
+    parsed = callbacks.parse(turn.update.callback_query.data if turn.update.callback_query else None)
+    goal = await goals.goal(turn.svc, turn.tid, parsed.int_arg())
     if goal.status in CLOSED or goal.status == GoalStatus.PROPOSED:
-        await common.say(update, context, t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
+        await turn.say(t.gettext(CLOSED_TEXT), keyboards.goal_after(t))
         return ConversationHandler.END
     smaller = parsed.flow == "gstall"
-    context.user_data.pop("goal_note", None)
-    context.user_data["goal_step"] = {"goal": goal.id, "after": "smaller" if smaller else "change"}
+    turn.user_data.pop("goal_note", None)
+    turn.user_data["goal_step"] = {"goal": goal.id, "after": "smaller" if smaller else "change"}
     lines = [t.gettext("What is a smaller step? Something you can do this week.") if smaller
              else t.gettext("What is your new step? Keep it small.")]
     if goal.step:
         lines.append(t.gettext("Step now: {step}").format(step=goal.step))
-    await common.say(update, context, "\n\n".join(lines), keyboards.goal_keep_step(t, goal.id))
+    await turn.say("\n\n".join(lines), keyboards.goal_keep_step(t, goal.id))
     return Step.NEW_STEP
 
 
-async def on_step_text(update: Update, context: Context) -> Step | int:
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    info = (context.user_data or {}).get("goal_step")
+@handler(Role.CLIENT)
+async def on_step_text(turn: Turn) -> Step | int:
+    info = (turn.user_data or {}).get("goal_step")
     if not info:
-        return await common.menu_or_welcome(update, context)
-    t = common.tr(context, person)
-    raw = common.text_of(update)
+        return await turn.menu_or_welcome()
+    t = turn.t
+    raw = common.text_of(turn.update)
     value, problem = _clean(raw, MAX_TEXT)
     cut = None
     if problem == TOO_LONG:
         value, cut = _kept(t, raw, MAX_TEXT, back=False)
     elif problem:
         markup = keyboards.goal_skip(t, "next") if info.get("after") == "done" else keyboards.goal_keep_step(t, int(info["goal"]))
-        await common.say(update, context, _refusal(t, problem, MAX_TEXT), markup)
+        await turn.say(_refusal(t, problem, MAX_TEXT), markup)
         return Step.NEW_STEP
     try:
-        goal = await goals.change_goal(common.services(context), person.telegram_id, int(info["goal"]), step=value)
+        goal = await goals.change_goal(turn.svc, turn.tid, int(info["goal"]), step=value)
     except (KeyError, TypeError, ValueError, NotAllowed, NotFound):
-        context.user_data.pop("goal_step", None)
-        return await common.unknown(update, context)
-    context.user_data.pop("goal_step", None)
+        turn.user_data.pop("goal_step", None)
+        return await turn.stale()
+    turn.user_data.pop("goal_step", None)
     line = t.gettext("Saved. Your new step: {step}").format(step=goal.step)
     if cut:
         line = cut + "\n\n" + line
     if goal.status == GoalStatus.ACTIVE and goal.next_checkin_at:
         line += "\n" + t.gettext("I will ask how it goes on {moment}.").format(moment=t.moment(goal.next_checkin_at))
-    await _show_detail(update, context, t, goal, line)
+    await _show_detail(turn.update, turn.context, t, goal, line)
     return ConversationHandler.END
 
 
-async def on_step_skip(update: Update, context: Context) -> int:
+@handler(Role.CLIENT)
+async def on_step_skip(turn: Turn) -> int:
     """goal:skip:next (after 'done': no new step now) and goal:keep:<id> (keep the step as it is)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    context.user_data.pop("goal_step", None)
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("Okay. The step stays as it is."), keyboards.goal_after(t))
+    turn.user_data.pop("goal_step", None)
+    t = turn.t
+    await turn.say(t.gettext("Okay. The step stays as it is."), keyboards.goal_after(t))
     return ConversationHandler.END
 
 

@@ -148,9 +148,9 @@ def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scop
     buttons = [
         InlineKeyboardButton(
             ("✅ " if scope in granted else "⬜ ") + t.gettext(label),
-            callback_data=callbacks.make("priv", "tog", f"{viewer_id}.{index}"),
+            callback_data=callbacks.make("priv", "tog", f"{viewer_id}.{scope}"),
         )
-        for index, (scope, label) in enumerate(scopes)
+        for scope, label in scopes
     ]
     buttons.append(InlineKeyboardButton(t.gettext("✔️ Done"), callback_data=callbacks.make("priv", "done")))
     return _rows(buttons)

@@ -50,7 +50,8 @@ from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.forms import refusal_text, step_label
 from bot.domain.forms import TOOL_NAMES
-from conversations.tools import view_text
+from conversations.tools import show_saved
+from conversations.handler import Turn, handler
 
 PEER_GUIDANCE = N_(
     "⚠️ {name} may be in crisis. Stay calm and stay with {name}. Point to 113 (or 0800-0113, free, day and "
@@ -106,10 +107,6 @@ def _parse(update: Update, flow: str) -> callbacks.Callback:
     return callbacks.parse(update.callback_query.data if update.callback_query else None, flow)
 
 
-async def _refuse(update: Update, context: Context, person: PersonView | None) -> None:
-    await common.refuse(update, context, common.tr(context, person))
-
-
 def _theme_name(t: Translator, theme: str | None) -> str:
     return t.gettext(THEME_NAMES[Theme(theme)]) if theme else t.gettext("any theme")
 
@@ -122,23 +119,18 @@ async def _quiet_stop(context: Context, telegram_id: int) -> None:
 # --- a client asks for a peer expert -----------------------------------------------------------------
 
 
-async def ask_peer(update: Update, context: Context) -> int:
+@handler(Role.CLIENT)
+async def ask_peer(turn: Turn) -> int:
     """menu:peer, /maatje: the client's peer expert (if any), an open proposal, or a new request."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    svc = common.services(context)
-    t = common.tr(context, person)
-    mine = await peers.my_contacts(svc, person.telegram_id)
+    svc = turn.svc
+    t = turn.t
+    mine = await peers.my_contacts(svc, turn.tid)
     if mine:
-        await _client_home(update, context, t, mine[0])
+        await _client_home(turn.update, turn.context, t, mine[0])
         return ConversationHandler.END
-    proposal = await peers.open_proposal(svc, person.telegram_id)
+    proposal = await peers.open_proposal(svc, turn.tid)
     if proposal is not None:
-        await common.say(
-            update, context, peers.proposal_text(t, proposal), keyboards.as_markup(peers.proposal_buttons(t, proposal))
-        )
+        await turn.say(peers.proposal_text(t, proposal), keyboards.as_markup(peers.proposal_buttons(t, proposal)))
         return ConversationHandler.END
     text = "\n\n".join(
         [
@@ -151,25 +143,22 @@ async def ask_peer(update: Update, context: Context) -> int:
             t.gettext(WAITING_LIST_SEES),
         ]
     )
-    await common.say(update, context, text, keyboards.peer_themes(t))
+    await turn.say(text, keyboards.peer_themes(t))
     return ConversationHandler.END
 
 
-async def on_theme(update: Update, context: Context) -> int:
+@handler(Role.CLIENT, flow="peer")
+async def on_theme(turn: Turn) -> int:
     """peer:theme:<theme|any>: look for a peer expert at once."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
     try:
-        arg = _parse(update, "peer").arg or ""
+        arg = turn.arg or ""
         theme = None if arg == "any" else Theme(arg).value
     except (BadCallback, ValueError):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return ConversationHandler.END
-    await _quiet_stop(context, person.telegram_id)
-    context.user_data["peer_request"] = {"theme": theme}
-    return await _find(update, context)
+    await _quiet_stop(turn.context, turn.tid)
+    turn.user_data["peer_request"] = {"theme": theme}
+    return await _find(turn.update, turn.context)
 
 
 async def on_preference_skip(update: Update, context: Context) -> int:
@@ -223,103 +212,65 @@ async def _client_home(
     await common.say(update, context, "\n".join(lines), keyboards.peer_client_contact(t, view))
 
 
-async def on_accept(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    try:
-        result = await peers.accept(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
+@handler(Role.CLIENT, flow="peer", stop=None)
+async def on_accept(turn: Turn) -> None:
+    result = await peers.accept(
+        turn.svc, turn.tid, turn.int_arg()
+    )
     if result.outcome == "active" and result.contact is not None:
-        t = common.tr(context, person)
+        t = turn.t
         note = t.gettext("Good! {name} now knows about you. Tap Talk to start.").format(
             name=result.contact.peer_name
         )
-        await _client_home(update, context, t, result.contact, note)
+        await _client_home(turn.update, turn.context, t, result.contact, note)
     else:
-        t = common.tr(context, person)
-        await common.say(update, context, t.gettext("Sorry, this peer expert is no longer free."))
-        await _show_result(update, context, person, result)
-    await common.deliver_now(context)
+        t = turn.t
+        await turn.say(t.gettext("Sorry, this peer expert is no longer free."))
+        await _show_result(turn.update, turn.context, turn.person, result)
+    await turn.deliver_now()
 
 
-async def on_other(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    try:
-        result = await peers.someone_else(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    await _show_result(update, context, person, result)
-
-
-async def on_decline(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    try:
-        await peers.decline(common.services(context), person.telegram_id, _parse(update, "peer").int_arg())
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    t = common.tr(context, person)
-    await common.show_menu(
-        update, context, person, t.gettext("Okay. Nothing changes. You can ask again any time.")
+@handler(Role.CLIENT, flow="peer", stop=None)
+async def on_other(turn: Turn) -> None:
+    result = await peers.someone_else(
+        turn.svc, turn.tid, turn.int_arg()
     )
-    await common.deliver_now(context)
+    await _show_result(turn.update, turn.context, turn.person, result)
+
+
+@handler(Role.CLIENT, flow="peer", stop=None)
+async def on_decline(turn: Turn) -> None:
+    await peers.decline(turn.svc, turn.tid, turn.int_arg())
+    t = turn.t
+    await turn.menu(t.gettext("Okay. Nothing changes. You can ask again any time."))
+    await turn.deliver_now()
 
 
 # --- talking -----------------------------------------------------------------------------------------
 
 
-async def talk(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.PEER, flow="peer", stop=None)
+async def talk(turn: Turn) -> None:
     """/praten or peer:talk:<contact_id>: turn the relay on for one contact."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
-    if person is None:
-        return
-    svc = common.services(context)
-    t = common.tr(context, person)
-    try:
-        if update.callback_query is not None:
-            contact_id = _parse(update, "peer").int_arg()
-        else:
-            mine = await peers.my_contacts(svc, person.telegram_id)
-            if not mine:
-                await common.say(
-                    update, context, t.gettext("You have no peer contact right now."), keyboards.menu_button(t)
-                )
-                return
-            if len(mine) > 1:
-                await common.say(
-                    update,
-                    context,
-                    t.gettext("With whom do you want to talk?"),
-                    keyboards.peer_choose_contact(t, [(c.contact_id, c.client_name) for c in mine], "talk"),
-                )
-                return
-            contact_id = mine[0].contact_id
-        view = await peers.start_talking(svc, person.telegram_id, contact_id)
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    other = view.client_name if person.role == Role.PEER else peer_label(t, view.peer_name)
-    name = view.client_name if person.role == Role.PEER else view.peer_name
-    await common.say(
-        update,
-        context,
-        "\n\n".join(
+    svc = turn.svc
+    t = turn.t
+    if turn.update.callback_query is not None:
+        contact_id = turn.int_arg()
+    else:
+        mine = await peers.my_contacts(svc, turn.tid)
+        if not mine:
+            await turn.say(t.gettext("You have no peer contact right now."), keyboards.menu_button(t))
+            return
+        if len(mine) > 1:
+            await turn.say(t.gettext("With whom do you want to talk?"),
+                keyboards.peer_choose_contact(t, [(c.contact_id, c.client_name) for c in mine], "talk"),
+            )
+            return
+        contact_id = mine[0].contact_id
+    view = await peers.start_talking(svc, turn.tid, contact_id)
+    other = view.client_name if turn.person.role == Role.PEER else peer_label(t, view.peer_name)
+    name = view.client_name if turn.person.role == Role.PEER else view.peer_name
+    await turn.say("\n\n".join(
             [
                 t.gettext("💬 You are now talking with {other}.").format(other=other),
                 t.gettext(
@@ -333,15 +284,12 @@ async def talk(update: Update, context: Context) -> None:
     )
 
 
-async def stop(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
-    if person is None:
-        return
-    name = await peers.stop_talking(common.services(context), person.telegram_id)
-    t = common.tr(context, person)
+@handler(Role.CLIENT, Role.PEER, stop=None)
+async def stop(turn: Turn) -> None:
+    name = await peers.stop_talking(turn.svc, turn.tid)
+    t = turn.t
     text = t.gettext("⏹ You stopped talking with {name}.").format(name=name) if name else None
-    await common.show_menu(update, context, person, text)
+    await turn.menu(text)
 
 
 async def relay(update: Update, context: Context) -> None:
@@ -446,24 +394,19 @@ async def _stopped_by_leaving(update: Update, context: Context, telegram_id: int
 # --- the peer expert's own view ----------------------------------------------------------------------
 
 
-async def my_peers(update: Update, context: Context) -> None:
+@handler(Role.PEER, stop=None)
+async def my_peers(turn: Turn) -> None:
     """menu:peers, /mijnpeers: each peer with only what that client shares."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    mine = await peers.my_contacts(common.services(context), person.telegram_id)
+    t = turn.t
+    mine = await peers.my_contacts(turn.svc, turn.tid)
     if not mine:
-        await common.say(update, context, t.gettext("You have no peers right now."), keyboards.peer_home(t, []))
+        await turn.say(t.gettext("You have no peers right now."), keyboards.peer_home(t, []))
         return
     lines = [t.gettext("Your peers:")]
     for view in mine:
         lines.append(f"• {view.client_name} · {_theme_name(t, view.theme)}")
         lines.append("  " + _shares_line(t, view))
-    await common.say(
-        update, context, "\n".join(lines), keyboards.peer_home(t, [(v.contact_id, v.client_name) for v in mine])
-    )
+    await turn.say("\n".join(lines), keyboards.peer_home(t, [(v.contact_id, v.client_name) for v in mine]))
 
 
 def _shares_line(t: Translator, view: ContactView) -> str:
@@ -471,21 +414,14 @@ def _shares_line(t: Translator, view: ContactView) -> str:
     return t.gettext("Shares with you: {what}").format(what=what)
 
 
-async def open_contact(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        view = await peers.contact(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-        if view.status != "active" or view.peer_id != person.id:
-            raise NotFound("not active")
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
+@handler(Role.PEER, flow="peer", stop=None)
+async def open_contact(turn: Turn) -> None:
+    t = turn.t
+    view = await peers.contact(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    if view.status != "active" or view.peer_id != turn.person.id:
+        raise NotFound("not active")
     lines = [f"{view.client_name} · {_theme_name(t, view.theme)}"]
     if view.started_at:
         lines.append(t.gettext("You talk since {day}.").format(day=t.day(view.started_at)))
@@ -493,149 +429,90 @@ async def open_contact(update: Update, context: Context) -> None:
         lines.append(t.gettext("Last message: {when}.").format(when=t.moment(view.last_message_at)))
     lines.append(_shares_line(t, view))
     viewable = [
-        (SCOPES.index(s), t.gettext(SCOPE_NAMES[s])) for s in SCOPES if s in view.shared and s in VIEWABLE
+        (s.value, t.gettext(SCOPE_NAMES[s])) for s in SCOPES if s in view.shared and s in VIEWABLE
     ]
-    await common.say(update, context, "\n".join(lines), keyboards.peer_contact(t, view, viewable))
+    await turn.say("\n".join(lines), keyboards.peer_contact(t, view, viewable))
 
 
-async def view_shared(update: Update, context: Context) -> None:
+NOT_SHARED_WITH_PEER = N_("You cannot see this. It has not been shared with you.")
+
+
+@handler(Role.PEER, flow="peer", refusal=NOT_SHARED_WITH_PEER, scope="client", stop=None)
+async def view_shared(turn: Turn) -> None:
     """peer:view:<contact_id>.<scope>: through tools.current, i.e. the consent check, audited."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    svc = common.services(context)
-    t = common.tr(context, person)
-    try:
-        contact_id, scope_index = callbacks.ints(_parse(update, "peer").arg, 2)
-        tool = VIEWABLE[SCOPES[scope_index]]
-        view = await peers.contact(svc, person.telegram_id, contact_id)
-        saved = await tools.current(svc, person.telegram_id, tool, client_id=view.client_id)
-    except (BadCallback, IndexError, KeyError, NotAllowed, NotFound):
-        await common.say(
-            update, context, t.gettext("You cannot see this. It has not been shared with you."), keyboards.menu_button(t)
-        )
-        return
-    if saved is None:
-        await common.say(update, context, t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
-        return
-    for chunk in view_text(t, saved):
-        await common.say(update, context, chunk)
-    await common.say(update, context, t.gettext("What would you like to do?"), keyboards.menu_button(t))
+    contact_id, scope = turn.id_and_scope()
+    if scope not in VIEWABLE:
+        raise NotAllowed("not a view")
+    view = await peers.contact(turn.svc, turn.tid, contact_id)
+    await show_saved(turn, await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=view.client_id))
 
 
-async def hand_over(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        contact_id = _parse(update, "peer").int_arg()
-        options = await peers.handover_options(common.services(context), person.telegram_id, contact_id)
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
+@handler(Role.PEER, flow="peer", stop=None)
+async def hand_over(turn: Turn) -> None:
+    t = turn.t
+    contact_id = turn.int_arg()
+    options = await peers.handover_options(turn.svc, turn.tid, contact_id)
     if not options:
-        await common.say(update, context, t.gettext("No other peer expert is free right now."), keyboards.menu_button(t))
+        await turn.say(t.gettext("No other peer expert is free right now."), keyboards.menu_button(t))
         return
-    await common.say(
-        update,
-        context,
-        t.gettext("Who may take over? Your peer is asked first, and decides."),
+    await turn.say(t.gettext("Who may take over? Your peer is asked first, and decides."),
         keyboards.peer_handover_choices(t, contact_id, options),
     )
 
 
-async def hand_over_to(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    svc = common.services(context)
-    try:
-        contact_id, to_peer = callbacks.ints(_parse(update, "peer").arg, 2)
-        proposal = await peers.propose_handover(svc, person.telegram_id, contact_id, to_peer)
-        view = await peers.contact(svc, person.telegram_id, contact_id)
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    await common.say(
-        update,
-        context,
-        t.gettext("I asked {client} if {new} may take over. Nothing changes until {client} says yes.").format(
+@handler(Role.PEER, flow="peer", stop=None)
+async def hand_over_to(turn: Turn) -> None:
+    t = turn.t
+    svc = turn.svc
+    contact_id, to_peer = turn.ints(2)
+    proposal = await peers.propose_handover(svc, turn.tid, contact_id, to_peer)
+    view = await peers.contact(svc, turn.tid, contact_id)
+    await turn.say(t.gettext("I asked {client} if {new} may take over. Nothing changes until {client} says yes.").format(
             client=view.client_name, new=proposal.peer_name
         ),
         keyboards.menu_button(t),
     )
-    await common.deliver_now(context)
+    await turn.deliver_now()
 
 
-async def end(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.PEER, flow="peer", stop=None)
+async def end(turn: Turn) -> None:
     """peer:end:<contact_id>: either side, with one question first."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        view = await peers.contact(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    name = view.client_name if person.role == Role.PEER else view.peer_name
-    await common.say(
-        update,
-        context,
-        t.gettext("Do you want to end your contact with {name}?").format(name=name),
+    t = turn.t
+    view = await peers.contact(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    name = view.client_name if turn.person.role == Role.PEER else view.peer_name
+    await turn.say(t.gettext("Do you want to end your contact with {name}?").format(name=name),
         keyboards.peer_confirm_end(t, view.contact_id),
     )
 
 
-async def end_confirmed(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
-    if person is None:
-        return
-    try:
-        await peers.end_contact(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext("The contact has ended."),
-        keyboards.menu_button(t) if person.role == Role.PEER else None,
+@handler(Role.CLIENT, Role.PEER, flow="peer", stop=None)
+async def end_confirmed(turn: Turn) -> None:
+    await peers.end_contact(
+        turn.svc, turn.tid, turn.int_arg()
     )
-    await common.deliver_now(context)  # the other side is told; the client gets the short question
+    t = turn.t
+    await turn.say(t.gettext("The contact has ended."),
+        keyboards.menu_button(t) if turn.person.role == Role.PEER else None,
+    )
+    await turn.deliver_now()  # the other side is told; the client gets the short question
 
 
-async def on_rating(update: Update, context: Context) -> State | int:
+@handler(Role.CLIENT, flow="peer")
+async def on_rating(turn: Turn) -> State | int:
     """peer:rate:<contact_id>.<1-5> -> an optional few words."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
     try:
-        contact_id, rating = callbacks.ints(_parse(update, "peer").arg, 2)
-        await peers.rate(common.services(context), person.telegram_id, contact_id, rating)
+        contact_id, rating = turn.ints(2)
+        await peers.rate(turn.svc, turn.tid, contact_id, rating)
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return ConversationHandler.END
-    await _quiet_stop(context, person.telegram_id)
-    context.user_data["peer_feedback"] = contact_id
-    t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext("Thank you. Want to add something? Type it, or tap Skip."),
+    await _quiet_stop(turn.context, turn.tid)
+    turn.user_data["peer_feedback"] = contact_id
+    t = turn.t
+    await turn.say(t.gettext("Thank you. Want to add something? Type it, or tap Skip."),
         keyboards.peer_skip(t, "fbskip", contact_id),
     )
     return State.FEEDBACK
@@ -674,51 +551,31 @@ async def on_feedback_skip(update: Update, context: Context) -> int:
 # --- safety and misuse -------------------------------------------------------------------------------
 
 
-async def worry(update: Update, context: Context) -> None:
+@handler(Role.PEER, flow="peer", stop=None)
+async def worry(turn: Turn) -> None:
     """peer:worry:<contact_id>: "Share my worry" (Zorg melden)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    try:
-        result = await peers.report_worry(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext(WORRY_REPLIES[result.outcome]).format(
+    result = await peers.report_worry(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    t = turn.t
+    await turn.say(t.gettext(WORRY_REPLIES[result.outcome]).format(
             name=result.client_name, worker=result.worker_name or ""
         ),
     )
-    await common.deliver_now(context)
+    await turn.deliver_now()
 
 
-async def report(update: Update, context: Context) -> State | int:
+@handler(Role.CLIENT, Role.PEER, flow="peer")
+async def report(turn: Turn) -> State | int:
     """peer:report:<contact_id>: either side, then a short text for the admin."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
-    try:
-        view = await peers.contact(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return ConversationHandler.END
-    await _quiet_stop(context, person.telegram_id)
-    context.user_data["peer_report"] = view.contact_id
-    t = common.tr(context, person)
-    name = view.client_name if person.role == Role.PEER else view.peer_name
-    await common.say(
-        update,
-        context,
-        t.gettext("What happened? Type a short message for the admin. {name} does not see it.").format(
+    view = await peers.contact(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    await _quiet_stop(turn.context, turn.tid)
+    turn.user_data["peer_report"] = view.contact_id
+    t = turn.t
+    name = view.client_name if turn.person.role == Role.PEER else view.peer_name
+    await turn.say(t.gettext("What happened? Type a short message for the admin. {name} does not see it.").format(
             name=name
         ),
         keyboards.menu_button(t),
@@ -747,71 +604,45 @@ async def on_report_text(update: Update, context: Context) -> State | int:
     return ConversationHandler.END
 
 
-async def suspend(update: Update, context: Context) -> None:
+@handler(Role.ADMIN, flow="peer", stop=None)
+async def suspend(turn: Turn) -> None:
     """peer:suspend:<peer_id> (from a misuse report): asks once more."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.ADMIN)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        peer_id = _parse(update, "peer").int_arg()
-    except BadCallback:
-        await _refuse(update, context, person)
-        return
-    await common.say(
-        update,
-        context,
-        t.gettext("Suspend this peer expert? Their contacts stop at once, and they get no new peers."),
+    t = turn.t
+    peer_id = turn.int_arg()
+    await turn.say(t.gettext("Suspend this peer expert? Their contacts stop at once, and they get no new peers."),
         keyboards.peer_confirm_suspend(t, peer_id),
     )
 
 
-async def suspend_confirmed(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.ADMIN)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        ended = await peers.suspend_peer(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed, NotFound):
-        await _refuse(update, context, person)
-        return
-    await common.say(
-        update,
-        context,
-        t.ngettext(
+@handler(Role.ADMIN, flow="peer", stop=None)
+async def suspend_confirmed(turn: Turn) -> None:
+    t = turn.t
+    ended = await peers.suspend_peer(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    await turn.say(t.ngettext(
             "Suspended. {n} contact has stopped.", "Suspended. {n} contacts have stopped.", ended
         ).format(n=ended),
         keyboards.menu_button(t),
     )
-    await common.deliver_now(context)
+    await turn.deliver_now()
 
 
-async def waiting(update: Update, context: Context) -> None:
+@handler(Role.ADMIN, stop=None)
+async def waiting(turn: Turn) -> None:
     """menu:waiting, /wachtlijst: clients waiting for a peer expert."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.ADMIN)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    rows = await peers.waiting_list(common.services(context), person.telegram_id)
+    t = turn.t
+    rows = await peers.waiting_list(turn.svc, turn.tid)
     if not rows:
-        await common.say(update, context, t.gettext("Nobody is waiting for a peer expert."), keyboards.menu_button(t))
+        await turn.say(t.gettext("Nobody is waiting for a peer expert."), keyboards.menu_button(t))
         return
     lines = [t.gettext("Waiting for a peer expert:")]
     for row in rows:
         lines.append(f"• {row.client_name} · {_theme_name(t, row.theme)} · " + t.gettext("since {day}").format(
             day=t.day(row.since)))
     for chunk in split("\n".join(lines)):
-        await common.say(update, context, chunk)
-    await common.say(
-        update,
-        context,
-        t.gettext("A client gets a proposal as soon as a fitting peer expert is free."),
+        await turn.say(chunk)
+    await turn.say(t.gettext("A client gets a proposal as soon as a fitting peer expert is free."),
         keyboards.menu_button(t),
     )
 
@@ -819,63 +650,45 @@ async def waiting(update: Update, context: Context) -> None:
 # --- a worker proposes a peer expert -----------------------------------------------------------------
 
 
-async def worker_clients(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def worker_clients(turn: Turn) -> None:
     """/maatjevoorstel: which client?"""
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    rows = await caseload.my_clients(common.services(context), person.telegram_id)
+    t = turn.t
+    rows = await caseload.my_clients(turn.svc, turn.tid)
     if not rows:
-        await common.say(update, context, t.gettext("You have no clients yet."), keyboards.menu_button(t))
+        await turn.say(t.gettext("You have no clients yet."), keyboards.menu_button(t))
         return
-    await common.say(
-        update,
-        context,
-        t.gettext("For whom do you want to propose a peer expert?"),
+    await turn.say(t.gettext("For whom do you want to propose a peer expert?"),
         keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "peer", "wprop"),
     )
 
 
-async def worker_theme(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="peer", stop=None)
+async def worker_theme(turn: Turn) -> None:
     """peer:wprop:<client_id> (also a button on the worker's client page)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        row = await caseload.client_row(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
-        )
-    except (BadCallback, NotAllowed):
-        await _refuse(update, context, person)
-        return
-    await common.say(
-        update,
-        context,
-        t.gettext("What should the peer expert know about, for {name}?").format(name=row.name),
+    t = turn.t
+    row = await caseload.client_row(
+        turn.svc, turn.tid, turn.int_arg()
+    )
+    await turn.say(t.gettext("What should the peer expert know about, for {name}?").format(name=row.name),
         keyboards.peer_worker_themes(t, row.client_id),
     )
 
 
-async def worker_propose(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="peer", stop=None)
+async def worker_propose(turn: Turn) -> None:
     """peer:wtheme:<client_id>.<theme|any>"""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_part, _, theme_part = (_parse(update, "peer").arg or "").partition(".")
+        client_part, _, theme_part = (turn.arg or "").partition(".")
         if not client_part.isdigit():
             raise BadCallback("client")
         theme = None if theme_part == "any" else Theme(theme_part).value
         result = await peers.worker_propose(
-            common.services(context), person.telegram_id, int(client_part), theme
+            turn.svc, turn.tid, int(client_part), theme
         )
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return
     if result.outcome == "proposed":
         text = t.gettext("I asked your client if they want to talk with {name}. Your client decides.").format(
@@ -885,8 +698,8 @@ async def worker_propose(update: Update, context: Context) -> None:
         text = t.gettext("Your client already has a peer expert.")
     else:
         text = t.gettext("No peer expert is free for this right now.")
-    await common.say(update, context, text, keyboards.menu_button(t))
-    await common.deliver_now(context)
+    await turn.say(text, keyboards.menu_button(t))
+    await turn.deliver_now()
 
 
 # --- the peer expert's profile -----------------------------------------------------------------------
@@ -978,158 +791,115 @@ async def _ask_profile_text(update: Update, context: Context, state: State, ques
     return state
 
 
-async def on_story(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
-    if await peers.set_story(common.services(context), person.telegram_id, update.message.text or "") is None:
-        await common.say(
-            update,
-            context,
-            common.tr(context, person).gettext("That is too long for me. Please make it shorter."),
-        )
+@handler(Role.PEER)
+async def on_story(turn: Turn) -> State | int:
+    if await peers.set_story(turn.svc, turn.tid, turn.update.message.text or "") is None:
+        await turn.say(turn.t.gettext("That is too long for me. Please make it shorter."),)
         return State.STORY
-    return await show_profile(update, context, common.tr(context, person).gettext("Saved."))
+    return await show_profile(turn.update, turn.context, turn.t.gettext("Saved."))
 
 
-async def on_availability(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
+@handler(Role.PEER)
+async def on_availability(turn: Turn) -> State | int:
     if (
-        await peers.set_availability(common.services(context), person.telegram_id, update.message.text or "")
+        await peers.set_availability(turn.svc, turn.tid, turn.update.message.text or "")
         is None
     ):
-        await common.say(
-            update,
-            context,
-            common.tr(context, person).gettext("That is too long for me. Please make it shorter."),
-        )
+        await turn.say(turn.t.gettext("That is too long for me. Please make it shorter."),)
         return State.AVAILABILITY
-    return await show_profile(update, context, common.tr(context, person).gettext("Saved."))
+    return await show_profile(turn.update, turn.context, turn.t.gettext("Saved."))
 
 
-async def on_pause_date(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    day = parse_day(common.text_of(update), today=common.today(context), direction="future")
+@handler(Role.PEER)
+async def on_pause_date(turn: Turn) -> State | int:
+    t = turn.t
+    day = parse_day(common.text_of(turn.update), today=turn.today(), direction="future")
     try:
         if day is None:
             raise ValueError("date")
-        told = await peers.pause(common.services(context), person.telegram_id, day)
+        told = await peers.pause(turn.svc, turn.tid, day)
     except ValueError:
-        await common.say(update, context, t.gettext("Please type a day after today, like {example}.").format(
-            example=_example_day(context)))
+        await turn.say(t.gettext("Please type a day after today, like {example}.").format(
+            example=_example_day(turn.context)))
         return State.PAUSE
-    await common.deliver_now(context)
+    await turn.deliver_now()
     note = t.ngettext(
         "Okay. {n} peer is told when you are back.", "Okay. {n} peers are told when you are back.", told
     ).format(n=told)
-    return await show_profile(update, context, note)
+    return await show_profile(turn.update, turn.context, note)
 
 
-async def come_back(update: Update, context: Context) -> int:
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
-    await peers.come_back(common.services(context), person.telegram_id)
-    await common.deliver_now(context)
-    return await show_profile(update, context, common.tr(context, person).gettext("Welcome back!"))
+@handler(Role.PEER)
+async def come_back(turn: Turn) -> int:
+    await peers.come_back(turn.svc, turn.tid)
+    await turn.deliver_now()
+    return await show_profile(turn.update, turn.context, turn.t.gettext("Welcome back!"))
 
 
-async def edit_themes(update: Update, context: Context) -> None:
+@handler(Role.PEER, flow="peer", stop=None)
+async def edit_themes(turn: Turn) -> None:
     """peer:pthemes shows the toggles; peer:ptheme:<theme> flips one."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    svc = common.services(context)
-    t = common.tr(context, person)
+    svc = turn.svc
+    t = turn.t
     try:
-        parsed = _parse(update, "peer")
+        parsed = turn.data
         data = (
-            await peers.toggle_theme(svc, person.telegram_id, parsed.arg or "")
+            await peers.toggle_theme(svc, turn.tid, parsed.arg or "")
             if parsed.action == "ptheme"
-            else await peers.profile(svc, person.telegram_id)
+            else await peers.profile(svc, turn.tid)
         )
     except (BadCallback, ValueError):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return
     markup = keyboards.peer_theme_toggles(t, data.themes)
     text = t.gettext("About which themes can you support peers? Tap to switch on or off.")
     if parsed.action == "ptheme":
-        await common.edit_or_say(update, context, text, markup)
+        await turn.edit(text, markup)
     else:
-        await common.say(update, context, text, markup)
+        await turn.say(text, markup)
 
 
-async def ask_max(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("How many peers at most, at the same time?"), keyboards.peer_max_peers(t))
+@handler(Role.PEER, stop=None)
+async def ask_max(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(t.gettext("How many peers at most, at the same time?"), keyboards.peer_max_peers(t))
 
 
-async def on_max(update: Update, context: Context) -> int:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
+@handler(Role.PEER, flow="peer")
+async def on_max(turn: Turn) -> int:
     try:
         await peers.set_max_peers(
-            common.services(context), person.telegram_id, _parse(update, "peer").int_arg()
+            turn.svc, turn.tid, turn.int_arg()
         )
     except (BadCallback, ValueError):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return ConversationHandler.END
-    return await show_profile(update, context, common.tr(context, person).gettext("Saved."))
+    return await show_profile(turn.update, turn.context, turn.t.gettext("Saved."))
 
 
 # --- samen invullen ----------------------------------------------------------------------------------
 
 
-async def together_start(update: Update, context: Context) -> None:
+@handler(Role.PEER, Role.WORKER, stop=None)
+async def together_start(turn: Turn) -> None:
     """/samen, menu:together: a peer expert or a worker picks the client to fill in with."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    rows = await together.clients_to_help(common.services(context), person.telegram_id)
+    t = turn.t
+    rows = await together.clients_to_help(turn.svc, turn.tid)
     if not rows:
-        await common.say(
-            update, context, t.gettext("You have nobody to fill in with right now."), keyboards.menu_button(t)
-        )
+        await turn.say(t.gettext("You have nobody to fill in with right now."), keyboards.menu_button(t))
         return
-    await common.say(
-        update,
-        context,
-        t.gettext("Fill in together: with whom?"),
+    await turn.say(t.gettext("Fill in together: with whom?"),
         keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "tog", "client"),
     )
 
 
-async def together_tool(update: Update, context: Context) -> None:
+@handler(Role.PEER, Role.WORKER, flow="tog", stop=None)
+async def together_tool(turn: Turn) -> None:
     """tog:client:<client_id>: which tool."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        client_id = _parse(update, "tog").int_arg()
-        row = await _helpable(context, person, client_id)
-    except (BadCallback, NotAllowed):
-        await _refuse(update, context, person)
-        return
-    await common.say(
-        update,
-        context,
-        t.gettext("What do you fill in with {name}?").format(name=row.name),
+    t = turn.t
+    client_id = turn.int_arg()
+    row = await _helpable(turn.context, turn.person, client_id)
+    await turn.say(t.gettext("What do you fill in with {name}?").format(name=row.name),
         keyboards.together_tools(t, client_id),
     )
 
@@ -1141,50 +911,38 @@ async def _helpable(context: Context, person: PersonView, client_id: int) -> tog
     raise NotAllowed("not someone this helper helps")
 
 
-async def together_step(update: Update, context: Context) -> None:
+@handler(Role.PEER, Role.WORKER, flow="tog", stop=None)
+async def together_step(turn: Turn) -> None:
     """tog:tool:<client_id>.<tool>: which part."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id, tool_index = callbacks.ints(_parse(update, "tog").arg, 2)
+        client_id, tool_index = turn.ints(2)
         tool = together.TOOLS[tool_index]
-        row = await _helpable(context, person, client_id)
+        row = await _helpable(turn.context, turn.person, client_id)
     except (BadCallback, IndexError, NotAllowed):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return
     labels = [step_label(t, tool, i) for i in range(len(forms.STEPS[tool]))]
-    await common.say(
-        update,
-        context,
-        t.gettext("Which part do you fill in with {name}?").format(name=row.name),
+    await turn.say(t.gettext("Which part do you fill in with {name}?").format(name=row.name),
         keyboards.together_steps(t, client_id, tool_index, labels),
     )
 
 
-async def together_ask(update: Update, context: Context) -> State | int:
+@handler(Role.PEER, Role.WORKER, flow="tog")
+async def together_ask(turn: Turn) -> State | int:
     """tog:step:<client_id>.<tool>.<step> -> the helper types a proposal."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id, tool_index, step = callbacks.ints(_parse(update, "tog").arg, 3)
+        client_id, tool_index, step = turn.ints(3)
         tool = together.TOOLS[tool_index]
         question = forms.STEPS[tool][step].question
-        row = await _helpable(context, person, client_id)
+        row = await _helpable(turn.context, turn.person, client_id)
     except (BadCallback, IndexError, NotAllowed):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return ConversationHandler.END
-    await _quiet_stop(context, person.telegram_id)
-    context.user_data["together"] = {"client": client_id, "tool": tool_index, "step": step}
-    await common.say(
-        update,
-        context,
-        "\n\n".join(
+    await _quiet_stop(turn.context, turn.tid)
+    turn.user_data["together"] = {"client": client_id, "tool": tool_index, "step": step}
+    await turn.say("\n\n".join(
             [
                 step_label(t, tool, step),
                 t.gettext(question),
@@ -1218,7 +976,7 @@ async def on_together_text(update: Update, context: Context) -> State | int:
         await common.say(update, context, refusal_text(t, str(refusal)))
         return State.TOGETHER
     except (NotAllowed, NotFound, ValueError):
-        await _refuse(update, context, person)
+        await common.refuse(update, context, common.tr(context, person))
         return ConversationHandler.END
     context.user_data.pop("together", None)
     await common.say(
@@ -1233,59 +991,50 @@ async def on_together_text(update: Update, context: Context) -> State | int:
     return ConversationHandler.END
 
 
-async def together_decide(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, flow="tog", stop=None)
+async def together_decide(turn: Turn) -> None:
     """tog:ok:<id> and tog:no:<id>: only the client it was sent to; forged ids are refused."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        parsed = _parse(update, "tog")
+        parsed = turn.data
         decision = await together.decide(
-            common.services(context), person.telegram_id, parsed.int_arg(), parsed.action
+            turn.svc, turn.tid, parsed.int_arg(), parsed.action
         )
     except (BadCallback, NotAllowed, ValueError):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return
     except NotFound:
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
+        await turn.say(t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return
     except Refused as refusal:
-        await common.say(update, context, refusal_text(t, str(refusal)), keyboards.menu_button(t))
+        await turn.say(refusal_text(t, str(refusal)), keyboards.menu_button(t))
         return
     text = (
         t.gettext("✅ Saved in your {tool}.")
         if decision.status == "confirmed"
         else t.gettext("Okay. Nothing was saved.")
     )
-    await common.say(update, context, text.format(tool=t.gettext(TOOL_NAMES[decision.tool])), keyboards.menu_button(t))
-    await common.deliver_now(context)
+    await turn.say(text.format(tool=t.gettext(TOOL_NAMES[decision.tool])), keyboards.menu_button(t))
+    await turn.deliver_now()
 
 
-async def together_edit(update: Update, context: Context) -> State | int:
+@handler(Role.CLIENT, flow="tog")
+async def together_edit(turn: Turn) -> State | int:
     """tog:edit:<id>: the client types their own version."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+    t = turn.t
     try:
         proposal = await together.open_proposal(
-            common.services(context), person.telegram_id, _parse(update, "tog").int_arg()
+            turn.svc, turn.tid, turn.int_arg()
         )
     except (BadCallback, NotAllowed):
-        await _refuse(update, context, person)
+        await turn.refuse()
         return ConversationHandler.END
     except NotFound:
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
+        await turn.say(t.gettext("You already answered this proposal."), keyboards.menu_button(t))
         return ConversationHandler.END
-    await _quiet_stop(context, person.telegram_id)
-    context.user_data["own_version"] = proposal.proposal_id
-    await common.say(
-        update,
-        context,
-        t.gettext('Type it in your own words, for "{part}".').format(
+    await _quiet_stop(turn.context, turn.tid)
+    turn.user_data["own_version"] = proposal.proposal_id
+    await turn.say(t.gettext('Type it in your own words, for "{part}".').format(
             part=step_label(t, proposal.tool, proposal.step)
         ),
         keyboards.menu_button(t),

@@ -59,6 +59,7 @@ from bot.services.selfscan import Finished, ScanDraft
 from conversations import common, keyboards, menu, safety
 from conversations.keyboards import DIRECTION_KEYS
 from conversations.common import Context
+from conversations.handler import Turn, handler
 
 NOT_SHARED = N_("You cannot see this. The client has not shared it with you.")
 SCAN_INTRO = N_(
@@ -102,55 +103,49 @@ def _plain(label: str) -> str:
 # --- Mijn herstelplan ------------------------------------------------------------------------------------
 
 
-async def open_plan(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def open_plan(turn: Turn) -> None:
     """/herstelplan, menu:herstelplan, prg:plan[:<client_id>] (a worker: a client of theirs)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
         client_id = None
-        if update.callback_query is not None and update.callback_query.data.startswith("prg:"):
-            arg = _arg(update)
+        if turn.update.callback_query is not None and turn.update.callback_query.data.startswith("prg:"):
+            arg = _arg(turn.update)
             client_id = int(arg) if arg else None
-        if person.role == Role.WORKER and client_id is None:
-            await _client_list(update, context, person)
+        if turn.person.role == Role.WORKER and client_id is None:
+            await _client_list(turn.update, turn.context, turn.person)
             return
-        view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id)
+        view = await herstelplan.herstelplan(turn.svc, turn.tid, client_id)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
-    await common.say(update, context, plan_render.summary_text(view, t),
+    await turn.say(plan_render.summary_text(view, t),
                      keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
                                                                              or view.household_goals_hidden),
-                                                    client=person.role == Role.CLIENT))
+                                                    client=turn.person.role == Role.CLIENT))
 
 
-async def show_part(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def show_part(turn: Turn) -> None:
     """prg:part:<client_id>.<g|p|s|c|w|h>: one part of the plan as messages."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_part, key = _arg(update).split(".")
+        client_part, key = _arg(turn.update).split(".")
         client_id = int(client_part)
         if key != HOUSEHOLD_KEY and key not in PART_KEYS:
             raise BadCallback("part")
         parts = None if key == HOUSEHOLD_KEY else frozenset({PART_KEYS[key]})
-        view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id,
+        view = await herstelplan.herstelplan(turn.svc, turn.tid, client_id,
                                              household=key == HOUSEHOLD_KEY, parts=parts)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     texts = plan_render.household_texts(view, t) if key == HOUSEHOLD_KEY else plan_render.part_texts(view, PART_KEYS[key], t)
     for text in texts[:-1]:
-        await common.say(update, context, text)
+        await turn.say(text)
     shows_scan = key == "s" and Part.SCAN in view.subject.shown
-    await common.say(update, context, texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan,
-                                                                                  client=person.role == Role.CLIENT))
+    await turn.say(texts[-1], keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan,
+                                                                                  client=turn.person.role == Role.CLIENT))
 
 
 # What the client chooses per PDF (bits of the callback's mask): by default a PDF to show at an agency holds the
@@ -170,88 +165,72 @@ def _pdf_arg(update: Update) -> tuple[int, int]:
     return client_id, mask
 
 
-async def choose_plan_pdf(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def choose_plan_pdf(turn: Turn) -> None:
     """prg:pdf:<client_id> and prg:pdfopt:<client_id>.<mask>: what goes in this PDF, ticked per export."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id, mask = _pdf_arg(update)
+        client_id, mask = _pdf_arg(turn.update)
         # May this person open this plan at all? (A forged id is refused and audited; nothing is read.)
-        await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id, household=False,
+        await herstelplan.herstelplan(turn.svc, turn.tid, client_id, household=False,
                                       parts=frozenset({Part.SUPPORT}))
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     text = t.gettext(
         "What goes into the PDF? Your goals (with why and when), your crisis contacts and who supports you are "
         "always in it. Tap to add your last colour or your self-scan. You choose this each time."
-    ) if person.role == Role.CLIENT else t.gettext(
+    ) if turn.person.role == Role.CLIENT else t.gettext(
         "What goes into the PDF? The goals, the crisis contacts and the support are always in it, as far as they "
         "are shared with you. Tap to add the last colour or the self-scan.")
-    markup = keyboards.herstelplan_pdf_choice(t, client_id, mask, client=person.role == Role.CLIENT)
-    if update.callback_query is not None and update.callback_query.data.startswith("prg:pdfopt:"):
-        await common.edit_or_say(update, context, text, markup)  # a tick changes the choice in place
+    markup = keyboards.herstelplan_pdf_choice(t, client_id, mask, client=turn.person.role == Role.CLIENT)
+    if turn.update.callback_query is not None and turn.update.callback_query.data.startswith("prg:pdfopt:"):
+        await turn.edit(text, markup)  # a tick changes the choice in place
     else:
-        await common.say(update, context, text, markup)
+        await turn.say(text, markup)
 
 
-async def send_plan_pdf(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def send_plan_pdf(turn: Turn) -> None:
     """prg:pdfgo:<client_id>.<mask>: the whole plan, as far as this viewer may see it and with what was ticked,
     as one A4 PDF."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id, mask = _pdf_arg(update)
+        client_id, mask = _pdf_arg(turn.update)
         parts = PDF_ALWAYS | {part for bit, part in PDF_OPTIONS.items() if mask & bit}
-        view = await herstelplan.herstelplan(common.services(context), person.telegram_id, client_id, parts=parts)
+        view = await herstelplan.herstelplan(turn.svc, turn.tid, client_id, parts=parts)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     data = await asyncio.to_thread(plan_render.plan_pdf, view, t)  # keep the event loop free while it renders
-    await _send_file(update, context, data, "herstelplan.pdf")
+    await _send_file(turn.update, turn.context, data, "herstelplan.pdf")
 
 
 # --- the self-scan -----------------------------------------------------------------------------------------
 
 
-async def start_scan(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def start_scan(turn: Turn) -> None:
     """/scan, menu:scan, prg:scan (the invitation): the client's own scan. A worker gets their client list."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
+    if turn.person.role == Role.WORKER:
+        await _client_list(turn.update, turn.context, turn.person)
         return
-    if person.role == Role.WORKER:
-        await _client_list(update, context, person)
-        return
-    t = common.tr(context, person)
-    try:
-        draft = await selfscan.begin(common.services(context), person.telegram_id)
-    except NotAllowed:
-        await common.refuse(update, context, t)
-        return
+    t = turn.t
+    draft = await selfscan.begin(turn.svc, turn.tid)
     lines = [t.gettext(SCAN_INTRO)] + ([t.gettext(ZERO_INTRO)] if draft.first else []) + ["", t.gettext(KIDS_QUESTION)]
-    await common.say(update, context, "\n".join(lines), keyboards.kids_keyboard(t, draft.scan_id))
+    await turn.say("\n".join(lines), keyboards.kids_keyboard(t, draft.scan_id))
 
 
-async def start_worker_scan(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def start_worker_scan(turn: Turn) -> None:
     """prg:wscan:<client_id>: the coordinating worker's own scores for a client."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        draft = await selfscan.begin(common.services(context), person.telegram_id, int(_arg(update)))
+        draft = await selfscan.begin(turn.svc, turn.tid, int(_arg(turn.update)))
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
-    await common.say(update, context, t.gettext(KIDS_QUESTION_WORKER).format(name=draft.client_name),
+    await turn.say(t.gettext(KIDS_QUESTION_WORKER).format(name=draft.client_name),
                      keyboards.kids_keyboard(t, draft.scan_id))
 
 
@@ -270,81 +249,72 @@ async def _ask(update: Update, context: Context, t: Translator, draft: ScanDraft
     await common.say(update, context, _question(t, draft, kids, index), keyboards.score_keyboard(t, draft.scan_id, kids, index))
 
 
-async def on_kids(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def on_kids(turn: Turn) -> None:
     """prg:kids:<scan_id>.<1|0>: with or without the children, then the first domain not answered yet."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        scan_id, kids = callbacks.ints(_arg(update), 2)
+        scan_id, kids = callbacks.ints(_arg(turn.update), 2)
         if kids not in (0, 1):
             raise BadCallback("kids")
-        draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
+        draft = await selfscan.open_draft(turn.svc, turn.tid, scan_id)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotFound:
-        await common.refuse(update, context, t, N_("This scan is already finished."))
+        await turn.refuse(N_("This scan is already finished."))
         return
     index = next_unanswered(draft.scores, domains_for(bool(kids)))
     if index is None:
-        await _finish(update, context, t, person, draft.scan_id)
+        await _finish(turn.update, turn.context, t, turn.person, draft.scan_id)
         return
-    await _ask(update, context, t, draft, bool(kids), index)
+    await _ask(turn.update, turn.context, t, draft, bool(kids), index)
 
 
-async def on_question(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def on_question(turn: Turn) -> None:
     """prg:sq:<scan_id>.<kids>.<index>: ask one domain again (the back button)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        scan_id, kids, index = callbacks.ints(_arg(update), 3)
+        scan_id, kids, index = callbacks.ints(_arg(turn.update), 3)
         if kids not in (0, 1) or not 0 <= index < len(domains_for(bool(kids))):
             raise BadCallback("index")
-        draft = await selfscan.open_draft(common.services(context), person.telegram_id, scan_id)
+        draft = await selfscan.open_draft(turn.svc, turn.tid, scan_id)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotFound:
-        await common.refuse(update, context, t, N_("This scan is already finished."))
+        await turn.refuse(N_("This scan is already finished."))
         return
-    await _ask(update, context, t, draft, bool(kids), index)
+    await _ask(turn.update, turn.context, t, draft, bool(kids), index)
 
 
-async def on_score(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def on_score(turn: Turn) -> None:
     """prg:ss:<scan_id>.<kids>.<index>.<score> (0: skip): saved at once, then the next domain or the end."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        scan_id, kids, index, score = callbacks.ints(_arg(update), 4)
+        scan_id, kids, index, score = callbacks.ints(_arg(turn.update), 4)
         domains = domains_for(bool(kids))
         if kids not in (0, 1) or not 0 <= index < len(domains) or not 0 <= score <= 5:
             raise BadCallback("score")
-        draft = await selfscan.answer(common.services(context), person.telegram_id, scan_id, domains[index], score or None)
+        draft = await selfscan.answer(turn.svc, turn.tid, scan_id, domains[index], score or None)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotFound:
-        await common.refuse(update, context, t, N_("This scan is already finished."))
+        await turn.refuse(N_("This scan is already finished."))
         return
-    if person.role == Role.CLIENT and scan_needs_help(draft.scores, domains[index], score or None):
+    if turn.person.role == Role.CLIENT and scan_needs_help(draft.scores, domains[index], score or None):
         # "1: acuut probleem, ik heb nu hulp nodig": the help path first, then the scan goes on.
-        help_ = await safety_service.acute_scan(common.services(context), person.telegram_id)
+        help_ = await safety_service.acute_scan(turn.svc, turn.tid)
         if help_ is not None:
-            await safety.send_help(update, context, t, help_, scan_help_kind(domains[index]), ask=True)
+            await safety.send_help(turn.update, turn.context, t, help_, scan_help_kind(domains[index]), ask=True)
     following = next_unanswered(draft.scores, domains)
     if following is None:
-        await _finish(update, context, t, person, scan_id)
+        await _finish(turn.update, turn.context, t, turn.person, scan_id)
     else:
-        await _ask(update, context, t, draft, bool(kids), following)
+        await _ask(turn.update, turn.context, t, draft, bool(kids), following)
 
 
 async def _finish(update: Update, context: Context, t: Translator, person: PersonView, scan_id: int) -> None:
@@ -379,37 +349,31 @@ def finished_text(t: Translator, result: Finished, worker: bool) -> str:
     return "\n".join(lines)
 
 
-async def later(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def later(turn: Turn) -> None:
     """prg:later: every answer is saved already; the scan goes on where it stopped next time."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("Saved. You can go on later where you stopped."), keyboards.menu_button(t))
+    t = turn.t
+    await turn.say(t.gettext("Saved. You can go on later where you stopped."), keyboards.menu_button(t))
 
 
-async def show_chart(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def show_chart(turn: Turn) -> None:
     """prg:chart:<client_id>: scores per domain over time. The client's own; a worker only with consent."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id = int(_arg(update))
-        history = await selfscan.history(common.services(context), person.telegram_id,
-                                         None if person.role == Role.CLIENT and client_id == person.id else client_id)
+        client_id = int(_arg(turn.update))
+        history = await selfscan.history(turn.svc, turn.tid,
+                                         None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id)
     except (BadCallback, ValueError):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotAllowed:
-        await common.refuse(update, context, t, NOT_SHARED)
+        await turn.refuse(NOT_SHARED)
         return
-    name = history.client_name if person.role == Role.WORKER else None
+    name = history.client_name if turn.person.role == Role.WORKER else None
     png = await asyncio.to_thread(scan_chart_png, history.client, t, worker=history.worker, name=name)
     caption = t.gettext("Your self-scans.") if name is None else t.gettext("Self-scans of {name}.").format(name=name)
-    await _send_file(update, context, png, "zelfscan.png", photo=True, caption=caption)
+    await _send_file(turn.update, turn.context, png, "zelfscan.png", photo=True, caption=caption)
 
 
 def comparison_text(t: Translator, result: selfscan.Comparison, worker: bool) -> str:
@@ -439,22 +403,19 @@ def comparison_text(t: Translator, result: selfscan.Comparison, worker: bool) ->
     return "\n".join(lines)
 
 
-async def show_comparison(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def show_comparison(turn: Turn) -> None:
     """prg:cmp:<client_id>: client and worker side by side; differences of 2+ are something to talk about."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        client_id = int(_arg(update))
-        result = await selfscan.comparison(common.services(context), person.telegram_id,
-                                           None if person.role == Role.CLIENT and client_id == person.id else client_id)
+        client_id = int(_arg(turn.update))
+        result = await selfscan.comparison(turn.svc, turn.tid,
+                                           None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
-    await common.say(update, context, comparison_text(t, result, person.role == Role.WORKER),
-                     keyboards.after_scan_keyboard(t, client_id, worker=person.role == Role.WORKER))
+    await turn.say(comparison_text(t, result, turn.person.role == Role.WORKER),
+                     keyboards.after_scan_keyboard(t, client_id, worker=turn.person.role == Role.WORKER))
 
 
 # --- the worker: /rapport, a client's progress, suggestions, closing -------------------------------------------
@@ -469,30 +430,27 @@ async def _client_list(update: Update, context: Context, worker: PersonView) -> 
     await common.say(update, context, t.gettext("Choose a client:"), keyboards.progress_clients(t, [(r.client_id, r.name) for r in rows]))
 
 
-async def rapport(update: Update, context: Context) -> None:
+@handler(Role.WORKER, Role.ADMIN, stop=None)
+async def rapport(turn: Turn) -> None:
     """/rapport, menu:report: a worker's caseload; an admin's monthly report (/rapport 2026-11)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER, Role.ADMIN)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    svc = common.services(context)
-    if person.role == Role.ADMIN:
-        typed = " ".join(context.args or []) if update.callback_query is None else ""
+    t = turn.t
+    svc = turn.svc
+    if turn.person.role == Role.ADMIN:
+        typed = " ".join(turn.context.args or []) if turn.update.callback_query is None else ""
         if not typed:
-            await _choose_month(update, context, t)
+            await _choose_month(turn.update, turn.context, t)
             return
         month = parse_month(typed, today=svc.today())
         if month is None:
-            await common.say(update, context, t.gettext(
+            await turn.say(t.gettext(
                 "I do not understand that month. Type it like /rapport 2026-11 or /rapport november 2026, "
                 "or choose one below."))
-            await _choose_month(update, context, t)
+            await _choose_month(turn.update, turn.context, t)
             return
-        await _monthly(update, context, person, month)
+        await _monthly(turn.update, turn.context, turn.person, month)
         return
-    numbers = await report.caseload_report(svc, person.telegram_id)
-    await common.say(update, context, caseload_text(numbers, t),
+    numbers = await report.caseload_report(svc, turn.tid)
+    await turn.say(caseload_text(numbers, t),
                      keyboards.progress_caseload_keyboard(t, [(c.client_id, c.name) for c in numbers.clients_list]))
 
 
@@ -509,19 +467,16 @@ async def _choose_month(update: Update, context: Context, t: Translator) -> None
         keyboards.report_months(t, choices))
 
 
-async def monthly_for(update: Update, context: Context) -> None:
+@handler(Role.ADMIN, stop=None)
+async def monthly_for(turn: Turn) -> None:
     """prg:month:<YYYY-MM>: the admin's monthly report for the month they chose."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.ADMIN)
-    if person is None:
-        return
     try:
-        month = _arg(update)
-        report.month_bounds(month, common.services(context).settings.zone)
+        month = _arg(turn.update)
+        report.month_bounds(month, turn.svc.settings.zone)
     except (BadCallback, ValueError):
-        await common.refuse(update, context, common.tr(context, person))
+        await turn.refuse()
         return
-    await _monthly(update, context, person, month)
+    await _monthly(turn.update, turn.context, turn.person, month)
 
 
 async def _monthly(update: Update, context: Context, person: PersonView, month: str) -> None:
@@ -550,19 +505,16 @@ async def _monthly(update: Update, context: Context, person: PersonView, month: 
     await _send_file(update, context, report_csv(made, t), f"houvast-report-{month}.csv")
 
 
-async def client_progress(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def client_progress(turn: Turn) -> None:
     """prg:client:<client_id>: what a worker can do about one client's progress."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        row = await caseload.client_row(common.services(context), person.telegram_id, int(_arg(update)))
+        row = await caseload.client_row(turn.svc, turn.tid, int(_arg(turn.update)))
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
-    await common.say(update, context, t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
+    await turn.say(t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
                      keyboards.client_progress_keyboard(t, row.client_id, coordinating=row.care_role == CareRole.COORDINATING))
 
 
@@ -575,56 +527,48 @@ def suggestion_text(t: Translator, row: scaling.SuggestionRow) -> str:
     return "\n".join(lines)
 
 
-async def show_suggestions(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def show_suggestions(turn: Turn) -> None:
     """prg:sug: op- en afschalen for the households this worker coordinates."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    rows = await scaling.suggestions(common.services(context), person.telegram_id)
+    t = turn.t
+    rows = await scaling.suggestions(turn.svc, turn.tid)
     if not rows:
-        await common.say(update, context, t.gettext("No suggestions to scale up or down right now."), keyboards.menu_button(t))
+        await turn.say(t.gettext("No suggestions to scale up or down right now."), keyboards.menu_button(t))
         return
     for row in rows:
-        await common.say(update, context, suggestion_text(t, row), keyboards.decide_keyboard(t, row.household_id, row.direction))
+        await turn.say(suggestion_text(t, row), keyboards.decide_keyboard(t, row.household_id, row.direction))
 
 
-async def decide(update: Update, context: Context) -> int:
+@handler(Role.WORKER)
+async def decide(turn: Turn) -> int:
     """prg:dec:<household_id>.<u|d>.<u|d|s>: the worker's decision, saved at once; then the reason."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        household_part, suggested, decided = _arg(update).split(".")
+        household_part, suggested, decided = _arg(turn.update).split(".")
         decision_id = await scaling.decide(
-            common.services(context), person.telegram_id, int(household_part),
+            turn.svc, turn.tid, int(household_part),
             suggestion=DIRECTION_KEYS[suggested], decision=DIRECTION_KEYS[decided])
     except (BadCallback, ValueError, KeyError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return ConversationHandler.END
-    context.user_data[DECISION_KEY] = decision_id
-    await common.say(update, context, t.gettext("Noted: {decision}. Why? Type a short reason.").format(
+    turn.user_data[DECISION_KEY] = decision_id
+    await turn.say(t.gettext("Noted: {decision}. Why? Type a short reason.").format(
         decision=_plain(t.gettext(DIRECTION_NAMES[DIRECTION_KEYS[decided]]))), keyboards.skip_reason_keyboard(t))
     return Step.REASON
 
 
-async def on_reason(update: Update, context: Context) -> int:
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
-    decision_id = context.user_data.pop(DECISION_KEY, None)
+@handler(Role.WORKER)
+async def on_reason(turn: Turn) -> int:
+    t = turn.t
+    decision_id = turn.user_data.pop(DECISION_KEY, None)
     if decision_id is not None:
         try:
-            await scaling.set_reason(common.services(context), person.telegram_id, int(decision_id),
-                                     common.text_of(update))
+            await scaling.set_reason(turn.svc, turn.tid, int(decision_id),
+                                     common.text_of(turn.update))
         except (NotAllowed, NotFound):
-            await common.refuse(update, context, t)
+            await turn.refuse()
             return ConversationHandler.END
-    await common.say(update, context, t.gettext("Thank you. The decision and your reason are saved."), keyboards.menu_button(t))
+    await turn.say(t.gettext("Thank you. The decision and your reason are saved."), keyboards.menu_button(t))
     return ConversationHandler.END
 
 
@@ -643,26 +587,23 @@ async def odd_reason(update: Update, context: Context) -> None:
     await common.say(update, context, t.gettext("Please type the reason as text, or tap Skip."), keyboards.skip_reason_keyboard(t))
 
 
-async def start_closing(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def start_closing(turn: Turn) -> None:
     """prg:close:<client_id>: close the household's traject; the outcomes a-g follow, one per message."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        target = await closing.closing_target(common.services(context), person.telegram_id, int(_arg(update)))
+        target = await closing.closing_target(turn.svc, turn.tid, int(_arg(turn.update)))
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotFound:
-        await common.refuse(update, context, t, N_("This traject is already closed."))
+        await turn.refuse(N_("This traject is already closed."))
         return
-    await common.say(update, context, t.gettext(
+    await turn.say(t.gettext(
         "Closing the traject of {names}. Score each outcome from 1 (very bad) to 5 (very good), or n.a. when it does "
         "not apply. The client keeps Houvast: nothing is deleted. Your link with the household ends."
     ).format(names=", ".join(target.names)))
-    await _ask_outcome(update, context, t, target.household_id, [])
+    await _ask_outcome(turn.update, turn.context, t, target.household_id, [])
 
 
 async def _ask_outcome(update: Update, context: Context, t: Translator, household_id: int, values: list[int | None]) -> None:
@@ -671,56 +612,50 @@ async def _ask_outcome(update: Update, context: Context, t: Translator, househol
     await common.say(update, context, text, keyboards.outcome_keyboard(t, household_id, encode_outcomes(values)))
 
 
-async def on_outcome(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def on_outcome(turn: Turn) -> None:
     """prg:out:<household_id>.<answers so far>: the next outcome, or the summary to confirm."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        household_part, encoded = _arg(update).split(".")
+        household_part, encoded = _arg(turn.update).split(".")
         household_id, values = int(household_part), decode_outcomes(encoded)
         if not values:
             raise BadCallback("empty")
     except (BadCallback, ValueError):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     if len(values) < len(OUTCOME_KEYS):
-        await _ask_outcome(update, context, t, household_id, values)
+        await _ask_outcome(turn.update, turn.context, t, household_id, values)
         return
     lines = [t.gettext("Your scores:")]
     for key, value in zip(OUTCOME_KEYS, values, strict=True):
         lines.append(f"{t.gettext(OUTCOMES[key])}: {t.gettext(NOT_RELEVANT) if value is None else value}")
     lines += ["", t.gettext("Close the traject now?")]
-    await common.say(update, context, "\n".join(lines), keyboards.confirm_close_keyboard(t, household_id, encoded))
+    await turn.say("\n".join(lines), keyboards.confirm_close_keyboard(t, household_id, encoded))
 
 
-async def on_close(update: Update, context: Context) -> None:
+@handler(Role.WORKER, stop=None)
+async def on_close(turn: Turn) -> None:
     """prg:closeok:<household_id>.<a-g>: close for real."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.WORKER)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        household_part, encoded = _arg(update).split(".")
+        household_part, encoded = _arg(turn.update).split(".")
         values = decode_outcomes(encoded)
         if len(values) != len(OUTCOME_KEYS):
             raise BadCallback("incomplete")
-        result = await closing.close_traject(common.services(context), person.telegram_id, int(household_part),
+        result = await closing.close_traject(turn.svc, turn.tid, int(household_part),
                                              dict(zip(OUTCOME_KEYS, values, strict=True)))
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     except NotFound:
-        await common.refuse(update, context, t, N_("This traject is already closed."))
+        await turn.refuse(N_("This traject is already closed."))
         return
     asked = t.ngettext("{n} client gets a few short questions about the support.",
                        "{n} clients get a few short questions about the support.", result.clients_asked)
-    await common.say(update, context, t.gettext("The traject is closed. The client keeps Houvast for their own plan.")
+    await turn.say(t.gettext("The traject is closed. The client keeps Houvast for their own plan.")
                      + " " + asked.format(n=result.clients_asked), keyboards.menu_button(t))
-    await common.deliver_now(context)
+    await turn.deliver_now()
 
 
 # --- the client's questions after closing -------------------------------------------------------------------
@@ -732,32 +667,29 @@ async def _ask_relation(update: Update, context: Context, t: Translator, key: st
     await common.say(update, context, text, keyboards.relation_keyboard(t, index, scale_for(key)))
 
 
-async def on_relation(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, stop=None)
+async def on_relation(turn: Turn) -> None:
     """prg:rel:start, prg:rel:<index>.<score>: one question per message, each answer saved at once."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    svc = common.services(context)
+    t = turn.t
+    svc = turn.svc
     try:
-        arg = _arg(update)
+        arg = _arg(turn.update)
         if arg == "start":
-            following = await closing.next_question(svc, person.telegram_id)
+            following = await closing.next_question(svc, turn.tid)
         else:
             index, score = callbacks.ints(arg, 2)
             if not 0 <= index < len(RELATION_KEYS):
                 raise BadCallback("question")
-            following = await closing.answer_relation(svc, person.telegram_id, RELATION_KEYS[index], score)
+            following = await closing.answer_relation(svc, turn.tid, RELATION_KEYS[index], score)
     except (BadCallback, ValueError, NotAllowed):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     if following is None:
-        await common.say(update, context, t.gettext(
+        await turn.say(t.gettext(
             "Thank you for your answers. Houvast stays yours: your plan, crisis card and check-ins are still here."),
             keyboards.menu_button(t))
         return
-    await _ask_relation(update, context, t, following)
+    await _ask_relation(turn.update, turn.context, t, following)
 
 
 # --- registration ---------------------------------------------------------------------------------------------

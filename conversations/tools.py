@@ -22,6 +22,7 @@ from bot.services import tools
 from bot.services.tools import Saved
 from conversations import common, keyboards
 from conversations.common import Context
+from conversations.handler import Turn
 from conversations.forms import TOOL_NAMES, step_label
 
 INTROS = {
@@ -42,6 +43,17 @@ def view_text(t: Translator, saved: Saved) -> list[str]:
         plan = forms.to_plan(saved.doc, saved.owner_name, saved.version, saved.saved_at)
         return [chunk for phase in PHASES for chunk in split(phase_text(t, plan, phase))]
     return split(card_text(t, forms.to_card(saved.doc, saved.owner_name, saved.saved_at.date())))
+
+
+async def show_saved(turn: Turn, saved: Saved | None) -> None:
+    """Someone else's plan or card, after the consent check let them see it (the look is audited there)."""
+    t = turn.t
+    if saved is None:
+        await turn.say(t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
+        return
+    for chunk in view_text(t, saved):
+        await turn.say(chunk)
+    await turn.say(t.gettext("What would you like to do?"), keyboards.menu_button(t))
 
 
 def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:

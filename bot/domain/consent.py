@@ -58,3 +58,19 @@ def may_view(*, is_self: bool, relation: Relation | None, granted: frozenset[Sco
     if relation is None or not is_viewer_for(relation):
         return False
     return scope in granted
+
+
+def scope_from_button(token: str) -> Scope:
+    """A scope as a button carries it: by value ("crisiskaart"). Buttons made before scopes travelled by value
+    carry their place in SCOPES ("1"); those are still read, so a keyboard on someone's screen keeps working
+    (drop this after 2027-06, when no such keyboard can be younger than half a year). ValueError otherwise."""
+    if token.isdigit() and len(token) == 1:
+        if int(token) >= len(SCOPES):
+            raise ValueError(token)
+        return SCOPES[int(token)]
+    return Scope(token)
+
+
+def toggled(granted: frozenset[Scope] | frozenset[str], scope: Scope) -> bool:
+    """A consent switch flips: what the tap asks is the opposite of what is granted now."""
+    return scope not in granted
