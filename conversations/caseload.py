@@ -26,7 +26,7 @@ from bot.services.consent import SCOPE_NAMES
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
-from conversations.goals import EMPTY, MAX_TEXT, TOO_LONG
+from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
 from conversations.tools import show_saved
 from conversations.handler import Turn, handler
 
