@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -38,8 +38,7 @@ async def list_clients(turn: Turn) -> None:
     t = turn.t
     rows = await caseload.my_clients(turn.svc, turn.tid)
     if not rows:
-        await turn.say(t.gettext("You have no clients yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You have no clients yet."))
     await turn.say(t.gettext("Your clients:"), keyboards.clients(t, [(r.client_id, r.name) for r in rows]))
 
 
@@ -252,13 +251,5 @@ def propose_conversation() -> ConversationHandler:
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
         states={step: list(answering) for step in ProposeStep},
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
-            CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
-            CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, proposal_odd_input),
-        ],
+        fallbacks=menu.fallbacks(CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"), CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")), CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")), odd=proposal_odd_input),
     )

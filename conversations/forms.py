@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from babel.numbers import format_decimal
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -253,10 +253,6 @@ async def _finish(update: Update, context: Context, tool: Tool, *, finished: boo
     return ConversationHandler.END
 
 
-async def odd_input(update: Update, context: Context) -> None:
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
-
 
 def conversation() -> ConversationHandler:
     return ConversationHandler(
@@ -270,10 +266,5 @@ def conversation() -> ConversationHandler:
                 MessageHandler(common.TEXT, common.text_answer(on_text)),
             ]
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(),
     )

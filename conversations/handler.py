@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -33,7 +33,7 @@ from bot.i18n import Translator
 from bot.services import security
 from bot.services.base import NotAllowed, NotFound, Services
 from bot.services.people import PersonView
-from conversations import common
+from conversations import common, keyboards
 from conversations.common import Context
 
 END = ConversationHandler.END
@@ -109,6 +109,10 @@ class Turn:
     async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         await common.say(self.update, self.context, text, markup)
 
+    async def note(self, text: str) -> None:
+        """A short line with the way back to the menu: nothing (more) to do here."""
+        await common.say(self.update, self.context, text, keyboards.menu_button(self.t))
+
     async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         await common.edit_or_say(self.update, self.context, text, markup)
 
@@ -163,6 +167,11 @@ def handler(
         return run
 
     return wrap
+
+
+def buttons(flow: str, routes: dict[str, Callable[[Update, Context], Awaitable[Any]]]) -> list[CallbackQueryHandler]:
+    """One CallbackQueryHandler per action of a flow: buttons("goal", {"open": open_goal}) answers goal:open:..."""
+    return [CallbackQueryHandler(callback, pattern=callbacks.pattern(flow, action)) for action, callback in routes.items()]
 
 
 async def _refuse(turn: Turn, refusal: str, scope: str | None, stop: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -172,12 +172,7 @@ def link_conversation() -> ConversationHandler:
             CallbackQueryHandler(ask_code, pattern=callbacks.pattern("menu", "link")),
         ],
         states={Step.CODE: [MessageHandler(common.TEXT, common.text_answer(on_code))]},
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(odd=odd_input),
     )
 
 

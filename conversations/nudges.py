@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -141,8 +141,7 @@ async def show_overview(turn: Turn) -> None:
             page = 0
     result = await nudges.overview(turn.svc, turn.tid, page=page)
     if not result.total:
-        await turn.say(t.gettext("You have no clients yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You have no clients yet."))
     lines = [t.gettext("Your clients, most urgent first (page {page} of {pages}):").format(
         page=result.page + 1, pages=result.pages), ""]
     no_contact_days = turn.svc.settings.no_contact_days
@@ -283,13 +282,7 @@ def absence_conversation() -> ConversationHandler:
             Step.FROM: [MessageHandler(common.TEXT, common.text_answer(on_from))],
             Step.TO: [MessageHandler(common.TEXT, common.text_answer(on_to))],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")), odd=odd_input),
     )
 
 

@@ -9,7 +9,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -182,13 +181,6 @@ async def _finish(update: Update, context: Context, t: Translator) -> int:
     return ConversationHandler.END
 
 
-async def odd_input(update: Update, context: Context) -> None:
-    """A sticker, photo or voice message while a question is open: say what we need; stay on the step."""
-    await common.answer_button(update)
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
-
-
 def conversation() -> ConversationHandler:
     text = common.TEXT  # new messages only: an edited message has no update.message (common.edited answers it)
     return ConversationHandler(
@@ -207,9 +199,5 @@ def conversation() -> ConversationHandler:
                 MessageHandler(text, common.text_answer(on_time_text)),
             ],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(menu_button=False),
     )

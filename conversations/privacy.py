@@ -164,8 +164,7 @@ async def who_saw_what(turn: Turn) -> None:
     t = turn.t
     records = await consent.views_of_my_data(turn.svc, turn.tid)
     if not records:
-        await turn.say(t.gettext("Nobody has looked at your data yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("Nobody has looked at your data yet."))
     looks = [Look(r.viewer_name, r.relation, r.scope, r.at, r.version) for r in records]
     groups = group_looks(looks, t.zone)
     lines = [t.gettext("Who looked at your data, the newest first:"), ""]

@@ -49,8 +49,7 @@ async def show_saved(turn: Turn, saved: Saved | None) -> None:
     """Someone else's plan or card, after the consent check let them see it (the look is audited there)."""
     t = turn.t
     if saved is None:
-        await turn.say(t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("There is nothing saved yet."))
     for chunk in view_text(t, saved):
         await turn.say(chunk)
     await turn.say(t.gettext("What would you like to do?"), keyboards.menu_button(t))

@@ -1,12 +1,10 @@
 """The goals conversation and the goal buttons that work from anywhere, registered in one place."""
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from conversations import common, menu
-from conversations.common import Context
 from conversations.goals.checkin_answer import (
     ask_step,
     on_answer,
@@ -20,13 +18,6 @@ from conversations.goals.checkin_answer import (
 from conversations.goals.new_goal import NEW_GOAL, on_new_button, on_new_text, start_new
 from conversations.goals.pages import chart, checkin_now, on_proposal, on_status, open_goal, show_list
 from conversations.goals.shared import Step
-
-
-async def odd_input(update: Update, context: Context) -> None:
-    """A sticker, photo or other message a question cannot use: say what we need; stay on the question."""
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
-
 
 # --- registration --------------------------------------------------------------------------------------
 
@@ -78,11 +69,5 @@ def conversation() -> ConversationHandler:
                 MessageHandler(text, common.text_answer(on_step_text)),
             ],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            *_navigation(),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(*_navigation()),
     )

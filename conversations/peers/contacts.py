@@ -68,8 +68,7 @@ async def hand_over(turn: Turn) -> None:
     contact_id = turn.int_arg()
     options = await peers.handover_options(turn.svc, turn.tid, contact_id)
     if not options:
-        await turn.say(t.gettext("No other peer expert is free right now."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("No other peer expert is free right now."))
     await turn.say(t.gettext("Who may take over? Your peer is asked first, and decides."),
         peer_keyboards.peer_handover_choices(t, contact_id, options),
     )

@@ -9,7 +9,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -75,10 +74,6 @@ from conversations.peers.together import (
 
 # --- samen invullen ----------------------------------------------------------------------------------
 
-
-async def odd_input(update: Update, context: Context) -> None:
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
 
 
 # --- registration ------------------------------------------------------------------------------------
@@ -161,13 +156,7 @@ def conversation() -> ConversationHandler:
             State.TOGETHER: [MessageHandler(TEXT_ONLY, common.text_answer(on_together_text))],
             State.OWN_VERSION: [MessageHandler(TEXT_ONLY, common.text_answer(on_own_version))],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            *[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()],
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(*[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]),
     )
 
 

@@ -118,8 +118,7 @@ async def waiting(turn: Turn) -> None:
     t = turn.t
     rows = await peers.waiting_list(turn.svc, turn.tid)
     if not rows:
-        await turn.say(t.gettext("Nobody is waiting for a peer expert."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("Nobody is waiting for a peer expert."))
     lines = [t.gettext("Waiting for a peer expert:")]
     for row in rows:
         lines.append(f"• {row.client_name} · {theme_name(t, row.theme)} · " + t.gettext("since {day}").format(
@@ -137,8 +136,7 @@ async def worker_clients(turn: Turn) -> None:
     t = turn.t
     rows = await caseload.my_clients(turn.svc, turn.tid)
     if not rows:
-        await turn.say(t.gettext("You have no clients yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You have no clients yet."))
     await turn.say(t.gettext("For whom do you want to propose a peer expert?"),
         peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "peer", "wprop"),
     )

@@ -15,7 +15,7 @@ from bot.i18n import translator
 from bot.render.text import safety_text, split
 from bot.services import peers
 from bot.services.peers import peer_label
-from conversations import common, keyboards
+from conversations import common
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
@@ -32,8 +32,7 @@ async def talk(turn: Turn) -> None:
     else:
         mine = await peers.my_contacts(svc, turn.tid)
         if not mine:
-            await turn.say(t.gettext("You have no peer contact right now."), keyboards.menu_button(t))
-            return
+            return await turn.note(t.gettext("You have no peer contact right now."))
         if len(mine) > 1:
             await turn.say(t.gettext("With whom do you want to talk?"),
                 peer_keyboards.peer_choose_contact(t, [(c.contact_id, c.client_name) for c in mine], "talk"),

@@ -28,8 +28,7 @@ async def together_start(turn: Turn) -> None:
     t = turn.t
     rows = await together.clients_to_help(turn.svc, turn.tid)
     if not rows:
-        await turn.say(t.gettext("You have nobody to fill in with right now."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You have nobody to fill in with right now."))
     await turn.say(t.gettext("Fill in together: with whom?"),
         peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "tog", "client"),
     )
@@ -146,11 +145,9 @@ async def together_decide(turn: Turn) -> None:
         await turn.refuse()
         return
     except NotFound:
-        await turn.say(t.gettext("You already answered this proposal."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You already answered this proposal."))
     except Refused as refusal:
-        await turn.say(refusal_text(t, str(refusal)), keyboards.menu_button(t))
-        return
+        return await turn.note(refusal_text(t, str(refusal)))
     text = (
         t.gettext("✅ Saved in your {tool}.")
         if decision.status == "confirmed"

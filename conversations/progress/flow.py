@@ -2,10 +2,11 @@
 registered in one place."""
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from conversations import common, menu
+from conversations.handler import buttons
 from conversations.progress.closing import on_close, on_outcome, on_relation, start_closing
 from conversations.progress.herstelplan import choose_plan_pdf, open_plan, send_plan_pdf, show_part
 from conversations.progress.scan import (
@@ -44,12 +45,7 @@ def conversation() -> ConversationHandler:
             MessageHandler(common.TEXT, common.text_answer(on_reason)),
             CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason")),
         ]},
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_reason),
-        ],
+        fallbacks=menu.fallbacks(odd=odd_reason),
     )
 
 
@@ -58,29 +54,18 @@ def handlers() -> list:
     return [
         conversation(),  # the reason typed after a scale decision
         CommandHandler("herstelplan", open_plan),
-        CallbackQueryHandler(open_plan, pattern=r"^menu:herstelplan$"),
-        CallbackQueryHandler(open_plan, pattern=callbacks.pattern("prg", "plan")),
-        CallbackQueryHandler(show_part, pattern=callbacks.pattern("prg", "part")),
-        CallbackQueryHandler(choose_plan_pdf, pattern=r"^prg:(pdf|pdfopt)(:|$)"),
-        CallbackQueryHandler(send_plan_pdf, pattern=callbacks.pattern("prg", "pdfgo")),
         CommandHandler("scan", start_scan),
-        CallbackQueryHandler(start_scan, pattern=r"^menu:scan$"),
-        CallbackQueryHandler(start_scan, pattern=r"^prg:scan$"),
-        CallbackQueryHandler(start_worker_scan, pattern=callbacks.pattern("prg", "wscan")),
-        CallbackQueryHandler(on_kids, pattern=callbacks.pattern("prg", "kids")),
-        CallbackQueryHandler(on_question, pattern=callbacks.pattern("prg", "sq")),
-        CallbackQueryHandler(on_score, pattern=callbacks.pattern("prg", "ss")),
-        CallbackQueryHandler(later, pattern=callbacks.pattern("prg", "later")),
-        CallbackQueryHandler(show_chart, pattern=callbacks.pattern("prg", "chart")),
-        CallbackQueryHandler(show_comparison, pattern=callbacks.pattern("prg", "cmp")),
         CommandHandler("rapport", rapport),
+        CallbackQueryHandler(open_plan, pattern=r"^menu:herstelplan$"),
+        CallbackQueryHandler(start_scan, pattern=r"^(menu|prg):scan$"),
         CallbackQueryHandler(rapport, pattern=r"^menu:report$"),
-        CallbackQueryHandler(monthly_for, pattern=callbacks.pattern("prg", "month")),
-        CallbackQueryHandler(client_progress, pattern=callbacks.pattern("prg", "client")),
-        CallbackQueryHandler(show_suggestions, pattern=callbacks.pattern("prg", "sug")),
-        CallbackQueryHandler(start_closing, pattern=callbacks.pattern("prg", "close")),
-        CallbackQueryHandler(on_outcome, pattern=callbacks.pattern("prg", "out")),
-        CallbackQueryHandler(on_close, pattern=callbacks.pattern("prg", "closeok")),
-        CallbackQueryHandler(on_relation, pattern=callbacks.pattern("prg", "rel")),
-        CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason")),  # a stale "skip"
+        CallbackQueryHandler(choose_plan_pdf, pattern=r"^prg:(pdf|pdfopt)(:|$)"),
+        *buttons("prg", {
+            "plan": open_plan, "part": show_part, "pdfgo": send_plan_pdf,  # herstelplan.py
+            "wscan": start_worker_scan, "kids": on_kids, "sq": on_question, "ss": on_score, "later": later,
+            "chart": show_chart, "cmp": show_comparison,  # scan.py
+            "month": monthly_for, "client": client_progress, "sug": show_suggestions,  # worker.py
+            "close": start_closing, "out": on_outcome, "closeok": on_close, "rel": on_relation,  # closing.py
+            "noreason": skip_reason,  # a stale "skip" of the reason (worker.py)
+        }),
     ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
 
-from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.roles import Role
 from bot.domain.safety import scan_help_kind, scan_needs_help
@@ -23,10 +21,8 @@ from bot.render.scan_chart import scan_chart_png
 from bot.services import safety as safety_service
 from bot.services import selfscan
 from bot.services.base import NotAllowed, NotFound
-from bot.services.people import PersonView
 from bot.services.selfscan import Finished, ScanDraft
-from conversations import common, keyboards, safety
-from conversations.common import Context
+from conversations import keyboards, safety
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards
 from conversations.progress.shared import NOT_SHARED, client_list, no_emoji, payload_arg, send_file
@@ -61,17 +57,13 @@ async def start_scan(turn: Turn) -> None:
     await turn.say("\n".join(lines), progress_keyboards.kids_keyboard(t, draft.scan_id))
 
 
-@handler(Role.WORKER, stop=None)
+@handler(Role.WORKER, flow="prg", stop=None)
 async def start_worker_scan(turn: Turn) -> None:
     """prg:wscan:<client_id>: the coordinating worker's own scores for a client."""
     t = turn.t
-    try:
-        draft = await selfscan.begin(turn.svc, turn.tid, int(payload_arg(turn.update)))
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
+    draft = await selfscan.begin(turn.svc, turn.tid, turn.int_arg())
     await turn.say(t.gettext(KIDS_QUESTION_WORKER).format(name=draft.client_name),
-                     progress_keyboards.kids_keyboard(t, draft.scan_id))
+                   progress_keyboards.kids_keyboard(t, draft.scan_id))
 
 
 def _question(t: Translator, draft: ScanDraft, kids: bool, index: int) -> str:
@@ -85,65 +77,64 @@ def _question(t: Translator, draft: ScanDraft, kids: bool, index: int) -> str:
     return f"{head}\n\n{t.gettext(DOMAIN_NAMES[domain])}\n{body}"
 
 
-async def _ask(update: Update, context: Context, t: Translator, draft: ScanDraft, kids: bool, index: int) -> None:
-    await common.say(update, context, _question(t, draft, kids, index), progress_keyboards.score_keyboard(t, draft.scan_id, kids, index))
+FINISHED = N_("This scan is already finished.")
 
 
-@handler(Role.CLIENT, Role.WORKER, stop=None)
+async def _ask(turn: Turn, draft: ScanDraft, kids: bool, index: int) -> None:
+    await turn.say(_question(turn.t, draft, kids, index),
+                   progress_keyboards.score_keyboard(turn.t, draft.scan_id, kids, index))
+
+
+def _scan_payload(turn: Turn, count: int) -> tuple[int, bool, list[int]]:
+    """<scan_id>.<kids>[.<index>[.<score>]]: the scan, with or without the children, and what follows."""
+    scan_id, kids, *rest = turn.ints(count)
+    if kids not in (0, 1) or (rest and not 0 <= rest[0] < len(domains_for(bool(kids)))):
+        raise BadCallback("kids or index")
+    return scan_id, bool(kids), rest
+
+
+async def _open(turn: Turn, scan_id: int) -> ScanDraft | None:
+    """The scan to go on with, or None after saying it is already finished."""
+    try:
+        return await selfscan.open_draft(turn.svc, turn.tid, scan_id)
+    except NotFound:
+        await turn.refuse(FINISHED)
+        return None
+
+
+@handler(Role.CLIENT, Role.WORKER, flow="prg", stop=None)
 async def on_kids(turn: Turn) -> None:
     """prg:kids:<scan_id>.<1|0>: with or without the children, then the first domain not answered yet."""
-    t = turn.t
-    try:
-        scan_id, kids = callbacks.ints(payload_arg(turn.update), 2)
-        if kids not in (0, 1):
-            raise BadCallback("kids")
-        draft = await selfscan.open_draft(turn.svc, turn.tid, scan_id)
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
+    scan_id, kids, _ = _scan_payload(turn, 2)
+    if (draft := await _open(turn, scan_id)) is None:
         return
-    except NotFound:
-        await turn.refuse(N_("This scan is already finished."))
-        return
-    index = next_unanswered(draft.scores, domains_for(bool(kids)))
+    index = next_unanswered(draft.scores, domains_for(kids))
     if index is None:
-        await _finish(turn.update, turn.context, t, turn.person, draft.scan_id)
+        await _finish(turn, draft.scan_id)
         return
-    await _ask(turn.update, turn.context, t, draft, bool(kids), index)
+    await _ask(turn, draft, kids, index)
 
 
-@handler(Role.CLIENT, Role.WORKER, stop=None)
+@handler(Role.CLIENT, Role.WORKER, flow="prg", stop=None)
 async def on_question(turn: Turn) -> None:
     """prg:sq:<scan_id>.<kids>.<index>: ask one domain again (the back button)."""
-    t = turn.t
-    try:
-        scan_id, kids, index = callbacks.ints(payload_arg(turn.update), 3)
-        if kids not in (0, 1) or not 0 <= index < len(domains_for(bool(kids))):
-            raise BadCallback("index")
-        draft = await selfscan.open_draft(turn.svc, turn.tid, scan_id)
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
-    except NotFound:
-        await turn.refuse(N_("This scan is already finished."))
-        return
-    await _ask(turn.update, turn.context, t, draft, bool(kids), index)
+    scan_id, kids, (index,) = _scan_payload(turn, 3)
+    if (draft := await _open(turn, scan_id)) is not None:
+        await _ask(turn, draft, kids, index)
 
 
-@handler(Role.CLIENT, Role.WORKER, stop=None)
+@handler(Role.CLIENT, Role.WORKER, flow="prg", stop=None)
 async def on_score(turn: Turn) -> None:
     """prg:ss:<scan_id>.<kids>.<index>.<score> (0: skip): saved at once, then the next domain or the end."""
     t = turn.t
+    scan_id, kids, (index, score) = _scan_payload(turn, 4)
+    if not 0 <= score <= 5:
+        raise BadCallback("score")
+    domains = domains_for(kids)
     try:
-        scan_id, kids, index, score = callbacks.ints(payload_arg(turn.update), 4)
-        domains = domains_for(bool(kids))
-        if kids not in (0, 1) or not 0 <= index < len(domains) or not 0 <= score <= 5:
-            raise BadCallback("score")
         draft = await selfscan.answer(turn.svc, turn.tid, scan_id, domains[index], score or None)
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
     except NotFound:
-        await turn.refuse(N_("This scan is already finished."))
+        await turn.refuse(FINISHED)
         return
     if turn.person.role == Role.CLIENT and scan_needs_help(draft.scores, domains[index], score or None):
         # "1: acuut probleem, ik heb nu hulp nodig": the help path first, then the scan goes on.
@@ -152,24 +143,21 @@ async def on_score(turn: Turn) -> None:
             await safety.send_help(turn.update, turn.context, t, help_, scan_help_kind(domains[index]), ask=True)
     following = next_unanswered(draft.scores, domains)
     if following is None:
-        await _finish(turn.update, turn.context, t, turn.person, scan_id)
+        await _finish(turn, scan_id)
     else:
-        await _ask(turn.update, turn.context, t, draft, bool(kids), following)
+        await _ask(turn, draft, kids, following)
 
 
-async def _finish(update: Update, context: Context, t: Translator, person: PersonView, scan_id: int) -> None:
+async def _finish(turn: Turn, scan_id: int) -> None:
+    t, worker = turn.t, turn.person.role == Role.WORKER
     try:
-        result = await selfscan.finish(common.services(context), person.telegram_id, scan_id)
+        result = await selfscan.finish(turn.svc, turn.tid, scan_id)
     except NotFound:
-        await common.say(update, context, t.gettext("You skipped every part, so there is nothing to save. "
-                                                     "You can do the scan again any time with /scan."),
-                         keyboards.menu_button(t))
+        await turn.note(t.gettext("You skipped every part, so there is nothing to save. "
+                                  "You can do the scan again any time with /scan."))
         return
-    except NotAllowed:
-        await common.refuse(update, context, t)
-        return
-    await common.say(update, context, finished_text(t, result, person.role == Role.WORKER),
-                     progress_keyboards.after_scan_keyboard(t, result.client_id, worker=person.role == Role.WORKER))
+    await turn.say(finished_text(t, result, worker),
+                   progress_keyboards.after_scan_keyboard(t, result.client_id, worker=worker))
 
 
 def finished_text(t: Translator, result: Finished, worker: bool) -> str:

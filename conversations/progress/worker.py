@@ -129,8 +129,7 @@ async def show_suggestions(turn: Turn) -> None:
     t = turn.t
     rows = await scaling.suggestions(turn.svc, turn.tid)
     if not rows:
-        await turn.say(t.gettext("No suggestions to scale up or down right now."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("No suggestions to scale up or down right now."))
     for row in rows:
         await turn.say(suggestion_text(t, row), progress_keyboards.decide_keyboard(t, row.household_id, row.direction))
 
