@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES, Scope
+from bot.domain.consent import SCOPE_NAMES, SCOPES, Scope
 from bot.domain.forms import Tool
 from bot.domain.goals import DOMAIN_LABELS, Domain
 from bot.domain.roles import Role
@@ -22,13 +22,12 @@ from bot.i18n import N_, Translator
 from bot.services import caseload, tools
 from bot.services import goals as goal_service
 from bot.services.base import NotAllowed
-from bot.services.consent import SCOPE_NAMES
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
-from conversations.tools import show_saved
 from conversations.handler import Turn, handler
+from conversations.tools import show_saved
 
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
@@ -251,5 +250,10 @@ def propose_conversation() -> ConversationHandler:
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
         states={step: list(answering) for step in ProposeStep},
-        fallbacks=menu.fallbacks(CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"), CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")), CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")), odd=proposal_odd_input),
+        fallbacks=menu.fallbacks(
+            CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
+            CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
+            CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
+            odd=proposal_odd_input,
+        ),
     )

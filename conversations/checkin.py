@@ -122,7 +122,11 @@ async def on_setting(turn: Turn) -> None:
     except (BadCallback, ValueError, NotAllowed):
         await turn.stale()
         return
-    text = t.gettext("Okay. Next time I ask: {when}.").format(when=t.moment(due)) if due else t.gettext("Okay. I will not ask by myself. You can check in from the menu.")
+    text = (
+        t.gettext("Okay. Next time I ask: {when}.").format(when=t.moment(due))
+        if due
+        else t.gettext("Okay. I will not ask by myself. You can check in from the menu.")
+    )
     await turn.say(text, keyboards.menu_button(t))
 
 

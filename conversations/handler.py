@@ -171,7 +171,9 @@ def handler(
 
 def buttons(flow: str, routes: dict[str, Callable[[Update, Context], Awaitable[Any]]]) -> list[CallbackQueryHandler]:
     """One CallbackQueryHandler per action of a flow: buttons("goal", {"open": open_goal}) answers goal:open:..."""
-    return [CallbackQueryHandler(callback, pattern=callbacks.pattern(flow, action)) for action, callback in routes.items()]
+    return [
+        CallbackQueryHandler(callback, pattern=callbacks.pattern(flow, action)) for action, callback in routes.items()
+    ]
 
 
 async def _refuse(turn: Turn, refusal: str, scope: str | None, stop: Any) -> Any:

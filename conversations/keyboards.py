@@ -7,10 +7,10 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.domain.scaling import Direction
 from bot.domain.goals import DOMAIN_LABELS
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
+from bot.domain.scaling import Direction
 from bot.i18n import N_, Translator
 from bot.services.nudges import OverviewPage
 
@@ -77,7 +77,9 @@ def main_menu(t: Translator, role: Role, *, has_worker: bool = False, paused: bo
         if action == "link" and has_worker:
             continue
         if action == "pause" and paused:
-            button = InlineKeyboardButton(t.gettext("🔔 Turn reminders back on"), callback_data=callbacks.make("menu", "resume"))
+            button = InlineKeyboardButton(
+                t.gettext("🔔 Turn reminders back on"), callback_data=callbacks.make("menu", "resume")
+            )
         else:
             button = InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("menu", action))
         (small if action in SMALL_ITEMS else big).append(button)
@@ -136,7 +138,9 @@ def households(t: Translator, choices: Sequence[tuple[int, str]]) -> InlineKeybo
     return in_rows(buttons)
 
 
-def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scopes: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+def consent_toggles(
+    t: Translator, viewer_id: int, granted: frozenset[str], scopes: Sequence[tuple[str, str]]
+) -> InlineKeyboardMarkup:
     """One button per scope: ✅ shared, ⬜ not shared. Tapping flips it."""
     buttons = [
         InlineKeyboardButton(
@@ -150,7 +154,10 @@ def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scop
 
 
 def viewers(t: Translator, choices: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(label, callback_data=callbacks.make("priv", "who", viewer_id)) for viewer_id, label in choices]
+    buttons = [
+        InlineKeyboardButton(label, callback_data=callbacks.make("priv", "who", viewer_id))
+        for viewer_id, label in choices
+    ]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return for_client(in_rows(buttons), t)
 
@@ -176,10 +183,14 @@ def form_step(
     return InlineKeyboardMarkup(rows)
 
 
-def tool_home(t: Translator, tool: str, *, has_version: bool, has_draft: bool, has_previous: bool) -> InlineKeyboardMarkup:
+def tool_home(
+    t: Translator, tool: str, *, has_version: bool, has_draft: bool, has_previous: bool
+) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            t.gettext("▶️ Continue filling in") if has_draft else (t.gettext("✍️ Fill in again") if has_version else t.gettext("✍️ Fill in")),
+            t.gettext("▶️ Continue filling in")
+            if has_draft
+            else (t.gettext("✍️ Fill in again") if has_version else t.gettext("✍️ Fill in")),
             callback_data=callbacks.make("form", "start", tool),
         )
     ]
@@ -188,10 +199,14 @@ def tool_home(t: Translator, tool: str, *, has_version: bool, has_draft: bool, h
             InlineKeyboardButton(t.gettext("✏️ Change one part"), callback_data=callbacks.make("tool", "parts", tool)),
             InlineKeyboardButton(t.gettext("👀 Show as messages"), callback_data=callbacks.make("tool", "view", tool)),
             InlineKeyboardButton(t.gettext("📄 PDF to print"), callback_data=callbacks.make("tool", "pdf", tool)),
-            InlineKeyboardButton(t.gettext("🖼 Picture for your phone"), callback_data=callbacks.make("tool", "png", tool)),
+            InlineKeyboardButton(
+                t.gettext("🖼 Picture for your phone"), callback_data=callbacks.make("tool", "png", tool)
+            ),
         ]
     if has_previous:
-        buttons.append(InlineKeyboardButton(t.gettext("🕘 Previous version"), callback_data=callbacks.make("tool", "prev", tool)))
+        buttons.append(
+            InlineKeyboardButton(t.gettext("🕘 Previous version"), callback_data=callbacks.make("tool", "prev", tool))
+        )
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return in_rows(buttons) if tool == "crisiskaart" else for_client(in_rows(buttons), t)  # the card's own home: no
 
@@ -207,7 +222,10 @@ def tool_parts(t: Translator, tool: str, labels: Sequence[str]) -> InlineKeyboar
 
 def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
     """The four colours of a check-in, one per row, then the settings and the colour picture."""
-    rows = [[InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "phase", str(phase)))] for phase, label in labels.items()]
+    rows = [
+        [InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "phase", str(phase)))]
+        for phase, label in labels.items()
+    ]
     rows.append([
         InlineKeyboardButton(t.gettext("⏰ Time and rhythm"), callback_data=callbacks.make("chk", "settings")),
         InlineKeyboardButton(t.gettext("📈 My colours"), callback_data=callbacks.make("chk", "history")),
@@ -216,10 +234,18 @@ def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
 
 
 def tell_worker(t: Translator, worker_name: str, phase: str) -> InlineKeyboardMarkup:
-    return for_client(in_rows([
-        InlineKeyboardButton(t.gettext("📣 Let {name} know").format(name=worker_name)[:60], callback_data=callbacks.make("chk", "tell", phase)),
-        InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
-    ]), t)
+    return for_client(
+        in_rows(
+            [
+                InlineKeyboardButton(
+                    t.gettext("📣 Let {name} know").format(name=worker_name)[:60],
+                    callback_data=callbacks.make("chk", "tell", phase),
+                ),
+                InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")),
+            ]
+        ),
+        t,
+    )
 
 
 def tell_once(t: Translator, phase: str) -> InlineKeyboardMarkup:
@@ -230,7 +256,10 @@ def tell_once(t: Translator, phase: str) -> InlineKeyboardMarkup:
 
 
 def rhythm(t: Translator, rhythms: Mapping[str, str]) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "rhythm", str(key)))] for key, label in rhythms.items()]
+    rows = [
+        [InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "rhythm", str(key)))]
+        for key, label in rhythms.items()
+    ]
     times = [
         InlineKeyboardButton(at.strftime("%H:%M"), callback_data=callbacks.make("chk", "time", at.strftime("%H%M")))
         for at in SUGGESTED_CHECKIN_TIMES
@@ -240,15 +269,24 @@ def rhythm(t: Translator, rhythms: Mapping[str, str]) -> InlineKeyboardMarkup:
 
 
 def clients(t: Translator, rows: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(name[:60], callback_data=callbacks.make("wk", "client", client_id)) for client_id, name in rows]
+    buttons = [
+        InlineKeyboardButton(name[:60], callback_data=callbacks.make("wk", "client", client_id))
+        for client_id, name in rows
+    ]
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return in_rows(buttons)
 
 
 def client_views(t: Translator, client_id: int, choices: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices]
-    buttons.append(InlineKeyboardButton(t.gettext("📈 Progress"), callback_data=callbacks.make("prg", "client", client_id)))
-    buttons.append(InlineKeyboardButton(t.gettext("🎯 Propose a goal"), callback_data=callbacks.make("wk", "propose", client_id)))
+    buttons = [
+        InlineKeyboardButton("👀 " + label, callback_data=callbacks.make("wk", "view", arg)) for arg, label in choices
+    ]
+    buttons.append(
+        InlineKeyboardButton(t.gettext("📈 Progress"), callback_data=callbacks.make("prg", "client", client_id))
+    )
+    buttons.append(
+        InlineKeyboardButton(t.gettext("🎯 Propose a goal"), callback_data=callbacks.make("wk", "propose", client_id))
+    )
     buttons.append(InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show")))
     return in_rows(buttons)
 
@@ -281,13 +319,21 @@ def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 
 def as_markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """Button rows as the services build them for the outbox: (label, callback data)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 def after_nudge(t: Translator, client_id: int | None) -> InlineKeyboardMarkup:
     rows = []
     if client_id is not None:
-        rows.append([InlineKeyboardButton(t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id)
+                )
+            ]
+        )
     rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
     return InlineKeyboardMarkup(rows)
 
@@ -298,9 +344,13 @@ def overview_keyboard(t: Translator, page: OverviewPage, labels: Sequence[str]) 
             for row, label in zip(page.rows, labels, strict=True)]
     nav = []
     if page.has_previous:
-        nav.append(InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=callbacks.make("ovz", "page", page.page - 1)))
+        nav.append(
+            InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=callbacks.make("ovz", "page", page.page - 1))
+        )
     if page.has_next:
-        nav.append(InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=callbacks.make("ovz", "page", page.page + 1)))
+        nav.append(
+            InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=callbacks.make("ovz", "page", page.page + 1))
+        )
     if nav:
         rows.append(nav)
     rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
@@ -343,7 +393,11 @@ def propose_skip(t: Translator) -> InlineKeyboardMarkup:
 
 
 def propose_done(t: Translator, client_id: int) -> InlineKeyboardMarkup:
-    return column([
-        InlineKeyboardButton(t.gettext("⬅️ Back to the client"), callback_data=callbacks.make("wk", "client", client_id)),
-        menu_item(t),
-    ])
+    return column(
+        [
+            InlineKeyboardButton(
+                t.gettext("⬅️ Back to the client"), callback_data=callbacks.make("wk", "client", client_id)
+            ),
+            menu_item(t),
+        ]
+    )

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.dates import numeric, parse_day
-from bot.domain.disclosure import Signal
+from bot.domain.disclosure import Signal, no_contact_for
 from bot.domain.plans import PHASE_EMOJI
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
@@ -109,7 +109,7 @@ def _row_text(t: Translator, row: OverviewRow, no_contact_days: int) -> str:
         return f"{_mark(row)} {row.name}" + (f": {what}" if what else "")
     if row.days_since_contact is None:
         contact = t.gettext("no contact yet")
-    elif row.days_since_contact >= no_contact_days:  # "geen contact": a week without an answer
+    elif no_contact_for(row.days_since_contact, no_contact_days):  # "geen contact": a week without an answer
         contact = t.ngettext("⚠️ no contact for {n} day", "⚠️ no contact for {n} days", row.days_since_contact).format(
             n=row.days_since_contact)
     elif row.days_since_contact == 0:
@@ -150,7 +150,10 @@ async def show_overview(turn: Turn) -> None:
               t.gettext("Days, stalled goals and nudges show only for clients who share their goals with you. "
                         "For the others you see at most that a goal is stuck or that they have not responded "
                         "for a while.")]
-    text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
+    text, markup = (
+        "\n".join(lines),
+        keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows]),
+    )
     if turn.update.callback_query is not None and (turn.update.callback_query.data or "").startswith("ovz:"):
         await turn.edit(text, markup)  # paging changes the overview in place
     else:
@@ -174,7 +177,9 @@ async def _save(update: Update, context: Context, t: Translator, worker: PersonV
         if exc.reason == "order":
             await common.say(update, context, t.gettext(WRONG_ORDER))
         else:
-            await common.say(update, context, t.gettext("That day has already passed. Please choose a day from today on."))
+            await common.say(
+                update, context, t.gettext("That day has already passed. Please choose a day from today on.")
+            )
         return False
     await _confirm(update, context, t, absence)
     return True
@@ -282,7 +287,9 @@ def absence_conversation() -> ConversationHandler:
             Step.FROM: [MessageHandler(common.TEXT, common.text_answer(on_from))],
             Step.TO: [MessageHandler(common.TEXT, common.text_answer(on_to))],
         },
-        fallbacks=menu.fallbacks(CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")), odd=odd_input),
+        fallbacks=menu.fallbacks(
+            CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")), odd=odd_input
+        ),
     )
 
 

@@ -98,7 +98,9 @@ async def start(update: Update, context: Context) -> Step | int:
         await common.say(update, context, problem)
         return await _intro(update, context, person)
     if person is None:
-        person = await people.start_as_client(svc, telegram_id=user.id, chat_id=chat.id, locale=svc.settings.default_language)
+        person = await people.start_as_client(
+            svc, telegram_id=user.id, chat_id=chat.id, locale=svc.settings.default_language
+        )
     if not person.onboarded:
         return await _intro(update, context, person)
     if person.reminders_paused:
@@ -140,9 +142,9 @@ async def on_name(update: Update, context: Context) -> Step | int:
     await common.say(
         update,
         context,
-        t.gettext("Thank you, {name}.\n\nAt what time shall I ask how you are doing? Choose a time, or type one, like 8:30.").format(
-            name=person.name
-        ),
+        t.gettext(
+            "Thank you, {name}.\n\nAt what time shall I ask how you are doing? Choose a time, or type one, like 8:30."
+        ).format(name=person.name),
         keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES),
     )
     return Step.TIME
@@ -159,8 +161,12 @@ async def on_time_text(update: Update, context: Context) -> Step | int:
     at = parse_clock_time(common.text_of(update))
     if at is None:
         t = common.tr(context, await common.current(update, context))
-        await common.say(update, context, t.gettext("I did not understand that time. Type it like 8:30, or choose a button."),
-                         keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES))
+        await common.say(
+            update,
+            context,
+            t.gettext("I did not understand that time. Type it like 8:30, or choose a button."),
+            keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES),
+        )
         return Step.TIME
     return await _save_time(update, context, at)
 
@@ -174,7 +180,9 @@ async def _save_time(update: Update, context: Context, at: object) -> int:
 
 async def _finish(update: Update, context: Context, t: Translator) -> int:
     person = await people.finish_onboarding(common.services(context), update.effective_user.id)
-    text = t.gettext("All set, {name}. This is your menu. You can always get it back with /menu.").format(name=person.name)
+    text = t.gettext("All set, {name}. This is your menu. You can always get it back with /menu.").format(
+        name=person.name
+    )
     await common.show_menu(update, context, person, text)
     if person.role == Role.CLIENT and person.has_worker:
         await privacy.ask_for_new_worker(update, context, person.telegram_id)

@@ -6,7 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES, Scope, toggled
+from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES, SCOPES, Scope, toggled
 from bot.domain.disclosure import STATUS_SCOPE, gets_signal
 from bot.domain.looks import Look, LookGroup, group_looks
 from bot.domain.roles import Role
@@ -14,7 +14,7 @@ from bot.i18n import N_, Translator
 from bot.render.plan import long_day
 from bot.services import consent, security
 from bot.services.base import NotAllowed
-from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES, ViewerShare
+from bot.services.consent import ViewerShare
 from conversations import common, keyboards
 from conversations.common import Context
 from conversations.handler import STALE, Turn, handler
@@ -46,8 +46,10 @@ async def overview(turn: Turn) -> None:
     t = turn.t
     shares = await consent.viewers(turn.svc, turn.tid)
     if not shares:
-        await turn.say(t.gettext(
-            "Nobody can see your data. When you link a worker, you choose what they may see."), keyboards.menu_button(t))
+        await turn.say(
+            t.gettext("Nobody can see your data. When you link a worker, you choose what they may see."),
+            keyboards.menu_button(t),
+        )
         return
     lines = [t.gettext("Who may see what? Tap a name to change it.")]
     for share in shares:
@@ -60,7 +62,9 @@ async def overview(turn: Turn) -> None:
     await turn.say("\n".join(lines), keyboards.viewers(t, [(s.viewer_id, _label(t, s)) for s in shares]))
 
 
-async def show_toggles(update: Update, context: Context, share: ViewerShare, *, intro: str | None = None, edit: bool = False) -> None:
+async def show_toggles(
+    update: Update, context: Context, share: ViewerShare, *, intro: str | None = None, edit: bool = False
+) -> None:
     person = await common.current(update, context)
     t = common.tr(context, person)
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)

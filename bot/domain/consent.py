@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.roles import CareRole, Role
+from bot.i18n import N_
 
 
 class Scope(StrEnum):
@@ -23,6 +24,21 @@ class Scope(StrEnum):
 
 
 SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.GOALS, Scope.ALERTS)
+# How a scope and a viewer's relation to the client are named (msgids; translated where they are shown).
+SCOPE_NAMES = {
+    Scope.SIGNALING_PLAN: N_("signaleringsplan"),
+    Scope.CRISIS_CARD: N_("crisis card"),
+    Scope.GOALS: N_("goals and check-ins"),
+    Scope.ALERTS: N_("alerts on orange and red"),
+}
+CARE_ROLE_NAMES = {
+    CareRole.COORDINATING: N_("worker"),
+    CareRole.BACKUP: N_("backup worker"),
+    CareRole.INVOLVED: N_("involved worker"),
+    CareRole.PROCESREGISSEUR: N_("procesregisseur"),
+    "peer": N_("peer expert"),
+    "household": N_("household member"),
+}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,31 @@ class Answer(StrEnum):
 
 
 PROGRESS = frozenset({Answer.DONE, Answer.PARTLY})
+ANSWER_LABELS = {
+    Answer.DONE: N_("✅ It worked"),
+    Answer.PARTLY: N_("🙂 A little"),
+    Answer.NOT_YET: N_("⏳ Not yet"),
+    Answer.CHANGE: N_("✏️ I want to change something"),
+}
+STALL_CHOICES = {
+    "smaller": N_("🪜 Make the step smaller"),
+    "pause": N_("⏸ Pause this goal"),
+    "worker": N_("📞 Ask my worker to get in touch"),
+}
+
+
+ANSWER_KEYS = {Answer.DONE: "done", Answer.PARTLY: "partly", Answer.NOT_YET: "notyet", Answer.CHANGE: "change"}
+
+
+def answer_key(answer: Answer) -> str:
+    return ANSWER_KEYS[answer]
+
+
+def answer_from_key(key: str) -> Answer:
+    for answer, value in ANSWER_KEYS.items():
+        if value == key:
+            return answer
+    raise ValueError(key)
 
 
 class Domain(StrEnum):

@@ -139,7 +139,9 @@ async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, t
         return worker.name or "?"
 
 
-async def set_rhythm(svc: Services, client_telegram_id: int, *, rhythm: Rhythm | None = None, at: time | None = None) -> tuple[Rhythm, time | None, datetime | None]:
+async def set_rhythm(
+    svc: Services, client_telegram_id: int, *, rhythm: Rhythm | None = None, at: time | None = None
+) -> tuple[Rhythm, time | None, datetime | None]:
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
         if rhythm is not None:
@@ -155,7 +157,9 @@ async def set_rhythm(svc: Services, client_telegram_id: int, *, rhythm: Rhythm |
 def schedule_for(svc: Services, person: Person) -> datetime | None:
     if person.checkin_time is None:
         return None
-    return next_checkin(person.checkin_time, person.checkin_rhythm or Rhythm.DAILY, now=svc.now(), zone=svc.settings.zone)
+    return next_checkin(
+        person.checkin_time, person.checkin_rhythm or Rhythm.DAILY, now=svc.now(), zone=svc.settings.zone
+    )
 
 
 async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
@@ -177,9 +181,16 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
             )
             for person in due:
                 slot = person.next_checkin_at
-                person.next_checkin_at = next_checkin(
-                    person.checkin_time or time(10), person.checkin_rhythm or Rhythm.DAILY, now=now, zone=svc.settings.zone
-                ) if person.checkin_time else None
+                person.next_checkin_at = (
+                    next_checkin(
+                        person.checkin_time or time(10),
+                        person.checkin_rhythm or Rhythm.DAILY,
+                        now=now,
+                        zone=svc.settings.zone,
+                    )
+                    if person.checkin_time
+                    else None
+                )
                 skip = (
                     person.role != Role.CLIENT or not person.active or person.reminders_paused
                     or person.deletion_due_at is not None or person.unreachable
@@ -187,7 +198,10 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                 if skip:
                     continue
                 t = translator(person.locale, svc.settings.zone)
-                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))] for phase, label in PHASE_BUTTONS.items()]
+                buttons = [
+                    [(t.gettext(label), callbacks.make("chk", "phase", phase.value))]
+                    for phase, label in PHASE_BUTTONS.items()
+                ]
                 if await outbox.enqueue(
                     session, dedup_key=f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
                     person=person, kind="checkin", text=t.gettext(PHASE_QUESTION), buttons=buttons, now=now,

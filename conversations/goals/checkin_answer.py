@@ -6,12 +6,11 @@ from telegram.ext import ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.goals import Answer, GoalStatus
+from bot.domain.goals import STALL_CHOICES, Answer, GoalStatus, answer_from_key
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import goal_requests, goals
 from bot.services.base import NotAllowed, NotFound
-from bot.services.goals import STALL_CHOICES, answer_from_key
 from conversations import common
 from conversations.goals import keyboards as goal_keyboards
 from conversations.goals.shared import (
@@ -158,7 +157,11 @@ async def on_step_text(turn: Turn) -> Step | int:
     if problem == TOO_LONG:
         value, cut = kept_part(t, raw, MAX_TEXT, back=False)
     elif problem:
-        markup = goal_keyboards.goal_skip(t, "next") if info.get("after") == "done" else goal_keyboards.goal_keep_step(t, int(info["goal"]))
+        markup = (
+            goal_keyboards.goal_skip(t, "next")
+            if info.get("after") == "done"
+            else goal_keyboards.goal_keep_step(t, int(info["goal"]))
+        )
         await turn.say(problem_text(t, problem, MAX_TEXT), markup)
         return Step.NEW_STEP
     try:

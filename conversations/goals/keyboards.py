@@ -4,10 +4,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS, WHO_LABELS, GoalStatus
+from bot.domain.goals import (
+    ANSWER_LABELS,
+    DOMAIN_LABELS,
+    EVERY_LABELS,
+    STALL_CHOICES,
+    WHO_LABELS,
+    GoalStatus,
+    answer_key,
+)
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.i18n import N_, Translator
-from bot.services.goals import ANSWER_LABELS, STALL_CHOICES, GoalView, answer_key
+from bot.services.goals import GoalView
 from conversations.keyboards import column, for_client, menu_item
 
 
@@ -44,7 +52,9 @@ def goal_question(t: Translator, key: str, *, first: bool, skip: bool, answered:
         options = [[InlineKeyboardButton(t.gettext(label), callback_data=make("dom", domain.value))]
                    for domain, label in DOMAIN_LABELS.items()]
     elif key == "day":
-        days = [InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=make("day", day)) for day in range(1, 8)]
+        days = [
+            InlineKeyboardButton(t.weekday(day).capitalize(), callback_data=make("day", day)) for day in range(1, 8)
+        ]
         options = [days[i : i + 2] for i in range(0, len(days), 2)]
     elif key == "time":
         times = [InlineKeyboardButton(at.strftime("%H:%M"), callback_data=make("time", at.strftime("%H%M")))

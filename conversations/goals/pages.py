@@ -1,4 +1,6 @@
-"""The list of goals and a goal's own page: pause, resume, reached, stop, check in now, a worker's proposal, the chart."""
+"""The list of goals and a goal's own page: pause, resume, reached, stop, check in now, a worker's proposal,
+the chart."""
+
 from __future__ import annotations
 
 import io

@@ -1,12 +1,11 @@
 """The peer expert's own view (/mijnpeers): each peer with only what that client shares; hand over and end a contact."""
 from __future__ import annotations
 
-from bot.domain.consent import SCOPES
+from bot.domain.consent import SCOPE_NAMES, SCOPES
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import peers, tools
 from bot.services.base import NotAllowed, NotFound
-from bot.services.consent import SCOPE_NAMES
 from conversations import keyboards
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
@@ -81,7 +80,8 @@ async def hand_over_to(turn: Turn) -> None:
     contact_id, to_peer = turn.ints(2)
     proposal = await peers.propose_handover(svc, turn.tid, contact_id, to_peer)
     view = await peers.contact(svc, turn.tid, contact_id)
-    await turn.say(t.gettext("I asked {client} if {new} may take over. Nothing changes until {client} says yes.").format(
+    await turn.say(
+        t.gettext("I asked {client} if {new} may take over. Nothing changes until {client} says yes.").format(
             client=view.client_name, new=proposal.peer_name
         ),
         keyboards.menu_button(t),

@@ -156,7 +156,9 @@ def conversation() -> ConversationHandler:
             State.TOGETHER: [MessageHandler(TEXT_ONLY, common.text_answer(on_together_text))],
             State.OWN_VERSION: [MessageHandler(TEXT_ONLY, common.text_answer(on_own_version))],
         },
-        fallbacks=menu.fallbacks(*[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]),
+        fallbacks=menu.fallbacks(
+            *[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]
+        ),
     )
 
 

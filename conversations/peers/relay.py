@@ -113,7 +113,9 @@ async def relay(update: Update, context: Context) -> None:
     t_other = translator(out.to_locale, svc.settings.zone)
     label = out.sender_name if out.from_client else peer_label(t_other, out.sender_name)
     prefix = t_other.gettext("💬 {name}:").format(name=label)
-    answer = None if out.recipient_talking else peer_keyboards.peer_answer_markup(t_other, out.contact_id, out.sender_name)
+    answer = (
+        None if out.recipient_talking else peer_keyboards.peer_answer_markup(t_other, out.contact_id, out.sender_name)
+    )
     try:
         if kind == "text":
             chunks = split(f"{prefix}\n{text}", 4000)

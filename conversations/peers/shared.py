@@ -6,12 +6,11 @@ from enum import StrEnum
 from telegram import Update
 
 from bot import callbacks
-from bot.domain.consent import SCOPES, Scope
+from bot.domain.consent import SCOPE_NAMES, SCOPES, Scope
 from bot.domain.forms import Tool
 from bot.domain.peers import THEME_NAMES, Theme
 from bot.i18n import N_, Translator
 from bot.services import peers
-from bot.services.consent import SCOPE_NAMES
 from bot.services.peers import ContactView
 from conversations import common
 from conversations.common import Context

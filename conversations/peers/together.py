@@ -16,7 +16,7 @@ from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.forms import refusal_text, step_label
+from conversations.form_texts import refusal_text, step_label
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
 from conversations.peers.shared import State, quiet_stop

@@ -45,10 +45,18 @@ async def start_closing(turn: Turn) -> None:
     await _ask_outcome(turn.update, turn.context, t, target.household_id, [])
 
 
-async def _ask_outcome(update: Update, context: Context, t: Translator, household_id: int, values: list[int | None]) -> None:
+async def _ask_outcome(
+    update: Update, context: Context, t: Translator, household_id: int, values: list[int | None]
+) -> None:
     key = OUTCOME_KEYS[len(values)]
-    text = t.gettext("Outcome {n} of {total}").format(n=len(values) + 1, total=len(OUTCOME_KEYS)) + "\n\n" + t.gettext(OUTCOMES[key])
-    await common.say(update, context, text, progress_keyboards.outcome_keyboard(t, household_id, encode_outcomes(values)))
+    text = (
+        t.gettext("Outcome {n} of {total}").format(n=len(values) + 1, total=len(OUTCOME_KEYS))
+        + "\n\n"
+        + t.gettext(OUTCOMES[key])
+    )
+    await common.say(
+        update, context, text, progress_keyboards.outcome_keyboard(t, household_id, encode_outcomes(values))
+    )
 
 
 @handler(Role.WORKER, stop=None)
@@ -99,7 +107,11 @@ async def on_close(turn: Turn) -> None:
 
 async def _ask_relation(update: Update, context: Context, t: Translator, key: str) -> None:
     index = RELATION_KEYS.index(key)
-    text = t.gettext("Question {n} of {total}").format(n=index + 1, total=len(RELATION_KEYS)) + "\n\n" + t.gettext(RELATION_QUESTIONS[key])
+    text = (
+        t.gettext("Question {n} of {total}").format(n=index + 1, total=len(RELATION_KEYS))
+        + "\n\n"
+        + t.gettext(RELATION_QUESTIONS[key])
+    )
     await common.say(update, context, text, progress_keyboards.relation_keyboard(t, index, scale_for(key)))
 
 

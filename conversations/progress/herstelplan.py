@@ -34,10 +34,15 @@ async def open_plan(turn: Turn) -> None:
     except (BadCallback, ValueError, NotAllowed):
         await turn.refuse()
         return
-    await turn.say(plan_render.summary_text(view, t),
-                     progress_keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
-                                                                             or view.household_goals_hidden),
-                                                    client=turn.person.role == Role.CLIENT))
+    await turn.say(
+        plan_render.summary_text(view, t),
+        progress_keyboards.herstelplan_keyboard(
+            t,
+            view.subject.client_id,
+            household=bool(view.others or view.household_goals or view.household_goals_hidden),
+            client=turn.person.role == Role.CLIENT,
+        ),
+    )
 
 
 @handler(Role.CLIENT, Role.WORKER, stop=None)
@@ -55,12 +60,20 @@ async def show_part(turn: Turn) -> None:
     except (BadCallback, ValueError, NotAllowed):
         await turn.refuse()
         return
-    texts = plan_render.household_texts(view, t) if key == HOUSEHOLD_KEY else plan_render.part_texts(view, PART_KEYS[key], t)
+    texts = (
+        plan_render.household_texts(view, t)
+        if key == HOUSEHOLD_KEY
+        else plan_render.part_texts(view, PART_KEYS[key], t)
+    )
     for text in texts[:-1]:
         await turn.say(text)
     shows_scan = key == "s" and Part.SCAN in view.subject.shown
-    await turn.say(texts[-1], progress_keyboards.herstelplan_part_keyboard(t, client_id, scan=shows_scan,
-                                                                                  client=turn.person.role == Role.CLIENT))
+    await turn.say(
+        texts[-1],
+        progress_keyboards.herstelplan_part_keyboard(
+            t, client_id, scan=shows_scan, client=turn.person.role == Role.CLIENT
+        ),
+    )
 
 
 # What the client chooses per PDF (bits of the callback's mask): by default a PDF to show at an agency holds the

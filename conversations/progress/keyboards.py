@@ -16,7 +16,9 @@ def progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
     return [button(t.gettext("🏠 Menu"), "menu", "show")]
 
 
-def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool, client: bool = False) -> InlineKeyboardMarkup:
+def herstelplan_keyboard(
+    t: Translator, client_id: int, *, household: bool, client: bool = False
+) -> InlineKeyboardMarkup:
     """Mijn herstelplan: a button into each part, the household, and the PDF."""
     rows = [
         [button(t.gettext("🎯 Goals"), "prg", "part", f"{client_id}.g"),
@@ -45,7 +47,9 @@ def herstelplan_pdf_choice(t: Translator, client_id: int, mask: int, *, client: 
     return for_client(markup, t) if client else markup
 
 
-def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool, client: bool = False) -> InlineKeyboardMarkup:
+def herstelplan_part_keyboard(
+    t: Translator, client_id: int, *, scan: bool, client: bool = False
+) -> InlineKeyboardMarkup:
     rows = []
     if scan:
         rows.append([button(t.gettext("📈 Chart"), "prg", "chart", client_id),
@@ -57,10 +61,15 @@ def herstelplan_part_keyboard(t: Translator, client_id: int, *, scan: bool, clie
 
 
 def kids_keyboard(t: Translator, scan_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [button(t.gettext("👶 Yes"), "prg", "kids", f"{scan_id}.1"), button(t.gettext("No"), "prg", "kids", f"{scan_id}.0")],
-        [button(t.gettext("💾 Continue later"), "prg", "later")],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t.gettext("👶 Yes"), "prg", "kids", f"{scan_id}.1"),
+                button(t.gettext("No"), "prg", "kids", f"{scan_id}.0"),
+            ],
+            [button(t.gettext("💾 Continue later"), "prg", "later")],
+        ]
+    )
 
 
 def score_keyboard(t: Translator, scan_id: int, kids: bool, index: int) -> InlineKeyboardMarkup:

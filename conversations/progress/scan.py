@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-
 from bot.callbacks import BadCallback
 from bot.domain.roles import Role
 from bot.domain.safety import scan_help_kind, scan_needs_help
@@ -163,7 +162,9 @@ async def _finish(turn: Turn, scan_id: int) -> None:
 def finished_text(t: Translator, result: Finished, worker: bool) -> str:
     lines = [t.gettext("✅ Saved. Thank you!"), ""]
     for domain, value in result.scores.items():
-        lines.append(f"{FACES[value]} {no_emoji(t.gettext(DOMAIN_NAMES[domain]))}: {value} · {t.gettext(LEVELS[value])}")
+        lines.append(
+            f"{FACES[value]} {no_emoji(t.gettext(DOMAIN_NAMES[domain]))}: {value} · {t.gettext(LEVELS[value])}"
+        )
     if result.zero_meting:
         lines += ["", t.gettext("This is your starting point (0-meting).")]
     if result.next_scan_at is not None:
@@ -190,8 +191,9 @@ async def show_chart(turn: Turn) -> None:
     t = turn.t
     try:
         client_id = int(payload_arg(turn.update))
-        history = await selfscan.history(turn.svc, turn.tid,
-                                         None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id)
+        history = await selfscan.history(
+            turn.svc, turn.tid, None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id
+        )
     except (BadCallback, ValueError):
         await turn.refuse()
         return
@@ -218,7 +220,9 @@ def comparison_text(t: Translator, result: selfscan.Comparison, worker: bool) ->
         client = "–" if row.client is None else f"{FACES[row.client]} {row.client}"
         staff = "–" if row.worker is None else f"{FACES[row.worker]} {row.worker}"
         mark = " 💬" if row.talk_about else ""
-        lines.append(f"{no_emoji(t.gettext(DOMAIN_NAMES[row.domain]))}: {client_label} {client} · {worker_label} {staff}{mark}")
+        lines.append(
+            f"{no_emoji(t.gettext(DOMAIN_NAMES[row.domain]))}: {client_label} {client} · {worker_label} {staff}{mark}"
+        )
     dates = []
     if result.client_at:
         dates.append(t.gettext("{who}: {day}").format(who=client_label, day=t.day(result.client_at)))
@@ -237,8 +241,9 @@ async def show_comparison(turn: Turn) -> None:
     t = turn.t
     try:
         client_id = int(payload_arg(turn.update))
-        result = await selfscan.comparison(turn.svc, turn.tid,
-                                           None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id)
+        result = await selfscan.comparison(
+            turn.svc, turn.tid, None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id
+        )
     except (BadCallback, ValueError, NotAllowed):
         await turn.refuse()
         return

@@ -55,4 +55,9 @@ async def client_list(update: Update, context: Context, worker: PersonView) -> N
     if not rows:
         await common.say(update, context, t.gettext("You have no clients yet."), keyboards.menu_button(t))
         return
-    await common.say(update, context, t.gettext("Choose a client:"), progress_keyboards.progress_clients(t, [(r.client_id, r.name) for r in rows]))
+    await common.say(
+        update,
+        context,
+        t.gettext("Choose a client:"),
+        progress_keyboards.progress_clients(t, [(r.client_id, r.name) for r in rows]),
+    )

@@ -46,8 +46,10 @@ async def rapport(turn: Turn) -> None:
         await _monthly(turn.update, turn.context, turn.person, month)
         return
     numbers = await report.caseload_report(svc, turn.tid)
-    await turn.say(caseload_text(numbers, t),
-                     progress_keyboards.progress_caseload_keyboard(t, [(c.client_id, c.name) for c in numbers.clients_list]))
+    await turn.say(
+        caseload_text(numbers, t),
+        progress_keyboards.progress_caseload_keyboard(t, [(c.client_id, c.name) for c in numbers.clients_list]),
+    )
 
 
 REPORT_MONTHS = 12  # months to choose from, the current one (so far) first
@@ -57,7 +59,9 @@ async def _choose_month(update: Update, context: Context, t: Translator) -> None
     today = common.services(context).today()
     months = [date(today.year + (today.month - 1 - back) // 12, (today.month - 1 - back) % 12 + 1, 1)
               for back in range(REPORT_MONTHS)]
-    choices = [(f"{first.year:04d}-{first.month:02d}", format_date(first, "LLLL y", locale=t.locale)) for first in months]
+    choices = [
+        (f"{first.year:04d}-{first.month:02d}", format_date(first, "LLLL y", locale=t.locale)) for first in months
+    ]
     await common.say(update, context, t.gettext(
         "Which month? The month now runs until today. Or type a month, like /rapport 2025-11."),
         progress_keyboards.report_months(t, choices))
@@ -110,8 +114,12 @@ async def client_progress(turn: Turn) -> None:
     except (BadCallback, ValueError, NotAllowed):
         await turn.refuse()
         return
-    await turn.say(t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
-                     progress_keyboards.client_progress_keyboard(t, row.client_id, coordinating=row.care_role == CareRole.COORDINATING))
+    await turn.say(
+        t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
+        progress_keyboards.client_progress_keyboard(
+            t, row.client_id, coordinating=row.care_role == CareRole.COORDINATING
+        ),
+    )
 
 
 def suggestion_text(t: Translator, row: scaling.SuggestionRow) -> str:
@@ -147,8 +155,12 @@ async def decide(turn: Turn) -> int:
         await turn.refuse()
         return ConversationHandler.END
     turn.user_data[DECISION_KEY] = decision_id
-    await turn.say(t.gettext("Noted: {decision}. Why? Type a short reason.").format(
-        decision=no_emoji(t.gettext(DIRECTION_NAMES[DIRECTION_KEYS[decided]]))), progress_keyboards.skip_reason_keyboard(t))
+    await turn.say(
+        t.gettext("Noted: {decision}. Why? Type a short reason.").format(
+            decision=no_emoji(t.gettext(DIRECTION_NAMES[DIRECTION_KEYS[decided]]))
+        ),
+        progress_keyboards.skip_reason_keyboard(t),
+    )
     return Step.REASON
 
 
@@ -179,4 +191,9 @@ async def skip_reason(update: Update, context: Context) -> int:
 async def odd_reason(update: Update, context: Context) -> None:
     person = await common.current(update, context)
     t = common.tr(context, person)
-    await common.say(update, context, t.gettext("Please type the reason as text, or tap Skip."), progress_keyboards.skip_reason_keyboard(t))
+    await common.say(
+        update,
+        context,
+        t.gettext("Please type the reason as text, or tap Skip."),
+        progress_keyboards.skip_reason_keyboard(t),
+    )
