@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test run catalogs extract bench clean
+.PHONY: demo test lint run catalogs extract bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ demo: catalogs
 run: catalogs
 	$(BIN)/houvast run
 
-test: catalogs
+# The style (ruff) and the layers of the README's picture (import-linter, contracts in pyproject.toml) first.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo --no-cache
+
+test: lint catalogs
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Developers: after changing texts in code, refresh the template and both catalogs.

@@ -31,8 +31,22 @@ from bot.ops import runtime
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
 from conversations import (
-    caseload, checkin, common, forms, gdpr, goals, guards, invites, menu, nudges, onboarding, peers, privacy, progress,
-    safety, tools,
+    caseload,
+    checkin,
+    common,
+    forms,
+    gdpr,
+    goals,
+    guards,
+    invites,
+    menu,
+    nudges,
+    onboarding,
+    peers,
+    privacy,
+    progress,
+    safety,
+    tools,
 )
 
 # Our conversations are per chat and per user on purpose (one open form per person); buttons of an older
@@ -40,8 +54,11 @@ from conversations import (
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 # The crisis warm-up starts in post_init, before the Application runs; `houvast run` awaits what is still
 # pending when it stops (bot/ops/runtime.release), so PTB's reminder that it will not is only noise.
-warnings.filterwarnings("ignore", message="Tasks created via `Application.create_task` while the application is not running",
-                        category=PTBUserWarning)
+warnings.filterwarnings(
+    "ignore",
+    message="Tasks created via `Application.create_task` while the application is not running",
+    category=PTBUserWarning,
+)
 
 COMMANDS = [
     ("crisis", N_("My crisis card")),  # first: in a crisis it is one tap in Telegram's command list

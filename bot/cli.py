@@ -93,7 +93,7 @@ def _prepare(settings: Settings) -> None:
 
     try:
         upgrade(settings.database_url)
-    except Exception as exc:  # noqa: BLE001 (a driver error's message can hold the password: type only)
+    except Exception as exc:
         raise StartupError(
             f"Cannot reach the database (HOUVAST_DATABASE_URL): cannot open or upgrade it ({type(exc).__name__})."
         ) from None
@@ -319,7 +319,7 @@ def health() -> None:
     host = "127.0.0.1" if settings.health_listen in ("0.0.0.0", "::", "") else settings.health_listen
     url = f"http://{host}:{settings.health_port}/healthz"
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - a local URL from the settings
+        with urllib.request.urlopen(url, timeout=5) as answer:
             typer.echo(answer.read().decode())
     except urllib.error.HTTPError as exc:
         raise fail(exc.read().decode() or f"{url}: HTTP {exc.code}") from None
@@ -391,7 +391,9 @@ def restore(file: Path = typer.Argument(..., help="a file made by houvast backup
 
     claimed = claim_or_exit(settings, health=False)  # the bot must not run meanwhile
     try:
-        revision = restore_backup(settings.database_url, file, crypto.Cipher(crypto.parse_keys(settings.encryption_keys)))
+        revision = restore_backup(
+            settings.database_url, file, crypto.Cipher(crypto.parse_keys(settings.encryption_keys))
+        )
     except BackupError as exc:
         raise fail(str(exc)) from None
     finally:
@@ -518,7 +520,10 @@ def report(
     made = with_services(settings, lambda svc: report_service.monthly_report(svc, chosen))
     t = translator(settings.default_language, settings.zone)
     paths = []
-    for suffix, data in (("pdf", report_pdf(made, t, organisation=settings.organisation)), ("csv", report_csv(made, t))):
+    for suffix, data in (
+        ("pdf", report_pdf(made, t, organisation=settings.organisation)),
+        ("csv", report_csv(made, t)),
+    ):
         path = folder / f"houvast-report-{chosen}.{suffix}"
         try:
             path.write_bytes(data)
@@ -574,7 +579,9 @@ def handover(
 
 @app.command("crisis-eval", rich_help_panel=DEV)
 def crisis_eval(
-    file: str | None = typer.Argument(None, help="labelled messages: label<TAB>family<TAB>text (default: tests/crisis/test.tsv)"),
+    file: str | None = typer.Argument(
+        None, help="labelled messages: label<TAB>family<TAB>text (default: tests/crisis/test.tsv)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="figures only, without the list of misses and false alarms"),
     families: bool = typer.Option(False, "--families", help="also the errors per family of messages"),
     min_recall: float = typer.Option(0.0, "--min-recall", help="exit 1 when overall recall is lower"),

@@ -92,7 +92,9 @@ class Settings(BaseSettings):
             try:
                 Fernet(key.encode())
             except ValueError:  # the key itself is never repeated in the message
-                raise ValueError(f"key {number} of {len(keys)} is not a valid key (make one with: houvast keygen)") from None
+                raise ValueError(
+                    f"key {number} of {len(keys)} is not a valid key (make one with: houvast keygen)"
+                ) from None
         return value
 
     @field_validator("webhook_secret")

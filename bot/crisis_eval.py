@@ -70,7 +70,9 @@ def read(path: Path) -> list[Example]:
         parts = raw.split("\t")
         if len(parts) < 2:
             raise ValueError(f"{path}:{number}: expected label<TAB>family<TAB>text or label<TAB>text")
-        label, family, text = (parts[0], parts[1], "\t".join(parts[2:])) if len(parts) >= 3 else (parts[0], "", parts[1])
+        label, family, text = (
+            (parts[0], parts[1], "\t".join(parts[2:])) if len(parts) >= 3 else (parts[0], "", parts[1])
+        )
         try:
             examples.append(Example(parse_label(label), family.strip(), text, number))
         except ValueError as exc:

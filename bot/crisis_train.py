@@ -66,8 +66,12 @@ def fit(examples: Sequence[Example], *, threshold: float, trained_on: str = "") 
     model = Model(classes, np.asarray(classifier.intercept_, dtype=float), vectorizers, threshold, trained_on)
     # scikit-learn's own probabilities for a few messages: tests check that NumPy scoring gives the same.
     samples = [e.text for e in examples[:: max(1, len(examples) // CHECKS)]][:CHECKS]
-    sample_matrix = hstack([char.transform([model_text(t) for t in samples]), word.transform([model_text(t) for t in samples])])
-    model.checks = [(t, float(p)) for t, p in zip(samples, classifier.predict_proba(sample_matrix)[:, classes.index("none")])]
+    sample_matrix = hstack(
+        [char.transform([model_text(t) for t in samples]), word.transform([model_text(t) for t in samples])]
+    )
+    model.checks = [
+        (t, float(p)) for t, p in zip(samples, classifier.predict_proba(sample_matrix)[:, classes.index("none")])
+    ]
     return model
 
 

@@ -10,7 +10,7 @@ import gettext
 import io
 import logging
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def translation(locale: str) -> gettext.NullTranslations:
     if locale not in LANGUAGES:
         locale = "nl"
@@ -86,3 +86,11 @@ class Translator:
 
 def translator(locale: str | None, zone: ZoneInfo | None = None) -> Translator:
     return Translator(locale or "nl", zone)
+
+
+def join_names(t: Translator, names: tuple[str, ...] | list[str]) -> str:
+    """"Anna", "Anna en Bram", "Anna, Bram en Carla"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return t.gettext("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])

@@ -68,9 +68,14 @@ async def _sample_encrypted(session: AsyncSession) -> str | None:
 
     for target in secret_columns():
         column = sa.column(target.column)
-        row = (await session.execute(
-            sa.select(column).select_from(sa.table(target.table, column)).where(column.like(f"{crypto.PREFIX}%")).limit(1)
-        )).first()
+        row = (
+            await session.execute(
+                sa.select(column)
+                .select_from(sa.table(target.table, column))
+                .where(column.like(f"{crypto.PREFIX}%"))
+                .limit(1)
+            )
+        ).first()
         if row is not None:
             return row[0]
     return None
@@ -218,7 +223,9 @@ async def check_bot_api(settings: Settings) -> str:
         async with bot:
             return bot.username
     except InvalidToken:
-        raise StartupError("HOUVAST_TELEGRAM_TOKEN was refused by the Bot API: check the token from @BotFather.") from None
+        raise StartupError(
+            "HOUVAST_TELEGRAM_TOKEN was refused by the Bot API: check the token from @BotFather."
+        ) from None
     except NetworkError:
         raise StartupError(
             f"Cannot reach the Bot API at HOUVAST_BOT_API_BASE_URL ({_host(settings.bot_api_base_url)}): "
@@ -252,8 +259,10 @@ async def _database_problems(settings: Settings) -> list[str]:
     try:
         try:
             async with engine.connect() as connection:
-                current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
-        except Exception as exc:  # noqa: BLE001 (any driver error: reported by type, never by its message)
+                current = await connection.run_sync(
+                    lambda sync: MigrationContext.configure(sync).get_current_revision()
+                )
+        except Exception as exc:
             return [f"HOUVAST_DATABASE_URL: cannot open the database ({type(exc).__name__})."]
         head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
         if current != head:

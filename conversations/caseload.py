@@ -10,81 +10,60 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES, Scope
+from bot.domain.consent import SCOPE_NAMES, SCOPES, Scope
 from bot.domain.forms import Tool
 from bot.domain.goals import DOMAIN_LABELS, Domain
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.services import caseload, tools
 from bot.services import goals as goal_service
-from bot.services.base import NotAllowed, NotFound
-from bot.services.consent import SCOPE_NAMES
+from bot.services.base import NotAllowed
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
-from conversations.goals import EMPTY, MAX_TEXT, TOO_LONG
-from conversations.tools import view_text
+from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
+from conversations.handler import Turn, handler
+from conversations.tools import show_saved
 
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
 
-async def list_clients(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
-    rows = await caseload.my_clients(common.services(context), worker.telegram_id)
+@handler(Role.WORKER, stop=None)
+async def list_clients(turn: Turn) -> None:
+    t = turn.t
+    rows = await caseload.my_clients(turn.svc, turn.tid)
     if not rows:
-        await common.say(update, context, t.gettext("You have no clients yet."), keyboards.menu_button(t))
-        return
-    await common.say(update, context, t.gettext("Your clients:"), keyboards.clients(t, [(r.client_id, r.name) for r in rows]))
+        return await turn.note(t.gettext("You have no clients yet."))
+    await turn.say(t.gettext("Your clients:"), keyboards.clients(t, [(r.client_id, r.name) for r in rows]))
 
 
-async def show_client(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
-    try:
-        row = await caseload.client_row(common.services(context), worker.telegram_id, callbacks.parse(update.callback_query.data, "wk").int_arg())
-    except (BadCallback, NotAllowed):
-        await common.say(update, context, t.gettext("This button does not work for you."), keyboards.menu_button(t))
-        return
+@handler(Role.WORKER, flow="wk", scope="client", stop=None)
+async def show_client(turn: Turn) -> None:
+    t = turn.t
+    row = await caseload.client_row(turn.svc, turn.tid, turn.int_arg())
     shared = [s for s in SCOPES if s in row.shared]
     text = t.gettext("{name} shares with you: {what}.").format(
         name=row.name, what=", ".join(t.gettext(SCOPE_NAMES[s]) for s in shared) or t.gettext("nothing")
     )
-    choices = [(f"{row.client_id}.{SCOPES.index(s)}", t.gettext(SCOPE_NAMES[s])) for s in shared if s in VIEWABLE]
-    await common.say(update, context, text, keyboards.client_views(t, row.client_id, choices))
+    choices = [(f"{row.client_id}.{s.value}", t.gettext(SCOPE_NAMES[s])) for s in shared if s in VIEWABLE]
+    await turn.say(text, keyboards.client_views(t, row.client_id, choices))
 
 
-async def view(update: Update, context: Context) -> None:
+NOT_SHARED_WITH_WORKER = N_("You cannot see this. The client has not shared it with you.")
+
+
+@handler(Role.WORKER, flow="wk", refusal=NOT_SHARED_WITH_WORKER, scope="client", stop=None)
+async def view(turn: Turn) -> None:
     """wk:view:<client_id>.<scope>: every look goes through the consent check and is audited."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
-    try:
-        client_part, scope_part = (callbacks.parse(update.callback_query.data, "wk").arg or "").split(".")
-        tool = VIEWABLE[SCOPES[int(scope_part)]]
-        saved = await tools.current(common.services(context), worker.telegram_id, tool, client_id=int(client_part))
-    except (BadCallback, ValueError, IndexError, KeyError, NotAllowed, NotFound):
-        await common.say(update, context, t.gettext("You cannot see this. The client has not shared it with you."),
-                         keyboards.menu_button(t))
-        return
-    if saved is None:
-        await common.say(update, context, t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
-        return
-    for chunk in view_text(t, saved):
-        await common.say(update, context, chunk)
-    await common.say(update, context, t.gettext("What would you like to do?"), keyboards.menu_button(t))
+    client_id, scope = turn.id_and_scope()
+    if scope not in VIEWABLE:
+        raise NotAllowed("not a view")
+    saved = await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=client_id)
+    await show_saved(turn, saved)
 
 
 def handlers() -> list:
@@ -155,68 +134,60 @@ async def _ask_proposal(
     return step
 
 
-async def start_proposal(update: Update, context: Context) -> ProposeStep | int:
+@handler(Role.WORKER, flow="wk")
+async def start_proposal(turn: Turn) -> ProposeStep | int:
     """wk:propose:<client_id>: only for a client in this worker's caseload; a fresh start each time."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    t = common.tr(context, worker)
+    t = turn.t
     try:
-        row = await caseload.client_row(common.services(context), worker.telegram_id,
-                                        callbacks.parse(update.callback_query.data, "wk").int_arg())
+        row = await caseload.client_row(turn.svc, turn.tid,
+                                        turn.int_arg())
     except (BadCallback, NotAllowed):
-        context.user_data.pop(DRAFT, None)
-        await common.say(update, context, t.gettext(NOT_YOURS), keyboards.menu_button(t))
+        turn.user_data.pop(DRAFT, None)
+        await turn.say(t.gettext(NOT_YOURS), keyboards.menu_button(t))
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"client_id": row.client_id}
+    turn.user_data[DRAFT] = {"client_id": row.client_id}
     intro = t.gettext("🎯 A goal proposal for {name}. {name} decides whether it becomes a goal.").format(name=row.name)
-    return await _ask_proposal(update, context, worker, intro)
+    return await _ask_proposal(turn.update, turn.context, turn.person, intro)
 
 
-async def on_proposal_button(update: Update, context: Context) -> ProposeStep | int:
+@handler(Role.WORKER, flow="wkp")
+async def on_proposal_button(turn: Turn) -> ProposeStep | int:
     """wkp:dom:<domain> and wkp:skip, checked against the question asked now."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    draft = _proposal(context)
+    draft = _proposal(turn.context)
     if draft is None:
-        return await common.unknown(update, context)
-    t = common.tr(context, worker)
+        return await turn.stale()
+    t = turn.t
     step = _proposal_step(draft)
     try:
-        parsed = callbacks.parse(update.callback_query.data, "wkp")
+        parsed = turn.data
         if (step, parsed.action) not in ((ProposeStep.DOMAIN, "dom"), (ProposeStep.STEP, "skip")):
-            return await _ask_proposal(update, context, worker,
+            return await _ask_proposal(turn.update, turn.context, turn.person,
                                        t.gettext("That button was for another question. This is the question now:"))
         if step == ProposeStep.DOMAIN:
             draft["domain"] = Domain(parsed.arg or "").value
-            return await _ask_proposal(update, context, worker)
+            return await _ask_proposal(turn.update, turn.context, turn.person)
     except (BadCallback, ValueError):
-        return await common.unknown(update, context)
-    return await _send_proposal(update, context, worker, draft, None)
+        return await turn.stale()
+    return await _send_proposal(turn.update, turn.context, turn.person, draft, None)
 
 
-async def on_proposal_text(update: Update, context: Context) -> ProposeStep | int:
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    draft = _proposal(context)
+@handler(Role.WORKER)
+async def on_proposal_text(turn: Turn) -> ProposeStep | int:
+    draft = _proposal(turn.context)
     if draft is None:
-        return await common.menu_or_welcome(update, context)
-    t = common.tr(context, worker)
+        return await turn.menu_or_welcome()
+    t = turn.t
     step = _proposal_step(draft)
     if step == ProposeStep.DOMAIN:
-        return await _ask_proposal(update, context, worker,
+        return await _ask_proposal(turn.update, turn.context, turn.person,
                                    t.gettext("Sorry, I did not understand that. Please choose a button."))
-    value, problem = _clean(common.text_of(update))
+    value, problem = _clean(common.text_of(turn.update))
     if problem:
-        return await _ask_proposal(update, context, worker, t.gettext(problem).format(max=MAX_TEXT))
+        return await _ask_proposal(turn.update, turn.context, turn.person, t.gettext(problem).format(max=MAX_TEXT))
     if step == ProposeStep.TITLE:
         draft["title"] = value
-        return await _ask_proposal(update, context, worker)
-    return await _send_proposal(update, context, worker, draft, value)
+        return await _ask_proposal(turn.update, turn.context, turn.person)
+    return await _send_proposal(turn.update, turn.context, turn.person, draft, value)
 
 
 async def _send_proposal(
@@ -246,19 +217,17 @@ async def _send_proposal(
     return ConversationHandler.END
 
 
-async def proposal_odd_input(update: Update, context: Context) -> ProposeStep | int:
+@handler(Role.WORKER)
+async def proposal_odd_input(turn: Turn) -> ProposeStep | int:
     """A sticker, photo or voice message: say what we need and ask the same question again."""
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    draft = _proposal(context)
+    draft = _proposal(turn.context)
     if draft is None:
-        return await common.menu_or_welcome(update, context)
-    t = common.tr(context, worker)
+        return await turn.menu_or_welcome()
+    t = turn.t
     note = (t.gettext("Sorry, I did not understand that. Please choose a button.")
             if _proposal_step(draft) == ProposeStep.DOMAIN
             else t.gettext("Please answer with a short text, or use the buttons above."))
-    return await _ask_proposal(update, context, worker, note)
+    return await _ask_proposal(turn.update, turn.context, turn.person, note)
 
 
 def _leaving(callback):
@@ -281,13 +250,10 @@ def propose_conversation() -> ConversationHandler:
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
         states={step: list(answering) for step in ProposeStep},
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
+        fallbacks=menu.fallbacks(
             CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
             CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
             CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, proposal_odd_input),
-        ],
+            odd=proposal_odd_input,
+        ),
     )

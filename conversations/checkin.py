@@ -6,7 +6,7 @@ import asyncio
 import io
 from datetime import time
 
-from telegram import InputFile, Update
+from telegram import InputFile
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -22,7 +22,7 @@ from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
 from conversations import common, keyboards, safety
-from conversations.common import Context
+from conversations.handler import Turn, handler
 
 REPLIES = {
     Phase.GREEN: N_("Good to hear! This is what you wrote for green:"),
@@ -33,13 +33,10 @@ REPLIES = {
 RHYTHMS = {Rhythm.DAILY: N_("Every day"), Rhythm.WEEKDAYS: N_("Monday to Friday"), Rhythm.OFF: N_("Off")}
 
 
-async def ask(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext(PHASE_QUESTION), keyboards.phases(t, PHASE_BUTTONS))
+@handler(Role.CLIENT, stop=None)
+async def ask(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(t.gettext(PHASE_QUESTION), keyboards.phases(t, PHASE_BUTTONS))
 
 
 def _plan_lines(t: Translator, result: PhaseResult) -> list[str]:
@@ -54,78 +51,66 @@ def _plan_lines(t: Translator, result: PhaseResult) -> list[str]:
     return lines
 
 
-async def on_phase(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
+@handler(Role.CLIENT, flow="chk", stop=None)
+async def on_phase(turn: Turn) -> None:
     try:
-        phase = Phase(callbacks.parse(update.callback_query.data, "chk").arg or "")
-        result = await checkins.record_phase(common.services(context), person, phase)  # read once this update
+        phase = Phase(turn.arg or "")
+        result = await checkins.record_phase(turn.svc, turn.person, phase)  # the person read once this update
     except (BadCallback, ValueError, NotAllowed):
-        await common.unknown(update, context)
+        await turn.stale()
         return
-    t = common.tr(context, person)
+    t = turn.t
     markup = keyboards.menu_button(t)
     if phase == Phase.ORANGE and result.worker_name:
         markup = keyboards.tell_worker(t, result.worker_name, phase)
     lines = [f"{PHASE_EMOJI[phase]} " + t.gettext("Saved.")] + [""] + _plan_lines(t, result)
     if phase == Phase.RED:
-        common.mark_safety_shown(context)
-        await common.say(update, context, safety_text(t, result.contacts))  # first, before anything else
+        common.mark_safety_shown(turn.context)
+        await turn.say(safety_text(t, result.contacts))  # first, before anything else
         essentials = card_essentials(t, result.card) if result.card else None
         if essentials:
-            await common.say(update, context, essentials)
+            await turn.say(essentials)
         told, ask_markup = safety.notice_text(t, result.notice, ask=True)
         if told:
             lines += ["", told]
         markup = ask_markup or markup
-    await common.say(update, context, "\n".join(lines), markup)
+    await turn.say("\n".join(lines), markup)
     if result.notice is not None and result.notice.told:
-        await common.deliver_now(context)  # red does not wait for the tick
+        await turn.deliver_now()  # red does not wait for the tick
 
 
-async def on_tell(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, flow="chk", stop=None)
+async def on_tell(turn: Turn) -> None:
     """chk:tell:<phase> (use standing consent) or chk:once:<phase> (the client says: this one time)."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
+    t = turn.t
     try:
-        parsed = callbacks.parse(update.callback_query.data, "chk")
+        parsed = turn.data
         phase = Phase(parsed.arg or "")
-        name = await checkins.tell_worker(common.services(context), person.telegram_id, phase, this_once=parsed.action == "once")
+        name = await checkins.tell_worker(turn.svc, turn.tid, phase, this_once=parsed.action == "once")
     except (BadCallback, ValueError, NotAllowed):
-        await common.unknown(update, context)
+        await turn.stale()
         return
     if name is None:
-        await common.say(update, context, t.gettext(
+        await turn.say(t.gettext(
             "Right now you do not share alerts with your worker. Shall I send this one message anyway? "
             "Your other choices stay as they are."), keyboards.tell_once(t, phase))
         return
-    await common.say(update, context, t.gettext("I have let {names} know.").format(names=name), keyboards.menu_button(t))
-    await common.deliver_now(context)
+    await turn.say(t.gettext("I have let {names} know.").format(names=name), keyboards.menu_button(t))
+    await turn.deliver_now()
 
 
-async def settings(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("How often shall I ask how you are doing? And at what time?"),
+@handler(Role.CLIENT, stop=None)
+async def settings(turn: Turn) -> None:
+    t = turn.t
+    await turn.say(t.gettext("How often shall I ask how you are doing? And at what time?"),
                      keyboards.rhythm(t, RHYTHMS))
 
 
-async def on_setting(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
+@handler(Role.CLIENT, flow="chk", stop=None)
+async def on_setting(turn: Turn) -> None:
+    t = turn.t
     try:
-        parsed = callbacks.parse(update.callback_query.data, "chk")
+        parsed = turn.data
         if parsed.action == "rhythm":
             rhythm, at = Rhythm(parsed.arg or ""), None
         else:
@@ -133,24 +118,25 @@ async def on_setting(update: Update, context: Context) -> None:
             if len(arg) != 4 or not arg.isdigit():
                 raise ValueError(arg)
             rhythm, at = None, time(int(arg[:2]), int(arg[2:]))
-        rhythm, at, due = await checkins.set_rhythm(common.services(context), person.telegram_id, rhythm=rhythm, at=at)
+        rhythm, at, due = await checkins.set_rhythm(turn.svc, turn.tid, rhythm=rhythm, at=at)
     except (BadCallback, ValueError, NotAllowed):
-        await common.unknown(update, context)
+        await turn.stale()
         return
-    text = t.gettext("Okay. Next time I ask: {when}.").format(when=t.moment(due)) if due else t.gettext("Okay. I will not ask by myself. You can check in from the menu.")
-    await common.say(update, context, text, keyboards.menu_button(t))
+    text = (
+        t.gettext("Okay. Next time I ask: {when}.").format(when=t.moment(due))
+        if due
+        else t.gettext("Okay. I will not ask by myself. You can check in from the menu.")
+    )
+    await turn.say(text, keyboards.menu_button(t))
 
 
-async def history_picture(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    svc = common.services(context)
-    t = common.tr(context, person)
-    entries = await checkins.history(svc, person.telegram_id, days=28)
+@handler(Role.CLIENT, stop=None)
+async def history_picture(turn: Turn) -> None:
+    svc = turn.svc
+    t = turn.t
+    entries = await checkins.history(svc, turn.tid, days=28)
     png = await asyncio.to_thread(phase_history_png, entries, t, days=28, now=svc.now())
-    await context.bot.send_photo(update.effective_chat.id, InputFile(io.BytesIO(png), filename="kleuren.png"),
+    await turn.context.bot.send_photo(turn.update.effective_chat.id, InputFile(io.BytesIO(png), filename="kleuren.png"),
                                  caption=t.gettext("Your colours of the last 4 weeks."))
 
 

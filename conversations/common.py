@@ -261,10 +261,14 @@ async def unknown(update: Update, context: Context) -> int:
     if update.callback_query is None and safety_shown(context):
         if person is None or not person.onboarded:
             return await menu_or_welcome(update, context)
-        await say(update, context, t.gettext("I am here. Want to do something else? Tap Menu."), keyboards.menu_button(t))
+        await say(
+            update, context, t.gettext("I am here. Want to do something else? Tap Menu."), keyboards.menu_button(t)
+        )
         return ConversationHandler.END
     if update.callback_query is not None:
-        await security.record_refused_button(services(context), update.effective_user.id if update.effective_user else None)
+        await security.record_refused_button(
+            services(context), update.effective_user.id if update.effective_user else None
+        )
         text = t.gettext("This button no longer works. Here is the menu.")
     elif update.edited_message is not None:
         text = t.gettext(EDITED)
@@ -279,7 +283,9 @@ async def refuse_group(update: Update, context: Context) -> None:
     """Personal data only in private chats: in a group, say so, show nothing, and stop all other handlers."""
     await answer_button(update)
     message = update.effective_message
-    if message is not None and (message.text or "").startswith("/") or update.callback_query is not None:
+    if (message is not None and (message.text or "").startswith("/")) or update.callback_query is not None:
         t = tr(context)
-        await say(update, context, t.gettext("I only work in a private chat with you. Open a chat with me to continue."))
+        await say(
+            update, context, t.gettext("I only work in a private chat with you. Open a chat with me to continue.")
+        )
     raise ApplicationHandlerStop

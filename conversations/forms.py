@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from babel.numbers import format_decimal
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -22,17 +22,10 @@ from bot.services import tools
 from bot.services.base import NotAllowed
 from bot.services.tools import Draft
 from conversations import common, keyboards, menu
+from conversations import tools as tools_flow  # the tool's own home screen shows the saved result
 from conversations.common import Context
+from conversations.form_texts import refusal_text
 
-REFUSALS = {
-    "empty": N_("I got an empty answer. Please type some words."),
-    "too_many": N_("This part is full. Remove something first with 🗑 Clear, or go on."),
-    "date": N_("I do not understand that date. Type it like 12-03-1985, or like 12 March 1985."),
-    "date_future": N_("That day has not come yet. Type your date of birth, like 12-03-1985."),
-    "duplicate": N_("That is already in the list."),
-    "too_long": N_("That answer is too long. One answer can have at most {max} characters. "
-                   "Please make it shorter, or send it in parts."),
-}
 TOO_LONG = N_(
     "Your answer has {n} characters. One answer can have at most {max}. "
     "I saved the first part, up to: \"…{end}\". The rest is not saved. You can send it as a new answer."
@@ -53,18 +46,6 @@ HINTS = {  # (kind of step, has examples) -> what to do; "tap an example" only w
 
 class State(StrEnum):
     FILLING = "form.filling"
-
-
-def refusal_text(t: Translator, reason: str) -> str:
-    """Why an answer was not taken, in words (with the limit where there is one)."""
-    return t.gettext(REFUSALS[reason]).format(max=format_decimal(forms.MAX_TEXT, locale=t.locale))
-
-
-def step_label(t: Translator, tool: Tool, index: int) -> str:
-    step = forms.STEPS[tool][index]
-    if tool == Tool.PLAN:
-        return f"{t.gettext(forms.PHASE_NAMES[step.phase]).split(':')[0]}: {t.gettext(forms.PART_NAMES[step.path[-1]])}"
-    return t.gettext(forms.CARD_PART_NAMES[step.path[-1]])
 
 
 def _answer_lines(value: object) -> list[str]:
@@ -102,7 +83,9 @@ def _render(t: Translator, draft: Draft) -> tuple[str, object]:
     return text, markup
 
 
-async def _show(update: Update, context: Context, draft: Draft, *, edit: bool = False, note: str | None = None) -> State:
+async def _show(
+    update: Update, context: Context, draft: Draft, *, edit: bool = False, note: str | None = None
+) -> State:
     t = common.tr(context, await common.current(update, context))
     text, markup = _render(t, draft)
     if note:
@@ -166,8 +149,10 @@ async def on_text(update: Update, context: Context) -> State | int:
             kept = forms.first_part(typed)  # kept as a draft: nothing the person typed is lost without a word
             doc, understood = forms.add_answer(draft.doc, step, kept, today=common.today(context))
             note = understood["cut"] = t.gettext(TOO_LONG_ONE if step.kind == Kind.TEXT else TOO_LONG).format(
-                n=format_decimal(len(typed.strip()), locale=t.locale), max=format_decimal(forms.MAX_TEXT, locale=t.locale),
-                end=kept[-40:].lstrip())
+                n=format_decimal(len(typed.strip()), locale=t.locale),
+                max=format_decimal(forms.MAX_TEXT, locale=t.locale),
+                end=kept[-40:].lstrip(),
+            )
     except Refused as refusal:
         await common.say(update, context, refusal_text(t, str(refusal)))
         return await _show(update, context, draft)
@@ -186,7 +171,9 @@ async def on_text(update: Update, context: Context) -> State | int:
     return await _show(update, context, draft, note=note or more)
 
 
-async def _move(update: Update, context: Context, draft: Draft, delta: int, *, edit: bool, note: str | None = None) -> State | int:
+async def _move(
+    update: Update, context: Context, draft: Draft, delta: int, *, edit: bool, note: str | None = None
+) -> State | int:
     form = _form(context)
     assert form is not None
     tool, single = form
@@ -238,24 +225,21 @@ async def on_button(update: Update, context: Context) -> State | int:
 
 
 async def _finish(update: Update, context: Context, tool: Tool, *, finished: bool) -> int:
-    from conversations import tools as tool_flow  # the tool's own home screen shows the result
-
     person = await common.current(update, context)
     saved = await tools.save_version(common.services(context), person.telegram_id, tool, finished=finished)
     context.user_data.pop("form", None)
     t = common.tr(context, person)
     if finished:
-        text = t.gettext("Saved. This is version {n}.").format(n=saved.version) if saved else t.gettext("Nothing was filled in yet.")
+        text = (
+            t.gettext("Saved. This is version {n}.").format(n=saved.version)
+            if saved
+            else t.gettext("Nothing was filled in yet.")
+        )
     else:
         text = t.gettext("Saved what you have so far. Later you can go on where you stopped.")
     await common.say(update, context, text)
-    await tool_flow.send_home(update, context, tool)
+    await tools_flow.send_home(update, context, tool)
     return ConversationHandler.END
-
-
-async def odd_input(update: Update, context: Context) -> None:
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
 
 
 def conversation() -> ConversationHandler:
@@ -270,10 +254,5 @@ def conversation() -> ConversationHandler:
                 MessageHandler(common.TEXT, common.text_answer(on_text)),
             ]
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(),
     )

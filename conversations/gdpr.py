@@ -14,43 +14,38 @@ from bot.render.export import export_pdf
 from bot.services import gdpr
 from conversations import common, keyboards
 from conversations.common import Context
+from conversations.handler import Turn, handler
 
 JSON_NAME = "houvast-gegevens.json"
 PDF_NAME = "houvast-gegevens.pdf"
 
 
-async def my_data(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    data = await gdpr.export_data(common.services(context), person.telegram_id)
-    chat_id = update.effective_chat.id
-    await common.say(update, context, t.gettext(
+@handler(Role.CLIENT, stop=None)
+async def my_data(turn: Turn) -> None:
+    t = turn.t
+    data = await gdpr.export_data(turn.svc, turn.tid)
+    chat_id = turn.update.effective_chat.id
+    await turn.say(t.gettext(
         "Here is everything Houvast keeps about you: a file for computers (JSON) and a PDF to read."))
     raw = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    await context.bot.send_document(chat_id, InputFile(io.BytesIO(raw), filename=JSON_NAME))
+    await turn.context.bot.send_document(chat_id, InputFile(io.BytesIO(raw), filename=JSON_NAME))
     pdf = await asyncio.to_thread(export_pdf, data, t)  # a long history makes a long PDF: off the event loop
-    await context.bot.send_document(chat_id, InputFile(io.BytesIO(pdf), filename=PDF_NAME))
-    await common.say(update, context, t.gettext(
+    await turn.context.bot.send_document(chat_id, InputFile(io.BytesIO(pdf), filename=PDF_NAME))
+    await turn.say(t.gettext(
         "Keep these files in a safe place: they hold your plans and your name."), keyboards.menu_button(t))
 
 
-async def delete_account(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, stop=None)
+async def delete_account(turn: Turn) -> None:
     """/verwijderen: explain and ask; while a deletion is pending, offer to undo it."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    due = await gdpr.deletion_due(common.services(context), person.telegram_id)
+    t = turn.t
+    due = await gdpr.deletion_due(turn.svc, turn.tid)
     if due is not None:
-        await common.say(update, context, t.gettext(
+        await turn.say(t.gettext(
             "Your account will be deleted on {day}. Do you want to keep it after all?").format(day=t.day(due)),
             keyboards.undo_deletion(t))
         return
-    await common.say(update, context, t.gettext(
+    await turn.say(t.gettext(
         "Do you want to delete your account?\n\n"
         "Everything goes: your name, your plans and crisis card, your goals and check-ins, your talks with a peer "
         "expert, what you share with whom, and the messages Houvast sent you or others about you. Messages about "
@@ -68,35 +63,32 @@ async def _edit_or_say(update: Update, context: Context, text: str, markup: Inli
     await common.edit_or_say(update, context, text, markup)
 
 
-async def on_button(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, flow="gdpr", stop=None)
+async def on_button(turn: Turn) -> None:
     """gdpr:confirm, gdpr:cancel, gdpr:undo."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    svc = common.services(context)
-    t = common.tr(context, person)
+    svc = turn.svc
+    t = turn.t
     try:
-        action = callbacks.parse(update.callback_query.data, "gdpr").action
+        action = turn.data.action
     except callbacks.BadCallback:
-        await common.unknown(update, context)
+        await turn.stale()
         return
     if action == "confirm":
-        due = await gdpr.request_deletion(svc, person.telegram_id)
-        await _edit_or_say(update, context, t.gettext(
+        due = await gdpr.request_deletion(svc, turn.tid)
+        await _edit_or_say(turn.update, turn.context, t.gettext(
             "Okay. Your account will be deleted on {day}. Until then you can undo it with /verwijderen."
         ).format(day=t.day(due)), keyboards.undo_deletion(t))
     elif action in ("undo", "cancel"):
         # "No, keep it" on an older question also undoes a deletion that was confirmed since.
-        undone = await gdpr.cancel_deletion(svc, person.telegram_id)
+        undone = await gdpr.cancel_deletion(svc, turn.tid)
         text = (
             t.gettext("Good. Your account stays. Nothing will be deleted.") if undone or action == "undo"
             else t.gettext("Okay. Nothing will be deleted.")
         )
-        await _edit_or_say(update, context, text, None)
-        await common.show_menu(update, context, person)
+        await _edit_or_say(turn.update, turn.context, text, None)
+        await turn.menu()
     else:
-        await common.unknown(update, context)
+        await turn.stale()
 
 
 def handlers() -> list:

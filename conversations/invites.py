@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -44,7 +44,9 @@ async def _send_invite(update: Update, context: Context, created: invites.Invite
     text += "\n" + t.ngettext(
         "The invite works once, for {n} day, until {day}.", "The invite works once, for {n} days, until {day}.", days
     ).format(n=days, day=t.day(created.expires_at))
-    await context.bot.send_photo(update.effective_chat.id, qr_png(created.link), caption=t.gettext("QR code of the invite"))
+    await context.bot.send_photo(
+        update.effective_chat.id, qr_png(created.link), caption=t.gettext("QR code of the invite")
+    )
     await common.say(update, context, text, keyboards.menu_button(t))
 
 
@@ -84,7 +86,9 @@ async def invite_member(update: Update, context: Context) -> int:
         )
     except (BadCallback, NotAllowed):
         await security.record_refused_button(svc, update.effective_user.id, "invite")
-        return await common.menu_or_welcome(update, context, common.tr(context).gettext("This button does not work for you."))
+        return await common.menu_or_welcome(
+            update, context, common.tr(context).gettext("This button does not work for you.")
+        )
     await _send_invite(update, context, created)
     return ConversationHandler.END
 
@@ -108,8 +112,12 @@ async def ask_code(update: Update, context: Context) -> Step | int:
     if person is None or person.role != Role.CLIENT or person.has_worker:
         return await common.menu_or_welcome(update, context)
     t = common.tr(context, person)
-    await common.say(update, context, t.gettext("Type the code you got from your worker. It has 12 letters and numbers."),
-                     keyboards.menu_button(t))
+    await common.say(
+        update,
+        context,
+        t.gettext("Type the code you got from your worker. It has 12 letters and numbers."),
+        keyboards.menu_button(t),
+    )
     return Step.CODE
 
 
@@ -172,12 +180,7 @@ def link_conversation() -> ConversationHandler:
             CallbackQueryHandler(ask_code, pattern=callbacks.pattern("menu", "link")),
         ],
         states={Step.CODE: [MessageHandler(common.TEXT, common.text_answer(on_code))]},
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(odd=odd_input),
     )
 
 

@@ -1,8 +1,11 @@
 """The main menu and the commands that work from anywhere: /menu, /help, /stop, /taal."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.domain.roles import Role
@@ -109,6 +112,26 @@ def global_commands() -> list[CommandHandler]:
         CommandHandler("help", help_command),
         CommandHandler("stop", stop),
         CommandHandler("taal", choose_language),
+    ]
+
+
+async def odd_input(update: Update, context: Context) -> None:
+    """A sticker, photo or other message a question cannot use: say what we need; stay on the question."""
+    t = common.tr(context, await common.current(update, context))
+    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
+
+
+def fallbacks(*between: BaseHandler, odd: Callable[[Update, Context], Awaitable[Any]] = odd_input,
+              menu_button: bool = True) -> list[BaseHandler]:
+    """Every conversation's way out, in this order: the global commands, the menu button, the flow's own
+    buttons that also leave a question (`between`), edits (answered, never read as an answer), and last
+    anything else typed or sent (`odd`)."""
+    return [
+        *global_commands(),
+        *([CallbackQueryHandler(show, pattern=callbacks.pattern("menu", "show"))] if menu_button else []),
+        *between,
+        common.edit_fallback(),
+        MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd),
     ]
 
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.dates import numeric, parse_day
-from bot.domain.disclosure import Signal
+from bot.domain.disclosure import Signal, no_contact_for
 from bot.domain.plans import PHASE_EMOJI
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
@@ -20,6 +20,7 @@ from bot.services.nudges import AbsenceView, BadDates, OverviewRow
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
+from conversations.handler import Turn, handler
 
 ASK_FROM = N_("From which day are you away? Type a date, like {example}. Or a word, like \"tomorrow\" or \"Monday\".")
 ASK_TO = N_("Until which day are you away (the last day)? Type a date, like {example}. "
@@ -50,34 +51,23 @@ def _ask(t: Translator, context: Context, question: str, after: date | None = No
 
 
 
-async def open_nudge(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="ndg", stop=None)
+async def open_nudge(turn: Turn) -> None:
     """ndg:open:<id>, from a digest: the full nudge with its buttons."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
-    try:
-        nudge_id = callbacks.parse(update.callback_query.data, "ndg").int_arg()
-        message = await nudges.nudge_message(common.services(context), worker.telegram_id, nudge_id)
-    except (BadCallback, NotAllowed, NotFound):
-        await common.refuse(update, context, t)
-        return
-    await common.say(update, context, message.text, keyboards.as_markup(message.buttons))
+    nudge_id = turn.int_arg()
+    message = await nudges.nudge_message(turn.svc, turn.tid, nudge_id)
+    await turn.say(message.text, keyboards.as_markup(message.buttons))
 
 
-async def acknowledge(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="ndg", stop=None)
+async def acknowledge(turn: Turn) -> None:
     """ndg:contact:<id> and ndg:seen:<id>: the first one wins; whoever comes later hears who did."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
+    t = turn.t
     try:
-        parsed = callbacks.parse(update.callback_query.data, "ndg")
-        result = await nudges.acknowledge(common.services(context), worker.telegram_id, parsed.int_arg(), parsed.action)
+        parsed = turn.data
+        result = await nudges.acknowledge(turn.svc, turn.tid, parsed.int_arg(), parsed.action)
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     if result.outcome == "ok":
         text = (
@@ -88,29 +78,26 @@ async def acknowledge(update: Update, context: Context) -> None:
         text = t.gettext("You already responded to this.")
     else:
         text = t.gettext("{name} already responded to this.").format(name=result.by_name)
-    await common.say(update, context, text, keyboards.after_nudge(t, result.client_id))
+    await turn.say(text, keyboards.after_nudge(t, result.client_id))
 
 
-async def later(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="ndg", stop=None)
+async def later(turn: Turn) -> None:
     """ndg:later:<id>.<days>: quiet for a while, then back to this worker."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
+    t = turn.t
     try:
-        nudge_part, days_part = (callbacks.parse(update.callback_query.data, "ndg").arg or "").split(".")
+        nudge_part, days_part = (turn.arg or "").split(".")
         if not (nudge_part.isdigit() and days_part.isdigit()):
             raise BadCallback("expected <id>.<days>")
-        result = await nudges.snooze(common.services(context), worker.telegram_id, int(nudge_part), int(days_part))
+        result = await nudges.snooze(turn.svc, turn.tid, int(nudge_part), int(days_part))
     except (BadCallback, ValueError, NotAllowed, NotFound):
-        await common.refuse(update, context, t)
+        await turn.refuse()
         return
     if result.outcome == "ok" and result.until is not None:
         text = t.gettext("Okay. I will bring this up again on {day}.").format(day=t.day(result.until))
     else:
         text = t.gettext("{name} already responded to this.").format(name=result.by_name)
-    await common.say(update, context, text, keyboards.menu_button(t))
+    await turn.say(text, keyboards.menu_button(t))
 
 
 # --- /overzicht ---------------------------------------------------------------------------------------
@@ -122,7 +109,7 @@ def _row_text(t: Translator, row: OverviewRow, no_contact_days: int) -> str:
         return f"{_mark(row)} {row.name}" + (f": {what}" if what else "")
     if row.days_since_contact is None:
         contact = t.gettext("no contact yet")
-    elif row.days_since_contact >= no_contact_days:  # "geen contact": a week without an answer
+    elif no_contact_for(row.days_since_contact, no_contact_days):  # "geen contact": a week without an answer
         contact = t.ngettext("⚠️ no contact for {n} day", "⚠️ no contact for {n} days", row.days_since_contact).format(
             n=row.days_since_contact)
     elif row.days_since_contact == 0:
@@ -142,36 +129,35 @@ def _mark(row: OverviewRow) -> str:
     return PHASE_EMOJI[row.phase] if row.phase else "⚪"
 
 
-async def show_overview(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="ovz", stop=None)
+async def show_overview(turn: Turn) -> None:
     """/overzicht, menu:overview and ovz:page:<n>: one page of the caseload, most urgent first."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
+    t = turn.t
     page = 0
-    if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):
+    if turn.update.callback_query is not None and (turn.update.callback_query.data or "").startswith("ovz:"):
         try:
-            page = callbacks.parse(update.callback_query.data, "ovz").int_arg()
+            page = turn.int_arg()
         except BadCallback:
             page = 0
-    result = await nudges.overview(common.services(context), worker.telegram_id, page=page)
+    result = await nudges.overview(turn.svc, turn.tid, page=page)
     if not result.total:
-        await common.say(update, context, t.gettext("You have no clients yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("You have no clients yet."))
     lines = [t.gettext("Your clients, most urgent first (page {page} of {pages}):").format(
         page=result.page + 1, pages=result.pages), ""]
-    no_contact_days = common.services(context).settings.no_contact_days
+    no_contact_days = turn.svc.settings.no_contact_days
     lines += [_row_text(t, row, no_contact_days) for row in result.rows]
     lines += ["", t.gettext("A colour shows only for clients who share alerts on orange and red with you."),
               t.gettext("Days, stalled goals and nudges show only for clients who share their goals with you. "
                         "For the others you see at most that a goal is stuck or that they have not responded "
                         "for a while.")]
-    text, markup = "\n".join(lines), keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows])
-    if update.callback_query is not None and (update.callback_query.data or "").startswith("ovz:"):
-        await common.edit_or_say(update, context, text, markup)  # paging changes the overview in place
+    text, markup = (
+        "\n".join(lines),
+        keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows]),
+    )
+    if turn.update.callback_query is not None and (turn.update.callback_query.data or "").startswith("ovz:"):
+        await turn.edit(text, markup)  # paging changes the overview in place
     else:
-        await common.say(update, context, text, markup)
+        await turn.say(text, markup)
 
 
 # --- /afwezig -----------------------------------------------------------------------------------------
@@ -191,32 +177,31 @@ async def _save(update: Update, context: Context, t: Translator, worker: PersonV
         if exc.reason == "order":
             await common.say(update, context, t.gettext(WRONG_ORDER))
         else:
-            await common.say(update, context, t.gettext("That day has already passed. Please choose a day from today on."))
+            await common.say(
+                update, context, t.gettext("That day has already passed. Please choose a day from today on.")
+            )
         return False
     await _confirm(update, context, t, absence)
     return True
 
 
-async def start_absence(update: Update, context: Context) -> int:
+@handler(Role.WORKER)
+async def start_absence(turn: Turn) -> int:
     """/afwezig [from to]: with two dates at once, else asked one by one; shows a current absence to end it."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    t = common.tr(context, worker)
-    args = context.args or []
+    t = turn.t
+    args = turn.context.args or []
     if args:
-        start, end = _two_days(context, args)
+        start, end = _two_days(turn.context, args)
         if start is None or end is None:
-            await common.say(update, context, _ask(t, context, BAD_DATE))
-        elif await _save(update, context, t, worker, start, end):
+            await turn.say(_ask(t, turn.context, BAD_DATE))
+        elif await _save(turn.update, turn.context, t, turn.person, start, end):
             return ConversationHandler.END
-    current = await nudges.my_absences(common.services(context), worker.telegram_id)
-    text = _ask(t, context, ASK_FROM)
+    current = await nudges.my_absences(turn.svc, turn.tid)
+    text = _ask(t, turn.context, ASK_FROM)
     if current:
         text = t.gettext("You are away from {start} to {end}.").format(
             start=t.day(current[0].starts_on), end=t.day(current[0].ends_on)) + "\n\n" + text
-    await common.say(update, context, text, keyboards.absence_keyboard(t, can_end=bool(current)))
+    await turn.say(text, keyboards.absence_keyboard(t, can_end=bool(current)))
     return Step.FROM
 
 
@@ -232,59 +217,52 @@ def _two_days(context: Context, args: list[str]) -> tuple[date | None, date | No
     return None, None
 
 
-async def on_from(update: Update, context: Context) -> int:
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    t = common.tr(context, worker)
-    start = _day(context, common.text_of(update))
+@handler(Role.WORKER)
+async def on_from(turn: Turn) -> int:
+    t = turn.t
+    start = _day(turn.context, common.text_of(turn.update))
     if start is None:
-        await common.say(update, context, _ask(t, context, BAD_DATE))
+        await turn.say(_ask(t, turn.context, BAD_DATE))
         return Step.FROM
-    context.user_data[FROM_KEY] = start.isoformat()
-    await common.say(update, context, t.gettext("From {day}.").format(day=t.day(start)) + "\n\n"
-                     + _ask(t, context, ASK_TO, after=start))
+    turn.user_data[FROM_KEY] = start.isoformat()
+    await turn.say(t.gettext("From {day}.").format(day=t.day(start)) + "\n\n"
+                     + _ask(t, turn.context, ASK_TO, after=start))
     return Step.TO
 
 
-async def on_to(update: Update, context: Context) -> int:
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    t = common.tr(context, worker)
-    end = _day(context, common.text_of(update))
-    raw_start = context.user_data.get(FROM_KEY)
+@handler(Role.WORKER)
+async def on_to(turn: Turn) -> int:
+    t = turn.t
+    end = _day(turn.context, common.text_of(turn.update))
+    raw_start = turn.user_data.get(FROM_KEY)
     if raw_start is None:
-        await common.say(update, context, _ask(t, context, ASK_FROM))
+        await turn.say(_ask(t, turn.context, ASK_FROM))
         return Step.FROM
     start = date.fromisoformat(raw_start)
     if end is None:
-        await common.say(update, context, _ask(t, context, BAD_DATE, after=start))
+        await turn.say(_ask(t, turn.context, BAD_DATE, after=start))
         return Step.TO
     if start > end:
-        await common.say(update, context, t.gettext(WRONG_ORDER) + "\n\n" + _ask(t, context, ASK_FROM))
+        await turn.say(t.gettext(WRONG_ORDER) + "\n\n" + _ask(t, turn.context, ASK_FROM))
         return Step.FROM
-    if not await _save(update, context, t, worker, start, end):
-        await common.say(update, context, _ask(t, context, ASK_TO, after=start))
+    if not await _save(turn.update, turn.context, t, turn.person, start, end):
+        await turn.say(_ask(t, turn.context, ASK_TO, after=start))
         return Step.TO
-    context.user_data.pop(FROM_KEY, None)
+    turn.user_data.pop(FROM_KEY, None)
     return ConversationHandler.END
 
 
-async def end_absence(update: Update, context: Context) -> int:
+@handler(Role.WORKER)
+async def end_absence(turn: Turn) -> int:
     """afw:end: back early (also the way out of the questions)."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return ConversationHandler.END
-    t = common.tr(context, worker)
-    context.user_data.pop(FROM_KEY, None)
-    ended = await nudges.clear_absence(common.services(context), worker.telegram_id)
+    t = turn.t
+    turn.user_data.pop(FROM_KEY, None)
+    ended = await nudges.clear_absence(turn.svc, turn.tid)
     if ended:
         text = t.gettext("Welcome back. Nudges about your clients come to you again.")
     else:
         text = t.gettext("You have no absence planned.")
-    await common.say(update, context, text, keyboards.menu_button(t))
+    await turn.say(text, keyboards.menu_button(t))
     return ConversationHandler.END
 
 
@@ -309,13 +287,9 @@ def absence_conversation() -> ConversationHandler:
             Step.FROM: [MessageHandler(common.TEXT, common.text_answer(on_from))],
             Step.TO: [MessageHandler(common.TEXT, common.text_answer(on_to))],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            CallbackQueryHandler(menu.show, pattern=callbacks.pattern("menu", "show")),
-            CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(
+            CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")), odd=odd_input
+        ),
     )
 
 

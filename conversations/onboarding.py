@@ -9,7 +9,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -99,7 +98,9 @@ async def start(update: Update, context: Context) -> Step | int:
         await common.say(update, context, problem)
         return await _intro(update, context, person)
     if person is None:
-        person = await people.start_as_client(svc, telegram_id=user.id, chat_id=chat.id, locale=svc.settings.default_language)
+        person = await people.start_as_client(
+            svc, telegram_id=user.id, chat_id=chat.id, locale=svc.settings.default_language
+        )
     if not person.onboarded:
         return await _intro(update, context, person)
     if person.reminders_paused:
@@ -141,9 +142,9 @@ async def on_name(update: Update, context: Context) -> Step | int:
     await common.say(
         update,
         context,
-        t.gettext("Thank you, {name}.\n\nAt what time shall I ask how you are doing? Choose a time, or type one, like 8:30.").format(
-            name=person.name
-        ),
+        t.gettext(
+            "Thank you, {name}.\n\nAt what time shall I ask how you are doing? Choose a time, or type one, like 8:30."
+        ).format(name=person.name),
         keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES),
     )
     return Step.TIME
@@ -160,8 +161,12 @@ async def on_time_text(update: Update, context: Context) -> Step | int:
     at = parse_clock_time(common.text_of(update))
     if at is None:
         t = common.tr(context, await common.current(update, context))
-        await common.say(update, context, t.gettext("I did not understand that time. Type it like 8:30, or choose a button."),
-                         keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES))
+        await common.say(
+            update,
+            context,
+            t.gettext("I did not understand that time. Type it like 8:30, or choose a button."),
+            keyboards.checkin_times(t, SUGGESTED_CHECKIN_TIMES),
+        )
         return Step.TIME
     return await _save_time(update, context, at)
 
@@ -175,18 +180,13 @@ async def _save_time(update: Update, context: Context, at: object) -> int:
 
 async def _finish(update: Update, context: Context, t: Translator) -> int:
     person = await people.finish_onboarding(common.services(context), update.effective_user.id)
-    text = t.gettext("All set, {name}. This is your menu. You can always get it back with /menu.").format(name=person.name)
+    text = t.gettext("All set, {name}. This is your menu. You can always get it back with /menu.").format(
+        name=person.name
+    )
     await common.show_menu(update, context, person, text)
     if person.role == Role.CLIENT and person.has_worker:
         await privacy.ask_for_new_worker(update, context, person.telegram_id)
     return ConversationHandler.END
-
-
-async def odd_input(update: Update, context: Context) -> None:
-    """A sticker, photo or voice message while a question is open: say what we need; stay on the step."""
-    await common.answer_button(update)
-    t = common.tr(context, await common.current(update, context))
-    await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
 
 
 def conversation() -> ConversationHandler:
@@ -207,9 +207,5 @@ def conversation() -> ConversationHandler:
                 MessageHandler(text, common.text_answer(on_time_text)),
             ],
         },
-        fallbacks=[
-            *menu.global_commands(),
-            common.edit_fallback(),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED, odd_input),
-        ],
+        fallbacks=menu.fallbacks(menu_button=False),
     )

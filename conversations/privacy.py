@@ -6,17 +6,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPES, Scope
+from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES, SCOPES, Scope, toggled
 from bot.domain.disclosure import STATUS_SCOPE, gets_signal
 from bot.domain.looks import Look, LookGroup, group_looks
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.render.plan import long_day
 from bot.services import consent, security
-from bot.services.base import NotAllowed, NotFound
-from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES, ViewerShare
+from bot.services.base import NotAllowed
+from bot.services.consent import ViewerShare
 from conversations import common, keyboards
 from conversations.common import Context
+from conversations.handler import STALE, Turn, handler
 
 SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
 # What "alerts on orange and red" covers, said where it is ticked (bot/services/alerts.py raises them).
@@ -40,16 +41,15 @@ def _label(t, share: ViewerShare) -> str:
     return f"{share.name} ({t.gettext(CARE_ROLE_NAMES[share.relation])})"
 
 
-async def overview(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    shares = await consent.viewers(common.services(context), person.telegram_id)
+@handler(Role.CLIENT, stop=None)
+async def overview(turn: Turn) -> None:
+    t = turn.t
+    shares = await consent.viewers(turn.svc, turn.tid)
     if not shares:
-        await common.say(update, context, t.gettext(
-            "Nobody can see your data. When you link a worker, you choose what they may see."), keyboards.menu_button(t))
+        await turn.say(
+            t.gettext("Nobody can see your data. When you link a worker, you choose what they may see."),
+            keyboards.menu_button(t),
+        )
         return
     lines = [t.gettext("Who may see what? Tap a name to change it.")]
     for share in shares:
@@ -57,12 +57,14 @@ async def overview(update: Update, context: Context) -> None:
         lines.append(f"• {_label(t, share)}: {what}")
     if any(gets_signal(share.relation) for share in shares):
         lines += ["", t.gettext(WITHOUT_CONSENT)]
-        if any(share.relation == "peer" for share in shares) and common.services(context).settings.peer_red_policy == "notify":
+        if any(share.relation == "peer" for share in shares) and turn.svc.settings.peer_red_policy == "notify":
             lines.append(t.gettext(PEER_WORRY_ON_RED))
-    await common.say(update, context, "\n".join(lines), keyboards.viewers(t, [(s.viewer_id, _label(t, s)) for s in shares]))
+    await turn.say("\n".join(lines), keyboards.viewers(t, [(s.viewer_id, _label(t, s)) for s in shares]))
 
 
-async def show_toggles(update: Update, context: Context, share: ViewerShare, *, intro: str | None = None, edit: bool = False) -> None:
+async def show_toggles(
+    update: Update, context: Context, share: ViewerShare, *, intro: str | None = None, edit: bool = False
+) -> None:
     person = await common.current(update, context)
     t = common.tr(context, person)
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)
@@ -89,43 +91,32 @@ async def ask_for_new_worker(update: Update, context: Context, client_telegram_i
     await show_toggles(update, context, share, intro=intro)
 
 
-async def choose_viewer(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
+@handler(Role.CLIENT, flow="priv", stop=None)
+async def choose_viewer(turn: Turn) -> None:
     try:
-        viewer_id = callbacks.parse(update.callback_query.data, "priv").int_arg()
+        viewer_id = turn.int_arg()
     except BadCallback:
-        await common.unknown(update, context)
+        await turn.stale()
         return
-    share = next((s for s in await consent.viewers(common.services(context), person.telegram_id) if s.viewer_id == viewer_id), None)
+    share = next((s for s in await consent.viewers(turn.svc, turn.tid) if s.viewer_id == viewer_id), None)
     if share is None:
-        await security.record_refused_button(common.services(context), person.telegram_id, "consent")
-        await common.unknown(update, context)
+        await security.record_refused_button(turn.svc, turn.tid, "consent")
+        await turn.stale()
         return
-    await show_toggles(update, context, share, edit=True)
+    await show_toggles(turn.update, turn.context, share, edit=True)
 
 
-async def toggle(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    svc = common.services(context)
-    try:
-        viewer_part, index_part = (callbacks.parse(update.callback_query.data, "priv").arg or "").split(".")
-        viewer_id, scope = int(viewer_part), SCOPES[int(index_part)]
-        current = next(s for s in await consent.viewers(svc, person.telegram_id) if s.viewer_id == viewer_id)
-        share = await consent.set_consent(
-            svc, client_telegram_id=person.telegram_id, viewer_id=viewer_id, scope=scope, granted=scope not in current.scopes
-        )
-    except (BadCallback, ValueError, IndexError, StopIteration, NotAllowed, NotFound):
-        await security.record_refused_button(svc, person.telegram_id, "consent")
-        await common.unknown(update, context)
-        return
-    await show_toggles(update, context, share, edit=True)
-    await common.deliver_now(context)
+@handler(Role.CLIENT, flow="priv", refusal=STALE, scope="consent", stop=None)
+async def toggle(turn: Turn) -> None:
+    """priv:tog:<viewer_id>.<scope>: one switch flips; a switch for someone who is no viewer is refused."""
+    viewer_id, scope = turn.id_and_scope()
+    current = next((s for s in await consent.viewers(turn.svc, turn.tid) if s.viewer_id == viewer_id), None)
+    if current is None:
+        raise NotAllowed("not a viewer")
+    share = await consent.set_consent(turn.svc, client_telegram_id=turn.tid, viewer_id=viewer_id, scope=scope,
+                                      granted=toggled(frozenset(current.scopes), scope))
+    await show_toggles(turn.update, turn.context, share, edit=True)
+    await turn.deliver_now()
 
 
 async def done(update: Update, context: Context) -> None:
@@ -172,23 +163,19 @@ def look_line(t: Translator, group: LookGroup) -> str:
     return f"{when}: " + text.format(who=who, what=what, version=group.version, n=group.count)
 
 
-async def who_saw_what(update: Update, context: Context) -> None:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    records = await consent.views_of_my_data(common.services(context), person.telegram_id)
+@handler(Role.CLIENT, stop=None)
+async def who_saw_what(turn: Turn) -> None:
+    t = turn.t
+    records = await consent.views_of_my_data(turn.svc, turn.tid)
     if not records:
-        await common.say(update, context, t.gettext("Nobody has looked at your data yet."), keyboards.menu_button(t))
-        return
+        return await turn.note(t.gettext("Nobody has looked at your data yet."))
     looks = [Look(r.viewer_name, r.relation, r.scope, r.at, r.version) for r in records]
     groups = group_looks(looks, t.zone)
     lines = [t.gettext("Who looked at your data, the newest first:"), ""]
     lines += [look_line(t, group) for group in groups[:MAX_LINES]]
     if len(groups) > MAX_LINES:
         lines += ["", t.gettext("Older looks are in your data: /mijngegevens.")]
-    await common.say(update, context, "\n".join(lines), keyboards.menu_button(t))
+    await turn.say("\n".join(lines), keyboards.menu_button(t))
 
 
 def handlers() -> list:

@@ -12,7 +12,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.crisis import CrisisKind, detect
 from bot.domain.roles import Role
 from bot.domain.safety import Reply, SafetyPacer
@@ -20,10 +19,10 @@ from bot.i18n import N_, Translator
 from bot.render.text import join_names, safety_line, safety_text
 from bot.services import alerts, safety
 from bot.services.alerts import AlertNotice
-from bot.services.base import NotAllowed, NotFound
 from bot.services.safety import CrisisHelp
 from conversations import common, keyboards
 from conversations.common import Context
+from conversations.handler import Turn, handler
 
 # Text and captions of new and edited messages in a private chat: everything a person can type.
 CRISIS_INPUT = (
@@ -121,48 +120,31 @@ async def crisis_language(update: Update, context: Context) -> None:
     await send_help(update, context, t, help_, hit.kind, ask=ask)
 
 
-async def on_allow(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, stop=None)
+async def on_allow(turn: Turn) -> None:
     """sos:yes: nobody had consent, and the client says: let my worker know, this once."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    try:
-        notice = await alerts.allow_once(common.services(context), person.telegram_id)
-    except NotAllowed:
-        await common.refuse(update, context, t)
-        return
+    t = turn.t
+    notice = await alerts.allow_once(turn.svc, turn.tid)
     text, _ = notice_text(t, notice, ask=False)
-    await common.say(update, context, text or t.gettext(NEED_HELP_NOW), keyboards.menu_button(t))
+    await turn.say(text or t.gettext(NEED_HELP_NOW), keyboards.menu_button(t))
     if notice.told:
-        await common.deliver_now(context)
+        await turn.deliver_now()
 
 
-async def on_decline(update: Update, context: Context) -> None:
+@handler(Role.CLIENT, stop=None)
+async def on_decline(turn: Turn) -> None:
     """sos:no: nobody is told; the numbers once more, and the way back."""
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.CLIENT)
-    if person is None:
-        return
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext("Okay. I have not told anyone.") + "\n" + t.gettext(NEED_HELP_NOW),
+    t = turn.t
+    await turn.say(t.gettext("Okay. I have not told anyone.") + "\n" + t.gettext(NEED_HELP_NOW),
                      keyboards.menu_button(t))
 
 
-async def on_take(update: Update, context: Context) -> None:
+@handler(Role.WORKER, flow="red", stop=None)
+async def on_take(turn: Turn) -> None:
     """red:take:<alert_id>, "Ik pak het op": the first worker has it; the others and the client hear who."""
-    await common.answer_button(update)
-    worker = await common.acting_as(update, context, Role.WORKER)
-    if worker is None:
-        return
-    t = common.tr(context, worker)
-    try:
-        alert_id = callbacks.parse(update.callback_query.data, "red").int_arg()
-        result = await alerts.take(common.services(context), worker.telegram_id, alert_id)
-    except (BadCallback, NotAllowed, NotFound):
-        await common.refuse(update, context, t)
-        return
+    t = turn.t
+    alert_id = turn.int_arg()
+    result = await alerts.take(turn.svc, turn.tid, alert_id)
     if result.outcome == "ok":
         text = t.gettext("Thank you. {name} hears that you will get in touch. The others who were told hear "
                          "that you picked it up.").format(name=result.client_name)
@@ -170,9 +152,9 @@ async def on_take(update: Update, context: Context) -> None:
         text = t.gettext("You already picked this up.")
     else:
         text = t.gettext("{worker} already picked this up.").format(worker=result.by_name)
-    await common.say(update, context, text, keyboards.after_nudge(t, result.client_id))
+    await turn.say(text, keyboards.after_nudge(t, result.client_id))
     if result.outcome == "ok":
-        await common.deliver_now(context)
+        await turn.deliver_now()
 
 
 def crisis_handler() -> MessageHandler:

@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain import forms
-from bot.domain.forms import Tool
+from bot.domain.forms import TOOL_NAMES, Tool
 from bot.domain.plans import PHASES
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
@@ -22,7 +22,8 @@ from bot.services import tools
 from bot.services.tools import Saved
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.forms import TOOL_NAMES, step_label
+from conversations.form_texts import step_label
+from conversations.handler import Turn
 
 INTROS = {
     Tool.PLAN: N_(
@@ -44,12 +45,30 @@ def view_text(t: Translator, saved: Saved) -> list[str]:
     return split(card_text(t, forms.to_card(saved.doc, saved.owner_name, saved.saved_at.date())))
 
 
+async def show_saved(turn: Turn, saved: Saved | None) -> None:
+    """Someone else's plan or card, after the consent check let them see it (the look is audited there)."""
+    t = turn.t
+    if saved is None:
+        return await turn.note(t.gettext("There is nothing saved yet."))
+    for chunk in view_text(t, saved):
+        await turn.say(chunk)
+    await turn.say(t.gettext("What would you like to do?"), keyboards.menu_button(t))
+
+
 def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:
     if saved.tool == Tool.PLAN:
         plan = forms.to_plan(saved.doc, saved.owner_name, saved.version, saved.saved_at)
-        return (plan_render.plan_pdf(plan, t), "signaleringsplan.pdf") if kind == "pdf" else (plan_render.plan_png(plan, t), "signaleringsplan.png")
+        return (
+            (plan_render.plan_pdf(plan, t), "signaleringsplan.pdf")
+            if kind == "pdf"
+            else (plan_render.plan_png(plan, t), "signaleringsplan.png")
+        )
     card = forms.to_card(saved.doc, saved.owner_name, saved.saved_at.date())
-    return (card_render.card_pdf(card, t), "crisiskaart.pdf") if kind == "pdf" else (card_render.card_png(card, t), "crisiskaart.png")
+    return (
+        (card_render.card_pdf(card, t), "crisiskaart.pdf")
+        if kind == "pdf"
+        else (card_render.card_png(card, t), "crisiskaart.png")
+    )
 
 
 def _png_height(data: bytes) -> int:
@@ -82,7 +101,9 @@ async def send_home(update: Update, context: Context, tool: Tool) -> None:
         lines += ["", t.gettext("Version {n}, saved on {day}.").format(n=saved.version, day=t.day(saved.saved_at))]
     else:
         lines += ["", t.gettext("You have not filled it in yet.")]
-    markup = keyboards.tool_home(t, tool, has_version=saved is not None, has_draft=draft, has_previous=previous is not None)
+    markup = keyboards.tool_home(
+        t, tool, has_version=saved is not None, has_draft=draft, has_previous=previous is not None
+    )
     await common.say(update, context, "\n".join(lines), markup)
 
 
@@ -116,7 +137,9 @@ async def on_tool_button(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     if action == "parts":
         labels = [step_label(t, tool, i) for i in range(len(forms.STEPS[tool]))]
-        await common.say(update, context, t.gettext("Which part do you want to change?"), keyboards.tool_parts(t, tool, labels))
+        await common.say(
+            update, context, t.gettext("Which part do you want to change?"), keyboards.tool_parts(t, tool, labels)
+        )
         return
     saved = await tools.current(svc, person.telegram_id, tool, previous=action == "prev")
     if saved is None:
@@ -124,7 +147,11 @@ async def on_tool_button(update: Update, context: Context) -> None:
         return
     if action in ("view", "prev"):
         if action == "prev":
-            await common.say(update, context, t.gettext("This was version {n}, from {day}.").format(n=saved.version, day=t.day(saved.saved_at)))
+            await common.say(
+                update,
+                context,
+                t.gettext("This was version {n}, from {day}.").format(n=saved.version, day=t.day(saved.saved_at)),
+            )
         for chunk in view_text(t, saved):
             await common.say(update, context, chunk)
         await common.say(update, context, t.gettext("What would you like to do?"), keyboards.menu_button(t))

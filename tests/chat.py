@@ -5,11 +5,12 @@ goes through python-telegram-bot's real Bot and request layer into the local Bot
 """
 from __future__ import annotations
 
+from telegram.ext import Application
+
 from bot.app import build_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.local.botapi import LocalBotApi, LocalRequest, SentMessage
-from telegram.ext import Application
 
 
 class Harness:

@@ -53,5 +53,7 @@ def test_handover_from_the_command_line_keeps_the_household(monkeypatch, tmp_pat
     household = with_services(Settings(database_url=url), seed)
     result = runner.invoke(app, ["handover", str(household), "901"])
     assert result.exit_code == 0, result.output
-    assert with_services(Settings(database_url=url), lambda svc: people.coordinated_households(svc, 901))[0].member_names == ("Sam",)
+    assert with_services(Settings(database_url=url), lambda svc: people.coordinated_households(svc, 901))[
+        0
+    ].member_names == ("Sam",)
     assert runner.invoke(app, ["handover", str(household), "12345"]).exit_code == 1

@@ -138,5 +138,7 @@ async def test_a_row_the_running_bot_changes_during_the_rotation_is_not_overwrit
     await rotate_all(svc, crypto.Cipher([KEY_B, KEY_A]))
     configure_encryption(KEY_B)
     async with svc.unit() as session:
-        renamed = (await session.execute(sa.text("SELECT name FROM people WHERE id = :id"), {"id": raced[0]})).scalar_one()
+        renamed = (
+            await session.execute(sa.text("SELECT name FROM people WHERE id = :id"), {"id": raced[0]})
+        ).scalar_one()
     assert crypto.Cipher([KEY_B]).decrypt(renamed) == "Marieke Nieuw"

@@ -106,7 +106,7 @@ def test_a_key_list_with_a_typo_stops_with_one_line_that_does_not_repeat_the_key
 
 
 def test_a_wrong_key_stops_the_start_before_anything_is_read(env):
-    monkeypatch, url = env
+    monkeypatch, _url = env
     monkeypatch.setenv("HOUVAST_ENCRYPTION_KEYS", KEY)
     assert runner.invoke(app, ["invite", "worker"]).exit_code == 0  # data under KEY, and the canary
     monkeypatch.setenv("HOUVAST_ENCRYPTION_KEYS", OTHER_KEY)
@@ -203,8 +203,15 @@ def test_check_reports_every_problem_one_line_each(env):
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     lines = result.output.strip().splitlines()
-    assert [any(word in line for line in lines) for word in (
-        "HOUVAST_ENCRYPTION_KEYS", "HOUVAST_WEBHOOK_SECRET", "does not exist yet", "HOUVAST_TELEGRAM_TOKEN")] == [True] * 4
+    assert [
+        any(word in line for line in lines)
+        for word in (
+            "HOUVAST_ENCRYPTION_KEYS",
+            "HOUVAST_WEBHOOK_SECRET",
+            "does not exist yet",
+            "HOUVAST_TELEGRAM_TOKEN",
+        )
+    ] == [True] * 4
     assert len(lines) == 4
 
 

@@ -34,7 +34,9 @@ def test_wording_found_in_the_demo_is_gone(phrase):
 
 @pytest.mark.parametrize("has_worker", [False, True])
 def test_no_two_buttons_of_the_client_menu_share_an_icon(has_worker):
-    labels = [b.text for row in main_menu(translator("nl"), Role.CLIENT, has_worker=has_worker).inline_keyboard for b in row]
+    labels = [
+        b.text for row in main_menu(translator("nl"), Role.CLIENT, has_worker=has_worker).inline_keyboard for b in row
+    ]
     icons = [label.split(" ", 1)[0] for label in labels]
     assert len(icons) == len(set(icons)), labels
 

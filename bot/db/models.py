@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Date,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -269,7 +269,9 @@ class Goal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)  # answers the check-ins
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )  # answers the check-ins
     domain: Mapped[str] = mapped_column(String(24))
     title: Mapped[str] = mapped_column(SecretText())
     why: Mapped[str | None] = mapped_column(SecretText())
@@ -376,7 +378,9 @@ class PeerProfile(Base):
 
     __tablename__ = "peer_profiles"
 
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     story: Mapped[str | None] = mapped_column(SecretText())
     # Comma separated theme keys (verslaving, psychische gezondheid, justitie: special-category data): encrypted.
     themes: Mapped[str] = mapped_column(SecretText(), default="")

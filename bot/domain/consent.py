@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.roles import CareRole, Role
+from bot.i18n import N_
 
 
 class Scope(StrEnum):
@@ -23,6 +24,21 @@ class Scope(StrEnum):
 
 
 SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.GOALS, Scope.ALERTS)
+# How a scope and a viewer's relation to the client are named (msgids; translated where they are shown).
+SCOPE_NAMES = {
+    Scope.SIGNALING_PLAN: N_("signaleringsplan"),
+    Scope.CRISIS_CARD: N_("crisis card"),
+    Scope.GOALS: N_("goals and check-ins"),
+    Scope.ALERTS: N_("alerts on orange and red"),
+}
+CARE_ROLE_NAMES = {
+    CareRole.COORDINATING: N_("worker"),
+    CareRole.BACKUP: N_("backup worker"),
+    CareRole.INVOLVED: N_("involved worker"),
+    CareRole.PROCESREGISSEUR: N_("procesregisseur"),
+    "peer": N_("peer expert"),
+    "household": N_("household member"),
+}
 
 
 @dataclass(frozen=True)
@@ -58,3 +74,19 @@ def may_view(*, is_self: bool, relation: Relation | None, granted: frozenset[Sco
     if relation is None or not is_viewer_for(relation):
         return False
     return scope in granted
+
+
+def scope_from_button(token: str) -> Scope:
+    """A scope as a button carries it: by value ("crisiskaart"). Buttons made before scopes travelled by value
+    carry their place in SCOPES ("1"); those are still read, so a keyboard on someone's screen keeps working
+    (drop this after 2027-06, when no such keyboard can be younger than half a year). ValueError otherwise."""
+    if token.isdigit() and len(token) == 1:
+        if int(token) >= len(SCOPES):
+            raise ValueError(token)
+        return SCOPES[int(token)]
+    return Scope(token)
+
+
+def toggled(granted: frozenset[Scope] | frozenset[str], scope: Scope) -> bool:
+    """A consent switch flips: what the tap asks is the opposite of what is granted now."""
+    return scope not in granted

@@ -116,7 +116,9 @@ def _relative(words: list[str], today: date, direction: Direction) -> date | Non
 def _shift(words: list[str], today: date, sign: int) -> date | None:
     if words == ["een", "half", "jaar"] or words == ["half", "jaar"] or words == ["half", "a", "year"]:
         return _add_months(today, sign * 6)
-    if len(words) == 1 and words[0] in UNITS:  # "over een week" written as "over week" does not happen; "in a week" does
+    if (
+        len(words) == 1 and words[0] in UNITS
+    ):  # "over een week" written as "over week" does not happen; "in a week" does
         amount, unit = 1, UNITS[words[0]]
     elif len(words) == 2 and words[1] in UNITS:
         amount = int(words[0]) if words[0].isdigit() else NUMBERS.get(words[0], 0)
@@ -238,7 +240,9 @@ def parse_month(text: str, *, today: date) -> str | None:
         return _month_key(today)
     year = month = None
     if len(words) == 1 and (match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})", words[0])):
-        year, month = (int(match.group(1)), int(match.group(2))) if match.group(1) else (int(match.group(4)), int(match.group(3)))
+        year, month = (
+            (int(match.group(1)), int(match.group(2))) if match.group(1) else (int(match.group(4)), int(match.group(3)))
+        )
     elif len(words) in (1, 2) and words[0] in MONTHS:
         month = MONTHS[words[0]]
         if len(words) == 2:

@@ -44,10 +44,15 @@ def stall_signal(reasons: Iterable[StallReason | str]) -> Signal:
     return Signal.QUIET if found and found <= {StallReason.MISSED} else Signal.STUCK
 
 
+def no_contact_for(days_since_contact: int | None, no_contact_days: int) -> bool:
+    """'Geen contact': at least `no_contact_days` whole days since the client last answered or was seen."""
+    return days_since_contact is not None and days_since_contact >= no_contact_days
+
+
 def overview_signal(*, stuck: bool, days_since_contact: int | None, no_contact_days: int) -> Signal | None:
     """One signal at most for a row of /overzicht without consent: stuck first, then quiet, else none."""
     if stuck:
         return Signal.STUCK
-    if days_since_contact is None or days_since_contact >= no_contact_days:
+    if days_since_contact is None or no_contact_for(days_since_contact, no_contact_days):
         return Signal.QUIET
     return None

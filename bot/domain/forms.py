@@ -63,10 +63,25 @@ PART_NAMES = {
     "contacts": N_("Who to call"),
 }
 _SIGNS_SELF = {
-    Phase.GREEN: (N_("I sleep well"), N_("I eat regularly"), N_("I see friends or family"), N_("I keep my appointments")),
+    Phase.GREEN: (
+        N_("I sleep well"),
+        N_("I eat regularly"),
+        N_("I see friends or family"),
+        N_("I keep my appointments"),
+    ),
     Phase.YELLOW: (N_("I sleep badly"), N_("I worry a lot"), N_("I keep to myself"), N_("I get irritated fast")),
-    Phase.ORANGE: (N_("I hardly sleep"), N_("I do not open my mail"), N_("I use more alcohol or drugs"), N_("I skip meals")),
-    Phase.RED: (N_("I do not want to live any more"), N_("I cannot stay calm"), N_("I do not feel safe"), N_("I hear or see things that others do not")),
+    Phase.ORANGE: (
+        N_("I hardly sleep"),
+        N_("I do not open my mail"),
+        N_("I use more alcohol or drugs"),
+        N_("I skip meals"),
+    ),
+    Phase.RED: (
+        N_("I do not want to live any more"),
+        N_("I cannot stay calm"),
+        N_("I do not feel safe"),
+        N_("I hear or see things that others do not"),
+    ),
 }
 _SIGNS_OTHERS = {
     Phase.GREEN: (N_("I am calm"), N_("I laugh a lot"), N_("I am easy to reach")),
@@ -92,13 +107,29 @@ def _plan_steps() -> tuple[Step, ...]:
     steps: list[Step] = []
     for phase in PHASES:
         steps += [
-            Step((phase, "signs_self"), N_("Which signs do you notice yourself?"), Kind.LIST, _SIGNS_SELF[phase], phase),
+            Step(
+                (phase, "signs_self"), N_("Which signs do you notice yourself?"), Kind.LIST, _SIGNS_SELF[phase], phase
+            ),
             Step((phase, "signs_others"), N_("Which signs do others notice?"), Kind.LIST, _SIGNS_OTHERS[phase], phase),
             Step((phase, "what_i_do"), N_("What do you do then?"), Kind.LIST, _WHAT_I_DO[phase], phase),
-            Step((phase, "what_others_do"), N_("What can others do for you then? And who?"), Kind.LIST, _WHAT_OTHERS_DO[phase], phase),
+            Step(
+                (phase, "what_others_do"),
+                N_("What can others do for you then? And who?"),
+                Kind.LIST,
+                _WHAT_OTHERS_DO[phase],
+                phase,
+            ),
         ]
         if phase in (Phase.ORANGE, Phase.RED):
-            steps.append(Step((phase, "contacts"), N_("Who do you call then? Type a name and a phone number, like: Mam 06 12345678"), Kind.CONTACTS, (), phase))
+            steps.append(
+                Step(
+                    (phase, "contacts"),
+                    N_("Who do you call then? Type a name and a phone number, like: Mam 06 12345678"),
+                    Kind.CONTACTS,
+                    (),
+                    phase,
+                )
+            )
     return tuple(steps)
 
 
@@ -119,20 +150,58 @@ CARD_PART_NAMES = {
 CARD_STEPS: tuple[Step, ...] = (
     Step(("name",), N_("What is your full name?"), Kind.TEXT),
     Step(("birth_date",), N_("What is your date of birth? Type it like 12-03-1985."), Kind.DATE, when="past"),
-    Step(("what_happens",), N_("What happens to you in a crisis? How can others see it?"), Kind.LIST,
-         (N_("I panic"), N_("I withdraw"), N_("I get confused"), N_("I do not eat or sleep"))),
-    Step(("what_helps",), N_("What helps you in a crisis?"), Kind.LIST,
-         (N_("A calm voice"), N_("Someone I know"), N_("A quiet room"), N_("Short, clear sentences"))),
-    Step(("what_does_not_help",), N_("What does not help? What do you not want?"), Kind.LIST,
-         (N_("Many people around me"), N_("Being touched"), N_("Shouting"), N_("Police at the door, if it can be avoided"))),
-    Step(("contacts",), N_("Who may be called? Type a name, relation and phone number, like: Anna, zus, 06 12345678"), Kind.CONTACTS),
-    Step(("care_providers",), N_("Who are your care providers? Type a name, organisation and phone number."), Kind.CONTACTS),
+    Step(
+        ("what_happens",),
+        N_("What happens to you in a crisis? How can others see it?"),
+        Kind.LIST,
+        (N_("I panic"), N_("I withdraw"), N_("I get confused"), N_("I do not eat or sleep")),
+    ),
+    Step(
+        ("what_helps",),
+        N_("What helps you in a crisis?"),
+        Kind.LIST,
+        (N_("A calm voice"), N_("Someone I know"), N_("A quiet room"), N_("Short, clear sentences")),
+    ),
+    Step(
+        ("what_does_not_help",),
+        N_("What does not help? What do you not want?"),
+        Kind.LIST,
+        (
+            N_("Many people around me"),
+            N_("Being touched"),
+            N_("Shouting"),
+            N_("Police at the door, if it can be avoided"),
+        ),
+    ),
+    Step(
+        ("contacts",),
+        N_("Who may be called? Type a name, relation and phone number, like: Anna, zus, 06 12345678"),
+        Kind.CONTACTS,
+    ),
+    Step(
+        ("care_providers",),
+        N_("Who are your care providers? Type a name, organisation and phone number."),
+        Kind.CONTACTS,
+    ),
     Step(("medication",), N_("Which medication do you use? Type the name and the dose."), Kind.LIST),
     Step(("allergies",), N_("Do you have allergies?"), Kind.LIST, (N_("No allergies"),)),
-    Step(("treatment_preferences",), N_("What help do you want in a crisis, and where? And where do you not want to go?"), Kind.LIST),
-    Step(("practical",), N_("What must be arranged if you cannot be home? Think of children, pets, house, work, bills."), Kind.LIST,
-         (N_("Children"), N_("Pets"), N_("Plants and mail"), N_("Tell my work"), N_("Pay the bills"))),
-    Step(("made_with",), N_("With whom did you make this card?"), Kind.TEXT, (N_("On my own"), N_("With my worker"), N_("With a peer expert"))),
+    Step(
+        ("treatment_preferences",),
+        N_("What help do you want in a crisis, and where? And where do you not want to go?"),
+        Kind.LIST,
+    ),
+    Step(
+        ("practical",),
+        N_("What must be arranged if you cannot be home? Think of children, pets, house, work, bills."),
+        Kind.LIST,
+        (N_("Children"), N_("Pets"), N_("Plants and mail"), N_("Tell my work"), N_("Pay the bills")),
+    ),
+    Step(
+        ("made_with",),
+        N_("With whom did you make this card?"),
+        Kind.TEXT,
+        (N_("On my own"), N_("With my worker"), N_("With a peer expert")),
+    ),
 )
 PLAN_STEPS = _plan_steps()
 STEPS = {Tool.PLAN: PLAN_STEPS, Tool.CARD: CARD_STEPS}
@@ -236,7 +305,9 @@ def clear(doc: Document, step: Step) -> Document:
 
 
 def _contacts(raw: Any) -> tuple[Contact, ...]:
-    return tuple(Contact(c.get("name") or "?", c.get("phone"), c.get("relation")) for c in raw or [] if isinstance(c, dict))
+    return tuple(
+        Contact(c.get("name") or "?", c.get("phone"), c.get("relation")) for c in raw or [] if isinstance(c, dict)
+    )
 
 
 def to_plan(doc: Document, owner_name: str, version: int = 0, saved_at: datetime | None = None) -> SignalingPlan:

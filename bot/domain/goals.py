@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.dates import parse_day
+from bot.domain.people import parse_clock_time
 from bot.i18n import N_
 
 
@@ -22,6 +24,31 @@ class Answer(StrEnum):
 
 
 PROGRESS = frozenset({Answer.DONE, Answer.PARTLY})
+ANSWER_LABELS = {
+    Answer.DONE: N_("✅ It worked"),
+    Answer.PARTLY: N_("🙂 A little"),
+    Answer.NOT_YET: N_("⏳ Not yet"),
+    Answer.CHANGE: N_("✏️ I want to change something"),
+}
+STALL_CHOICES = {
+    "smaller": N_("🪜 Make the step smaller"),
+    "pause": N_("⏸ Pause this goal"),
+    "worker": N_("📞 Ask my worker to get in touch"),
+}
+
+
+ANSWER_KEYS = {Answer.DONE: "done", Answer.PARTLY: "partly", Answer.NOT_YET: "notyet", Answer.CHANGE: "change"}
+
+
+def answer_key(answer: Answer) -> str:
+    return ANSWER_KEYS[answer]
+
+
+def answer_from_key(key: str) -> Answer:
+    for answer, value in ANSWER_KEYS.items():
+        if value == key:
+            return answer
+    raise ValueError(key)
 
 
 class Domain(StrEnum):
@@ -46,6 +73,36 @@ DOMAIN_LABELS = {
 }
 EVERY_LABELS = {1: N_("Every week"), 2: N_("Every two weeks")}
 WHO_LABELS = {"me": N_("🙋 Just for me"), "all": N_("👪 For the whole household")}
+
+
+class DateProblem(StrEnum):
+    UNKNOWN = "unknown"
+    PAST = "past"
+
+
+def read_target_date(raw: str, *, today: date) -> date | DateProblem:
+    """A goal's target date as the client typed it, read looking ahead ("maandag" is the coming one). A day
+    before today is refused: a goal is for later (today itself is fine)."""
+    day = parse_day(raw, today=today, direction="future")
+    if day is None:
+        return DateProblem.UNKNOWN
+    return DateProblem.PAST if day < today else day
+
+
+def read_answer_button(key: str, arg: str) -> str | int:
+    """The answer a new goal's button carries for question `key` (domain, day, time, every, who), checked:
+    ValueError for a value no button of ours has."""
+    if key == "domain":
+        return Domain(arg).value
+    if key == "day" and arg.isdigit() and 1 <= int(arg) <= 7:
+        return int(arg)
+    if key == "time" and len(arg) == 4 and (at := parse_clock_time(f"{arg[:2]}:{arg[2:]}")) is not None:
+        return at.strftime("%H%M")
+    if key == "every" and arg in ("1", "2"):
+        return int(arg)
+    if key == "who" and arg in WHO_LABELS:
+        return arg
+    raise ValueError(f"not an answer to {key}")
 
 
 class GoalStatus(StrEnum):

@@ -30,7 +30,13 @@ RELATION_QUESTIONS = {
     "goals_reached": N_("How far did you reach your own goals?"),
 }
 # Statements get agree/disagree; the last question gets "not at all" .. "completely".
-AGREE_SCALE = {1: N_("Not at all true"), 2: N_("Not really"), 3: N_("Partly"), 4: N_("Mostly true"), 5: N_("Completely true")}
+AGREE_SCALE = {
+    1: N_("Not at all true"),
+    2: N_("Not really"),
+    3: N_("Partly"),
+    4: N_("Mostly true"),
+    5: N_("Completely true"),
+}
 REACHED_SCALE = {1: N_("Not at all"), 2: N_("A little"), 3: N_("Partly"), 4: N_("Mostly"), 5: N_("Completely")}
 
 

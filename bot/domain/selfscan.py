@@ -58,7 +58,9 @@ GOAL_DOMAIN_NAMES = {
 DOMAIN_QUESTIONS = {
     ScanDomain.WONEN: N_("How are things with your home? Think of rent, a safe place, keeping your home."),
     ScanDomain.FINANCIEN: N_("How are things with money? Think of income, bills and debts."),
-    ScanDomain.DAGACTIVITEITEN: N_("How are things with what you do during the day? Think of work, school, day activities."),
+    ScanDomain.DAGACTIVITEITEN: N_(
+        "How are things with what you do during the day? Think of work, school, day activities."
+    ),
     ScanDomain.GEZONDHEID: N_("How are things with your health? Your body and how you feel."),
     ScanDomain.SOCIAAL: N_("How are things with the people around you? Family, friends, neighbours."),
     ScanDomain.VEILIGHEID: N_("How safe are you? Think of violence, police, justice, fines."),
@@ -98,7 +100,9 @@ def clean(scores: Mapping[str, object]) -> dict[ScanDomain, int]:
     return out
 
 
-def next_unanswered(scores: Mapping[str, object], domains: Sequence[ScanDomain], *, skipped: Iterable[str] = ()) -> int | None:
+def next_unanswered(
+    scores: Mapping[str, object], domains: Sequence[ScanDomain], *, skipped: Iterable[str] = ()
+) -> int | None:
     """The index of the first domain without an answer (a skip counts as answered), or None when all are done."""
     passed = set(skipped)
     for index, domain in enumerate(domains):

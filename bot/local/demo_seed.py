@@ -68,11 +68,15 @@ async def seed_demo(svc: Services) -> None:
             await session.flush()
             added["sam"].household_id = household.id
             session.add(
-                CareTeamMember(household_id=household.id, worker_id=added["anna"].id, role=CareRole.COORDINATING, since=now)
+                CareTeamMember(
+                    household_id=household.id, worker_id=added["anna"].id, role=CareRole.COORDINATING, since=now
+                )
             )
             if "bram" in added:
                 await session.flush()
                 session.add(
-                    CareTeamMember(household_id=household.id, worker_id=added["bram"].id, role=CareRole.BACKUP, since=now)
+                    CareTeamMember(
+                        household_id=household.id, worker_id=added["bram"].id, role=CareRole.BACKUP, since=now
+                    )
                 )
         await session.commit()

@@ -108,7 +108,9 @@ class Terminal:
                 buttons = [b for row in markup["keyboard"] for b in row]
                 if 1 <= number <= len(buttons):
                     label = buttons[number - 1]
-                    await self._send(self.api.send_text(self.user_id, label if isinstance(label, str) else label["text"]))
+                    await self._send(
+                        self.api.send_text(self.user_id, label if isinstance(label, str) else label["text"])
+                    )
                     return
                 break
         # No buttons with that number: send it as text, like typing "2" on a phone.
@@ -145,7 +147,9 @@ class Terminal:
             else:
                 amount, unit = int(match.group(1)), match.group(2)
                 self.clock.advance(timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount}))
-                self.console.print(f"[magenta]Clock is now {self.clock.now():%Y-%m-%d %H:%M} UTC. Running the scheduler.[/magenta]")
+                self.console.print(
+                    f"[magenta]Clock is now {self.clock.now():%Y-%m-%d %H:%M} UTC. Running the scheduler.[/magenta]"
+                )
                 await tick(self.app.bot_data["services"], self.app)
         elif word in ("sticker", "foto", "spraak"):
             maker = {"sticker": self.api.send_sticker, "foto": self.api.send_photo, "spraak": self.api.send_voice}[word]

@@ -186,7 +186,7 @@ class _Run:
             except DATABASE_ERRORS as exc:
                 self.database_error = self.database_error or exc
                 return
-            except Exception:  # noqa: BLE001 - one message that cannot be rendered must not hold up the rest
+            except Exception:
                 log.exception("outbox message %s could not be prepared; given up", message_id)
                 await self._record(message_id, Outcome("failed", "render error"))
                 return

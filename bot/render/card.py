@@ -155,7 +155,8 @@ def _panels(first: list[Line], lines: list[Line], continued: str, note: Line, fi
         line = queue[0]
         next_is_body = len(queue) > 1 and not queue[1].bold
         # An entry starts here only if all its lines fit (unless it is longer than a whole panel).
-        size = len(list(takewhile(lambda other: line.entry and other.entry == line.entry, queue))) or 1
+        entry = line.entry
+        size = len(list(takewhile(lambda other, entry=entry: entry and other.entry == entry, queue))) or 1
         whole = size <= int(ROOM // LEADING)
         starts = not panel or panel[-1].entry != line.entry or not line.entry
         fits = len(panel) + (size if starts and whole and line.entry else 1) <= room

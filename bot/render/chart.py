@@ -75,7 +75,7 @@ def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, d
                                         boxstyle="round,pad=0,rounding_size=0.12", facecolor=fill,
                                         edgecolor=TEXT if day == today else "none", linewidth=2))
             say(column + 0.5, -week - 0.5, str(day.day), 10, bold=day == today,
-                colour="#%02x%02x%02x" % ink(fill))
+                colour="#{:02x}{:02x}{:02x}".format(*ink(fill)))
 
     def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
         """Text on the figure at a place in inches from its bottom left."""

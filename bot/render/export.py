@@ -28,8 +28,8 @@ from bot.domain.selfscan import DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
 from bot.render.fonts import DASH, GREY, Pdf, drawable
 from bot.render.text import made_with_words
-from bot.services.consent import CARE_ROLE_NAMES, SCOPE_NAMES
-from bot.services.goals import ANSWER_LABELS
+from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES
+from bot.domain.goals import ANSWER_LABELS
 from bot.services.nudges import REASON_TEXTS
 
 Row = dict[str, Any]
@@ -45,18 +45,38 @@ NOT_IN_A_CLIENTS_EXPORT = frozenset({
 # Per table, per column: its label, or None for a technical field (ids, keys, counters) that is in the JSON only.
 COLUMNS: dict[str, dict[str, str | None]] = {
     "people": {
-        "id": None, "telegram_id": N_("Telegram number"), "chat_id": None, "role": N_("Role"), "name": N_("Name"),
-        "locale": N_("Language"), "pseudonym": None, "household_id": None, "checkin_time": N_("Time of the daily question"),
-        "checkin_rhythm": N_("How often I ask how you are"), "next_checkin_at": N_("Next question"),
-        "reminders_paused": N_("Reminders paused"), "unreachable": N_("Houvast could not reach you"),
-        "active": N_("Account in use"), "onboarded": N_("Set up"), "created_at": N_("In Houvast since"),
-        "last_seen_at": N_("Last seen"), "deletion_due_at": N_("To be deleted on"), "deactivated_at": N_("Stopped on"),
-        "relay_contact_id": N_("Talking with your peer expert right now"), "next_scan_at": N_("Next self-scan"),
+        "id": None,
+        "telegram_id": N_("Telegram number"),
+        "chat_id": None,
+        "role": N_("Role"),
+        "name": N_("Name"),
+        "locale": N_("Language"),
+        "pseudonym": None,
+        "household_id": None,
+        "checkin_time": N_("Time of the daily question"),
+        "checkin_rhythm": N_("How often I ask how you are"),
+        "next_checkin_at": N_("Next question"),
+        "reminders_paused": N_("Reminders paused"),
+        "unreachable": N_("Houvast could not reach you"),
+        "active": N_("Account in use"),
+        "onboarded": N_("Set up"),
+        "created_at": N_("In Houvast since"),
+        "last_seen_at": N_("Last seen"),
+        "deletion_due_at": N_("To be deleted on"),
+        "deactivated_at": N_("Stopped on"),
+        "relay_contact_id": N_("Talking with your peer expert right now"),
+        "next_scan_at": N_("Next self-scan"),
     },
     "households": {"id": None, "created_at": N_("Made on"), "closed_at": N_("Traject closed on")},
     "care_team": {"id": None, "household_id": None, "worker_id": None, "role": N_("Role"), "since": N_("Since")},
-    "consents": {"id": None, "client_id": None, "viewer_id": None, "scope": N_("What"), "granted": N_("Shared"),
-                 "changed_at": N_("Changed on")},
+    "consents": {
+        "id": None,
+        "client_id": None,
+        "viewer_id": None,
+        "scope": N_("What"),
+        "granted": N_("Shared"),
+        "changed_at": N_("Changed on"),
+    },
     "phase_checkins": {"id": None, "client_id": None, "phase": N_("Colour"), "at": N_("When")},
     "goals": {
         "id": None, "household_id": None, "client_id": None, "owner_id": None, "domain": N_("Part of your life"),
@@ -146,13 +166,22 @@ CONTACT_STATUS = {"proposed": N_("proposed"), "active": N_("active"), "ended": N
                   "declined": N_("you asked for someone else"), "cancelled": N_("did not go ahead")}
 RELAY_KINDS = {"text": N_("text"), "voice": N_("voice message"), "photo": N_("photo")}
 MESSAGE_KINDS = {
-    "checkin": N_("How are you today?"), "goal_checkin": N_("How did your step go?"),
-    "goal_proposal": N_("A goal your worker proposed"), "stall": N_("A goal that is not moving"),
-    "scan": N_("The self-scan"), "consent": N_("Who sees what"), "alert": N_("A message to your worker"),
-    "peer": N_("Your peer expert"), "together": N_("Filling in together"), "traject_closed": N_("The end of the traject"),
-    "contact_request": N_("A request to your worker"), "nudge": N_("A goal that is not moving"),
-    "nudge_digest": N_("A goal that is not moving"), "staff": N_("A message from Houvast"),
-    "orange": N_("A message to your worker"), "alert_escalated": N_("A message to the procesregisseur"),
+    "checkin": N_("How are you today?"),
+    "goal_checkin": N_("How did your step go?"),
+    "goal_proposal": N_("A goal your worker proposed"),
+    "stall": N_("A goal that is not moving"),
+    "scan": N_("The self-scan"),
+    "consent": N_("Who sees what"),
+    "alert": N_("A message to your worker"),
+    "peer": N_("Your peer expert"),
+    "together": N_("Filling in together"),
+    "traject_closed": N_("The end of the traject"),
+    "contact_request": N_("A request to your worker"),
+    "nudge": N_("A goal that is not moving"),
+    "nudge_digest": N_("A goal that is not moving"),
+    "staff": N_("A message from Houvast"),
+    "orange": N_("A message to your worker"),
+    "alert_escalated": N_("A message to the procesregisseur"),
     "alert_taken": N_("Who picked up your message"),
 }
 # bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
@@ -173,35 +202,62 @@ CONVERSATIONS = {
     "progress": N_("your herstelplan"),
 }
 ACTIONS = {
-    "view": N_("looked at your data"), "person.joined": N_("joined Houvast"), "worker.linked": N_("linked a worker"),
-    "consent.granted": N_("started sharing"), "consent.revoked": N_("stopped sharing"),
-    "consent.ended": N_("sharing ended"), "tool.saved": N_("saved a plan"), "alert.sent": N_("sent an alert"),
-    "alert.one_time": N_("let the worker know, this once"), "data.exported": N_("downloaded your data"),
-    "deletion.requested": N_("asked to delete the account"), "deletion.cancelled": N_("kept the account after all"),
+    "view": N_("looked at your data"),
+    "person.joined": N_("joined Houvast"),
+    "worker.linked": N_("linked a worker"),
+    "consent.granted": N_("started sharing"),
+    "consent.revoked": N_("stopped sharing"),
+    "consent.ended": N_("sharing ended"),
+    "tool.saved": N_("saved a plan"),
+    "alert.sent": N_("sent an alert"),
+    "alert.one_time": N_("let the worker know, this once"),
+    "data.exported": N_("downloaded your data"),
+    "deletion.requested": N_("asked to delete the account"),
+    "deletion.cancelled": N_("kept the account after all"),
     "invite.rejected": N_("typed a code that did not work"),
     "invite.guessing": N_("was stopped for an hour after too many wrong codes"),
-    "invite.created": N_("made an invite"), "button.refused": N_("pressed a button that no longer worked"),
-    "goal.created": N_("made a goal"), "goal.contact_asked": N_("asked the worker to get in touch about a goal"),
-    "scan.done": N_("did a self-scan"), "relation.answered": N_("answered questions about the support"),
-    "traject.closed": N_("closed the traject"), "team.added": N_("joined the care team"),
-    "team.ended": N_("left the care team"), "team.handover": N_("handed over the care"),
-    "care_team.handover": N_("handed over the care"), "care_team.vacant": N_("had no worker for a while"),
-    "nudge.acknowledged": N_("answered a message about a goal"), "nudge.snoozed": N_("put off a message about a goal"),
-    "nudge.escalated": N_("passed on a message about a goal"), "peer.proposed": N_("proposed a peer expert"),
-    "peer.started": N_("started talking with a peer expert"), "peer.ended": N_("ended the talks with a peer expert"),
-    "peer.declined": N_("asked for another peer expert"), "peer.waiting": N_("went on the waiting list"),
-    "peer.worry": N_("shared a worry"), "peer.worry_red": N_("shared a worry on a red day"),
-    "peer.crisis_language": N_("wrote words that may mean a crisis"), "peer.misuse_reported": N_("reported misuse"),
-    "peer.paused": N_("paused as a peer expert"), "peer.suspended": N_("was suspended as a peer expert"),
-    "together.proposed": N_("proposed an answer for your plan"), "together.confirmed": N_("accepted a proposed answer"),
-    "together.changed": N_("changed a proposed answer"), "together.rejected": N_("said no to a proposed answer"),
-    "scale.decided": N_("decided about more or less support"), "absence.set": N_("said they will be away"),
-    "absence.cleared": N_("is back"), "worker.deactivated": N_("stopped as a worker"),
-    "report.monthly": N_("made the monthly report"), "deletion.done": N_("deleted an account"),
+    "invite.created": N_("made an invite"),
+    "button.refused": N_("pressed a button that no longer worked"),
+    "goal.created": N_("made a goal"),
+    "goal.contact_asked": N_("asked the worker to get in touch about a goal"),
+    "scan.done": N_("did a self-scan"),
+    "relation.answered": N_("answered questions about the support"),
+    "traject.closed": N_("closed the traject"),
+    "team.added": N_("joined the care team"),
+    "team.ended": N_("left the care team"),
+    "team.handover": N_("handed over the care"),
+    "care_team.handover": N_("handed over the care"),
+    "care_team.vacant": N_("had no worker for a while"),
+    "nudge.acknowledged": N_("answered a message about a goal"),
+    "nudge.snoozed": N_("put off a message about a goal"),
+    "nudge.escalated": N_("passed on a message about a goal"),
+    "peer.proposed": N_("proposed a peer expert"),
+    "peer.started": N_("started talking with a peer expert"),
+    "peer.ended": N_("ended the talks with a peer expert"),
+    "peer.declined": N_("asked for another peer expert"),
+    "peer.waiting": N_("went on the waiting list"),
+    "peer.worry": N_("shared a worry"),
+    "peer.worry_red": N_("shared a worry on a red day"),
+    "peer.crisis_language": N_("wrote words that may mean a crisis"),
+    "peer.misuse_reported": N_("reported misuse"),
+    "peer.paused": N_("paused as a peer expert"),
+    "peer.suspended": N_("was suspended as a peer expert"),
+    "together.proposed": N_("proposed an answer for your plan"),
+    "together.confirmed": N_("accepted a proposed answer"),
+    "together.changed": N_("changed a proposed answer"),
+    "together.rejected": N_("said no to a proposed answer"),
+    "scale.decided": N_("decided about more or less support"),
+    "absence.set": N_("said they will be away"),
+    "absence.cleared": N_("is back"),
+    "worker.deactivated": N_("stopped as a worker"),
+    "report.monthly": N_("made the monthly report"),
+    "deletion.done": N_("deleted an account"),
     "crisis.language": N_("wrote words that may mean a crisis"),
-    "crisis.scan": N_("chose \"very bad\" in the self-scan"),
-    "alert.taken": N_("picked up the alert"), "alert.escalated": N_("told the procesregisseur that nobody had picked it up"),
-    "alert.nobody": N_("could tell nobody"), "alert.forged": N_("pressed an alert button that was not for them"),
+    "crisis.scan": N_('chose "very bad" in the self-scan'),
+    "alert.taken": N_("picked up the alert"),
+    "alert.escalated": N_("told the procesregisseur that nobody had picked it up"),
+    "alert.nobody": N_("could tell nobody"),
+    "alert.forged": N_("pressed an alert button that was not for them"),
     "message.withdrawn": N_("a message was not sent after all"),
 }
 OUTCOMES = {"denied": N_("refused"), "no_worker": N_("there was no worker")}
@@ -288,7 +344,7 @@ def _event_detail(t: Translator, detail: Any) -> str:
     parts = []
     for key, value in detail.items():
         if key == "answer":
-            parts.append(_label(t, {str(a): l for a, l in ANSWER_LABELS.items()}, value))
+            parts.append(_label(t, {str(a): label for a, label in ANSWER_LABELS.items()}, value))
         elif key == "reasons":
             parts += [_label(t, {str(r): x for r, x in REASON_TEXTS.items()}, reason) for reason in value or []]
         elif key in ("title", "step", "why", "target_date", "status"):
@@ -419,7 +475,9 @@ def _tool_doc(doc: _Doc, kind: str, content: Any, indent: float) -> None:
         return
     for key, value in content.items():
         heading = t.gettext(CARD_PART_NAMES[key]) if key in CARD_PART_NAMES else key
-        if key == "made_with" and isinstance(value, str):  # "Met mijn begeleider" tapped: "Gemaakt met: mijn begeleider"
+        if key == "made_with" and isinstance(
+            value, str
+        ):  # "Met mijn begeleider" tapped: "Gemaakt met: mijn begeleider"
             alone, who = made_with_words(t, value)
             value = t.gettext("by me") if alone else who
         _tool_items(doc, heading, value, indent)
@@ -465,8 +523,10 @@ def _tools(doc: _Doc, tables: dict[str, list[Row]], kind: str, title: str, intro
     if not (versions or drafts or proposals):
         doc.empty()
     for row in versions:
-        doc.text(t.gettext("Version {n}, saved on {day}").format(n=row.get("version"), day=scalar(t, row.get("saved_at"))),
-                 bold=True)
+        doc.text(
+            t.gettext("Version {n}, saved on {day}").format(n=row.get("version"), day=scalar(t, row.get("saved_at"))),
+            bold=True,
+        )
         if row.get("saved_by_name"):
             doc.text(f"{t.gettext(NAME_FIELDS['saved_by_name'])}: {row['saved_by_name']}")
         _tool_doc(doc, kind, row.get("content"), 5)
@@ -618,9 +678,14 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
         doc.empty()
     for row in consents:
         shared = t.gettext("shares") if row.get("granted") else t.gettext("does not share")
-        doc.text(t.gettext("{who}: you {shared} your {what} (since {day})").format(
-            who=row.get("viewer_name") or DASH, shared=shared, what=value_text(t, "consents", "scope", row.get("scope")),
-            day=scalar(t, row.get("changed_at"))))
+        doc.text(
+            t.gettext("{who}: you {shared} your {what} (since {day})").format(
+                who=row.get("viewer_name") or DASH,
+                shared=shared,
+                what=value_text(t, "consents", "scope", row.get("scope")),
+                day=scalar(t, row.get("changed_at")),
+            )
+        )
 
     doc.section(t.gettext("How am I doing? Your colours"))
     colours = tables.get("phase_checkins", [])

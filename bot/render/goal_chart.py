@@ -12,10 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
-from bot.domain.goals import DOMAIN_LABELS, Answer, Domain, GoalStatus
+from bot.domain.goals import ANSWER_LABELS, DOMAIN_LABELS, Answer, Domain, GoalStatus
 from bot.i18n import Translator
 from bot.render.fonts import BOLD, REGULAR, drawable
-from bot.services.goals import ANSWER_LABELS, GoalView
+from bot.services.goals import GoalView
 
 # The leefdomeinen as people see them (buttons and pictures). To move next to `Domain` when convenient.
 

@@ -10,16 +10,15 @@ from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
 
-from bot.domain.goals import Domain, GoalStatus
+from bot.domain.consent import CARE_ROLE_NAMES
+from bot.domain.forms import PHASE_NAMES
+from bot.domain.goals import ANSWER_LABELS, Domain, GoalStatus
 from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
 from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
-from bot.domain.forms import PHASE_NAMES
 from bot.render.plan import contact_line, long_day
 from bot.render.text import split
-from bot.services.consent import CARE_ROLE_NAMES
-from bot.services.goals import ANSWER_LABELS
 from bot.services.herstelplan import GoalLine, MemberPlan, Part, PlanView
 
 GOAL_DOMAINS = GOAL_DOMAIN_NAMES  # keyed by the domain's value; a goals.Domain (a StrEnum) finds its label
@@ -296,5 +295,7 @@ def plan_pdf(view: PlanView, t: Translator) -> bytes:
             pdf.section(member.name)
             _pdf_member(pdf, member, t, view)
     pdf.ln(4)
-    pdf.muted(t.gettext("In danger, call 112. Thinking about suicide? Call 113 or 0800-0113. That is free, day and night."))
+    pdf.muted(
+        t.gettext("In danger, call 112. Thinking about suicide? Call 113 or 0800-0113. That is free, day and night.")
+    )
     return pdf.bytes()

@@ -135,8 +135,16 @@ def _hidden_part(pdf: Pdf, report: Report, t: Translator) -> None:
 def report_csv(report: Report, t: Translator) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t.gettext("month"), t.gettext("key"), t.gettext("section"), t.gettext("measure"), t.gettext("value"),
-                     t.gettext("hidden because")])
+    writer.writerow(
+        [
+            t.gettext("month"),
+            t.gettext("key"),
+            t.gettext("section"),
+            t.gettext("measure"),
+            t.gettext("value"),
+            t.gettext("hidden because"),
+        ]
+    )
     for section in report.sections:
         for line in section.lines:
             why = t.gettext(HIDDEN_WHY[line.kind]).rstrip(":") if line.suppressed else ""

@@ -64,7 +64,9 @@ def scan_chart_png(
         fig.text(x / width, 1 - y / height, drawable(text), fontproperties=_font(size, bold), color=colour,
                  va="top", parse_math=False)
 
-    title = t.gettext("How are things going for {name}?").format(name=name) if name else t.gettext("How are things going?")
+    title = (
+        t.gettext("How are things going for {name}?").format(name=name) if name else t.gettext("How are things going?")
+    )
     caption(0.3, 0.2, title, 15, bold=True)
     if client:
         subtitle = t.gettext("Scores from 1 to 5, from the starting point (0-meting) on {day}").format(
@@ -109,7 +111,9 @@ def scan_chart_png(
         if len(mine) > 1:
             ax.plot([x for x, _ in mine], [y for _, y in mine], color=CLIENT_LINE, linewidth=1.6, zorder=2)
         if len(theirs) > 1:
-            ax.plot([x for x, _ in theirs], [y for _, y in theirs], color=WORKER, linewidth=1.0, linestyle="--", zorder=2)
+            ax.plot(
+                [x for x, _ in theirs], [y for _, y in theirs], color=WORKER, linewidth=1.0, linestyle="--", zorder=2
+            )
         for x, y in mine:
             ax.scatter([x], [y], s=80, c=COLOURS[y], marker="o", edgecolors="white", linewidths=1.0, zorder=3)
         for x, y in theirs:
@@ -125,8 +129,16 @@ def scan_chart_png(
     tx.spines["bottom"].set_color(LINE)
     if first is None:
         tx.set_xticks([])
-        fig.text((left + (width - left - right) / 2) / width, 1 - (header + axes_height / 2) / height, drawable(t.gettext("No self-scan yet.")),
-                 fontproperties=_font(13, True), color=MUTED, ha="center", va="center", parse_math=False)
+        fig.text(
+            (left + (width - left - right) / 2) / width,
+            1 - (header + axes_height / 2) / height,
+            drawable(t.gettext("No self-scan yet.")),
+            fontproperties=_font(13, True),
+            color=MUTED,
+            ha="center",
+            va="center",
+            parse_math=False,
+        )
     else:
         ticks = sorted({round(span * i / 4) for i in range(5)}) if span > 1 else [0]
         if len(times) == 1:

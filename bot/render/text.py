@@ -10,7 +10,7 @@ from telegram.constants import MessageLimit
 from bot.domain.crisis import CrisisKind
 from bot.domain.forms import CARD_PART_NAMES, PART_NAMES, PHASE_NAMES
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, SignalingPlan
-from bot.i18n import LANGUAGES, N_, Translator, translator
+from bot.i18n import LANGUAGES, N_, Translator, join_names, translator  # noqa: F401  (join_names: read here too)
 
 # The essentials first: who to call and what helps, then the rest of the card.
 CARD_VIEW_ORDER = (
@@ -150,14 +150,6 @@ def safety_text(
     if kind == CrisisKind.HARM_TO_OTHERS:
         lines.append(t.gettext(TALK_TO_WORKER).format(name=worker) if worker else t.gettext(TALK_TO_GP))
     return "\n".join(lines)
-
-
-def join_names(t: Translator, names: tuple[str, ...] | list[str]) -> str:
-    """"Anna", "Anna en Bram", "Anna, Bram en Carla"."""
-    names = list(names)
-    if len(names) < 2:
-        return "".join(names)
-    return t.gettext("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
 
 def safety_line(t: Translator, kind: CrisisKind | None = None) -> str:

@@ -22,8 +22,7 @@ from bot.domain.consent import Scope
 from bot.domain.ladder import Team
 from bot.domain.plans import PHASE_EMOJI, Phase
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, Translator, translator
-from bot.render.text import join_names
+from bot.i18n import N_, join_names, translator, Translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.notices import Rendered, renders
@@ -103,8 +102,13 @@ async def _open_alert(session: AsyncSession, client: Person, now: datetime) -> R
 
 
 async def _role(session: AsyncSession, client: Person, worker_id: int) -> str:
-    role = (await session.execute(select(CareTeamMember.role).where(
-        CareTeamMember.household_id == client.household_id, CareTeamMember.worker_id == worker_id))).scalar_one_or_none()
+    role = (
+        await session.execute(
+            select(CareTeamMember.role).where(
+                CareTeamMember.household_id == client.household_id, CareTeamMember.worker_id == worker_id
+            )
+        )
+    ).scalar_one_or_none()
     return role or CareRole.INVOLVED
 
 

@@ -107,7 +107,8 @@ async def record_phase(svc: Services, client: int | PersonView, phase: Phase) ->
         session.add(PhaseCheckin(client_id=client_id, phase=phase, at=now))
         plan_row = (
             await session.execute(
-                select(ToolVersion.content).where(ToolVersion.client_id == client_id, ToolVersion.kind == forms.Tool.PLAN)
+                select(ToolVersion.content)
+                .where(ToolVersion.client_id == client_id, ToolVersion.kind == forms.Tool.PLAN)
                 .order_by(ToolVersion.version.desc()).limit(1)
             )
         ).scalar_one_or_none()
@@ -157,7 +158,9 @@ async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, t
         return worker.name or "?"
 
 
-async def set_rhythm(svc: Services, client_telegram_id: int, *, rhythm: Rhythm | None = None, at: time | None = None) -> tuple[Rhythm, time | None, datetime | None]:
+async def set_rhythm(
+    svc: Services, client_telegram_id: int, *, rhythm: Rhythm | None = None, at: time | None = None
+) -> tuple[Rhythm, time | None, datetime | None]:
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
         if rhythm is not None:
@@ -173,7 +176,9 @@ async def set_rhythm(svc: Services, client_telegram_id: int, *, rhythm: Rhythm |
 def schedule_for(svc: Services, person: Person) -> datetime | None:
     if person.checkin_time is None:
         return None
-    return next_checkin(person.checkin_time, person.checkin_rhythm or Rhythm.DAILY, now=svc.now(), zone=svc.settings.zone)
+    return next_checkin(
+        person.checkin_time, person.checkin_rhythm or Rhythm.DAILY, now=svc.now(), zone=svc.settings.zone
+    )
 
 
 async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
@@ -197,9 +202,16 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
             messages = []
             for person in due:
                 slot = person.next_checkin_at
-                person.next_checkin_at = next_checkin(
-                    person.checkin_time or time(10), person.checkin_rhythm or Rhythm.DAILY, now=now, zone=svc.settings.zone
-                ) if person.checkin_time else None
+                person.next_checkin_at = (
+                    next_checkin(
+                        person.checkin_time or time(10),
+                        person.checkin_rhythm or Rhythm.DAILY,
+                        now=now,
+                        zone=svc.settings.zone,
+                    )
+                    if person.checkin_time
+                    else None
+                )
                 skip = (
                     person.role != Role.CLIENT or not person.active or person.reminders_paused
                     or person.deletion_due_at is not None or person.unreachable
@@ -207,7 +219,8 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                 if skip:
                     continue
                 t = translator(person.locale, svc.settings.zone)
-                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))] for phase, label in PHASE_BUTTONS.items()]
+                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))]
+                           for phase, label in PHASE_BUTTONS.items()]
                 messages.append(outbox.Message(f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
                                                person, "checkin", t.gettext(PHASE_QUESTION), buttons))
             queued += await outbox.enqueue_many(session, messages, now=now)

@@ -51,7 +51,9 @@ class Closed:
     clients_asked: int
 
 
-async def _coordinating_household(session: AsyncSession, svc: Services, worker_tg: int, household_id: int) -> tuple[Person, Household]:
+async def _coordinating_household(
+    session: AsyncSession, svc: Services, worker_tg: int, household_id: int
+) -> tuple[Person, Household]:
     worker = await person_by_telegram(session, worker_tg)
     household = await session.get(Household, household_id)
     ok = worker is not None and worker.role == Role.WORKER and worker.active and household is not None and (

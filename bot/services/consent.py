@@ -5,32 +5,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import store as outbox
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
-from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
+from bot.domain.consent import CARE_ROLE_NAMES as CARE_ROLE_NAMES  # re-exported: the tests read it here
+from bot.domain.consent import SCOPE_NAMES, Relation, Scope, is_viewer_for, may_view
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, translator
+from bot.i18n import translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.notices import Rendered, renders
 
-SCOPE_NAMES = {
-    Scope.SIGNALING_PLAN: N_("signaleringsplan"),
-    Scope.CRISIS_CARD: N_("crisis card"),
-    Scope.GOALS: N_("goals and check-ins"),
-    Scope.ALERTS: N_("alerts on orange and red"),
-}
 TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD)  # parts with versions: a look says which one
-CARE_ROLE_NAMES = {
-    CareRole.COORDINATING: N_("worker"),
-    CareRole.BACKUP: N_("backup worker"),
-    CareRole.INVOLVED: N_("involved worker"),
-    CareRole.PROCESREGISSEUR: N_("procesregisseur"),
-    "peer": N_("peer expert"),
-    "household": N_("household member"),
-}
 
 
 @dataclass(frozen=True)
@@ -107,7 +94,9 @@ async def authorize_view(session: AsyncSession, *, viewer: Person, client: Perso
     allowed = may_view(
         is_self=False, relation=relation, granted=await granted_scopes(session, client.id, viewer.id), scope=scope
     )
-    audit(session, at=now, action="view", actor=viewer, subject=client, scope=scope, outcome="ok" if allowed else "denied")
+    audit(
+        session, at=now, action="view", actor=viewer, subject=client, scope=scope, outcome="ok" if allowed else "denied"
+    )
     return allowed
 
 

@@ -20,6 +20,7 @@ themselves still work in the 7 days, so they can use the bot, take their data wi
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -110,10 +111,8 @@ def _row_dict(table: sa.Table, row: sa.Row) -> dict[str, Any]:
     for column in table.columns:
         value = row._mapping[column]
         if isinstance(column.type, SecretText) and isinstance(value, str) and value[:1] in ("{", "["):
-            try:
+            with contextlib.suppress(ValueError):  # text that only looks like JSON stays text
                 value = json.loads(value)
-            except ValueError:
-                pass
         result[column.name] = jsonable(value)
     return result
 
@@ -165,7 +164,9 @@ async def export_data(svc: Services, client_telegram_id: int) -> dict[str, Any]:
             if table.name in _OWN_SECTIONS:
                 continue
             if table is ConversationState.__table__:
-                tables[table.name] = [_row_dict(table, r) for r in await _conversation_rows(session, client.telegram_id)]
+                tables[table.name] = [
+                    _row_dict(table, r) for r in await _conversation_rows(session, client.telegram_id)
+                ]
                 continue
             columns = by_table.get(table.name, [])
             conditions = [column == client.id for column in columns]
@@ -346,7 +347,9 @@ async def _delete_written_about(session: AsyncSession, person: Person) -> None:
     or words about a conversation with them: misuse reports by the client, or about a contact of theirs."""
     contacts = select(PeerContact.id).where(PeerContact.client_id == person.id)
     await session.execute(
-        sa.delete(MisuseReport).where(sa.or_(MisuseReport.reporter_id == person.id, MisuseReport.contact_id.in_(contacts)))
+        sa.delete(MisuseReport).where(
+            sa.or_(MisuseReport.reporter_id == person.id, MisuseReport.contact_id.in_(contacts))
+        )
     )
 
 

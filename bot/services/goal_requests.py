@@ -61,7 +61,9 @@ async def _render_contact_request(
     if client is None:
         return None
     t = translator(worker.locale, svc.settings.zone)
-    return Rendered(t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?"))
+    return Rendered(
+        t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?")
+    )
 
 
 async def household_size(svc: Services, client_telegram_id: int) -> int:

@@ -24,8 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import callbacks
 from bot.outbox import store as outbox
 from bot.db.models import Goal, GoalCheckin, GoalEvent, Nudge, Person
-from bot.domain.goals import (
+from bot.domain.goals import (  # the labels and answer keys live with the rules; prompts here still use them
+    ANSWER_LABELS,
     PROGRESS,
+    STALL_CHOICES,
     Answer,
     Domain,
     GoalFacts,
@@ -33,6 +35,7 @@ from bot.domain.goals import (
     Prompt,
     StallPolicy,
     StallReason,
+    answer_key,
     next_goal_checkin,
     next_look,
     stall_reasons,
@@ -41,21 +44,10 @@ from bot.domain.roles import Role
 from bot.i18n import N_, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 
-ANSWER_LABELS = {
-    Answer.DONE: N_("✅ It worked"),
-    Answer.PARTLY: N_("🙂 A little"),
-    Answer.NOT_YET: N_("⏳ Not yet"),
-    Answer.CHANGE: N_("✏️ I want to change something"),
-}
 STALL_TEXT = N_(
     "Your goal \"{goal}\" is not moving right now. That happens, and it is normal. "
     "What would help?"
 )
-STALL_CHOICES = {
-    "smaller": N_("🪜 Make the step smaller"),
-    "pause": N_("⏸ Pause this goal"),
-    "worker": N_("📞 Ask my worker to get in touch"),
-}
 RECENT_PROMPTS = 6  # enough for every stall rule (2 missed, 3 'nog niet')
 
 
@@ -388,18 +380,6 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
             return queued
 
 
-ANSWER_KEYS = {Answer.DONE: "done", Answer.PARTLY: "partly", Answer.NOT_YET: "notyet", Answer.CHANGE: "change"}
-
-
-def answer_key(answer: Answer) -> str:
-    return ANSWER_KEYS[answer]
-
-
-def answer_from_key(key: str) -> Answer:
-    for answer, value in ANSWER_KEYS.items():
-        if value == key:
-            return answer
-    raise ValueError(key)
 
 
 async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> dict[int, list[list[Any]]]:

@@ -59,7 +59,12 @@ class Part(StrEnum):
 
 
 PARTS = (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS, Part.SUPPORT)
-PART_SCOPES = {Part.GOALS: Scope.GOALS, Part.SCAN: Scope.GOALS, Part.PHASE: Scope.ALERTS, Part.CONTACTS: Scope.CRISIS_CARD}
+PART_SCOPES = {
+    Part.GOALS: Scope.GOALS,
+    Part.SCAN: Scope.GOALS,
+    Part.PHASE: Scope.ALERTS,
+    Part.CONTACTS: Scope.CRISIS_CARD,
+}
 SHOWN_STATUSES = (GoalStatus.ACTIVE, GoalStatus.PAUSED, GoalStatus.REACHED)  # reached: successes stay visible
 
 
@@ -292,7 +297,12 @@ async def herstelplan(
         if viewer is None or not viewer.active:
             raise NotAllowed("unknown viewer")
         client = viewer if client_id is None else await session.get(Person, client_id)
-        if client is None or client.role != Role.CLIENT or not client.active or not await _may_open(session, viewer, client):
+        if (
+            client is None
+            or client.role != Role.CLIENT
+            or not client.active
+            or not await _may_open(session, viewer, client)
+        ):
             audit(session, at=now, action="plan.forged", actor=viewer, subject=client, outcome="denied")
             await session.commit()
             raise NotAllowed("not this viewer's client")

@@ -48,7 +48,7 @@ from bot.domain.workhours import WorkHours, is_working_time
 from bot.i18n import N_, Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view, granted_scopes
-from bot.services.goals import ANSWER_LABELS
+from bot.domain.goals import ANSWER_LABELS
 from bot.services.notices import Rendered, renders
 
 SNOOZE_DAYS = (1, 3, 7)
@@ -225,7 +225,9 @@ async def _absent(session: AsyncSession, worker_ids: Iterable[int], today: date)
     if not ids:
         return set()
     rows = await session.execute(
-        select(Absence.worker_id).where(Absence.worker_id.in_(ids), Absence.starts_on <= today, Absence.ends_on >= today)
+        select(Absence.worker_id).where(
+            Absence.worker_id.in_(ids), Absence.starts_on <= today, Absence.ends_on >= today
+        )
     )
     return set(rows.scalars())
 
@@ -345,7 +347,9 @@ async def _render(
         audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
     if rung in (Rung.BACKUP, Rung.PROCESREGISSEUR):
         lines += ["", t.gettext(ESCALATED)]
-    elif rung == Rung.COORDINATING and not await _has_role(session, goal.household_id, worker.id, CareRole.COORDINATING):
+    elif rung == Rung.COORDINATING and not await _has_role(
+        session, goal.household_id, worker.id, CareRole.COORDINATING
+    ):
         lines += ["", t.gettext(STANDING_IN)]
     return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
 
@@ -357,8 +361,13 @@ async def _in_team(session: AsyncSession, household_id: int, worker_id: int) -> 
 
 
 async def _has_role(session: AsyncSession, household_id: int, worker_id: int, role: CareRole) -> bool:
-    row = await session.execute(select(CareTeamMember.id).where(
-        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id, CareTeamMember.role == role))
+    row = await session.execute(
+        select(CareTeamMember.id).where(
+            CareTeamMember.household_id == household_id,
+            CareTeamMember.worker_id == worker_id,
+            CareTeamMember.role == role,
+        )
+    )
     return row.first() is not None
 
 
@@ -450,7 +459,11 @@ async def _send_waiting(svc: Services, *, batch: int) -> int:
 
 
 async def _queue(
-    svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[NudgeDelivery, Nudge, Goal]], now: datetime
+    svc: Services,
+    session: AsyncSession,
+    worker: Person,
+    items: Sequence[tuple[NudgeDelivery, Nudge, Goal]],
+    now: datetime,
 ) -> int:
     """Queue references, not texts: what the worker reads is rendered when it is sent (`_render_nudge`), so it
     follows the client's consent at that moment and goes with a deleted account."""
@@ -611,9 +624,16 @@ async def snooze(svc: Services, worker_telegram_id: int, nudge_id: int, days: in
         mine = (await session.execute(select(NudgeDelivery).where(
             NudgeDelivery.nudge_id == nudge.id, NudgeDelivery.worker_id == worker.id))).scalar_one_or_none()
         if mine is None:  # a team member who opened it without a delivery of their own: their role as the rung
-            role = (await session.execute(select(CareTeamMember.role).where(
-                CareTeamMember.household_id == goal.household_id, CareTeamMember.worker_id == worker.id))).scalar_one_or_none()
-            mine = NudgeDelivery(nudge_id=nudge.id, worker_id=worker.id, rung=role or CareRole.INVOLVED, created_at=until)
+            role = (
+                await session.execute(
+                    select(CareTeamMember.role).where(
+                        CareTeamMember.household_id == goal.household_id, CareTeamMember.worker_id == worker.id
+                    )
+                )
+            ).scalar_one_or_none()
+            mine = NudgeDelivery(
+                nudge_id=nudge.id, worker_id=worker.id, rung=role or CareRole.INVOLVED, created_at=until
+            )
             session.add(mine)
         mine.notified_at, mine.created_at = None, until
         client = await session.get(Person, goal.client_id or goal.owner_id)
@@ -683,8 +703,13 @@ async def handover(
     now = svc.now()
     async with svc.unit() as session:
         actor = await person_by_telegram(session, by_telegram_id) if by_telegram_id is not None else None
-        current = (await session.execute(select(CareTeamMember).where(
-            CareTeamMember.household_id == household_id, CareTeamMember.role == CareRole.COORDINATING))).scalar_one_or_none()
+        current = (
+            await session.execute(
+                select(CareTeamMember).where(
+                    CareTeamMember.household_id == household_id, CareTeamMember.role == CareRole.COORDINATING
+                )
+            )
+        ).scalar_one_or_none()
         if by_telegram_id is not None and (actor is None or current is None or current.worker_id != actor.id):
             audit(session, at=now, action="team.handover", actor=actor, outcome="denied")
             await session.commit()
@@ -704,7 +729,9 @@ async def handover(
         row = (await session.execute(select(CareTeamMember).where(
             CareTeamMember.household_id == household_id, CareTeamMember.worker_id == target.id))).scalar_one_or_none()
         if row is None:
-            session.add(CareTeamMember(household_id=household_id, worker_id=target.id, role=CareRole.COORDINATING, since=now))
+            session.add(
+                CareTeamMember(household_id=household_id, worker_id=target.id, role=CareRole.COORDINATING, since=now)
+            )
         else:
             row.role, row.since = CareRole.COORDINATING, now
         await climb_soon(session, now, households=[household_id])
@@ -785,7 +812,9 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
                 phase = phases[client.id]
             contacts = [at for at in (client.last_seen_at, answered.get(client.id)) if at is not None]
             days = (today - max(contacts).astimezone(zone).date()).days if contacts else None
-            base = dict(client_id=client.id, household_id=client.household_id or 0, name=client.name or "?", phase=phase)
+            base = dict(
+                client_id=client.id, household_id=client.household_id or 0, name=client.name or "?", phase=phase
+            )
             if Scope.GOALS in granted and await authorize_view(
                     session, viewer=worker, client=client, scope=Scope.GOALS, now=now):
                 rows.append(OverviewRow(**base, shares_goals=True, days_since_contact=days,

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import callbacks
 from bot.outbox import store as outbox
 from bot.db.models import (
-    CareTeamMember,
     Consent,
     MisuseReport,
     PeerContact,
@@ -34,10 +33,9 @@ from bot.domain.consent import Scope
 from bot.domain.crisis import detect
 from bot.domain.peers import Candidate, ContactStatus, first_name
 from bot.domain.plans import Contact, Phase
-from bot.domain.roles import CareRole, Role
-from bot.i18n import Translator, translator
+from bot.domain.roles import Role
+from bot.i18n import join_names, translator, Translator
 from bot.domain.alerts import Source
-from bot.render.text import join_names
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
@@ -279,7 +277,9 @@ async def _refer(
                               ref={"contact": contact.id, **extra}, now=svc.now())
 
 
-async def _referred_contact(session: AsyncSession, client: Person | None, ref: dict) -> tuple[PeerContact, Person] | None:
+async def _referred_contact(
+    session: AsyncSession, client: Person | None, ref: dict
+) -> tuple[PeerContact, Person] | None:
     contact = await session.get(PeerContact, int(ref["contact"]))
     if client is None or contact is None or contact.client_id != client.id:
         return None
@@ -354,7 +354,7 @@ async def _render_misuse(svc: Services, session: AsyncSession, admin: Person, cl
     found = await _referred_contact(session, client, ref)
     if report is None or found is None or not admin.active:
         return None  # the report went with the client's account
-    contact, peer = found
+    _contact, peer = found
     t = _t(svc, admin)
     who = t.gettext("the client") if report.reporter_id == client.id else t.gettext("the peer expert")
     body = t.gettext("🚩 Misuse report about a contact of peer expert {peer}. Reported by {who}:").format(

@@ -104,7 +104,8 @@ def _people_flushed(session: Session, _flush: UOWTransaction) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _people_updated(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == "people":
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if (state.is_update or state.is_delete) and table == "people":
         _Changes.count += 1
 
 

@@ -156,7 +156,9 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
                 raise NotAllowed("only an admin")
 
         # People and households ------------------------------------------------------------------------
-        households = {h.id: h for h in (await session.execute(select(Household).where(Household.created_at < end))).scalars()}
+        households = {
+            h.id: h for h in (await session.execute(select(Household).where(Household.created_at < end))).scalars()
+        }
         clients = [p for p in (await session.execute(
             select(Person).where(Person.role == Role.CLIENT, Person.created_at < end))).scalars()]
         by_household: dict[int, list[Person]] = defaultdict(list)
@@ -168,14 +170,30 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         new = {hid for hid in open_in_month if _in(households[hid].created_at, start, end)}
         closed = {hid for hid in by_household if _in(households[hid].closed_at, start, end)}
         month_clients = [c for hid in open_in_month for c in by_household[hid]]
-        people = Section("people", N_("Households and clients"), (
-            Line("households.total", N_("Households, open at some time in this month"), count_cell(len(open_in_month))),
-            Line("households.new", N_("New households"), count_cell(len(new))),
-            Line("households.closed", N_("Households whose traject closed"), count_cell(len(closed))),
-            Line("clients.total", N_("Clients"), count_cell(len(month_clients))),
-            Line("clients.new", N_("New clients"), count_cell(sum(1 for c in month_clients if _in(c.created_at, start, end)))),
-            Line("clients.closed", N_("Clients whose traject closed"), count_cell(sum(len(by_household[h]) for h in closed))),
-        ))
+        people = Section(
+            "people",
+            N_("Households and clients"),
+            (
+                Line(
+                    "households.total",
+                    N_("Households, open at some time in this month"),
+                    count_cell(len(open_in_month)),
+                ),
+                Line("households.new", N_("New households"), count_cell(len(new))),
+                Line("households.closed", N_("Households whose traject closed"), count_cell(len(closed))),
+                Line("clients.total", N_("Clients"), count_cell(len(month_clients))),
+                Line(
+                    "clients.new",
+                    N_("New clients"),
+                    count_cell(sum(1 for c in month_clients if _in(c.created_at, start, end))),
+                ),
+                Line(
+                    "clients.closed",
+                    N_("Clients whose traject closed"),
+                    count_cell(sum(len(by_household[h]) for h in closed)),
+                ),
+            ),
+        )
 
         # Goals ----------------------------------------------------------------------------------------
         goals = list((await session.execute(select(Goal).where(Goal.created_at < end))).scalars())
@@ -200,29 +218,63 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         goal_lines = [Line("goals.total", N_("Goals"), count_cell(sum(per_domain.values()))),
                       Line("goals.reached", N_("Goals reached in this month"), count_cell(sum(reached.values())))]
         for domain in Domain:
-            goal_lines.append(Line(f"goals.domain.{domain.value}", N_("Goals: {subject}"), count_cell(per_domain[domain]),
-                                   GOAL_DOMAIN_NAMES[domain]))
-            goal_lines.append(Line(f"goals.reached.{domain.value}", N_("Reached: {subject}"), count_cell(reached[domain]),
-                                   GOAL_DOMAIN_NAMES[domain]))
+            goal_lines.append(
+                Line(
+                    f"goals.domain.{domain.value}",
+                    N_("Goals: {subject}"),
+                    count_cell(per_domain[domain]),
+                    GOAL_DOMAIN_NAMES[domain],
+                )
+            )
+            goal_lines.append(
+                Line(
+                    f"goals.reached.{domain.value}",
+                    N_("Reached: {subject}"),
+                    count_cell(reached[domain]),
+                    GOAL_DOMAIN_NAMES[domain],
+                )
+            )
         goal_section = Section("goals", N_("Goals per life area"), tuple(goal_lines))
 
         # Stalls, nudges, escalations --------------------------------------------------------------------
-        nudges = list((await session.execute(select(Nudge).where(Nudge.created_at >= start, Nudge.created_at < end))).scalars())
+        nudges = list(
+            (await session.execute(select(Nudge).where(Nudge.created_at >= start, Nudge.created_at < end))).scalars()
+        )
         waits = [_hours(n.acknowledged_at - n.created_at) for n in nudges if n.acknowledged_at is not None]
         deliveries = list((await session.execute(
             select(NudgeDelivery.nudge_id, NudgeDelivery.rung).where(
                 NudgeDelivery.created_at >= start, NudgeDelivery.created_at < end,
                 NudgeDelivery.rung.in_(("backup", "procesregisseur")))
         )).all())
-        stall_section = Section("stalls", N_("Stalled goals and escalation"), (
-            Line("stalls.episodes", N_("Stall episodes that started"), count_cell(len(nudges))),
-            Line("stalls.acknowledged", N_("Of these, acknowledged by a worker"), count_cell(len(waits))),
-            Line("stalls.median_hours", N_("Median hours until a worker acknowledged"), median_cell(waits), kind="median"),
-            Line("stalls.escalated", N_("Nudges that went up the ladder"), count_cell(len({n for n, _ in deliveries}))),
-            Line("stalls.to_backup", N_("Escalations to the backup worker"), count_cell(sum(1 for _, r in deliveries if r == "backup"))),
-            Line("stalls.to_procesregisseur", N_("Escalations to the procesregisseur"),
-                 count_cell(sum(1 for _, r in deliveries if r == "procesregisseur"))),
-        ))
+        stall_section = Section(
+            "stalls",
+            N_("Stalled goals and escalation"),
+            (
+                Line("stalls.episodes", N_("Stall episodes that started"), count_cell(len(nudges))),
+                Line("stalls.acknowledged", N_("Of these, acknowledged by a worker"), count_cell(len(waits))),
+                Line(
+                    "stalls.median_hours",
+                    N_("Median hours until a worker acknowledged"),
+                    median_cell(waits),
+                    kind="median",
+                ),
+                Line(
+                    "stalls.escalated",
+                    N_("Nudges that went up the ladder"),
+                    count_cell(len({n for n, _ in deliveries})),
+                ),
+                Line(
+                    "stalls.to_backup",
+                    N_("Escalations to the backup worker"),
+                    count_cell(sum(1 for _, r in deliveries if r == "backup")),
+                ),
+                Line(
+                    "stalls.to_procesregisseur",
+                    N_("Escalations to the procesregisseur"),
+                    count_cell(sum(1 for _, r in deliveries if r == "procesregisseur")),
+                ),
+            ),
+        )
 
         # Check-in response --------------------------------------------------------------------------------
         asked, answered = (await session.execute(
@@ -243,14 +295,30 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
             1 for person_id, at in prompts
             if any(at <= c < at + PHASE_ANSWER_WINDOW for c in colours.get(person_id or -1, ()))
         )
-        response = Section("response", N_("Check-in response"), (
-            Line("checkins.goal_asked", N_("Goal check-ins asked"), count_cell(asked)),
-            Line("checkins.goal_answered", N_("Goal check-ins answered"), count_cell(answered)),
-            Line("checkins.goal_rate", N_("Goal check-ins answered (share)"), rate_cell(answered, asked), kind="rate"),
-            Line("checkins.phase_asked", N_("Daily colour questions asked"), count_cell(len(prompts))),
-            Line("checkins.phase_answered", N_("Daily colour questions answered within 24 hours"), count_cell(phase_answered)),
-            Line("checkins.phase_rate", N_("Daily colour questions answered (share)"), rate_cell(phase_answered, len(prompts)), kind="rate"),
-        ), N_("A goal check-in the client starts from the menu counts as asked and answered."))
+        response = Section(
+            "response",
+            N_("Check-in response"),
+            (
+                Line("checkins.goal_asked", N_("Goal check-ins asked"), count_cell(asked)),
+                Line("checkins.goal_answered", N_("Goal check-ins answered"), count_cell(answered)),
+                Line(
+                    "checkins.goal_rate", N_("Goal check-ins answered (share)"), rate_cell(answered, asked), kind="rate"
+                ),
+                Line("checkins.phase_asked", N_("Daily colour questions asked"), count_cell(len(prompts))),
+                Line(
+                    "checkins.phase_answered",
+                    N_("Daily colour questions answered within 24 hours"),
+                    count_cell(phase_answered),
+                ),
+                Line(
+                    "checkins.phase_rate",
+                    N_("Daily colour questions answered (share)"),
+                    rate_cell(phase_answered, len(prompts)),
+                    kind="rate",
+                ),
+            ),
+            N_("A goal check-in the client starts from the menu counts as asked and answered."),
+        )
 
         # Self-scan change from the 0-meting -----------------------------------------------------------------
         scans: dict[int, list[tuple[datetime, dict]]] = defaultdict(list)
@@ -279,10 +347,14 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         outcome_lines = [Line("closing.count", N_("Trajects closed with outcomes"), count_cell(len(closings)))]
         for key in OUTCOME_KEYS:
             values = [v for outcomes in closings if isinstance(v := (outcomes or {}).get(key), int)]
-            outcome_lines.append(Line(f"closing.{key}", N_("Outcome {subject}"), mean_cell(values), OUTCOMES[key], kind="mean"))
+            outcome_lines.append(
+                Line(f"closing.{key}", N_("Outcome {subject}"), mean_cell(values), OUTCOMES[key], kind="mean")
+            )
         relations = list((await session.execute(select(RelationScore.answers).where(
             RelationScore.at >= start, RelationScore.at < end))).scalars())
-        outcome_lines.append(Line("relation.count", N_("Clients who answered about the support"), count_cell(len(relations))))
+        outcome_lines.append(
+            Line("relation.count", N_("Clients who answered about the support"), count_cell(len(relations)))
+        )
         for key in RELATION_KEYS:
             values = [v for answers in relations if isinstance(v := (answers or {}).get(key), int)]
             outcome_lines.append(Line(f"relation.{key}", N_("Mean answer: {subject}"), mean_cell(values),
@@ -291,7 +363,9 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
                                   tuple(outcome_lines))
 
         # Network level ---------------------------------------------------------------------------------------
-        open_at_end = {hid for hid in open_in_month if households[hid].closed_at is None or households[hid].closed_at >= end}
+        open_at_end = {
+            hid for hid in open_in_month if households[hid].closed_at is None or households[hid].closed_at >= end
+        }
         team_rows = list((await session.execute(
             select(CareTeamMember.household_id, CareTeamMember.role, CareTeamMember.since)
             .join(Person, Person.id == CareTeamMember.worker_id).where(Person.active)
@@ -324,18 +398,36 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
         silent = sum(1 for c in end_clients if (c.last_seen_at or c.created_at) < reference)
         blocked = sum(1 for c in end_clients if c.unreachable)
         buckets = Counter(min(n, 4) for n in workers_per)
-        network = Section("network", N_("Network"), (
-            Line("network.no_coordinator", N_("Households without a coordinating worker for more than 7 days"), count_cell(without)),
-            Line("network.self_management", N_("Households in self-management (no worker)"), count_cell(self_managed)),
-            Line("network.no_contact", N_("Clients without contact for more than 14 days"), count_cell(silent)),
-            Line("network.blocked", N_("Clients who cannot be reached through Telegram"), count_cell(blocked)),
-            Line("network.workers_mean", N_("Workers involved per household (mean)"), mean_cell(workers_per), kind="mean"),
-            Line("network.workers_1", N_("Households with 1 worker involved"), count_cell(buckets[1])),
-            Line("network.workers_2", N_("Households with 2 workers involved"), count_cell(buckets[2])),
-            Line("network.workers_3", N_("Households with 3 workers involved"), count_cell(buckets[3])),
-            Line("network.workers_4", N_("Households with 4 or more workers involved"), count_cell(buckets[4])),
-        ), N_("Houvast has no organisation field: instead of organisations per household, this counts the workers "
-              "involved per household. Team figures show the situation at the time of this report."))
+        network = Section(
+            "network",
+            N_("Network"),
+            (
+                Line(
+                    "network.no_coordinator",
+                    N_("Households without a coordinating worker for more than 7 days"),
+                    count_cell(without),
+                ),
+                Line(
+                    "network.self_management", N_("Households in self-management (no worker)"), count_cell(self_managed)
+                ),
+                Line("network.no_contact", N_("Clients without contact for more than 14 days"), count_cell(silent)),
+                Line("network.blocked", N_("Clients who cannot be reached through Telegram"), count_cell(blocked)),
+                Line(
+                    "network.workers_mean",
+                    N_("Workers involved per household (mean)"),
+                    mean_cell(workers_per),
+                    kind="mean",
+                ),
+                Line("network.workers_1", N_("Households with 1 worker involved"), count_cell(buckets[1])),
+                Line("network.workers_2", N_("Households with 2 workers involved"), count_cell(buckets[2])),
+                Line("network.workers_3", N_("Households with 3 workers involved"), count_cell(buckets[3])),
+                Line("network.workers_4", N_("Households with 4 or more workers involved"), count_cell(buckets[4])),
+            ),
+            N_(
+                "Houvast has no organisation field: instead of organisations per household, this counts the workers "
+                "involved per household. Team figures show the situation at the time of this report."
+            ),
+        )
 
         audit(session, at=now, action="report.monthly", actor=actor, scope=month)
         await session.commit()
@@ -396,8 +488,11 @@ async def caseload_report(svc: Services, worker_tg: int) -> CaseloadReport:
             Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE))
         stalled = await count(select(func.count()).select_from(Goal).where(
             Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None)))
-        reached = await count(select(func.count(func.distinct(GoalEvent.goal_id))).join(Goal, Goal.id == GoalEvent.goal_id).where(
-            Goal.owner_id.in_(ids), GoalEvent.kind == "reached", GoalEvent.at >= now - timedelta(days=30)))
+        reached = await count(
+            select(func.count(func.distinct(GoalEvent.goal_id)))
+            .join(Goal, Goal.id == GoalEvent.goal_id)
+            .where(Goal.owner_id.in_(ids), GoalEvent.kind == "reached", GoalEvent.at >= now - timedelta(days=30))
+        )
         zero = await count(select(func.count(func.distinct(SelfScan.client_id))).where(
             SelfScan.client_id.in_(ids), SelfScan.by_role == "client", SelfScan.complete.is_(True)))
         due = sum(1 for c in sharing if c.next_scan_at is not None and c.next_scan_at <= now)
@@ -409,8 +504,17 @@ async def caseload_report(svc: Services, worker_tg: int) -> CaseloadReport:
             select(func.count()).select_from(TrajectClosing).where(TrajectClosing.worker_id == worker.id)
         )).scalar_one())
         report = CaseloadReport(
-            len(places), sum(1 for role in places.values() if role == CareRole.COORDINATING), len(clients), len(sharing),
-            active, stalled, reached, zero, due, open_nudges, closings,
+            len(places),
+            sum(1 for role in places.values() if role == CareRole.COORDINATING),
+            len(clients),
+            len(sharing),
+            active,
+            stalled,
+            reached,
+            zero,
+            due,
+            open_nudges,
+            closings,
             tuple(CaseloadClient(c.id, c.name or "?", places.get(c.household_id, "")) for c in clients),
         )
         await session.commit()

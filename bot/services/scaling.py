@@ -65,8 +65,12 @@ async def _facts(
     now = svc.now()
     granted = await granted_scopes(session, client.id, worker.id)
     # Only a scope the client ticked is looked at (and that look is audited): no rows of refused looks per tick.
-    goals_ok = Scope.GOALS in granted and await authorize_view(session, viewer=worker, client=client, scope=Scope.GOALS, now=now)
-    alerts_ok = Scope.ALERTS in granted and await authorize_view(session, viewer=worker, client=client, scope=Scope.ALERTS, now=now)
+    goals_ok = Scope.GOALS in granted and await authorize_view(
+        session, viewer=worker, client=client, scope=Scope.GOALS, now=now
+    )
+    alerts_ok = Scope.ALERTS in granted and await authorize_view(
+        session, viewer=worker, client=client, scope=Scope.ALERTS, now=now
+    )
     latest: list = []
     client_scans: tuple = ()
     stalled = 0
@@ -74,21 +78,37 @@ async def _facts(
         mine = await _scans(session, client.id, "client", limit=2)
         client_scans = tuple((row.at, row.scores or {}) for row in mine)
         latest += [mine[0].scores or {}] if mine else []
-        stalled = len(list((await session.execute(
-            select(Goal.id).where(Goal.owner_id == client.id, Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None))
-        )).scalars()))
+        stalled = len(
+            list(
+                (
+                    await session.execute(
+                        select(Goal.id).where(
+                            Goal.owner_id == client.id, Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None)
+                        )
+                    )
+                ).scalars()
+            )
+        )
     theirs = await _scans(session, client.id, "worker", limit=1)  # the worker's own scores: staff notes
     latest += [theirs[0].scores or {}] if theirs else []
     phases: tuple = ()
     if alerts_ok:
         start = now - max(policy.calm_period, policy.red_within)
-        recent = (await session.execute(
-            select(PhaseCheckin.at, PhaseCheckin.phase).where(PhaseCheckin.client_id == client.id, PhaseCheckin.at > start)
-        )).all()
-        before = (await session.execute(
-            select(PhaseCheckin.at, PhaseCheckin.phase).where(PhaseCheckin.client_id == client.id, PhaseCheckin.at <= start)
-            .order_by(PhaseCheckin.at.desc()).limit(1)
-        )).all()
+        recent = (
+            await session.execute(
+                select(PhaseCheckin.at, PhaseCheckin.phase).where(
+                    PhaseCheckin.client_id == client.id, PhaseCheckin.at > start
+                )
+            )
+        ).all()
+        before = (
+            await session.execute(
+                select(PhaseCheckin.at, PhaseCheckin.phase)
+                .where(PhaseCheckin.client_id == client.id, PhaseCheckin.at <= start)
+                .order_by(PhaseCheckin.at.desc())
+                .limit(1)
+            )
+        ).all()
         phases = tuple((at, Phase(phase)) for at, phase in [*before, *recent])
     return ScalingFacts(tuple(latest), client_scans, phases, stalled, last_decision)
 
@@ -115,7 +135,9 @@ async def suggestions(svc: Services, worker_tg: int, *, policy: ScalingPolicy | 
                 found.append(suggest(await _facts(svc, session, worker, client, policy, last), policy, now=now))
             chosen = combine(found)
             if chosen is not None:
-                rows.append(SuggestionRow(household_id, tuple(c.name or "?" for c in clients), chosen.direction, chosen.reasons))
+                rows.append(
+                    SuggestionRow(household_id, tuple(c.name or "?" for c in clients), chosen.direction, chosen.reasons)
+                )
         await session.commit()  # the audited looks
     rows.sort(key=lambda r: (r.direction != Direction.UP, r.household_id))
     return rows

@@ -107,7 +107,9 @@ async def _is_coordinating(session: AsyncSession, worker: Person, client: Person
     return row.first() is not None
 
 
-async def _scorer(session: AsyncSession, svc: Services, actor_tg: int, client_id: int | None) -> tuple[Person, Person, str]:
+async def _scorer(
+    session: AsyncSession, svc: Services, actor_tg: int, client_id: int | None
+) -> tuple[Person, Person, str]:
     """(actor, client, by_role) for someone making a scan: the client about themselves, or the client's
     coordinating worker. Anything else (a forged id) is refused and audited."""
     actor = await person_by_telegram(session, actor_tg)
@@ -159,7 +161,9 @@ async def _draft_row(session: AsyncSession, client: Person, actor: Person, by_ro
 async def _draft(session: AsyncSession, row: SelfScan) -> ScanDraft:
     client = await session.get(Person, row.client_id)
     first = row.by_role == CLIENT and await _latest(session, row.client_id, CLIENT) is None
-    return ScanDraft(row.id, row.client_id, row.by_role, dict(row.scores or {}), (client.name if client else None) or "?", first)
+    return ScanDraft(
+        row.id, row.client_id, row.by_role, dict(row.scores or {}), (client.name if client else None) or "?", first
+    )
 
 
 async def begin(svc: Services, actor_tg: int, client_id: int | None = None) -> ScanDraft:
@@ -168,7 +172,9 @@ async def begin(svc: Services, actor_tg: int, client_id: int | None = None) -> S
         actor, client, by_role = await _scorer(session, svc, actor_tg, client_id)
         row = await _draft_row(session, client, actor, by_role)
         if row is None:
-            row = SelfScan(client_id=client.id, by_id=actor.id, by_role=by_role, at=svc.now(), scores={}, complete=False)
+            row = SelfScan(
+                client_id=client.id, by_id=actor.id, by_role=by_role, at=svc.now(), scores={}, complete=False
+            )
             session.add(row)
             await session.flush()
         draft = await _draft(session, row)
@@ -213,8 +219,12 @@ async def answer(svc: Services, actor_tg: int, scan_id: int, domain: ScanDomain,
         return draft
 
 
-async def _latest(session: AsyncSession, client_id: int, by_role: str, *, before_id: int | None = None) -> SelfScan | None:
-    query = select(SelfScan).where(SelfScan.client_id == client_id, SelfScan.by_role == by_role, SelfScan.complete.is_(True))
+async def _latest(
+    session: AsyncSession, client_id: int, by_role: str, *, before_id: int | None = None
+) -> SelfScan | None:
+    query = select(SelfScan).where(
+        SelfScan.client_id == client_id, SelfScan.by_role == by_role, SelfScan.complete.is_(True)
+    )
     if before_id is not None:
         query = query.where(SelfScan.id != before_id)
     return (await session.execute(query.order_by(SelfScan.at.desc(), SelfScan.id.desc()).limit(1))).scalar_one_or_none()
@@ -277,7 +287,9 @@ async def comparison(svc: Services, viewer_tg: int, client_id: int | None = None
         theirs = await _latest(session, client.id, WORKER)
         rows = rules.compare(rules.clean(mine.scores or {}) if mine else None,
                              rules.clean(theirs.scores or {}) if theirs else None)
-        result = Comparison(client.name or "?", mine.at if mine else None, theirs.at if theirs else None, shared, tuple(rows))
+        result = Comparison(
+            client.name or "?", mine.at if mine else None, theirs.at if theirs else None, shared, tuple(rows)
+        )
         await session.commit()
         return result
 
@@ -290,7 +302,9 @@ async def history(svc: Services, viewer_tg: int, client_id: int | None = None) -
         if not await authorize_view(session, viewer=viewer, client=client, scope=Scope.GOALS, now=now):
             await session.commit()  # keep the audit row of the refused look
             raise NotAllowed("no consent")
-        result = History(client.name or "?", await _points(session, client.id, CLIENT), await _points(session, client.id, WORKER))
+        result = History(
+            client.name or "?", await _points(session, client.id, CLIENT), await _points(session, client.id, WORKER)
+        )
         await session.commit()
         return result
 

@@ -2,7 +2,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.alerts import OPEN_FOR, Route, escalate_at, escalation_target, is_open, may_allow_once, route, unread_until
+from bot.domain.alerts import (
+    OPEN_FOR,
+    Route,
+    escalate_at,
+    escalation_target,
+    is_open,
+    may_allow_once,
+    route,
+    unread_until,
+)
 from bot.domain.ladder import Team
 from bot.domain.workhours import WorkHours
 

@@ -16,7 +16,9 @@ runner = CliRunner()
 
 
 def test_the_test_part_reaches_the_figures() -> None:
-    result = runner.invoke(app, ["crisis-eval", str(DATA / "test.tsv"), "--min-recall", "0.95", "--min-precision", "0.90"])
+    result = runner.invoke(
+        app, ["crisis-eval", str(DATA / "test.tsv"), "--min-recall", "0.95", "--min-precision", "0.90"]
+    )
     assert result.exit_code == 0, result.output
     assert "overall  recall" in result.output
     for kind in CrisisKind:  # per kind, then the misses and false alarms by name

@@ -207,7 +207,7 @@ def test_add_working_days_counts_exactly_the_working_days(moment, days):
     ],
 )
 def test_working_time_runs_only_in_working_hours(start, expected):
-    at = lambda text: datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=AMS)  # noqa: E731
+    at = lambda text: datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=AMS)
     assert add_working_time(HOURS, at(start), timedelta(minutes=30)) == at(expected).astimezone(UTC)
 
 

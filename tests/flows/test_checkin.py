@@ -1,7 +1,7 @@
 """Check-in by phase through the chat, with the worker's alert following the client's consent."""
+from bot.domain.roles import Role
 from bot.scheduler import tick
 from bot.services import invites
-from bot.domain.roles import Role
 
 
 async def client_and_worker(chat, harness, *, share_alerts: bool):

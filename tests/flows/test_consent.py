@@ -53,7 +53,7 @@ async def test_grant_and_revoke_work_at_once_and_every_view_is_shown_to_the_clie
 
 
 async def test_a_forged_button_for_another_workers_client_shows_nothing(chat, harness):
-    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    sam, _anna = await client_and_worker(chat, harness, share_alerts=False)
     await fill_card(sam)
     await sam.send("/privacy")
     await sam.press("Anna")

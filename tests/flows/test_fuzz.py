@@ -1,7 +1,8 @@
 """Random text, unicode, very long input and random callback data at every conversation state.
 
 Three things must hold for every input: no unhandled exception, a reply to the user, and no change to
-anyone else's data, in any table (every row that is not the fuzzing user's own, compared as stored). Hypothesis drives one long-lived Application per state (its loop is run by hand, since
+anyone else's data, in any table (every row that is not the fuzzing user's own, compared as stored).
+Hypothesis drives one long-lived Application per state (its loop is run by hand, since
 hypothesis calls the test body synchronously).
 """
 import asyncio
@@ -9,8 +10,9 @@ import json
 import logging
 
 import pytest
-from hypothesis import HealthCheck, given, strategies as st
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.db.models import Base, Person
@@ -21,7 +23,9 @@ texts = st.one_of(
     st.text(min_size=1, max_size=50),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
     st.builds(lambda n, c: c * n, st.integers(3000, 4096), st.sampled_from("xé🙂")),
-    st.sampled_from(["/start", "/menu", "/stop", "/help", "/taal", "/privacy", "/crisis", "/start ABCDEFGHJKMN", "0", "-1"]),
+    st.sampled_from(
+        ["/start", "/menu", "/stop", "/help", "/taal", "/privacy", "/crisis", "/start ABCDEFGHJKMN", "0", "-1"]
+    ),
 )
 known_prefixes = ["menu:", "form:", "tool:", "chk:", "priv:", "inv:", "wk:", "onb:", "lang:", "gdpr:", "goal:", "gchk:",
                   "gstall:", "ndg:", "ovz:", "peer:", "tog:", "prg:", "wkp:", "afw:"]
@@ -68,7 +72,7 @@ async def snapshot_others(svc, kim_telegram_id):
         kims: dict[str, set] = {}
         out = []
         for table in Base.metadata.sorted_tables:  # parents first, so rows below Kim's rows are found
-            key = list(table.primary_key.columns)[0].name
+            key = next(iter(table.primary_key.columns)).name
             for row in await session.execute(select(table)):
                 if _is_kims(table, row, kim, kim_telegram_id, kims):
                     kims.setdefault(table.name, set()).add(row._mapping[key])
@@ -125,7 +129,7 @@ def test_any_input_at_any_state(state, settings, clock, api, caplog):
     run = loop.run_until_complete
     try:
         run(harness.start())
-        make = lambda uid, name: harness.chat(uid, name)  # noqa: E731
+        make = lambda uid, name: harness.chat(uid, name)
         kim = run(reach(state, make, harness))
         svc = harness.services
         baseline = run(snapshot_others(svc, 777))

@@ -21,7 +21,9 @@ async def english_client(svc, telegram_id=CLIENT, name="Sam"):
 
 async def due_at(harness, telegram_id=CLIENT):
     async with harness.services.unit() as session:
-        return (await session.execute(select(Person.deletion_due_at).where(Person.telegram_id == telegram_id))).scalar_one()
+        return (
+            await session.execute(select(Person.deletion_due_at).where(Person.telegram_id == telegram_id))
+        ).scalar_one()
 
 
 async def test_my_data_sends_a_json_file_and_a_pdf(chat, harness):
@@ -42,7 +44,10 @@ async def test_delete_confirm_then_undo(chat, harness, clock):
     sam = chat(CLIENT, "Sam")
     replies = await sam.send("/verwijderen")
     assert "7 days" in replies[-1].text and "not told" in replies[-1].text
-    assert [row[0]["callback_data"] for row in replies[-1].reply_markup["inline_keyboard"]] == ["gdpr:confirm", "gdpr:cancel"]
+    assert [row[0]["callback_data"] for row in replies[-1].reply_markup["inline_keyboard"]] == [
+        "gdpr:confirm",
+        "gdpr:cancel",
+    ]
     assert await due_at(harness) is None  # asking deletes nothing
 
     replies = await sam.press("Yes, delete my account")

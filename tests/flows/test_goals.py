@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from bot import outbox
 from bot.db.models import Goal, GoalCheckin, Person
 from bot.domain.goals import Answer, Domain, GoalStatus
-from bot.render.goal_chart import goals_png
 from bot.i18n import translator
+from bot.render.goal_chart import goals_png
 from bot.scheduler import tick
 from bot.services import goals
 from bot.services.goals import GoalView
@@ -57,7 +57,9 @@ async def test_a_client_makes_a_goal_step_by_step_and_answers_the_prompt(chat, h
     assert "What do you want to reach? In your own words." in replies[-1].text
     replies = await sam.send_kind("sticker")
     assert "short text" in replies[-1].text
-    replies = await sam.send("Get my debts in order. " * 250)  # 5,749 characters after the last space: the first part is kept
+    replies = await sam.send(
+        "Get my debts in order. " * 250
+    )  # 5,749 characters after the last space: the first part is kept
     assert "has 5,749 characters. An answer can have at most 500." in replies[-1].text
     assert "Why does it matter to you?" in replies[-1].text
     replies = await sam.press("Back")
@@ -90,7 +92,12 @@ async def test_a_client_makes_a_goal_step_by_step_and_answers_the_prompt(chat, h
     assert "Saved! Your goal: Get my debts in order" in replies[-1].text
     assert "Monday 30 March at 10:00" in replies[-1].text
     [goal] = await goal_rows(harness)
-    assert (goal.domain, goal.title, goal.why, goal.step) == (Domain.FINANCIEN, "Get my debts in order", None, "Open my post")
+    assert (goal.domain, goal.title, goal.why, goal.step) == (
+        Domain.FINANCIEN,
+        "Get my debts in order",
+        None,
+        "Open my post",
+    )
     assert goal.target_date.isoformat() == "2027-03-12" and goal.client_id is not None
     assert (goal.checkin_weekday, goal.checkin_time, goal.every_weeks) == (1, time(10), 1)
 
@@ -235,7 +242,12 @@ async def test_a_restart_in_the_middle_keeps_the_answers(chat, harness):
     replies = await sam.press("Every two weeks")
     assert "Saved! Your goal: A quiet home" in replies[-1].text
     [goal] = await goal_rows(harness)
-    assert (goal.title, goal.why, goal.step, goal.target_date) == ("A quiet home", "I need rest", "Look at one room", None)
+    assert (goal.title, goal.why, goal.step, goal.target_date) == (
+        "A quiet home",
+        "I need rest",
+        "Look at one room",
+        None,
+    )
     assert (goal.checkin_weekday, goal.checkin_time, goal.every_weeks) == (4, time(20), 2)
     await sam.send("/doelen")
     replies = await sam.press("New goal")
@@ -288,11 +300,13 @@ async def test_asking_the_worker_to_get_in_touch(chat, harness):
 
 
 async def test_a_proposal_is_accepted_or_declined_by_the_client(chat, harness):
-    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    sam, _anna = await client_and_worker(chat, harness, share_alerts=False)
     await english(sam)
     async with harness.services.unit() as session:
         sam_id = (await session.execute(select(Person.id).where(Person.telegram_id == 501))).scalar_one()
-    first = await goals.propose_goal(harness.services, 900, sam_id, domain=Domain.DAGACTIVITEITEN, title="Join the garden group")
+    first = await goals.propose_goal(
+        harness.services, 900, sam_id, domain=Domain.DAGACTIVITEITEN, title="Join the garden group"
+    )
     await goals.propose_goal(harness.services, 900, sam_id, domain=Domain.WONEN, title="Paint the kitchen")
     await outbox.deliver_due(harness.services, harness.app.bot)
     replies = await sam.press_data(sam.messages()[-2].message_id, f"goal:accept:{first.id}")

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot import outbox
 from bot.db.models import Nudge
-from bot.domain.goals import Answer, Domain
 from bot.domain.consent import Scope
+from bot.domain.goals import Answer, Domain
 from bot.domain.roles import CareRole, Role
 from bot.services import consent, goals, invites, nudges, people, team
 
@@ -41,14 +41,18 @@ async def team_of_sam(chat, harness, clock):
     await people.set_name(svc, SAM, "Sam")
     await people.finish_onboarding(svc, SAM)
     household = await team.household_of(svc, SAM)
-    await team.add_to_team(svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP)
+    await team.add_to_team(
+        svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP
+    )
     chat(SAM, "Sam")
     return {name: await in_english(chat, tid, name) for tid, name in ((ANNA, "Anna"), (BRAM, "Bram"), (DIRK, "Dirk"))}
 
 
 async def stall(harness, title="Schulden op een rij"):
     svc = harness.services
-    goal = await goals.create_goal(svc, SAM, domain=Domain.FINANCIEN, title=title, step="Post openen", weekday=1, at=time(10))
+    goal = await goals.create_goal(
+        svc, SAM, domain=Domain.FINANCIEN, title=title, step="Post openen", weekday=1, at=time(10)
+    )
     for _ in range(3):
         checkin_id = await goals.open_checkin(svc, SAM, goal.id)
         await goals.answer_checkin(svc, SAM, checkin_id, Answer.NOT_YET)

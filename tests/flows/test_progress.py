@@ -5,7 +5,6 @@ with the client's questions, and the admin's monthly PDF and CSV.
 The Dutch catalog does not have these texts yet, so everyone switches to English first (/taal)."""
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from bot import outbox
@@ -29,7 +28,13 @@ async def english(person):
     return person
 
 
-LEVEL = {1: "Acute problem", 2: "Serious worries", 3: "Just about okay", 4: "Going fairly well", 5: "Going completely well"}
+LEVEL = {
+    1: "Acute problem",
+    2: "Serious worries",
+    3: "Just about okay",
+    4: "Going fairly well",
+    5: "Going completely well",
+}
 
 
 async def answer_scan(person, scores):
@@ -111,7 +116,9 @@ async def test_a_0_meting_then_the_invitation_3_months_later_and_the_chart(chat,
     assert replies[-1].kind == "photo" and replies[-1].file_bytes.startswith(b"\x89PNG")
     history = await selfscan.history(svc, SAM)
     assert [p.scores.get(ScanDomain.WONEN) for p in history.client] == [2, 3]
-    assert ScanDomain.KINDEREN in history.client[1].scores and ScanDomain.DAGACTIVITEITEN not in history.client[0].scores
+    assert (
+        ScanDomain.KINDEREN in history.client[1].scores and ScanDomain.DAGACTIVITEITEN not in history.client[0].scores
+    )
 
 
 async def test_the_worker_compares_with_consent_and_gets_a_scale_up_suggestion(chat, harness, clock):
@@ -120,7 +127,9 @@ async def test_the_worker_compares_with_consent_and_gets_a_scale_up_suggestion(c
     await english(sam)
     await english(anna)
     sam_id = await pid(svc, SAM)
-    await consent.set_consent(svc, client_telegram_id=SAM, viewer_id=await pid(svc, ANNA), scope=Scope.GOALS, granted=True)
+    await consent.set_consent(
+        svc, client_telegram_id=SAM, viewer_id=await pid(svc, ANNA), scope=Scope.GOALS, granted=True
+    )
     # A crisis: housing scored 1, a goal that stalled, and red today.
     await scan(svc, SAM, {ScanDomain.WONEN: 1, ScanDomain.FINANCIEN: 2})
     goal = await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Huis houden", step="Huur betalen")
@@ -139,9 +148,14 @@ async def test_the_worker_compares_with_consent_and_gets_a_scale_up_suggestion(c
     await anna.press("No")
     assert "How do you see this for Sam?" in anna.last().text
     replies = await answer_scan(anna, [4, 2, 3, 3, 3, 3])
-    assert "You and the client see Housing differently." in replies[-1].text and "Something to talk about" in replies[-1].text
+    assert (
+        "You and the client see Housing differently." in replies[-1].text
+        and "Something to talk about" in replies[-1].text
+    )
     replies = await anna.press("Side by side")
-    assert "Housing: client 😣 1 · you 🙂 4 💬" in replies[-1].text and "Money: client 🙁 2 · you 🙁 2" in replies[-1].text
+    assert (
+        "Housing: client 😣 1 · you 🙂 4 💬" in replies[-1].text and "Money: client 🙁 2 · you 🙁 2" in replies[-1].text
+    )
 
     await anna.send("/rapport")
     replies = await anna.press("Suggestions")
@@ -157,7 +171,9 @@ async def test_the_worker_compares_with_consent_and_gets_a_scale_up_suggestion(c
     assert "No suggestions" in replies[-1].text  # decided: quiet for a while
 
     # Without consent for goals, the worker sees only their own scores; a forged client id is refused.
-    await consent.set_consent(svc, client_telegram_id=SAM, viewer_id=await pid(svc, ANNA), scope=Scope.GOALS, granted=False)
+    await consent.set_consent(
+        svc, client_telegram_id=SAM, viewer_id=await pid(svc, ANNA), scope=Scope.GOALS, granted=False
+    )
     replies = await anna.press_data(anna.last().message_id, f"prg:cmp:{sam_id}")
     assert "does not share the self-scan with you" in replies[-1].text and "😣" not in replies[-1].text
     replies = await anna.press_data(anna.last().message_id, f"prg:chart:{sam_id}")

@@ -236,7 +236,9 @@ async def test_an_alert_nobody_picks_up_reaches_the_procesregisseur_after_30_min
     before_sam, before_anna = len(sam.messages()), len(anna.messages())
     replies = await carla.press("Ik pak het op")
     assert "Sam hoort dat jij contact opneemt" in replies[-1].text
-    assert [m.text for m in sam.messages()[before_sam:]] == ["Carla heeft je bericht gezien en neemt contact met je op."]
+    assert [m.text for m in sam.messages()[before_sam:]] == [
+        "Carla heeft je bericht gezien en neemt contact met je op."
+    ]
     assert [m.text for m in anna.messages()[before_anna:]] == ["✅ Carla pakt het bericht over Sam op."]
     replies = await bram.press("Ik pak het op")  # later, on Bram's own copy
     assert replies[-1].text == "Carla heeft dit al opgepakt."

@@ -197,7 +197,9 @@ async def test_the_crisis_card_is_one_tap_from_every_client_menu_and_first_in_he
     assert replies[-1].text.startswith("/crisis")
 
     def crisis_button(message):
-        return any(b.get("callback_data") == "menu:card" for row in message.reply_markup["inline_keyboard"] for b in row)
+        return any(
+            b.get("callback_data") == "menu:card" for row in message.reply_markup["inline_keyboard"] for b in row
+        )
 
     menus = {}
     for command, press in [("/menu", None), ("/doelen", None), ("/herstelplan", None), ("/herstelplan", "Doelen"),

@@ -57,7 +57,9 @@ def test_the_unit_files_exec_start_is_a_real_command():
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_accepts_the_unit_file(tmp_path):
     text = (DEPLOY / "houvast.service").read_text()
-    text = text.replace(INSTALLED, str(HOUVAST)).replace("/etc/houvast/houvast.env", str(DEPLOY / "houvast.env.example"))
+    text = text.replace(INSTALLED, str(HOUVAST)).replace(
+        "/etc/houvast/houvast.env", str(DEPLOY / "houvast.env.example")
+    )
     (tmp_path / "houvast.service").write_text(text)
     result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "houvast.service")], capture_output=True,
                             text=True, timeout=60)

@@ -13,9 +13,9 @@ from bot.config import Settings
 from bot.db import crypto
 from bot.db.migrate import upgrade
 from bot.db.session import configure_encryption
+from bot.domain.forms import Tool
 from bot.ops.single import RunLock
 from bot.services import people, tools
-from bot.domain.forms import Tool
 from tests.services.test_gdpr import CLIENT, NAME, OTHER, PHONE, SECRETS, WORKER, seed
 
 KEY_A = Fernet.generate_key().decode()

@@ -6,6 +6,7 @@ back and exits cleanly within 10 seconds."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -13,12 +14,10 @@ from asyncio.subprocess import PIPE, Process
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import json
-
 import httpx
-from cryptography.fernet import Fernet
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from bot.db.models import OutboxMessage, Person
 from bot.local.botapi import LocalBotApi
@@ -151,7 +150,9 @@ async def test_the_newer_of_two_pollers_on_one_token_stops_in_one_line(tmp_path,
     api = http_api.api
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first, health_port = await start_bot(tmp_path / "a", http_api, f"sqlite+aiosqlite:///{tmp_path / 'a' / 'h.sqlite3'}")
+    first, health_port = await start_bot(
+        tmp_path / "a", http_api, f"sqlite+aiosqlite:///{tmp_path / 'a' / 'h.sqlite3'}"
+    )
     try:
         await wait_healthy(first, health_port)
         await asyncio.sleep(16)  # the first one has been polling for a while (monitor.NEWCOMER is 15 s)

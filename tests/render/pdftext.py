@@ -14,7 +14,7 @@ def text_sizes(pdf: bytes, page: int) -> list[tuple[float, str]]:
     """(size in pt, text) of every piece of text drawn on a page (0-based); fpdf2 sets sizes with Tf, unscaled."""
     found: list[tuple[float, str]] = []
 
-    def visit(text, cm, tm, font_dict, font_size):  # noqa: ANN001 - pypdf's visitor signature
+    def visit(text, cm, tm, font_dict, font_size):
         if text.strip():
             scale = (tm[0] * cm[0]) or 1  # a scaled text matrix would change the size on paper
             found.append((round(font_size * abs(scale), 2), text))

@@ -16,7 +16,7 @@ from bot.i18n import Translator, translator
 from bot.render import card as card_render
 from bot.render.card import card_pdf, card_png
 from bot.render.chart import _by_day, phase_history_png
-from bot.render.fonts import ELLIPSIS, MAX_PHOTO_HEIGHT, Sheet, drawable, wrap_px, pil_font
+from bot.render.fonts import ELLIPSIS, MAX_PHOTO_HEIGHT, Sheet, drawable, pil_font, wrap_px
 from bot.render.plan import plan_pdf, plan_png
 from bot.render.text import card_text
 from tests.render.pdftext import page_texts, text_sizes
@@ -169,7 +169,7 @@ def test_long_plan_breaks_pages(t: Translator, monkeypatch: pytest.MonkeyPatch) 
 def test_huge_plan_image_stays_within_telegram_limits(t: Translator) -> None:
     huge = PhasePlan(*([tuple(LONG for _ in range(60))] * 4), contacts=(Contact(LONG, "06 12345678"),) * 60)
     plan = SignalingPlan(LONG, {phase: huge for phase in PHASES})
-    width, height = photo(plan_png(plan, t))
+    _width, height = photo(plan_png(plan, t))
     assert height <= MAX_PHOTO_HEIGHT
 
 

@@ -20,13 +20,17 @@ async def client_with_worker(svc, *, alerts: bool):
     await people.finish_onboarding(svc, 501)
     worker = (await consent.viewers(svc, 501))[0]
     if alerts:
-        await consent.set_consent(svc, client_telegram_id=501, viewer_id=worker.viewer_id, scope=Scope.ALERTS, granted=True)
+        await consent.set_consent(
+            svc, client_telegram_id=501, viewer_id=worker.viewer_id, scope=Scope.ALERTS, granted=True
+        )
     return result.person
 
 
 async def outbox_kinds(svc, kind):
     async with svc.unit() as session:
-        return (await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == kind))).scalar_one()
+        return (
+            await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == kind))
+        ).scalar_one()
 
 
 async def test_red_alerts_the_worker_only_with_consent(svc):

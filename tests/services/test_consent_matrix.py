@@ -74,7 +74,9 @@ async def test_who_can_see_what(world, viewer, scope, granted):
         await consent.set_consent(svc, client_telegram_id=501, viewer_id=viewer_person.id, scope=scope, granted=True)
     elif granted:
         with pytest.raises(NotAllowed):  # consent can only go to someone close to the client
-            await consent.set_consent(svc, client_telegram_id=501, viewer_id=viewer_person.id, scope=scope, granted=True)
+            await consent.set_consent(
+                svc, client_telegram_id=501, viewer_id=viewer_person.id, scope=scope, granted=True
+            )
     expected = granted and VIEWERS[viewer] in CLOSE
     if expected:
         saved = await tools.current(svc, viewer, TOOLS[scope], client_id=sam.id)
@@ -105,7 +107,10 @@ async def test_revoking_works_at_once_and_the_viewer_is_told(world):
     from bot.db.models import OutboxMessage
 
     async with svc.unit() as session:
-        notes = [(await outbox.render_row(svc, session, m) or {}).get("text", "") for m in (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "consent"))).scalars()]
+        notes = [
+            (await outbox.render_row(svc, session, m) or {}).get("text", "")
+            for m in (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "consent"))).scalars()
+        ]
     assert len(notes) == 2 and "deelt nu met je: crisiskaart" in notes[0] and "deelt niet meer" in notes[1]
     assert all("waarom" not in n for n in notes)
 
@@ -158,7 +163,9 @@ async def test_the_other_household_members_are_viewers_who_see_nothing_until_the
     assert [(s.name, s.relation) for s in await consent.viewers(svc, 502)][-1] == ("Sam", "household")
     sam_id, mo_id, kim_id = [(await people.whoami(svc, tid)).id for tid in (501, 502, 503)]
 
-    share = await consent.set_consent(svc, client_telegram_id=501, viewer_id=mo_id, scope=Scope.CRISIS_CARD, granted=True)
+    share = await consent.set_consent(
+        svc, client_telegram_id=501, viewer_id=mo_id, scope=Scope.CRISIS_CARD, granted=True
+    )
     assert share.relation == "household" and share.scopes == {Scope.CRISIS_CARD}
     assert (await tools.current(svc, 502, Tool.CARD, client_id=sam_id)).owner_name == "Sam"
     with pytest.raises(NotAllowed):
@@ -179,7 +186,9 @@ async def test_the_other_household_members_are_viewers_who_see_nothing_until_the
     with pytest.raises(NotAllowed):  # nor is Sam a viewer of himself
         await consent.set_consent(svc, client_telegram_id=501, viewer_id=sam_id, scope=Scope.GOALS, granted=True)
     async with svc.unit() as session:
-        forged = (await session.execute(select(AuditEntry).where(AuditEntry.action == "consent.forged"))).scalars().all()
+        forged = (
+            (await session.execute(select(AuditEntry).where(AuditEntry.action == "consent.forged"))).scalars().all()
+        )
     assert len(forged) == 2
 
     # A member who leaves (no longer active) is no longer a viewer, and a granted scope stops working at once.

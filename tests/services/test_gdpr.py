@@ -10,32 +10,31 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from tests.render.pdftext import page_texts
 from bot.db.models import (
     AuditEntry,
     Base,
     CareTeamMember,
     Consent,
+    CrisisSignal,
     Household,
     OutboxMessage,
     Person,
-    CrisisSignal,
     PhaseCheckin,
     RedAlert,
     RedAlertDelivery,
     ToolVersion,
 )
 from bot.domain.consent import Scope
+from bot.domain.crisis import CrisisKind
 from bot.domain.forms import Tool
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
+from bot.i18n import translator
 from bot.persistence import SqlPersistence
 from bot.render.export import export_pdf
-from bot.domain.crisis import CrisisKind
-from bot.render import export
 from bot.services import checkins, consent, gdpr, invites, people, safety, staff, team, tools
 from bot.services.base import NotAllowed, NotFound
-from bot.i18n import translator
+from tests.render.pdftext import page_texts
 
 CLIENT = 7340012345  # a Telegram id that cannot turn up by accident in timestamps or other ids
 OTHER = 7340099887
@@ -137,7 +136,9 @@ async def test_the_export_holds_all_of_the_clients_data_and_nobody_elses(svc):
     [alert] = tables["red_alerts"]
     assert alert["source"] == "red_checkin" and alert["taken_at"] is None
     assert [(d["worker_name"], d["role"]) for d in tables["red_alert_deliveries"]] == [("Anna", CareRole.COORDINATING)]
-    assert data["care_team"] == [{"name": "Anna", "role": CareRole.COORDINATING, "since": data["care_team"][0]["since"]}]
+    assert data["care_team"] == [
+        {"name": "Anna", "role": CareRole.COORDINATING, "since": data["care_team"][0]["since"]}
+    ]
     assert data["household"]["id"] == data["person"]["household_id"]
     views = [row for row in data["audit"] if row["action"] == "view"]
     assert views and views[0]["actor_name"] == "Anna" and views[0]["about_you"]
@@ -254,7 +255,9 @@ async def test_after_the_purge_no_table_holds_anything_of_the_client(svc, clock)
         # Bram's card and Anna stay.
         assert (await session.execute(select(func.count()).select_from(ToolVersion))).scalar_one() == 1
         anna = (await session.execute(select(Person).where(Person.telegram_id == WORKER))).scalar_one()
-        notices = list((await session.execute(select(OutboxMessage).where(OutboxMessage.person_id == anna.id))).scalars())
+        notices = list(
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.person_id == anna.id))).scalars()
+        )
         assert notices == []  # messages about her went with her account, sent or not
         trail = list((await session.execute(select(AuditEntry))).scalars())
     # The trail stays, naming pseudonyms only.
@@ -280,7 +283,9 @@ async def test_a_self_managing_client_is_deleted_with_their_household(svc, clock
 async def _place(svc, telegram_id):
     async with svc.unit() as session:
         worker = (await session.execute(select(Person).where(Person.telegram_id == telegram_id))).scalar_one()
-        return list((await session.execute(select(CareTeamMember).where(CareTeamMember.worker_id == worker.id))).scalars())
+        return list(
+            (await session.execute(select(CareTeamMember).where(CareTeamMember.worker_id == worker.id))).scalars()
+        )
 
 
 async def test_a_leaving_worker_hands_households_to_the_backup(svc, clock):
@@ -351,7 +356,9 @@ async def test_the_command_line_deactivates_a_worker(svc, settings, monkeypatch)
 
 async def _household(svc, telegram_id):
     async with svc.unit() as session:
-        return (await session.execute(select(Person.household_id).where(Person.telegram_id == telegram_id))).scalar_one()
+        return (
+            await session.execute(select(Person.household_id).where(Person.telegram_id == telegram_id))
+        ).scalar_one()
 
 
 async def _count(svc, model):

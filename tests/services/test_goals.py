@@ -23,7 +23,11 @@ async def count(svc, model, *where):
 
 async def prompt_ids(svc):
     async with svc.unit() as session:
-        rows = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "goal_checkin").order_by(OutboxMessage.id))).scalars()
+        rows = (
+            await session.execute(
+                select(OutboxMessage).where(OutboxMessage.kind == "goal_checkin").order_by(OutboxMessage.id)
+            )
+        ).scalars()
         import json
 
         return [int(json.loads(r.payload)["buttons"][0][0][1].split(":")[2]) for r in rows]
@@ -125,9 +129,13 @@ async def test_a_household_goal_is_shared_by_its_members(svc):
     code = (await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900)).code
     await invites.redeem_invite(svc, code=code, telegram_id=501, chat_id=501, locale="nl")
     [household] = await people.coordinated_households(svc, 900)
-    code = (await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900, household_id=household.household_id)).code
+    code = (
+        await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=900, household_id=household.household_id)
+    ).code
     await invites.redeem_invite(svc, code=code, telegram_id=502, chat_id=502, locale="nl")
-    shared = await goals.create_goal(svc, 501, domain=Domain.WONEN, title="Samen een huis", weekday=1, at=time(10), household=True)
+    shared = await goals.create_goal(
+        svc, 501, domain=Domain.WONEN, title="Samen een huis", weekday=1, at=time(10), household=True
+    )
     own = await goals.create_goal(svc, 501, domain=Domain.GEZONDHEID, title="Eigen doel", weekday=1, at=time(10))
     assert [g.id for g in await goals.my_goals(svc, 502)] == [shared.id]
     assert {g.id for g in await goals.my_goals(svc, 501)} == {shared.id, own.id}

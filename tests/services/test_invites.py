@@ -11,7 +11,9 @@ from bot.services.base import NotAllowed
 
 async def onboard_worker(svc, telegram_id=900, name="Anna"):
     created = await invites.create_invite(svc, role=Role.WORKER)
-    result = await invites.redeem_invite(svc, code=created.code, telegram_id=telegram_id, chat_id=telegram_id, locale="nl")
+    result = await invites.redeem_invite(
+        svc, code=created.code, telegram_id=telegram_id, chat_id=telegram_id, locale="nl"
+    )
     await people.set_name(svc, telegram_id, name)
     await people.finish_onboarding(svc, telegram_id)
     return result.person
@@ -44,9 +46,13 @@ async def test_an_invite_expires(svc, clock):
 async def test_guessing_codes_is_stopped_and_audited(svc, clock):
     created = await invites.create_invite(svc, role=Role.WORKER)
     for _ in range(5):
-        assert (await invites.redeem_invite(svc, code="WRONGWRONGWR", telegram_id=7, chat_id=7, locale="nl")).outcome == "unknown"
+        assert (
+            await invites.redeem_invite(svc, code="WRONGWRONGWR", telegram_id=7, chat_id=7, locale="nl")
+        ).outcome == "unknown"
     # Even the right code is refused while guessing is going on.
-    assert (await invites.redeem_invite(svc, code=created.code, telegram_id=7, chat_id=7, locale="nl")).outcome == "guessing"
+    assert (
+        await invites.redeem_invite(svc, code=created.code, telegram_id=7, chat_id=7, locale="nl")
+    ).outcome == "guessing"
     clock.advance(hours=1)
     assert (await invites.redeem_invite(svc, code=created.code, telegram_id=7, chat_id=7, locale="nl")).outcome == "ok"
     async with svc.unit() as session:
@@ -71,7 +77,9 @@ async def test_a_member_joins_the_chosen_household(svc):
     await invites.redeem_invite(svc, code=first.code, telegram_id=5, chat_id=5, locale="nl")
     await people.set_name(svc, 5, "Sam")
     [household] = await people.coordinated_households(svc, worker.telegram_id)
-    second = await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=worker.telegram_id, household_id=household.household_id)
+    second = await invites.create_invite(
+        svc, role=Role.CLIENT, by_telegram_id=worker.telegram_id, household_id=household.household_id
+    )
     await invites.redeem_invite(svc, code=second.code, telegram_id=6, chat_id=6, locale="nl")
     await people.set_name(svc, 6, "Kim")
     [household] = await people.coordinated_households(svc, worker.telegram_id)
@@ -85,11 +93,15 @@ async def test_a_worker_cannot_invite_into_someone_elses_household(svc):
     await invites.redeem_invite(svc, code=created.code, telegram_id=5, chat_id=5, locale="nl")
     [household] = await people.coordinated_households(svc, anna.telegram_id)
     with pytest.raises(NotAllowed):
-        await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=bert.telegram_id, household_id=household.household_id)
+        await invites.create_invite(
+            svc, role=Role.CLIENT, by_telegram_id=bert.telegram_id, household_id=household.household_id
+        )
 
 
 async def test_clients_and_peers_cannot_invite(svc):
-    peer = await invites.redeem_invite(svc, code=(await invites.create_invite(svc, role=Role.PEER)).code, telegram_id=3, chat_id=3, locale="nl")
+    peer = await invites.redeem_invite(
+        svc, code=(await invites.create_invite(svc, role=Role.PEER)).code, telegram_id=3, chat_id=3, locale="nl"
+    )
     with pytest.raises(NotAllowed):
         await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=peer.person.telegram_id)
     with pytest.raises(NotAllowed):
@@ -105,7 +117,9 @@ async def test_a_client_on_their_own_links_a_worker_later(svc):
     result = await invites.redeem_invite(svc, code=created.code, telegram_id=5, chat_id=5, locale="nl")
     assert result.outcome == "linked" and result.person.has_worker
     again = await invites.create_invite(svc, role=Role.CLIENT, by_telegram_id=worker.telegram_id)
-    assert (await invites.redeem_invite(svc, code=again.code, telegram_id=5, chat_id=5, locale="nl")).outcome == "already_linked"
+    assert (
+        await invites.redeem_invite(svc, code=again.code, telegram_id=5, chat_id=5, locale="nl")
+    ).outcome == "already_linked"
 
 
 async def test_a_staff_code_does_not_change_a_clients_role(svc):

@@ -8,8 +8,6 @@ from sqlalchemy import func, select
 from telegram import Bot
 
 from bot import outbox
-from bot.local.botapi import LocalBotApi, LocalRequest
-
 from bot.db.models import (
     AuditEntry,
     CareTeamMember,
@@ -25,6 +23,7 @@ from bot.domain.consent import Scope
 from bot.domain.goals import Answer, Domain
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
+from bot.local.botapi import LocalBotApi, LocalRequest
 from bot.services import checkins, consent, goals, invites, nudges, people, team
 from bot.services.base import NotAllowed, NotFound
 from bot.services.nudges import BadDates
@@ -74,7 +73,9 @@ async def world(svc, clock):
     await worker(svc, DIRK, "Dirk")
     await client_of(svc, SAM, "Sam Jansen")
     household = await team.household_of(svc, SAM)
-    await team.add_to_team(svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP)
+    await team.add_to_team(
+        svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP
+    )
     await team.add_to_team(svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=CARLA,
                            role=CareRole.PROCESREGISSEUR)
     await clear_outbox(svc)
@@ -122,7 +123,11 @@ async def nudge_row(svc, nudge_id) -> Nudge:
 
 async def audits(svc, action):
     async with svc.unit() as session:
-        return list((await session.execute(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))).scalars())
+        return list(
+            (
+                await session.execute(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+            ).scalars()
+        )
 
 
 async def test_the_coordinating_worker_is_nudged_at_once_in_working_hours(world, clock):
@@ -169,7 +174,11 @@ async def test_several_waiting_nudges_go_out_as_one_morning_digest(world, clock)
     assert await nudges.notify_nudges(svc) == 1
     [(kind, payload)] = await nudges_to(svc, ANNA)
     assert kind == "nudge_digest"
-    assert "2 messages" in payload["text"] and "Schulden op een rij" in payload["text"] and "Elke dag wandelen" in payload["text"]
+    assert (
+        "2 messages" in payload["text"]
+        and "Schulden op een rij" in payload["text"]
+        and "Elke dag wandelen" in payload["text"]
+    )
     assert callback_data(payload) == [f"ndg:open:{first}", f"ndg:open:{second}"]
     async with svc.unit() as session:
         assert all(d.notified_at == clock.current for d in (await session.execute(select(NudgeDelivery))).scalars())
@@ -242,7 +251,9 @@ async def test_absence_dates_are_checked(world):
     assert past.value.reason == "past"
     await nudges.set_absence(svc, ANNA, date(2026, 5, 1), date(2026, 5, 5))
     await nudges.set_absence(svc, ANNA, date(2026, 5, 4), date(2026, 5, 8))  # overlaps: replaces
-    assert [(a.starts_on, a.ends_on) for a in await nudges.my_absences(svc, ANNA)] == [(date(2026, 5, 4), date(2026, 5, 8))]
+    assert [(a.starts_on, a.ends_on) for a in await nudges.my_absences(svc, ANNA)] == [
+        (date(2026, 5, 4), date(2026, 5, 8))
+    ]
     with pytest.raises(NotAllowed):
         await nudges.set_absence(svc, SAM, date(2026, 5, 1), date(2026, 5, 5))  # clients are not away from work
 
@@ -257,7 +268,11 @@ async def test_an_acknowledged_nudge_climbs_no_further(world, clock):
     assert await nudges.notify_nudges(svc) == 0
     assert await nudges_to(svc, BRAM) == [] and await nudges_to(svc, CARLA) == []
     row = await nudge_row(svc, nudge_id)
-    assert (row.rungs, row.acknowledgement, row.acknowledged_by_id) == ("coordinating", "contact", await person_id(svc, ANNA))
+    assert (row.rungs, row.acknowledgement, row.acknowledged_by_id) == (
+        "coordinating",
+        "contact",
+        await person_id(svc, ANNA),
+    )
     assert [a.scope for a in await audits(svc, "nudge.acknowledged")] == ["contact"]
     again = await nudges.acknowledge(svc, ANNA, nudge_id, "seen")
     assert (again.outcome, again.by_me) == ("already", True)
@@ -371,9 +386,15 @@ async def test_a_handover_moves_the_coordinating_role_and_keeps_all_history(worl
     assert [a.outcome for a in handovers] == ["denied", "denied", "ok"]
     assert await nudges.acknowledge(svc, ANNA, nudge_id, "seen")  # still told, still allowed to respond
     # The operator may hand over too; the previous worker can also leave the team.
-    await nudges.handover(svc, household_id=household, to_worker_telegram_id=BRAM, by_telegram_id=None, keep_previous=False)
+    await nudges.handover(
+        svc, household_id=household, to_worker_telegram_id=BRAM, by_telegram_id=None, keep_previous=False
+    )
     async with svc.unit() as session:
-        workers = set((await session.execute(select(CareTeamMember.worker_id).where(CareTeamMember.household_id == household))).scalars())
+        workers = set(
+            (
+                await session.execute(select(CareTeamMember.worker_id).where(CareTeamMember.household_id == household))
+            ).scalars()
+        )
     assert await person_id(svc, DIRK) not in workers
     assert [g.title for g in await goals.my_goals(svc, SAM)] == ["Schulden op een rij"]
 
@@ -455,7 +476,9 @@ async def test_without_goals_consent_the_nudge_names_no_goal(world, clock):
 
 async def test_a_stall_of_unanswered_prompts_only_says_the_client_has_not_responded(world, clock):
     svc = world
-    goal = await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Een kamer", step="Bellen", weekday=1, at=time(10))
+    goal = await goals.create_goal(
+        svc, SAM, domain=Domain.WONEN, title="Een kamer", step="Bellen", weekday=1, at=time(10)
+    )
     clock.advance(days=1)
     for _ in range(2):  # two prompts, neither answered within 48 hours
         await goals.open_checkin(svc, SAM, goal.id)
@@ -483,7 +506,10 @@ async def test_a_digest_without_consent_names_each_client_once_and_counts_nothin
     [(kind, payload)] = await nudges_to(svc, ANNA)
     assert kind == "nudge_digest"
     assert payload["text"].splitlines()[:3] == [
-        "2 messages about your clients:", "1. A goal of Sam is stuck. Ask how things are going.", "2. Kim: Kim haar doel"]
+        "2 messages about your clients:",
+        "1. A goal of Sam is stuck. Ask how things are going.",
+        "2. Kim: Kim haar doel",
+    ]
     assert "Schulden" not in payload["text"] and "wandelen" not in payload["text"]
     assert callback_data(payload) == [f"ndg:open:{first}", f"ndg:open:{kims}"]
 

@@ -89,7 +89,13 @@ async def test_a_blocked_client_is_marked_unreachable_and_the_worker_told_once(s
     assert notices == ["Sam heeft een tijd niet gereageerd. Neem op een andere manier contact op."]
     async with svc.unit() as session:
         sam = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
-        unsent = (await session.execute(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)))).scalar_one()
+        unsent = (
+            await session.execute(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+            )
+        ).scalar_one()
     assert sam.unreachable and unsent == 0  # not retried forever
     await people.whoami(svc, 501)  # Sam unblocked the bot and wrote again: reachable again
     async with svc.unit() as session:

@@ -94,7 +94,9 @@ async def make_world(svc):
         await staff(svc, telegram_id, Role.WORKER, name)
     await invited_client(svc, SAM, "Sam")
     household = await team.household_of(svc, SAM)
-    await team.add_to_team(svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP)
+    await team.add_to_team(
+        svc, by_telegram_id=ANNA, household_id=household, worker_telegram_id=BRAM, role=CareRole.BACKUP
+    )
     return svc
 
 
@@ -157,7 +159,9 @@ async def test_a_client_on_their_own_keeps_their_plan_without_a_worker(svc):
 
 async def test_a_full_plan_has_goals_colour_scan_contacts_and_supporters(world, clock, monkeypatch):
     svc = world
-    housing = await goals.create_goal(svc, SAM, domain=Domain.WONEN, title="Eigen huis", step="Inschrijven", weekday=1, at=time(10))
+    housing = await goals.create_goal(
+        svc, SAM, domain=Domain.WONEN, title="Eigen huis", step="Inschrijven", weekday=1, at=time(10)
+    )
     await goals.create_goal(svc, SAM, domain=Domain.FINANCIEN, title="Schulden op een rij", step="Post openen")
     reached = await goals.create_goal(svc, SAM, domain=Domain.GEZONDHEID, title="Elke dag wandelen")
     await goals.set_status(svc, SAM, reached.id, GoalStatus.REACHED)
@@ -270,7 +274,10 @@ async def test_household_members_share_with_each_other_through_consent_and_each_
     for telegram_id, phase in ((SAM, Phase.GREEN), (MO, Phase.ORANGE), (LIN, Phase.YELLOW)):
         await checkins.record_phase(svc, telegram_id, phase)
     await crisis_card(svc, LIN, [{"name": "Oma", "phone": "06 87654321"}])
-    assert {(s.name, s.relation) for s in await consent.viewers(svc, SAM)} >= {("Mo", "household"), ("Lin", "household")}
+    assert {(s.name, s.relation) for s in await consent.viewers(svc, SAM)} >= {
+        ("Mo", "household"),
+        ("Lin", "household"),
+    }
     await share(svc, SAM, MO, Scope.GOALS, Scope.ALERTS)  # Sam: goals and colour to Mo
     await share(svc, LIN, MO, Scope.CRISIS_CARD)  # Lin: only her contacts to Mo
     await share(svc, LIN, SAM, Scope.ALERTS)  # and her colour to Sam
@@ -300,8 +307,16 @@ async def test_household_members_share_with_each_other_through_consent_and_each_
     # Mo is told each change, like a worker; and Sam's /wiezietwat names Mo as a household member.
     async with svc.unit() as session:
         mo_person = await person_by_telegram(session, MO)
-        notes = [(await outbox.render_row(svc, session, m) or {}).get("text", "") for m in (await session.execute(select(OutboxMessage).where(
-            OutboxMessage.kind == "consent", OutboxMessage.person_id == mo_person.id))).scalars()]
+        notes = [
+            (await outbox.render_row(svc, session, m) or {}).get("text", "")
+            for m in (
+                await session.execute(
+                    select(OutboxMessage).where(
+                        OutboxMessage.kind == "consent", OutboxMessage.person_id == mo_person.id
+                    )
+                )
+            ).scalars()
+        ]
         sam_person, lin_person = await person_by_telegram(session, SAM), await person_by_telegram(session, LIN)
         rows = (await session.execute(select(AuditEntry.subject, AuditEntry.scope, AuditEntry.outcome).where(
             AuditEntry.action == "view", AuditEntry.actor == mo_person.pseudonym).order_by(AuditEntry.id))).all()
@@ -340,13 +355,20 @@ def test_the_scan_rules_compare_count_and_plan():
         ScanDomain.WONEN: 3, ScanDomain.GEZONDHEID: 5}
     assert scan_rules.next_unanswered({"wonen": 2, "financien": None}, scan_rules.LEEFDOMEINEN) == 2
     assert scan_rules.next_unanswered({d: 3 for d in scan_rules.LEEFDOMEINEN}, scan_rules.LEEFDOMEINEN) is None
-    rows = {r.domain: r.talk_about for r in scan_rules.compare({"wonen": 1, "financien": 3}, {"wonen": 3, "financien": 4})}
+    rows = {
+        r.domain: r.talk_about for r in scan_rules.compare({"wonen": 1, "financien": 3}, {"wonen": 3, "financien": 4})
+    }
     assert rows == {ScanDomain.WONEN: True, ScanDomain.FINANCIEN: False}  # exactly 2 apart is something to talk about
     assert scan_rules.rising({"wonen": 2, "financien": 2}, {"wonen": 3, "financien": 2, "gezondheid": 1})
     assert not scan_rules.rising({"wonen": 2}, {"wonen": 2})
     day = datetime(2026, 1, 1, tzinfo=UTC)
-    changes = scan_rules.change_per_domain([(day + timedelta(days=200), {"wonen": 4}), (day, {"wonen": 1, "financien": 2}),
-                                            (day + timedelta(days=100), {"wonen": 3, "financien": 3})])
+    changes = scan_rules.change_per_domain(
+        [
+            (day + timedelta(days=200), {"wonen": 4}),
+            (day, {"wonen": 1, "financien": 2}),
+            (day + timedelta(days=100), {"wonen": 3, "financien": 3}),
+        ]
+    )
     assert changes == {ScanDomain.WONEN: 3, ScanDomain.FINANCIEN: 1}
     assert scan_rules.change_per_domain([(day, {"wonen": 1})]) == {}
     assert scan_rules.next_scan_at(day) == day + timedelta(days=91)
@@ -395,7 +417,9 @@ async def test_the_invitation_comes_after_91_days_once_and_not_while_paused(worl
         message = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "scan"))).scalar_one()
         sam = await person_by_telegram(session, SAM)
     payload = json.loads(message.payload)
-    assert "time for your self-scan" in payload["text"] and payload["buttons"] == [[["📊 Start the self-scan", "prg:scan"]]]
+    assert "time for your self-scan" in payload["text"] and payload["buttons"] == [
+        [["📊 Start the self-scan", "prg:scan"]]
+    ]
     assert sam.next_scan_at == clock.now() + timedelta(days=91)
     await people.set_reminders_paused(svc, SAM, True)
     clock.advance(days=91)
@@ -500,7 +524,10 @@ def calm(days=91, count=5, odd=None):
     return tuple(phases)
 
 
-RISING = ((NOW - timedelta(days=100), {"wonen": 2, "financien": 2}), (NOW - timedelta(days=5), {"wonen": 3, "financien": 2}))
+RISING = (
+    (NOW - timedelta(days=100), {"wonen": 2, "financien": 2}),
+    (NOW - timedelta(days=5), {"wonen": 3, "financien": 2}),
+)
 
 
 @pytest.mark.parametrize(
@@ -632,7 +659,9 @@ async def test_closing_records_outcomes_ends_the_team_and_keeps_everything_of_th
         row = (await session.execute(select(TrajectClosing))).scalar_one()
         household = await session.get(Household, target.household_id)
         consents = (await session.execute(select(Consent.granted).where(Consent.client_id == sam_id))).scalars().all()
-        message = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "traject_closed"))).scalar_one()
+        message = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "traject_closed"))
+        ).scalar_one()
     assert row.outcomes == OUTCOMES and household.closed_at == svc.now()
     assert await count(svc, CareTeamMember, CareTeamMember.household_id == target.household_id) == 0
     assert consents and not any(consents)  # switched off, not deleted

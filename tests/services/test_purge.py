@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from telegram import Bot
 
 from bot import outbox
-from bot.db.models import AuditEntry, Base, Person, PeerWait, SelfScan
+from bot.db.models import AuditEntry, Base, PeerWait, Person, SelfScan
 from bot.domain.consent import Scope
 from bot.domain.forms import Tool
 from bot.domain.goals import Answer, Domain

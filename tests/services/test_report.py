@@ -29,9 +29,9 @@ from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell
 from bot.i18n import translator
 from bot.render.fonts import Pdf
 from bot.render.report import caseload_text, line_label, report_csv, report_pdf
-from tests.render.pdftext import page_texts
 from bot.services import report
 from bot.services.base import NotAllowed
+from tests.render.pdftext import page_texts
 from tests.services.test_progress import ANNA, SAM, make_world, pid, scan, share, staff
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -122,7 +122,8 @@ class Seed:
 
     async def goal(self, client, domain, *, created=OCT, status="active", events=()):
         goal = Goal(household_id=client.household_id, client_id=client.id, owner_id=client.id, domain=domain,
-                    title="doel", status=status, created_at=created, checkin_weekday=1, checkin_time=time(10), every_weeks=1)
+                    title="doel", status=status, created_at=created, checkin_weekday=1, checkin_time=time(10),
+                    every_weeks=1)
         self.session.add(goal)
         await self.session.flush()
         for kind, moment in events:
@@ -140,7 +141,9 @@ async def seed_month(svc):
         old_open, old_closed, new_single = [], [], []
         for index in range(OLD_OPEN):
             household = await s.household(EDGE_OLD if index == 0 else OCT)
-            client = await s.person("client", household.id, household.created_at, seen=at(1) if index < SILENT else NOV_28)
+            client = await s.person(
+                "client", household.id, household.created_at, seen=at(1) if index < SILENT else NOV_28
+            )
             for worker, role in list(zip((coord, backup, proc), ("coordinating", "backup", "involved"), strict=True))[
                     :WORKERS_IN_OLD_OPEN[index]]:
                 session.add(CareTeamMember(household_id=household.id, worker_id=worker.id, role=role, since=OCT))
@@ -148,15 +151,27 @@ async def seed_month(svc):
         for index in range(OLD_CLOSED):
             household = await s.household(OCT, closed=NOV_25)
             old_closed.append(await s.person("client", household.id))
-            outcomes = {"a": [3, 4, 5, 3, 4, 5][index], "b": 2, "c": 4 if index < 4 else None, "d": 3, "e": 3, "f": 4, "g": None}
+            outcomes = {
+                "a": [3, 4, 5, 3, 4, 5][index],
+                "b": 2,
+                "c": 4 if index < 4 else None,
+                "d": 3,
+                "e": 3,
+                "f": 4,
+                "g": None,
+            }
             session.add(TrajectClosing(household_id=household.id, worker_id=coord.id, at=NOV_25, outcomes=outcomes))
         for index in range(NEW_SINGLE):
             household = await s.household(EDGE_NEW if index == 0 else NOV_10)
             new_single.append(await s.person("client", household.id, household.created_at, unreachable=index < BLOCKED))
             if index < VACANT_LONG:
-                session.add(AuditEntry(at=NOV_10, action="care_team.vacant", scope=f"household:{household.id}", outcome="ok"))
+                session.add(
+                    AuditEntry(at=NOV_10, action="care_team.vacant", scope=f"household:{household.id}", outcome="ok")
+                )
             elif index < VACANT_LONG + VACANT_SHORT:
-                session.add(AuditEntry(at=NOV_28, action="care_team.vacant", scope=f"household:{household.id}", outcome="ok"))
+                session.add(
+                    AuditEntry(at=NOV_28, action="care_team.vacant", scope=f"household:{household.id}", outcome="ok")
+                )
                 session.add(CareTeamMember(household_id=household.id, worker_id=proc.id, role="involved", since=OCT))
         pair = await s.household(NOV_20)
         for _ in range(NEW_PAIR_CLIENTS):
@@ -190,9 +205,20 @@ async def seed_month(svc):
             nudges.append(nudge)
             session.add(NudgeDelivery(nudge_id=nudge.id, worker_id=coord.id, rung="coordinating", created_at=created))
             if index < 5:
-                session.add(NudgeDelivery(nudge_id=nudge.id, worker_id=backup.id, rung="backup", created_at=created + timedelta(days=2)))
+                session.add(
+                    NudgeDelivery(
+                        nudge_id=nudge.id, worker_id=backup.id, rung="backup", created_at=created + timedelta(days=2)
+                    )
+                )
             if index < 2:
-                session.add(NudgeDelivery(nudge_id=nudge.id, worker_id=proc.id, rung="procesregisseur", created_at=created + timedelta(days=5)))
+                session.add(
+                    NudgeDelivery(
+                        nudge_id=nudge.id,
+                        worker_id=proc.id,
+                        rung="procesregisseur",
+                        created_at=created + timedelta(days=5),
+                    )
+                )
         october = Nudge(goal_id=housing[5].id, reasons="missed", created_at=at(5, month=10), rungs="",
                         acknowledged_at=at(6))
         session.add(october)
@@ -206,20 +232,46 @@ async def seed_month(svc):
                                     answered_at=asked + timedelta(hours=1) if index < 15 else None,
                                     answer="gelukt" if index < 15 else None))
         for index in range(3):
-            session.add(GoalCheckin(goal_id=housing[5].id, prompted_at=at(5 + index, month=10), answered_at=at(6 + index, month=10), answer="gelukt"))
+            session.add(
+                GoalCheckin(
+                    goal_id=housing[5].id,
+                    prompted_at=at(5 + index, month=10),
+                    answered_at=at(6 + index, month=10),
+                    answer="gelukt",
+                )
+            )
 
         # Colour prompts: 10 to one client, every 3 days; 6 answered within 2 hours, 1 after 30 hours, 3 never.
         colour_client = old_open[9]
         for index in range(10):
             sent = at(2, 18) + timedelta(days=3 * index)
-            session.add(OutboxMessage(dedup_key=f"checkin:{index}", person_id=colour_client.id, chat_id=colour_client.chat_id,
-                                      kind="checkin", payload="{}", created_at=sent, next_attempt_at=sent, attempts=1))
+            session.add(
+                OutboxMessage(
+                    dedup_key=f"checkin:{index}",
+                    person_id=colour_client.id,
+                    chat_id=colour_client.chat_id,
+                    kind="checkin",
+                    payload="{}",
+                    created_at=sent,
+                    next_attempt_at=sent,
+                    attempts=1,
+                )
+            )
             if index < 6:
                 session.add(PhaseCheckin(client_id=colour_client.id, phase="groen", at=sent + timedelta(hours=2)))
             elif index == 6:
                 session.add(PhaseCheckin(client_id=colour_client.id, phase="geel", at=sent + timedelta(hours=30)))
-        session.add(OutboxMessage(dedup_key="checkin:oct", person_id=colour_client.id, chat_id=colour_client.chat_id,
-                                  kind="checkin", payload="{}", created_at=at(5, month=10), next_attempt_at=at(5, month=10)))
+        session.add(
+            OutboxMessage(
+                dedup_key="checkin:oct",
+                person_id=colour_client.id,
+                chat_id=colour_client.chat_id,
+                kind="checkin",
+                payload="{}",
+                created_at=at(5, month=10),
+                next_attempt_at=at(5, month=10),
+            )
+        )
 
         # Self-scans: a 0-meting in October for 7 clients; 6 of them scanned again in November.
         # Housing 2 -> 4 for all six; money 1 -> 2 for all six (client 6 skipped money); health 3 -> 4 for three.
@@ -228,12 +280,43 @@ async def seed_month(svc):
             first = {"wonen": 2, "gezondheid": 3} if index < 3 else {"wonen": 2}
             if index != 6:
                 first["financien"] = 1
-            session.add(SelfScan(client_id=client.id, by_id=client.id, by_role="client", at=at(5, month=10), scores=first, complete=True))
+            session.add(
+                SelfScan(
+                    client_id=client.id,
+                    by_id=client.id,
+                    by_role="client",
+                    at=at(5, month=10),
+                    scores=first,
+                    complete=True,
+                )
+            )
             if index < 6:
                 latest = {"wonen": 4, "financien": 2, **({"gezondheid": 4} if index < 3 else {})}
-                session.add(SelfScan(client_id=client.id, by_id=client.id, by_role="client", at=NOV_15, scores=latest, complete=True))
-        session.add(SelfScan(client_id=old_open[0].id, by_id=coord.id, by_role="worker", at=NOV_15, scores={"wonen": 5}, complete=True))
-        session.add(SelfScan(client_id=old_open[1].id, by_id=old_open[1].id, by_role="client", at=NOV_20, scores={"wonen": 5}, complete=False))
+                session.add(
+                    SelfScan(
+                        client_id=client.id, by_id=client.id, by_role="client", at=NOV_15, scores=latest, complete=True
+                    )
+                )
+        session.add(
+            SelfScan(
+                client_id=old_open[0].id,
+                by_id=coord.id,
+                by_role="worker",
+                at=NOV_15,
+                scores={"wonen": 5},
+                complete=True,
+            )
+        )
+        session.add(
+            SelfScan(
+                client_id=old_open[1].id,
+                by_id=old_open[1].id,
+                by_role="client",
+                at=NOV_20,
+                scores={"wonen": 5},
+                complete=False,
+            )
+        )
 
         # The working relationship: 5 clients answered in November; one of them skipped the last question.
         for index in range(5):
@@ -353,8 +436,9 @@ async def test_every_mean_median_and_share_says_what_kind_of_number_it_is(svc):
             return "median"
         if key.endswith("_rate"):
             return "rate"
-        if key.startswith(("scan.change.", "closing.", "relation.")) and key not in ("closing.count", "relation.count") \
-                or key == "network.workers_mean":
+        if (
+            key.startswith(("scan.change.", "closing.", "relation.")) and key not in ("closing.count", "relation.count")
+        ) or key == "network.workers_mean":
             return "mean"
         return "count"
 

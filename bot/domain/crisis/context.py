@@ -117,7 +117,7 @@ class Context:
         return any(phrase in padded for phrase in self._anywhere.get(name, ()))
 
     @cached_property
-    def _engine(self):  # noqa: ANN202 - spaCy types stay out of the module's import time
+    def _engine(self):
         import spacy
         from clinlp.ie.qualifier.context_algorithm import ContextAlgorithm
         from spacy.tokenizer import Tokenizer

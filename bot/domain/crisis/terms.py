@@ -18,14 +18,17 @@ from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
 NUMBER = "%"  # a phrase word that stands for a number of two digits or more: "% pillen"
 MAX_GAP = 3
 GLUED_MIN, GLUED_MAX = 11, 60
-GLUED_STARTS = frozenset(fold_text("ik hij zij ze mijn me wij we jij je dit het er"))  # words typed without spaces are split into known words within these lengths
-# Short everyday words the list does not spell out, so that "ikhoopdatiknietmeerwakkerword" can be split.
+# Words typed without spaces are split into known words within these lengths.
+GLUED_STARTS = frozenset(fold_text("ik hij zij ze mijn me wij we jij je dit het er"))
+# Short everyday words the list does not spell out, so that "ikhoopdatiknietmeerwakkerword" can be split; also
+# the other words allowed between two words of a phrase: "wil echt niet meer leven".
 COMMON_WORDS = (
     "ik je jij hij zij ze we wij u het de een en of dat die dit is ben bent zijn was heb heeft hebben had wil "
     "wou ga gaat gaan kan kun moet mag zal zou niet geen nooit meer nog al ook maar want dus als dan toen "
     "hoop denk voel weet zeg doe wordt word worden naar van voor met bij op in uit aan om te tot over door "
     "me mij mezelf mijn hem haar ons jullie hun er hier daar nu vandaag morgen gewoon echt heel zo klaar "
-    "help hulp pillen genomen leven dood doodgaan sterven slaat slaan snijden krassen wakker plegen zelfmoord")  # other words allowed between two words of a phrase: "wil echt niet meer leven"
+    "help hulp pillen genomen leven dood doodgaan sterven slaat slaan snijden krassen wakker plegen zelfmoord"
+)
 MAX_EXPANSIONS = 400  # phrases one line may expand to through @groups
 _SECTION = re.compile(r"\[(\w+)\]")
 _GROUP = re.compile(r"@(\w+)")
@@ -352,9 +355,9 @@ def split_glued(token: str, vocabulary: frozenset[str]) -> list[str] | None:
     for end in range(2, n + 1):
         for start in range(max(0, end - 16), end - 1):
             before = best[start]
-            if before is not None and token[start:end] in vocabulary:
-                if best[end] is None or len(before) + 1 < len(best[end]):
-                    best[end] = before + [token[start:end]]
+            shorter = best[end] is None or (before is not None and len(before) + 1 < len(best[end]))
+            if before is not None and token[start:end] in vocabulary and shorter:
+                best[end] = before + [token[start:end]]
     found = best[n]
     # Chat typed without spaces starts with a subject ("ikwil...", "hijslaatme"); a compound never does.
     return found if found is not None and len(found) >= 3 and found[0] in GLUED_STARTS else None

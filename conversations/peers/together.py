@@ -1,0 +1,211 @@
+"""Samen invullen (/samen): a helper (peer expert or worker) proposes the text of one step; the client confirms,
+changes or rejects it, and only then is it saved."""
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    ConversationHandler,
+)
+
+from bot.callbacks import BadCallback
+from bot.domain import forms
+from bot.domain.forms import TOOL_NAMES, Refused
+from bot.domain.roles import Role
+from bot.services import together
+from bot.services.base import NotAllowed, NotFound
+from bot.services.people import PersonView
+from conversations import common, keyboards
+from conversations.common import Context
+from conversations.form_texts import refusal_text, step_label
+from conversations.handler import Turn, handler
+from conversations.peers import keyboards as peer_keyboards
+from conversations.peers.shared import State, quiet_stop
+
+
+@handler(Role.PEER, Role.WORKER, stop=None)
+async def together_start(turn: Turn) -> None:
+    """/samen, menu:together: a peer expert or a worker picks the client to fill in with."""
+    t = turn.t
+    rows = await together.clients_to_help(turn.svc, turn.tid)
+    if not rows:
+        return await turn.note(t.gettext("You have nobody to fill in with right now."))
+    await turn.say(t.gettext("Fill in together: with whom?"),
+        peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "tog", "client"),
+    )
+
+
+@handler(Role.PEER, Role.WORKER, flow="tog", stop=None)
+async def together_tool(turn: Turn) -> None:
+    """tog:client:<client_id>: which tool."""
+    t = turn.t
+    client_id = turn.int_arg()
+    row = await _helpable(turn.context, turn.person, client_id)
+    await turn.say(t.gettext("What do you fill in with {name}?").format(name=row.name),
+        peer_keyboards.together_tools(t, client_id),
+    )
+
+
+async def _helpable(context: Context, person: PersonView, client_id: int) -> together.Helpable:
+    for row in await together.clients_to_help(common.services(context), person.telegram_id):
+        if row.client_id == client_id:
+            return row
+    raise NotAllowed("not someone this helper helps")
+
+
+@handler(Role.PEER, Role.WORKER, flow="tog", stop=None)
+async def together_step(turn: Turn) -> None:
+    """tog:tool:<client_id>.<tool>: which part."""
+    t = turn.t
+    try:
+        client_id, tool_index = turn.ints(2)
+        tool = together.TOOLS[tool_index]
+        row = await _helpable(turn.context, turn.person, client_id)
+    except (BadCallback, IndexError, NotAllowed):
+        await turn.refuse()
+        return
+    labels = [step_label(t, tool, i) for i in range(len(forms.STEPS[tool]))]
+    await turn.say(t.gettext("Which part do you fill in with {name}?").format(name=row.name),
+        peer_keyboards.together_steps(t, client_id, tool_index, labels),
+    )
+
+
+@handler(Role.PEER, Role.WORKER, flow="tog")
+async def together_ask(turn: Turn) -> State | int:
+    """tog:step:<client_id>.<tool>.<step> -> the helper types a proposal."""
+    t = turn.t
+    try:
+        client_id, tool_index, step = turn.ints(3)
+        tool = together.TOOLS[tool_index]
+        question = forms.STEPS[tool][step].question
+        row = await _helpable(turn.context, turn.person, client_id)
+    except (BadCallback, IndexError, NotAllowed):
+        await turn.refuse()
+        return ConversationHandler.END
+    await quiet_stop(turn.context, turn.tid)
+    turn.user_data["together"] = {"client": client_id, "tool": tool_index, "step": step}
+    await turn.say("\n\n".join(
+            [
+                step_label(t, tool, step),
+                t.gettext(question),
+                t.gettext(
+                    "Type your proposal, in {name}'s words if you can. {name} sees it first and decides."
+                ).format(name=row.name),
+            ]
+        ),
+        keyboards.menu_button(t),
+    )
+    return State.TOGETHER
+
+
+async def on_together_text(update: Update, context: Context) -> State | int:
+    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
+    data = (context.user_data or {}).get("together")
+    if person is None or not data:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    tool = together.TOOLS[data["tool"]]
+    try:
+        proposal = await together.propose(
+            common.services(context),
+            person.telegram_id,
+            data["client"],
+            tool,
+            data["step"],
+            update.message.text or "",
+        )
+    except Refused as refusal:
+        await common.say(update, context, refusal_text(t, str(refusal)))
+        return State.TOGETHER
+    except (NotAllowed, NotFound, ValueError):
+        await common.refuse(update, context, common.tr(context, person))
+        return ConversationHandler.END
+    context.user_data.pop("together", None)
+    await common.say(
+        update,
+        context,
+        t.gettext("Sent to {name}. Nothing is saved until {name} confirms.").format(
+            name=proposal.client_name
+        ),
+        peer_keyboards.together_next(t, data["client"], data["tool"]),
+    )
+    await common.deliver_now(context)
+    return ConversationHandler.END
+
+
+@handler(Role.CLIENT, flow="tog", stop=None)
+async def together_decide(turn: Turn) -> None:
+    """tog:ok:<id> and tog:no:<id>: only the client it was sent to; forged ids are refused."""
+    t = turn.t
+    try:
+        parsed = turn.data
+        decision = await together.decide(
+            turn.svc, turn.tid, parsed.int_arg(), parsed.action
+        )
+    except (BadCallback, NotAllowed, ValueError):
+        await turn.refuse()
+        return
+    except NotFound:
+        return await turn.note(t.gettext("You already answered this proposal."))
+    except Refused as refusal:
+        return await turn.note(refusal_text(t, str(refusal)))
+    text = (
+        t.gettext("✅ Saved in your {tool}.")
+        if decision.status == "confirmed"
+        else t.gettext("Okay. Nothing was saved.")
+    )
+    await turn.say(text.format(tool=t.gettext(TOOL_NAMES[decision.tool])), keyboards.menu_button(t))
+    await turn.deliver_now()
+
+
+@handler(Role.CLIENT, flow="tog")
+async def together_edit(turn: Turn) -> State | int:
+    """tog:edit:<id>: the client types their own version."""
+    t = turn.t
+    try:
+        proposal = await together.open_proposal(
+            turn.svc, turn.tid, turn.int_arg()
+        )
+    except (BadCallback, NotAllowed):
+        await turn.refuse()
+        return ConversationHandler.END
+    except NotFound:
+        await turn.say(t.gettext("You already answered this proposal."), keyboards.menu_button(t))
+        return ConversationHandler.END
+    await quiet_stop(turn.context, turn.tid)
+    turn.user_data["own_version"] = proposal.proposal_id
+    await turn.say(t.gettext('Type it in your own words, for "{part}".').format(
+            part=step_label(t, proposal.tool, proposal.step)
+        ),
+        keyboards.menu_button(t),
+    )
+    return State.OWN_VERSION
+
+
+async def on_own_version(update: Update, context: Context) -> State | int:
+    person = await common.acting_as(update, context, Role.CLIENT)
+    proposal_id = (context.user_data or {}).get("own_version")
+    if person is None or proposal_id is None:
+        return ConversationHandler.END
+    t = common.tr(context, person)
+    try:
+        decision = await together.decide(
+            common.services(context), person.telegram_id, proposal_id, "edit", update.message.text or ""
+        )
+    except Refused as refusal:
+        await common.say(update, context, refusal_text(t, str(refusal)))
+        return State.OWN_VERSION
+    except (NotAllowed, NotFound):
+        context.user_data.pop("own_version", None)
+        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
+        return ConversationHandler.END
+    context.user_data.pop("own_version", None)
+    await common.say(
+        update,
+        context,
+        t.gettext("✅ Saved your own words in your {tool}.").format(
+            tool=t.gettext(TOOL_NAMES[decision.tool])
+        ),
+        keyboards.menu_button(t),
+    )
+    await common.deliver_now(context)
+    return ConversationHandler.END
