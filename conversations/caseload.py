@@ -27,9 +27,12 @@ from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.goals import EMPTY, MAX_TEXT, TOO_LONG
+from conversations.safetyplan import hoopbox
 from conversations.tools import view_text
 
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY,
+            Scope.HOME_PLAN: Tool.HOME}
+OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 
 
 async def list_clients(update: Update, context: Context) -> None:
@@ -60,7 +63,8 @@ async def show_client(update: Update, context: Context) -> None:
     text = t.gettext("{name} shares with you: {what}.").format(
         name=row.name, what=", ".join(t.gettext(SCOPE_NAMES[s]) for s in shared) or t.gettext("nothing")
     )
-    choices = [(f"{row.client_id}.{SCOPES.index(s)}", t.gettext(SCOPE_NAMES[s])) for s in shared if s in VIEWABLE]
+    choices = [(f"{row.client_id}.{SCOPES.index(s)}", t.gettext(SCOPE_NAMES[s])) for s in shared
+               if s in VIEWABLE or s in OTHER_VIEWS]
     await common.say(update, context, text, keyboards.client_views(t, row.client_id, choices))
 
 
@@ -73,6 +77,8 @@ async def view(update: Update, context: Context) -> None:
     t = common.tr(context, worker)
     try:
         client_part, scope_part = (callbacks.parse(update.callback_query.data, "wk").arg or "").split(".")
+        if SCOPES[int(scope_part)] == Scope.HOPE_BOX and await hoopbox.show_to(update, context, int(client_part)):
+            return
         tool = VIEWABLE[SCOPES[int(scope_part)]]
         saved = await tools.current(common.services(context), worker.telegram_id, tool, client_id=int(client_part))
     except (BadCallback, ValueError, IndexError, KeyError, NotAllowed, NotFound):

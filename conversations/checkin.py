@@ -21,7 +21,7 @@ from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
-from conversations import common, keyboards, safety
+from conversations import common, keyboards, safety, safetyplan
 from conversations.common import Context
 
 REPLIES = {
@@ -81,6 +81,8 @@ async def on_phase(update: Update, context: Context) -> None:
             lines += ["", told]
         markup = ask_markup or markup
     await common.say(update, context, "\n".join(lines), markup)
+    if phase == Phase.RED:
+        await safetyplan.offer_after_crisis(update, context, t, None)  # one tap: what now, who to call, ...
     if result.notice is not None and result.notice.told:
         await common.deliver_now(context)  # red does not wait for the tick
 

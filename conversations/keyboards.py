@@ -7,6 +7,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.domain.consent import SCOPES, Scope
 from bot.domain.forms import TOOL_NAMES
 from bot.domain.peers import MAX_PEERS_LIMIT, THEME_NAMES, THEMES
 from bot.domain.outcomes import NOT_RELEVANT
@@ -31,6 +32,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("peer", N_("🤝 Talk to a peer expert")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
+        ("safety", N_("🛟 My safety plan")),  # both safety plans, the hoopbox, the noodbericht: conversations/safetyplan
         ("link", N_("🔗 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),
@@ -144,13 +146,14 @@ def households(t: Translator, choices: Sequence[tuple[int, str]]) -> InlineKeybo
 
 
 def consent_toggles(t: Translator, viewer_id: int, granted: frozenset[str], scopes: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """One button per scope: ✅ shared, ⬜ not shared. Tapping flips it."""
+    """One button per scope: ✅ shared, ⬜ not shared. Tapping flips it. A button carries the scope's place in
+    SCOPES, so `scopes` may be a part of it (what can be shared with this viewer)."""
     buttons = [
         InlineKeyboardButton(
             ("✅ " if scope in granted else "⬜ ") + t.gettext(label),
-            callback_data=callbacks.make("priv", "tog", f"{viewer_id}.{index}"),
+            callback_data=callbacks.make("priv", "tog", f"{viewer_id}.{SCOPES.index(Scope(scope))}"),
         )
-        for index, (scope, label) in enumerate(scopes)
+        for scope, label in scopes
     ]
     buttons.append(InlineKeyboardButton(t.gettext("✔️ Done"), callback_data=callbacks.make("priv", "done")))
     return _rows(buttons)
@@ -695,14 +698,15 @@ def peer_max_peers(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def together_tools(t: Translator, client_id: int) -> InlineKeyboardMarkup:
+def together_tools(t: Translator, client_id: int, tools: Sequence[str] = together.TOOLS) -> InlineKeyboardMarkup:
+    """The tools this helper may fill in with the client; a button carries the tool's place in together.TOOLS."""
     return _column(
         [
             InlineKeyboardButton(
                 t.gettext(TOOL_NAMES[tool]),
-                callback_data=callbacks.make("tog", "tool", f"{client_id}.{index}"),
+                callback_data=callbacks.make("tog", "tool", f"{client_id}.{together.TOOLS.index(tool)}"),
             )
-            for index, tool in enumerate(together.TOOLS)
+            for tool in tools
         ]
         + [_menu_button_row_item(t)]
     )
@@ -745,15 +749,20 @@ def _progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
     return [_progress_button(t.gettext("🏠 Menu"), "menu", "show")]
 
 
-def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool, client: bool = False) -> InlineKeyboardMarkup:
-    """Mijn herstelplan: a button into each part, the household, and the PDF."""
+def herstelplan_keyboard(t: Translator, client_id: int, *, household: bool, client: bool = False,
+                         home: bool = False) -> InlineKeyboardMarkup:
+    """Mijn herstelplan: a button into each part, the household, and the PDF. The thuisplan's button only when
+    it is there and this viewer may see it (`home`)."""
     rows = [
         [_progress_button(t.gettext("🎯 Goals"), "prg", "part", f"{client_id}.g"),
          _progress_button(t.gettext("📊 Self-scan"), "prg", "part", f"{client_id}.s")],
         [_progress_button(t.gettext("🌡️ Last colour"), "prg", "part", f"{client_id}.p"),
          _progress_button(t.gettext("🆘 Crisis contacts"), "prg", "part", f"{client_id}.c")],
         [_progress_button(t.gettext("🤝 Support"), "prg", "part", f"{client_id}.w")],
+        [_progress_button(t.gettext("🧭 Plan for thoughts of suicide"), "prg", "part", f"{client_id}.v")],
     ]
+    if home:
+        rows[-1].append(_progress_button(t.gettext("🏡 Home plan"), "prg", "part", f"{client_id}.t"))
     if household:
         rows.append([_progress_button(t.gettext("👪 Household"), "prg", "part", f"{client_id}.h")])
     rows.append([_progress_button(t.gettext("📄 PDF of the whole plan"), "prg", "pdf", client_id)])

@@ -50,6 +50,7 @@ from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.forms import refusal_text, step_label
 from bot.domain.forms import TOOL_NAMES
+from conversations.safetyplan import hoopbox
 from conversations.tools import view_text
 
 PEER_GUIDANCE = N_(
@@ -74,7 +75,8 @@ WORRY_REPLIES = {
                "in danger, 112."),
     "no_worker": N_("{name} has no worker in Houvast. Point {name} to 113 (0800-0113) or, in danger, 112."),
 }
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY}
+OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 # Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),
 # or answer the safety message ("ja, laat het weten").
 KEEP_TALKING = ("peer:", "tog:", "sos:")
@@ -493,7 +495,8 @@ async def open_contact(update: Update, context: Context) -> None:
         lines.append(t.gettext("Last message: {when}.").format(when=t.moment(view.last_message_at)))
     lines.append(_shares_line(t, view))
     viewable = [
-        (SCOPES.index(s), t.gettext(SCOPE_NAMES[s])) for s in SCOPES if s in view.shared and s in VIEWABLE
+        (SCOPES.index(s), t.gettext(SCOPE_NAMES[s])) for s in SCOPES
+        if s in view.shared and (s in VIEWABLE or s in OTHER_VIEWS)
     ]
     await common.say(update, context, "\n".join(lines), keyboards.peer_contact(t, view, viewable))
 
@@ -508,8 +511,10 @@ async def view_shared(update: Update, context: Context) -> None:
     t = common.tr(context, person)
     try:
         contact_id, scope_index = callbacks.ints(_parse(update, "peer").arg, 2)
-        tool = VIEWABLE[SCOPES[scope_index]]
         view = await peers.contact(svc, person.telegram_id, contact_id)
+        if SCOPES[scope_index] == Scope.HOPE_BOX and await hoopbox.show_to(update, context, view.client_id):
+            return
+        tool = VIEWABLE[SCOPES[scope_index]]
         saved = await tools.current(svc, person.telegram_id, tool, client_id=view.client_id)
     except (BadCallback, IndexError, KeyError, NotAllowed, NotFound):
         await common.say(
@@ -1130,7 +1135,7 @@ async def together_tool(update: Update, context: Context) -> None:
         update,
         context,
         t.gettext("What do you fill in with {name}?").format(name=row.name),
-        keyboards.together_tools(t, client_id),
+        keyboards.together_tools(t, client_id, together.tools_for(person.role)),
     )
 
 

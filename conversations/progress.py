@@ -70,7 +70,8 @@ KIDS_QUESTION = N_("Do children live in your home?")
 KIDS_QUESTION_WORKER = N_("Your scores for {name}. Do children live in {name}'s home?")
 TALK_NOTE = N_("💬 Something to talk about: you see this differently. That is not a mistake. Talk about it together.")
 DECISION_KEY = "progress_decision"
-PART_KEYS = {"g": Part.GOALS, "p": Part.PHASE, "s": Part.SCAN, "c": Part.CONTACTS, "w": Part.SUPPORT}
+PART_KEYS = {"g": Part.GOALS, "p": Part.PHASE, "s": Part.SCAN, "c": Part.CONTACTS, "w": Part.SUPPORT,
+             "v": Part.SAFETY, "t": Part.HOME}
 HOUSEHOLD_KEY = "h"
 
 
@@ -124,7 +125,8 @@ async def open_plan(update: Update, context: Context) -> None:
     await common.say(update, context, plan_render.summary_text(view, t),
                      keyboards.herstelplan_keyboard(t, view.subject.client_id, household=bool(view.others or view.household_goals
                                                                              or view.household_goals_hidden),
-                                                    client=person.role == Role.CLIENT))
+                                                    client=person.role == Role.CLIENT,
+                                                    home=view.subject.home is not None))
 
 
 async def show_part(update: Update, context: Context) -> None:

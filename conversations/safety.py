@@ -22,7 +22,7 @@ from bot.services import alerts, safety
 from bot.services.alerts import AlertNotice
 from bot.services.base import NotAllowed, NotFound
 from bot.services.safety import CrisisHelp
-from conversations import common, keyboards
+from conversations import common, keyboards, safetyplan
 from conversations.common import Context
 
 # Text and captions of new and edited messages in a private chat: everything a person can type.
@@ -88,6 +88,7 @@ async def send_help(
     text = safety_text(t, help_.contacts, kind, help_.worker_name)
     extra, markup = notice_text(t, help_.notice, ask=ask)
     await common.say(update, context, f"{text}\n\n{extra}" if extra else text, markup)
+    await safetyplan.offer_after_crisis(update, context, t, kind)  # then one tap: what now, who to call, ...
     if help_.notice is not None and help_.notice.told:
         await common.deliver_now(context)  # a rood alert does not wait for the tick
 

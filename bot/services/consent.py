@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
-from bot.domain.consent import Relation, Scope, is_viewer_for, may_view
+from bot.domain.consent import SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
@@ -21,8 +21,12 @@ SCOPE_NAMES = {
     Scope.CRISIS_CARD: N_("crisis card"),
     Scope.GOALS: N_("goals and check-ins"),
     Scope.ALERTS: N_("alerts on orange and red"),
+    Scope.SAFETY_PLAN: N_("plan for thoughts of suicide"),
+    Scope.HOME_PLAN: N_("home plan"),
+    Scope.HOPE_BOX: N_("hope box"),
 }
-TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD)  # parts with versions: a look says which one
+# Parts with versions: a look says which one.
+TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.SAFETY_PLAN, Scope.HOME_PLAN)
 CARE_ROLE_NAMES = {
     CareRole.COORDINATING: N_("worker"),
     CareRole.BACKUP: N_("backup worker"),
@@ -39,6 +43,7 @@ class ViewerShare:
     name: str
     relation: str  # a key of CARE_ROLE_NAMES: a care role, "peer" or "household"
     scopes: frozenset[Scope]
+    shareable: tuple[Scope, ...] = SCOPES  # what can be shared with them at all (bot/domain/consent.scopes_for)
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,8 @@ async def viewers(svc: Services, client_telegram_id: int) -> list[ViewerShare]:
         if client is None or client.role != Role.CLIENT:
             return []
         return [
-            ViewerShare(person.id, person.name or "?", relation, await granted_scopes(session, client.id, person.id))
+            ViewerShare(person.id, person.name or "?", relation, await granted_scopes(session, client.id, person.id),
+                        scopes_for(await relation_of(session, person, client)))
             for person, relation in await _viewers(session, client)
         ]
 
@@ -167,8 +173,10 @@ async def set_consent(
         if viewer is None:
             raise NotFound("viewer")
         relation = await relation_of(session, viewer, client)
-        if not is_viewer_for(relation):
-            audit(session, at=now, action="consent.forged", actor=client, subject=viewer, scope=scope, outcome="denied")
+        if not is_viewer_for(relation) or (granted and scope not in scopes_for(relation)):
+            # The viewer's own trail never names the thuisplan (they may be the person the client fears).
+            audit(session, at=now, action="consent.forged", actor=client, subject=viewer,
+                  scope=None if scope == Scope.HOME_PLAN else scope, outcome="denied")
             await session.commit()
             raise NotAllowed("not someone close to this client")
         row = (
@@ -194,7 +202,7 @@ async def set_consent(
             )
         await session.flush()
         share = ViewerShare(viewer.id, viewer.name or "?", relation_key(relation) or "peer",
-                            await granted_scopes(session, client.id, viewer.id))
+                            await granted_scopes(session, client.id, viewer.id), scopes_for(relation))
         await session.commit()
         return share
 
