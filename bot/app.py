@@ -46,6 +46,7 @@ from conversations import (
     privacy,
     progress,
     safety,
+    safetyplan,
     tools,
 )
 
@@ -72,6 +73,8 @@ COMMANDS = [
     ("herstelplan", N_("My whole plan")),
     ("scan", N_("How are things going?")),
     ("plan", N_("My signaleringsplan")),
+    ("veiligheidsplan", N_("My safety plan, hope box and emergency message")),
+    ("wis", N_("Delete this chat")),
     ("privacy", N_("Choose who sees what")),
     ("wiezietwat", N_("See who looked at your data")),
     ("maatje", N_("Talk to a peer expert")),
@@ -102,6 +105,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         (0, forms.conversation()),  # signaleringsplan and crisiskaart, step by step
         (0, goals.conversation()),  # a new goal, a check-in answer with its note, the stall choices
         (0, caseload.propose_conversation()),  # a worker's goal proposal; before the catch-alls that take its text
+        (0, safetyplan.conversation()),  # hoopbox items, the noodbericht's words and people; after the forms above
         *[(0, handler) for handler in menu.handlers()],  # /menu, /help, /stop, /taal from anywhere
         *[(0, handler) for handler in invites.handlers()],
         *[(0, handler) for handler in privacy.handlers()],  # /privacy, /wiezietwat
@@ -114,6 +118,7 @@ def handlers() -> list[tuple[int, BaseHandler]]:
         *[(0, handler) for handler in progress.handlers()],  # herstelplan, self-scan, scaling, closing, reports
         *[(0, handler) for handler in gdpr.handlers()],  # /mijngegevens, /verwijderen
         *[(0, handler) for handler in safety.handlers()],  # "ja, laat het weten", "Ik pak het op"
+        *[(0, handler) for handler in safetyplan.handlers()],  # safety plans, hoopbox, noodbericht, Wis dit gesprek
         (0, MessageHandler(filters.UpdateType.EDITED, common.unknown)),  # edits are not re-read
         (0, MessageHandler(filters.ALL, common.unknown)),  # last: text, stickers, photos, voice nobody wanted
         (0, CallbackQueryHandler(common.unknown)),  # last: stale or forged buttons

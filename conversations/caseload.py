@@ -27,9 +27,12 @@ from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
 from conversations.handler import Turn, handler
+from conversations.safetyplan import hoopbox
 from conversations.tools import show_saved
 
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY,
+            Scope.HOME_PLAN: Tool.HOME}
+OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 
 
 @handler(Role.WORKER, stop=None)
@@ -49,7 +52,8 @@ async def show_client(turn: Turn) -> None:
     text = t.gettext("{name} shares with you: {what}.").format(
         name=row.name, what=", ".join(t.gettext(SCOPE_NAMES[s]) for s in shared) or t.gettext("nothing")
     )
-    choices = [(f"{row.client_id}.{s.value}", t.gettext(SCOPE_NAMES[s])) for s in shared if s in VIEWABLE]
+    choices = [(f"{row.client_id}.{s.value}", t.gettext(SCOPE_NAMES[s])) for s in shared
+               if s in VIEWABLE or s in OTHER_VIEWS]
     await turn.say(text, keyboards.client_views(t, row.client_id, choices))
 
 
@@ -60,6 +64,8 @@ NOT_SHARED_WITH_WORKER = N_("You cannot see this. The client has not shared it w
 async def view(turn: Turn) -> None:
     """wk:view:<client_id>.<scope>: every look goes through the consent check and is audited."""
     client_id, scope = turn.id_and_scope()
+    if scope in OTHER_VIEWS and await hoopbox.show_to(turn.update, turn.context, client_id):
+        return
     if scope not in VIEWABLE:
         raise NotAllowed("not a view")
     saved = await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=client_id)

@@ -21,7 +21,7 @@ from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
-from conversations import common, keyboards, safety
+from conversations import common, keyboards, safety, safetyplan
 from conversations.handler import Turn, handler
 
 REPLIES = {
@@ -75,6 +75,8 @@ async def on_phase(turn: Turn) -> None:
             lines += ["", told]
         markup = ask_markup or markup
     await turn.say("\n".join(lines), markup)
+    if phase == Phase.RED:
+        await safetyplan.offer_after_crisis(turn.update, turn.context, t, None)  # one tap: what now, who to call
     if result.notice is not None and result.notice.told:
         await turn.deliver_now()  # red does not wait for the tick
 

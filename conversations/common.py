@@ -243,9 +243,11 @@ async def menu_or_welcome(update: Update, context: Context, text: str | None = N
 _SAFETY_SHOWN = "_houvast_safety_shown"  # on the update's own context object: PTB builds one per update
 
 
-def mark_safety_shown(context: Context) -> None:
-    """The safety message (or its short line) answered this update; later handlers must not brush it off."""
-    setattr(context, _SAFETY_SHOWN, True)
+def mark_safety_shown(context: Context, *, with_buttons: bool = False) -> None:
+    """The safety message (or its short line) answered this update; later handlers must not brush it off.
+    `with_buttons`: what the client can do now came with it (conversations/safetyplan), so no menu line after."""
+    setattr(context, _SAFETY_SHOWN, "buttons" if with_buttons or getattr(context, _SAFETY_SHOWN, None) == "buttons"
+            else True)
 
 
 def safety_shown(context: Context) -> bool:
@@ -261,6 +263,8 @@ async def unknown(update: Update, context: Context) -> int:
     if update.callback_query is None and safety_shown(context):
         if person is None or not person.onboarded:
             return await menu_or_welcome(update, context)
+        if getattr(context, _SAFETY_SHOWN, None) == "buttons":
+            return ConversationHandler.END  # the buttons of what to do now are the last thing on screen
         await say(
             update, context, t.gettext("I am here. Want to do something else? Tap Menu."), keyboards.menu_button(t)
         )

@@ -25,6 +25,8 @@ def refusal_text(t: Translator, reason: str) -> str:
 
 def step_label(t: Translator, tool: Tool, index: int) -> str:
     step = forms.STEPS[tool][index]
+    if step.label:
+        return t.gettext(step.label)
     if tool == Tool.PLAN:
         return f"{t.gettext(forms.PHASE_NAMES[step.phase]).split(':')[0]}: {t.gettext(forms.PART_NAMES[step.path[-1]])}"
     return t.gettext(forms.CARD_PART_NAMES[step.path[-1]])

@@ -18,7 +18,7 @@ from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Kind, Refused, Tool
 from bot.i18n import N_, Translator
 from bot.render.text import split
-from bot.services import tools
+from bot.services import safetyplans, tools
 from bot.services.base import NotAllowed
 from bot.services.tools import Draft
 from conversations import common, keyboards, menu
@@ -60,7 +60,20 @@ def _answer_lines(value: object) -> list[str]:
     ]
 
 
-def _render(t: Translator, draft: Draft) -> tuple[str, object]:
+async def _offers(context: Context, person_telegram_id: int, step: forms.Step) -> tuple[safetyplans.Offer, ...]:
+    """Answers from the client's own plans for this step (a safety plan offers the signaleringsplan's signs and
+    the crisis card's people), after the fixed examples."""
+    if not step.offer:
+        return ()
+    return await safetyplans.offers(common.services(context), person_telegram_id, step.offer)
+
+
+def _examples(t: Translator, step: forms.Step, offered: tuple[safetyplans.Offer, ...]) -> list[tuple[str, object]]:
+    """(label, value) of every example button, in the order of their callback index."""
+    return [(t.gettext(ex), t.gettext(ex)) for ex in step.examples] + [(o.label, o.value) for o in offered]
+
+
+def _render(t: Translator, draft: Draft, offered: tuple[safetyplans.Offer, ...] = ()) -> tuple[str, object]:
     steps = forms.STEPS[draft.tool]
     step = steps[draft.step]
     header = t.gettext("{tool} · step {n} of {total}").format(
@@ -73,8 +86,10 @@ def _render(t: Translator, draft: Draft) -> tuple[str, object]:
     if answers:
         lines += ["", t.gettext("Filled in now:")] + [f"• {a}" for a in answers]
     lines += ["", t.gettext(HINTS.get((step.kind, bool(step.examples)), HINTS[Kind.TEXT, False]))]
-    picked = set(answers)
-    examples = [(t.gettext(ex), t.gettext(ex) in picked) for ex in step.examples]
+    current = forms.get(draft.doc, step.path)
+    current = current if isinstance(current, list) else [current]
+    examples = [(label if len(label) <= 60 else label[:59] + "…", value in current)
+                for label, value in _examples(t, step, offered)]
     markup = keyboards.form_step(
         t, examples, answered=bool(answers), first=draft.step == 0, last=draft.step == len(steps) - 1,
         can_clear=bool(answers),
@@ -86,8 +101,10 @@ def _render(t: Translator, draft: Draft) -> tuple[str, object]:
 async def _show(
     update: Update, context: Context, draft: Draft, *, edit: bool = False, note: str | None = None
 ) -> State:
-    t = common.tr(context, await common.current(update, context))
-    text, markup = _render(t, draft)
+    person = await common.current(update, context)
+    t = common.tr(context, person)
+    step = forms.STEPS[draft.tool][draft.step]
+    text, markup = _render(t, draft, await _offers(context, person.telegram_id, step) if person else ())
     if note:
         text = note + "\n\n" + text
     if edit:
@@ -203,8 +220,8 @@ async def on_button(update: Update, context: Context) -> State | int:
     step = forms.STEPS[tool][draft.step]
     if parsed.action == "ex":
         try:
-            example = step.examples[parsed.int_arg()]
-            doc = forms.toggle_example(draft.doc, step, t.gettext(example))
+            _label, example = _examples(t, step, await _offers(context, person.telegram_id, step))[parsed.int_arg()]
+            doc = forms.toggle_example(draft.doc, step, example)  # type: ignore[arg-type]
         except (BadCallback, IndexError):
             return await common.unknown(update, context)
         except Refused as refusal:

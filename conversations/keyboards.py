@@ -24,6 +24,7 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("peer", N_("🤝 Talk to a peer expert")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
+        ("safety", N_("🛟 My safety plan")),  # both safety plans, the hoopbox, the noodbericht: conversations/safetyplan
         ("link", N_("🔗 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),

@@ -20,6 +20,7 @@ HELP = {
         "Houvast helps you keep your own plan.\n\n"
         "/menu shows your menu.\n/checkin: how are you today?\n/doelen: your goals.\n"
         "/plan: your signaleringsplan.\n/herstelplan: your whole plan.\n"
+        "/veiligheidsplan: your safety plan, hope box and emergency message. /wis deletes this chat.\n"
         "/privacy: who sees what. /wiezietwat: who looked.\n"
         "/stop pauses all reminders. /start turns them on again.\n"
         "/taal changes the language.\n\n"

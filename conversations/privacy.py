@@ -69,7 +69,8 @@ async def show_toggles(
     t = common.tr(context, person)
     text = intro or t.gettext("What may {name} see? Tap to switch it on or off.").format(name=share.name)
     text += "\n\n" + t.gettext(ALERTS_NOTE)
-    markup = keyboards.consent_toggles(t, share.viewer_id, frozenset(share.scopes), SCOPE_LABELS)
+    labels = [(scope, label) for scope, label in SCOPE_LABELS if scope in share.shareable]
+    markup = keyboards.consent_toggles(t, share.viewer_id, frozenset(share.scopes), labels)
     if edit:
         await common.edit_or_say(update, context, text, markup)
     else:
@@ -134,6 +135,9 @@ LOOKED_AT = {
     Scope.CRISIS_CARD: N_("your crisis card"),
     Scope.GOALS: N_("your goals and check-ins"),
     Scope.ALERTS: N_("your last colour (green, yellow, orange or red)"),
+    Scope.SAFETY_PLAN: N_("your plan for thoughts of suicide"),
+    Scope.HOME_PLAN: N_("your home plan"),
+    Scope.HOPE_BOX: N_("your hope box"),
     # The one thing seen without consent (bot/domain/disclosure.py): whether there is a signal, not what.
     STATUS_SCOPE: N_("whether a goal of yours is stuck or you have not responded for a while"),
 }

@@ -20,7 +20,7 @@ from bot.render.text import join_names, safety_line, safety_text
 from bot.services import alerts, safety
 from bot.services.alerts import AlertNotice
 from bot.services.safety import CrisisHelp
-from conversations import common, keyboards
+from conversations import common, keyboards, safetyplan
 from conversations.common import Context
 from conversations.handler import Turn, handler
 
@@ -87,6 +87,7 @@ async def send_help(
     text = safety_text(t, help_.contacts, kind, help_.worker_name)
     extra, markup = notice_text(t, help_.notice, ask=ask)
     await common.say(update, context, f"{text}\n\n{extra}" if extra else text, markup)
+    await safetyplan.offer_after_crisis(update, context, t, kind)  # then one tap: what now, who to call, ...
     if help_.notice is not None and help_.notice.told:
         await common.deliver_now(context)  # a rood alert does not wait for the tick
 

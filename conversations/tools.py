@@ -17,14 +17,16 @@ from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.render import card as card_render
 from bot.render import plan as plan_render
+from bot.render import safetyplan as safety_render
 from bot.render.text import card_text, phase_text, split
-from bot.services import tools
+from bot.services import safetyplans, tools
 from bot.services.tools import Saved
 from conversations import common, keyboards
 from conversations.common import Context
 from conversations.form_texts import step_label
 from conversations.handler import Turn
 
+SAFETY_TOOLS = (Tool.SAFETY, Tool.HOME)  # views, files and home: bot/render/safetyplan.py, conversations/safetyplan
 INTROS = {
     Tool.PLAN: N_(
         "Your signaleringsplan helps you see early when things go less well. "
@@ -39,6 +41,8 @@ INTROS = {
 
 def view_text(t: Translator, saved: Saved) -> list[str]:
     """The tool as phone-sized messages (a plan: one per phase)."""
+    if saved.tool in SAFETY_TOOLS:
+        return safety_render.plan_texts(safetyplans.plan_of(saved), t)
     if saved.tool == Tool.PLAN:
         plan = forms.to_plan(saved.doc, saved.owner_name, saved.version, saved.saved_at)
         return [chunk for phase in PHASES for chunk in split(phase_text(t, plan, phase))]
@@ -56,6 +60,9 @@ async def show_saved(turn: Turn, saved: Saved | None) -> None:
 
 
 def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:
+    if saved.tool in SAFETY_TOOLS:  # the thuisplan's file has a name that says nothing
+        plan, name = safetyplans.plan_of(saved), "veiligheidsplan" if saved.tool == Tool.SAFETY else "plan"
+        return (safety_render.plan_pdf(plan, t), f"{name}.pdf") if kind == "pdf" else (safety_render.plan_png(plan, t), f"{name}.png")
     if saved.tool == Tool.PLAN:
         plan = forms.to_plan(saved.doc, saved.owner_name, saved.version, saved.saved_at)
         return (
@@ -87,6 +94,11 @@ async def send_file(update: Update, context: Context, t: Translator, saved: Save
 
 
 async def send_home(update: Update, context: Context, tool: Tool) -> None:
+    if tool in SAFETY_TOOLS:
+        from conversations.safetyplan import plans  # the safety plans have a home of their own
+
+        await plans.send_home(update, context, tool)
+        return
     person = await common.current(update, context)
     if person is None or person.role != Role.CLIENT:
         await common.menu_or_welcome(update, context)

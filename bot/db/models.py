@@ -562,3 +562,70 @@ class RedAlertDelivery(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))  # the worker's CareRole in the household
     created_at: Mapped[datetime]
+
+
+class HopeItem(Base):
+    """One thing in the client's hoopbox: a photo, a short text, a voice message or a link that gives hope.
+    Encrypted like other free content; a photo or voice message stays on Telegram, Houvast keeps its file id."""
+
+    __tablename__ = "hope_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # bot.domain.safetyplans.HopeKind
+    text: Mapped[str | None] = mapped_column(SecretText())  # the text, a caption, or the link
+    file_id: Mapped[str | None] = mapped_column(SecretText())
+    file_unique_id: Mapped[str | None] = mapped_column(SecretText())  # the same photo twice is one item
+    created_at: Mapped[datetime]
+
+
+class TrustedPerson(Base):
+    """Someone who gets the client's noodbericht (at most three). Either a name and phone number the client typed,
+    or a member of their household who uses Houvast (`person_id`), who gets it from the bot when the client
+    agreed (`consented_at`). `person_id` can later point at a naaste, family or a friend the client invited."""
+
+    __tablename__ = "trusted_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(SecretText())  # None for someone in Houvast: their own name is used
+    phone: Mapped[str | None] = mapped_column(SecretText())
+    consented_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class EmergencySetting(Base):
+    """The noodbericht's text, chosen in advance by the client."""
+
+    __tablename__ = "emergency_settings"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    text: Mapped[str] = mapped_column(SecretText())
+    updated_at: Mapped[datetime]
+
+
+class EmergencySend(Base):
+    """One press of "Noodbericht sturen" (at most one a minute)."""
+
+    __tablename__ = "emergency_sends"
+    __table_args__ = (Index("ix_emergency_sends_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+
+
+class EmergencyDelivery(Base):
+    """Who a noodbericht went to, and how: from the bot (its outbox row says whether it arrived) or as a ready
+    message the client forwards."""
+
+    __tablename__ = "emergency_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    send_id: Mapped[int] = mapped_column(ForeignKey("emergency_sends.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str | None] = mapped_column(SecretText())  # as the client typed it; None for someone in Houvast
+    route: Mapped[str] = mapped_column(String(12))  # bot.domain.safetyplans.Route
+    outbox_key: Mapped[str | None] = mapped_column(String(128))

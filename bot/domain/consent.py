@@ -21,15 +21,23 @@ class Scope(StrEnum):
     CRISIS_CARD = "crisiskaart"
     GOALS = "goals"  # goals and their check-ins
     ALERTS = "alerts"  # a message when the client checks in orange or red
+    SAFETY_PLAN = "veiligheidsplan"  # bij zelfmoordgedachten (bot/domain/safetyplans.py)
+    HOME_PLAN = "thuisplan"  # the veiligheidsplan bij huiselijk geweld: the care team only, see below
+    HOPE_BOX = "hoopbox"
 
 
-SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.GOALS, Scope.ALERTS)
+# New scopes go at the end: an old button of /privacy may still carry a scope's place in this list.
+SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.GOALS, Scope.ALERTS, Scope.SAFETY_PLAN, Scope.HOME_PLAN,
+          Scope.HOPE_BOX)
 # How a scope and a viewer's relation to the client are named (msgids; translated where they are shown).
 SCOPE_NAMES = {
     Scope.SIGNALING_PLAN: N_("signaleringsplan"),
     Scope.CRISIS_CARD: N_("crisis card"),
     Scope.GOALS: N_("goals and check-ins"),
     Scope.ALERTS: N_("alerts on orange and red"),
+    Scope.SAFETY_PLAN: N_("plan for thoughts of suicide"),
+    Scope.HOME_PLAN: N_("home plan"),
+    Scope.HOPE_BOX: N_("hope box"),
 }
 CARE_ROLE_NAMES = {
     CareRole.COORDINATING: N_("worker"),
@@ -66,14 +74,28 @@ def is_viewer_for(relation: Relation) -> bool:
     return False
 
 
+def scopes_for(relation: Relation) -> tuple[Scope, ...]:
+    """What a client can share with this viewer at all. The thuisplan (about violence at home) only with their
+    care team: never with someone in the household, who may be the person they fear, nor with a peer expert.
+    The hoopbox (photos, voice messages) with the care team and the peer expert, who have a place to see it."""
+    if not is_viewer_for(relation):
+        return ()
+    if relation.care_role is not None:
+        return SCOPES
+    if relation.peer_contact:
+        return tuple(scope for scope in SCOPES if scope != Scope.HOME_PLAN)
+    return tuple(scope for scope in SCOPES if scope not in (Scope.HOME_PLAN, Scope.HOPE_BOX))
+
+
 def may_view(*, is_self: bool, relation: Relation | None, granted: frozenset[Scope], scope: Scope) -> bool:
-    """The client always sees their own data; anyone else only a scope the client ticked, while close to them.
-    Admins never see client data, whatever a consent row says."""
+    """The client always sees their own data; anyone else only a scope the client ticked, while close to them,
+    and only a scope that can be shared with them at all (a consent row for the thuisplan that names a household
+    member counts for nothing). Admins never see client data, whatever a consent row says."""
     if is_self:
         return True
     if relation is None or not is_viewer_for(relation):
         return False
-    return scope in granted
+    return scope in granted and scope in scopes_for(relation)
 
 
 def scope_from_button(token: str) -> Scope:

@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.dates import Direction, parse_day
 from bot.domain.phones import parse_contact
 from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
+from bot.domain.safetyplans import form_steps
 from bot.i18n import N_
 
 MAX_ITEMS = 60  # per part: 50 signs in one phase fit; more is refused with a clear answer
@@ -27,9 +28,14 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 class Tool(StrEnum):
     PLAN = "signaleringsplan"
     CARD = "crisiskaart"
+    SAFETY = "veiligheidsplan"  # bij zelfmoordgedachten: bot/domain/safetyplans.py
+    HOME = "thuisplan"  # the veiligheidsplan bij huiselijk geweld: bot/domain/safetyplans.py
 
 
-TOOL_NAMES = {Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card")}
+TOOL_NAMES = {
+    Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card"),
+    Tool.SAFETY: N_("🧭 Plan for thoughts of suicide"), Tool.HOME: N_("🏡 Home plan"),
+}
 
 
 class Kind(StrEnum):
@@ -47,6 +53,8 @@ class Step:
     examples: tuple[str, ...] = ()  # msgids
     phase: Phase | None = None
     when: Direction = "any"  # for a DATE: which way an open date like "14 juli" is read
+    label: str | None = None  # msgid: the part's name in lists ("Change one part"), when not phase + part
+    offer: str | None = None  # more examples from the client's own plans (bot/services/safetyplans.offers)
 
 
 PHASE_NAMES = {
@@ -205,6 +213,9 @@ CARD_STEPS: tuple[Step, ...] = (
 )
 PLAN_STEPS = _plan_steps()
 STEPS = {Tool.PLAN: PLAN_STEPS, Tool.CARD: CARD_STEPS}
+# The safety plans are forms too; their steps live beside their rules (that module imports this one's Step and
+# Kind only inside form_steps, so there is no import cycle).
+STEPS.update({Tool(tool): steps for tool, steps in form_steps().items()})
 
 
 def empty(tool: Tool) -> Document:
@@ -286,8 +297,9 @@ def add_answer(doc: Document, step: Step, text: str, *, today: date) -> tuple[Do
     return _with(doc, step.path, items), {"item": text}
 
 
-def toggle_example(doc: Document, step: Step, text: str) -> Document:
-    """An example button: picked once adds it, picked again takes it away (several may be picked)."""
+def toggle_example(doc: Document, step: Step, text: str | dict[str, Any]) -> Document:
+    """An example button: picked once adds it, picked again takes it away (several may be picked). An offered
+    contact (a person from the client's crisis card) is a dict like a typed one."""
     if step.kind in (Kind.TEXT,):
         return _with(doc, step.path, None if get(doc, step.path) == text else text)
     items = list(get(doc, step.path) or [])

@@ -38,6 +38,7 @@ from urllib.parse import unquote
 
 from telegram import Update
 from telegram.constants import (
+    BulkRequestLimit,
     CallbackQueryLimit,
     FileSizeLimit,
     FloodLimit,
@@ -70,6 +71,7 @@ _LOGGER = logging.getLogger(__name__)
 # Updates Telegram only delivers when explicitly listed in allowed_updates.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _MEDIA_KINDS = ("document", "photo", "voice", "sticker", "location")
+DELETE_WINDOW = 48 * 3600  # seconds: older messages cannot be deleted by a bot
 _STICKER = {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}
 # Fields PTB's ChatFullInfo requires that the fake has no real values for.
 _CHAT_FULL_INFO = {
@@ -438,6 +440,7 @@ class LocalBotApi:
             "editmessagecaption": self._edit_message_caption,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
+            "deletemessages": self._delete_messages,
             "answercallbackquery": self._answer_callback_query,
             "senddocument": lambda p: self._send_media("document", p),
             "sendphoto": lambda p: self._send_media("photo", p),
@@ -519,6 +522,18 @@ class LocalBotApi:
             message["caption"] = caption
         return self._user_message(user_id, message, **chat)
 
+    def send_contact(
+        self, user_id: int, phone_number: str, first_name: str, last_name: str | None = None, **chat: Any
+    ) -> JSON:
+        """A contact shared from the phone's address book (📎 → Contact)."""
+        contact = {"phone_number": phone_number, "first_name": first_name} | ({"last_name": last_name} if last_name else {})
+        return self._user_message(user_id, {"contact": contact}, **chat)
+
+    def forward_text(self, user_id: int, text: str, sender_name: str = "Someone", **chat: Any) -> JSON:
+        """A text the user forwards from another chat (its sender hid their account)."""
+        origin = {"type": "hidden_user", "sender_user_name": sender_name, "date": int(time.time()) - 60}
+        return self._user_message(user_id, _text_content(text) | {"forward_origin": origin}, **chat)
+
     def send_location(
         self, user_id: int, latitude: float = 52.3676, longitude: float = 4.9041, **chat: Any
     ) -> JSON:
@@ -599,6 +614,16 @@ class LocalBotApi:
         if not messages:
             raise AssertionError(f"the bot has no (undeleted) messages in chat {chat_id}")
         return messages[-1]
+
+    def age_messages(self, chat_id: int, seconds: float) -> None:
+        """Make every message now in this chat `seconds` older (to test what may no longer be deleted)."""
+        for (chat, _message_id), raw in self._raw.items():
+            if chat == chat_id:
+                raw["date"] = int(raw.get("date", 0) - seconds)
+
+    def live_message_ids(self, chat_id: int) -> list[int]:
+        """Ids of the messages still in this chat, the user's and the bot's, oldest first."""
+        return sorted(message_id for chat, message_id in self._raw if chat == chat_id)
 
     @staticmethod
     def buttons(message: SentMessage | None) -> list[str]:
@@ -906,13 +931,43 @@ class LocalBotApi:
     def _delete_message(self, p: JSON) -> bool:
         chat = self._chat(_require(p, "chat_id"))
         key = (chat["id"], int(_require(p, "message_id")))
-        if self._raw.pop(key, None) is None:
+        if key not in self._raw:
             raise _bad("message to delete not found")
+        if not self._deletable(chat, self._raw[key]):
+            raise _bad("message can't be deleted")
+        self._forget(key)
+        return True
+
+    def _delete_messages(self, p: JSON) -> bool:
+        """Up to 100 at once; ids not found are skipped. Like Telegram, one message that may not be deleted (older
+        than 48 hours, or someone else's in a group) refuses the whole call, and nothing is deleted."""
+        chat = self._chat(_require(p, "chat_id"))
+        ids = p.get("message_ids")
+        if isinstance(ids, str):
+            ids = json.loads(ids)
+        if not ids:
+            raise _bad("message identifiers are not specified")
+        if len(ids) > BulkRequestLimit.MAX_LIMIT:
+            raise _bad("too many message identifiers specified")
+        keys = [(chat["id"], int(message_id)) for message_id in ids if (chat["id"], int(message_id)) in self._raw]
+        if any(not self._deletable(chat, self._raw[key]) for key in keys):
+            raise _bad("message can't be deleted")
+        for key in keys:
+            self._forget(key)
+        return True
+
+    def _deletable(self, chat: JSON, raw: JSON) -> bool:
+        """A bot deletes its own messages and, in a private chat, the user's too; none older than 48 hours."""
+        if time.time() - raw.get("date", 0) >= DELETE_WINDOW:
+            return False
+        return chat["type"] == "private" or raw.get("from", {}).get("id") == self.bot_user["id"]
+
+    def _forget(self, key: tuple[int, int]) -> None:
+        self._raw.pop(key, None)
         if (sent := self._sent.get(key)) is not None:
             sent.deleted = True
             self._announce("deleted", sent)
         self.stats["deleted"] += 1
-        return True
 
     def _answer_callback_query(self, p: JSON) -> bool:
         query = self._queries.get(str(_require(p, "callback_query_id")))

@@ -26,6 +26,7 @@ HELP = """[bold]Type as the person in the prompt.[/bold] A number presses that b
   :wie sam|anna|bram|joost|ada  talk as another demo person        :nieuw Kim   a brand-new Telegram user
   :tijd +3d / +2h / +30m     move the clock ahead and run the scheduler now
   :sticker  :foto  :spraak   send a sticker, photo or voice message
+  :contact Anna 0612345678   share a contact from the address book
   :help                      this help                         :stop        quit"""
 SHIFT = re.compile(r"^\+?(\d+)\s*([dhm])$")
 EARLIER = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # "2.3": message 2 (counted back), button 3
@@ -53,7 +54,7 @@ class Terminal:
 
     def _show(self, event: str, message: SentMessage) -> None:
         if event == "deleted":
-            return
+            return  # counted and said once per update (`_send`)
         mine = message.chat_id == self.user_id
         header = "🤖 Houvast" if mine else f"📨 to {self._name_of(message.chat_id)}"
         if event == "edited":
@@ -78,7 +79,11 @@ class Terminal:
         return path.resolve()
 
     async def _send(self, update: dict) -> None:
+        deleted = self.api.stats["deleted"]
         await self.api.process(self.app, update)
+        if self.api.stats["deleted"] > deleted:  # "Wis dit gesprek": one line, not one per message
+            self.console.print(f"[magenta]🧹 {self.api.stats['deleted'] - deleted} messages deleted from this chat "
+                               "(yours and the bot's).[/magenta]")
 
     async def press_earlier(self, back: int, number: int) -> None:
         """Button `number` of the `back`-th newest message with buttons (1 is the newest), e.g. the stall
@@ -151,6 +156,12 @@ class Terminal:
                     f"[magenta]Clock is now {self.clock.now():%Y-%m-%d %H:%M} UTC. Running the scheduler.[/magenta]"
                 )
                 await tick(self.app.bot_data["services"], self.app)
+        elif word == "contact":
+            name, _, number = rest.rpartition(" ")
+            if not name or not number:
+                self.console.print("Use :contact Anna 0612345678")
+            else:
+                await self._send(self.api.send_contact(self.user_id, number, name))
         elif word in ("sticker", "foto", "spraak"):
             maker = {"sticker": self.api.send_sticker, "foto": self.api.send_photo, "spraak": self.api.send_voice}[word]
             await self._send(maker(self.user_id))

@@ -19,7 +19,8 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 
-from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, PLAN_STEPS
+from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, STEPS
+from bot.domain.safetyplans import HOME, HOME_PART_NAMES, SAFETY, SAFETY_PART_NAMES
 from bot.domain.goals import DOMAIN_LABELS, EVERY_LABELS
 from bot.domain.outcomes import RELATION_QUESTIONS
 from bot.domain.peers import THEME_NAMES
@@ -33,6 +34,7 @@ from bot.domain.goals import ANSWER_LABELS
 from bot.services.nudges import REASON_TEXTS
 
 Row = dict[str, Any]
+PART_NAMES_OF = {SAFETY: SAFETY_PART_NAMES, HOME: HOME_PART_NAMES}  # the safety plans' parts (CARD_PART_NAMES else)
 Format = Callable[[Translator, Any], str]
 
 # Tables whose rows are about staff or a whole household, never part of one client's export (gdpr.export_data
@@ -134,6 +136,14 @@ COLUMNS: dict[str, dict[str, str | None]] = {
     "invite_attempts": {"id": None, "telegram_id": None, "at": N_("When")},
     "conversation_states": {"id": None, "name": N_("Conversation"), "key": None, "state": None},
     "user_data": {"telegram_id": None, "data": N_("Notes")},
+    "hope_items": {"id": None, "client_id": None, "kind": N_("What"), "text": N_("Text or link"), "file_id": None,
+                   "file_unique_id": None, "created_at": N_("Added on")},
+    "trusted_people": {"id": None, "client_id": None, "person_id": None, "name": N_("Name"), "phone": N_("Phone number"),
+                       "consented_at": N_("Houvast may send it to them since"), "created_at": N_("Added on")},
+    "emergency_settings": {"client_id": None, "text": N_("Your emergency message"), "updated_at": N_("Changed on")},
+    "emergency_sends": {"id": None, "client_id": None, "at": N_("Sent on")},
+    "emergency_deliveries": {"id": None, "send_id": None, "person_id": None, "name": N_("To"), "route": N_("How"),
+                             "outbox_key": None},
 }
 # Names of other people, added by the export next to their id (staff only; never another client).
 NAME_FIELDS = {
@@ -142,6 +152,7 @@ NAME_FIELDS = {
     "helper_name": N_("Helper"), "peer_name": N_("Peer expert"), "created_by_name": N_("Made by"),
     "taken_by_name": N_("Picked up by"),
     "used_by_name": None, "owner_name": None, "reporter_name": None, "from_name": N_("From"), "client_name": None,
+    "person_name": None,  # a trusted person in Houvast is a client: never named in someone else's export
 }
 
 ROLES = {"client": N_("client"), "worker": N_("worker"), "peer": N_("peer expert"), "admin": N_("admin")}
@@ -183,7 +194,10 @@ MESSAGE_KINDS = {
     "orange": N_("A message to your worker"),
     "alert_escalated": N_("A message to the procesregisseur"),
     "alert_taken": N_("Who picked up your message"),
+    "sos": N_("An emergency message"),
 }
+HOPE_KINDS = {"photo": N_("photo"), "text": N_("text"), "voice": N_("voice message"), "link": N_("link")}
+ROUTES = {"houvast": N_("from Houvast"), "share": N_("you sent it yourself")}
 # bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
 CRISIS_KINDS = {
     "suicide": N_("thoughts of suicide"), "self_harm": N_("hurting yourself"),
@@ -199,7 +213,7 @@ CONVERSATIONS = {
     "onboarding": N_("starting with Houvast"), "link": N_("linking a worker"),
     "forms": N_("filling in your signaleringsplan or crisis card"), "goals": N_("a goal"),
     "propose_goal": N_("a goal proposal"), "absence": N_("being away"), "peers": N_("talking with a peer expert"),
-    "progress": N_("your herstelplan"),
+    "progress": N_("your herstelplan"), "safetyplan": N_("your hope box or your emergency message"),
 }
 ACTIONS = {
     "view": N_("looked at your data"),
@@ -259,6 +273,10 @@ ACTIONS = {
     "alert.nobody": N_("could tell nobody"),
     "alert.forged": N_("pressed an alert button that was not for them"),
     "message.withdrawn": N_("a message was not sent after all"),
+    "sos.sent": N_("sent an emergency message"), "sos.trusted_added": N_("chose someone for the emergency message"),
+    "sos.trusted_removed": N_("took someone off the emergency message"),
+    "sos.consent": N_("let Houvast send the emergency message to someone at home"),
+    "sos.forged": N_("pressed a button that was not for them"), "hope.forged": N_("pressed a button that was not for them"),
 }
 OUTCOMES = {"denied": N_("refused"), "no_worker": N_("there was no worker")}
 WEEKDAY_FIELDS = {("goals", "checkin_weekday")}
@@ -398,6 +416,9 @@ FORMATS: dict[tuple[str, str], Format] = {
     ("invites", "role"): lambda t, v: _label(t, ROLES, v),
     ("conversation_states", "name"): lambda t, v: _label(t, CONVERSATIONS, v),
     ("user_data", "data"): lambda t, v: t.gettext("where you were in a question (in the JSON file)"),
+    ("hope_items", "kind"): lambda t, v: _label(t, HOPE_KINDS, v),
+    ("emergency_deliveries", "route"): lambda t, v: _label(t, ROUTES, v),
+    ("emergency_deliveries", "name"): lambda t, v: str(v),
 }
 
 
@@ -473,11 +494,10 @@ def _tool_doc(doc: _Doc, kind: str, content: Any, indent: float) -> None:
             for key, items in part.items():
                 _tool_items(doc, t.gettext(PART_NAMES.get(key, key)), items, indent + 5)
         return
+    names = PART_NAMES_OF.get(kind, CARD_PART_NAMES)
     for key, value in content.items():
-        heading = t.gettext(CARD_PART_NAMES[key]) if key in CARD_PART_NAMES else key
-        if key == "made_with" and isinstance(
-            value, str
-        ):  # "Met mijn begeleider" tapped: "Gemaakt met: mijn begeleider"
+        heading = t.gettext(names[key]) if key in names else key
+        if key == "made_with" and isinstance(value, str):  # "Met mijn begeleider": "Gemaakt met: mijn begeleider"
             alone, who = made_with_words(t, value)
             value = t.gettext("by me") if alone else who
         _tool_items(doc, heading, value, indent)
@@ -496,10 +516,12 @@ def _tool_items(doc: _Doc, heading: str, value: Any, indent: float) -> None:
 
 
 def _step_name(t: Translator, kind: str, index: Any) -> str:
-    steps = PLAN_STEPS if kind == "signaleringsplan" else CARD_STEPS
+    steps = STEPS.get(kind, CARD_STEPS)  # type: ignore[call-overload]
     if not isinstance(index, int) or not 0 <= index < len(steps):
         return scalar(t, index)
     step = steps[index]
+    if step.label:
+        return t.gettext(step.label)
     name = t.gettext(PART_NAMES.get(step.path[-1], "")) if kind == "signaleringsplan" \
         else t.gettext(CARD_PART_NAMES[step.path[-1]])
     if step.phase is not None:
@@ -650,6 +672,40 @@ def _crisis(doc: _Doc, tables: dict[str, list[Row]]) -> None:
                 who=row.get("taken_by_name") or DASH, moment=scalar(t, row["taken_at"])), indent=5)
 
 
+def _safety(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+    """My safety plan: both plans, the hoopbox (what is in it; photos and voice messages stay in the chat) and
+    the noodbericht (its text, who gets it, and every time it went)."""
+    t = doc.t
+    same = t.gettext("Every saved version, and what you were still filling in.")
+    _tools(doc, tables, SAFETY, t.gettext("My plan for thoughts of suicide"), same)
+    _tools(doc, tables, HOME, t.gettext("My home plan"), same)
+    doc.section(t.gettext("My hope box"), t.gettext("What you kept. Photos and voice messages are on Telegram; "
+                                                    "the JSON file has their file number."))
+    items = tables.get("hope_items", [])
+    if not items:
+        doc.empty()
+    for row in items:
+        doc.text(f"{scalar(t, row.get('created_at'))}: {value_text(t, 'hope_items', 'kind', row.get('kind'))}",
+                 bold=True)
+        if row.get("text"):
+            doc.text(str(row["text"]), indent=5)
+    doc.section(t.gettext("My emergency message"), t.gettext("Your message, who gets it, and when it went."))
+    settings, trusted = tables.get("emergency_settings", []), tables.get("trusted_people", [])
+    sends, deliveries = tables.get("emergency_sends", []), _by(tables.get("emergency_deliveries", []), "send_id")
+    if not (settings or trusted or sends):
+        doc.empty()
+    for row in settings:
+        doc.fields("emergency_settings", row)
+    for row in trusted:
+        doc.text(row.get("name") or t.gettext("someone in your household"), bold=True)
+        doc.fields("trusted_people", row, indent=5, skip=("name",))
+    for row in sends:
+        doc.text(f"{t.gettext(COLUMNS['emergency_sends']['at'])}: {scalar(t, row.get('at'))}", bold=True)
+        for delivery in deliveries.get(row.get("id"), []):
+            who = delivery.get("name") or t.gettext("someone in your household")
+            doc.text(f"• {who}: {value_text(t, 'emergency_deliveries', 'route', delivery.get('route'))}", indent=5)
+
+
 def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
     doc = _Doc(t)
     tables: dict[str, list[Row]] = data.get("tables") or {}
@@ -700,6 +756,7 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
            t.gettext("Every saved version, and what you were still filling in."))
     _tools(doc, tables, "crisiskaart", t.gettext("My crisis card"),
            t.gettext("Every saved version, and what you were still filling in."))
+    _safety(doc, tables)
 
     doc.section(t.gettext("How are things going? Your self-scans"))
     scans, relation = tables.get("self_scans", []), tables.get("relation_scores", [])

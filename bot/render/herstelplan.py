@@ -14,10 +14,12 @@ from bot.domain.consent import CARE_ROLE_NAMES
 from bot.domain.forms import PHASE_NAMES
 from bot.domain.goals import ANSWER_LABELS, Domain, GoalStatus
 from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
+from bot.domain.safetyplans import HomePlan, SafetyPlan
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
 from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
 from bot.render.plan import contact_line, long_day
+from bot.render.safetyplan import plan_texts
 from bot.render.text import split
 from bot.services.herstelplan import GoalLine, MemberPlan, Part, PlanView
 
@@ -35,6 +37,8 @@ PART_TITLES = {
     Part.SCAN: N_("📊 Self-scan"),
     Part.CONTACTS: N_("🆘 Crisis card contacts"),
     Part.SUPPORT: N_("🤝 Support"),
+    Part.SAFETY: N_("🧭 Plan for thoughts of suicide"),
+    Part.HOME: N_("🏡 Home plan"),
 }
 NOT_SHARED = N_("{name} does not share this with you.")
 DOMAIN_ORDER = [Domain.WONEN, Domain.FINANCIEN, Domain.DAGACTIVITEITEN, Domain.GEZONDHEID, Domain.SOCIAAL,
@@ -136,7 +140,17 @@ def part_text(member: MemberPlan, part: Part, t: Translator) -> str:
     if part == Part.CONTACTS:
         items = [f"• {contact_line(c)}" for c in member.contacts] or [t.gettext("No contacts on the crisis card yet.")]
         return title + "\n" + "\n".join(items)
+    if part in (Part.SAFETY, Part.HOME):
+        plan = member.safety if part == Part.SAFETY else member.home
+        return "\n\n".join(plan_texts(plan, t)) if plan else title + "\n" + t.gettext("Not filled in yet.")
     return title + "\n" + "\n".join(_support_lines(member, t))
+
+
+def _plan_line(plan: SafetyPlan | HomePlan | None, t: Translator) -> str:
+    if plan is None:
+        return t.gettext("not filled in yet")
+    return t.gettext("version {n}, {day}").format(n=plan.version, day=t.day(plan.saved_at)) if plan.saved_at \
+        else t.gettext("version {n}").format(n=plan.version)
 
 
 def summary_text(view: PlanView, t: Translator) -> str:
@@ -170,6 +184,10 @@ def summary_text(view: PlanView, t: Translator) -> str:
     lines.append(f"{t.gettext(PART_TITLES[Part.CONTACTS])}: {contacts}")
     support = ", ".join(s.name for s in member.supporters) or t.gettext("nobody linked")
     lines.append(f"{t.gettext(PART_TITLES[Part.SUPPORT])}: {support}")
+    lines.append(f"{t.gettext(PART_TITLES[Part.SAFETY])}: " + (_plan_line(member.safety, t) if Part.SAFETY in member.shown
+                                                               else not_shared))
+    if Part.HOME in member.shown and member.home is not None:  # never a line that says there is none, or that it is hidden
+        lines.append(f"{t.gettext(PART_TITLES[Part.HOME])}: {_plan_line(member.home, t)}")
     if view.others or view.household_goals:
         lines += ["", t.gettext("👪 Household: {members}, {goals}.").format(
             members=t.ngettext("{n} other member", "{n} other members", len(view.others)).format(n=len(view.others)),
@@ -188,7 +206,8 @@ def part_texts(view: PlanView, part: Part, t: Translator) -> list[str]:
 def member_texts(member: MemberPlan, t: Translator) -> list[str]:
     """Everything of one member this viewer may see, as messages."""
     head = f"👤 {member.name}"
-    body = "\n\n".join(part_text(member, part, t) for part in (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS))
+    parts = (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS, Part.SAFETY)
+    body = "\n\n".join(part_text(member, part, t) for part in parts)
     return split(head + "\n\n" + body)
 
 

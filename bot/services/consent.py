@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outbox import store as outbox
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
 from bot.domain.consent import CARE_ROLE_NAMES as CARE_ROLE_NAMES  # re-exported: the tests read it here
-from bot.domain.consent import SCOPE_NAMES, Relation, Scope, is_viewer_for, may_view
+from bot.domain.consent import SCOPE_NAMES, SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
 from bot.domain.roles import CareRole, Role
 from bot.i18n import translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.notices import Rendered, renders
 
-TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD)  # parts with versions: a look says which one
+# Parts with versions: a look says which one.
+TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.SAFETY_PLAN, Scope.HOME_PLAN)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ViewerShare:
     name: str
     relation: str  # a key of CARE_ROLE_NAMES: a care role, "peer" or "household"
     scopes: frozenset[Scope]
+    shareable: tuple[Scope, ...] = SCOPES  # what can be shared with them at all (bot/domain/consent.scopes_for)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ async def viewers(svc: Services, client_telegram_id: int) -> list[ViewerShare]:
         if client is None or client.role != Role.CLIENT:
             return []
         return [
-            ViewerShare(person.id, person.name or "?", relation, await granted_scopes(session, client.id, person.id))
+            ViewerShare(person.id, person.name or "?", relation, await granted_scopes(session, client.id, person.id),
+                        scopes_for(await relation_of(session, person, client)))
             for person, relation in await _viewers(session, client)
         ]
 
@@ -156,8 +159,10 @@ async def set_consent(
         if viewer is None:
             raise NotFound("viewer")
         relation = await relation_of(session, viewer, client)
-        if not is_viewer_for(relation):
-            audit(session, at=now, action="consent.forged", actor=client, subject=viewer, scope=scope, outcome="denied")
+        if not is_viewer_for(relation) or (granted and scope not in scopes_for(relation)):
+            # The viewer's own trail never names the thuisplan (they may be the person the client fears).
+            audit(session, at=now, action="consent.forged", actor=client, subject=viewer,
+                  scope=None if scope == Scope.HOME_PLAN else scope, outcome="denied")
             await session.commit()
             raise NotAllowed("not someone close to this client")
         row = (
@@ -183,7 +188,7 @@ async def set_consent(
             )
         await session.flush()
         share = ViewerShare(viewer.id, viewer.name or "?", relation_key(relation) or "peer",
-                            await granted_scopes(session, client.id, viewer.id))
+                            await granted_scopes(session, client.id, viewer.id), scopes_for(relation))
         await session.commit()
         return share
 

@@ -8,6 +8,8 @@ each part only through the consent check, one call per part (each audited):
     self-scan   -> Scope.GOALS   (no scope of its own: it is about the same leefdomeinen as the goals)
     last colour -> Scope.ALERTS  (the colour is what alerts on orange and red are made of)
     contacts    -> Scope.CRISIS_CARD
+    safety plan -> Scope.SAFETY_PLAN
+    thuisplan   -> Scope.HOME_PLAN  (only for the client and their workers: for anyone else not even looked up)
 
 Who supports the client (coordinating and backup worker) is the care team itself, shown to everyone allowed to
 open the plan; an active peer-support contact is shown to the client only.
@@ -40,11 +42,13 @@ from bot.db.models import (
     ToolVersion,
 )
 from bot.domain import forms
+from bot.domain import safetyplans as safety_rules
 from bot.domain import selfscan as scan_rules
 from bot.domain.consent import Scope, is_viewer_for
 from bot.domain.goals import Answer, Domain, GoalStatus
 from bot.domain.plans import Contact, Phase
 from bot.domain.roles import CareRole, Role
+from bot.domain.safetyplans import HomePlan, SafetyPlan
 from bot.domain.selfscan import ScanDomain
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view, relation_of
@@ -56,14 +60,18 @@ class Part(StrEnum):
     SCAN = "scan"
     CONTACTS = "contacts"
     SUPPORT = "support"
+    SAFETY = "safety"  # the veiligheidsplan bij zelfmoordgedachten
+    HOME = "home"  # the thuisplan: only ever looked up for the client and their workers
 
 
-PARTS = (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS, Part.SUPPORT)
+PARTS = (Part.GOALS, Part.PHASE, Part.SCAN, Part.CONTACTS, Part.SUPPORT, Part.SAFETY, Part.HOME)
 PART_SCOPES = {
     Part.GOALS: Scope.GOALS,
     Part.SCAN: Scope.GOALS,
     Part.PHASE: Scope.ALERTS,
     Part.CONTACTS: Scope.CRISIS_CARD,
+    Part.SAFETY: Scope.SAFETY_PLAN,
+    Part.HOME: Scope.HOME_PLAN,
 }
 SHOWN_STATUSES = (GoalStatus.ACTIVE, GoalStatus.PAUSED, GoalStatus.REACHED)  # reached: successes stay visible
 
@@ -112,6 +120,8 @@ class MemberPlan:
     scan: ScanLine | None = None
     contacts: tuple[Contact, ...] = ()
     supporters: tuple[Supporter, ...] = ()
+    safety: SafetyPlan | None = None
+    home: HomePlan | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +214,17 @@ async def _contacts(session: AsyncSession, client: Person) -> tuple[Contact, ...
     return forms.to_card(json.loads(row), client.name or "").contacts if row else ()
 
 
+async def _safety_plan(session: AsyncSession, client: Person, tool: forms.Tool) -> SafetyPlan | HomePlan | None:
+    row = (await session.execute(
+        select(ToolVersion).where(ToolVersion.client_id == client.id, ToolVersion.kind == tool)
+        .order_by(ToolVersion.version.desc()).limit(1)
+    )).scalar_one_or_none()
+    if row is None:
+        return None
+    make = safety_rules.to_safety_plan if tool == forms.Tool.SAFETY else safety_rules.to_home_plan
+    return make(json.loads(row.content), client.name or "", row.version, row.saved_at)
+
+
 async def _supporters(session: AsyncSession, client: Person, *, with_peer: bool) -> tuple[Supporter, ...]:
     people: list[Supporter] = []
     if client.household_id is not None:
@@ -235,6 +256,8 @@ async def _member(
             return False
         if part == Part.SUPPORT:
             return True
+        if part == Part.HOME and viewer.id != client.id and viewer.role != Role.WORKER:
+            return False  # a household member or peer expert: not even asked, so their trail never names it
         scope = PART_SCOPES[part]
         if scope not in checked:  # goals and self-scan share one scope: one look, one audit row
             checked[scope] = await authorize_view(session, viewer=viewer, client=client, scope=scope, now=now)
@@ -259,8 +282,18 @@ async def _member(
     if await allowed(Part.SUPPORT):
         shown.add(Part.SUPPORT)
         supporters = await _supporters(session, client, with_peer=viewer.id == client.id)
+    safety: SafetyPlan | None = None
+    home: HomePlan | None = None
+    if await allowed(Part.SAFETY):
+        shown.add(Part.SAFETY)
+        found = await _safety_plan(session, client, forms.Tool.SAFETY)
+        safety = found if isinstance(found, SafetyPlan) else None
+    if await allowed(Part.HOME):
+        shown.add(Part.HOME)
+        found = await _safety_plan(session, client, forms.Tool.HOME)
+        home = found if isinstance(found, HomePlan) else None
     return MemberPlan(client.id, client.name or "?", viewer.id == client.id, frozenset(shown), goals, phase, scan,
-                      contacts, supporters)
+                      contacts, supporters, safety, home)
 
 
 async def _household_goals(

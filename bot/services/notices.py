@@ -48,7 +48,7 @@ def renders(kind: str) -> Callable[[Renderer], Renderer]:
 def _load() -> None:
     """The services that queue references (importing them registers their renderers)."""
     from bot.outbox import store  # noqa: F401
-    from bot.services import alerts, checkins, consent, goal_requests, nudges, peers, together  # noqa: F401
+    from bot.services import alerts, checkins, consent, goal_requests, nudges, peers, safetyplans, together  # noqa: F401
 
 
 async def render(

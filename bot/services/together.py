@@ -26,7 +26,15 @@ from bot.services.notices import Rendered, renders
 
 OPEN = "open"
 DECISIONS = {"ok": "confirmed", "edit": "changed", "no": "rejected"}
-TOOLS = (Tool.CARD, Tool.PLAN)  # index in callback data
+TOOLS = (Tool.CARD, Tool.PLAN, Tool.SAFETY, Tool.HOME)  # index in callback data: new tools go at the end
+# A message about the thuisplan shows nothing on the phone's lock screen or in the chat list: the client opens it.
+DISCREET = frozenset({Tool.HOME})
+NEW_MESSAGE = N_("📬 There is a new message for you in Houvast.")
+
+
+def tools_for(helper_role: str) -> tuple[Tool, ...]:
+    """A worker helps with every tool; a peer expert not with the thuisplan (it is for the care team only)."""
+    return TOOLS if helper_role == Role.WORKER else tuple(tool for tool in TOOLS if tool != Tool.HOME)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class ProposalView:
     tool: Tool
     step: int
     text: str
+    helper_name: str = ""  # first name
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,8 @@ class Decision:
 def step_name(t: Translator, tool: Tool, index: int) -> str:
     """The part of the tool, as the client knows it (the same words as the form's own step list)."""
     step = forms.STEPS[tool][index]
+    if step.label:
+        return t.gettext(step.label)
     if tool == Tool.PLAN:
         phase = t.gettext(forms.PHASE_NAMES[step.phase]).split(":")[0] if step.phase else ""
         return f"{phase}: {t.gettext(forms.PART_NAMES[step.path[-1]])}"
@@ -93,12 +104,17 @@ async def clients_to_help(svc: Services, helper_telegram_id: int) -> list[Helpab
     ]
 
 
-async def _check_helper(svc: Services, helper_telegram_id: int, client_id: int) -> None:
-    """A peer expert with an active contact with this client, or a worker with the client in their caseload."""
+async def _check_helper(svc: Services, helper_telegram_id: int, client_id: int, tool: Tool | None = None) -> None:
+    """A peer expert with an active contact with this client, or a worker with the client in their caseload; a
+    tool this helper may help with."""
     async with svc.unit() as session:
         helper = await person_by_telegram(session, helper_telegram_id)
         if helper is None or not helper.active or helper.role not in (Role.PEER, Role.WORKER):
             raise NotAllowed("only a peer expert or a worker helps")
+        if tool is not None and tool not in tools_for(helper.role):
+            audit(session, at=svc.now(), action="together.forged", actor=helper, outcome="denied")
+            await session.commit()
+            raise NotAllowed("not a tool this helper may help with")
         if helper.role == Role.PEER:
             contact = (
                 await session.execute(
@@ -126,7 +142,7 @@ async def propose(
     text cannot be an answer to this step (empty, too long, not a date), so the helper can fix it first."""
     if not 0 <= step < len(forms.STEPS[tool]):
         raise ValueError(step)
-    await _check_helper(svc, helper_telegram_id, client_id)
+    await _check_helper(svc, helper_telegram_id, client_id, tool)
     _doc, _understood = forms.add_answer(
         forms.empty(tool), forms.STEPS[tool][step], text, today=svc.today()
     )  # Refused if unusable
@@ -148,18 +164,10 @@ async def propose(
         session.add(row)
         await session.flush()
         t = translator(client.locale, svc.settings.zone)
-        tool_name = t.gettext("crisis card") if tool == Tool.CARD else t.gettext("signaleringsplan")
-        message = "\n".join(
-            [
-                t.gettext('{helper} fills in your {tool} with you. A proposal for "{part}":').format(
-                    helper=first_name(helper.name), tool=tool_name, part=step_name(t, tool, step)
-                ),
-                "",
-                row.text,
-                "",
-                t.gettext("Is this right? Nothing is saved until you confirm. You decide."),
-            ]
-        )
+        if tool in DISCREET:
+            message, buttons = t.gettext(NEW_MESSAGE), [[(t.gettext("👀 Open"), callbacks.make("tog", "show", row.id))]]
+        else:
+            message, buttons = proposal_message(t, first_name(helper.name), tool, step, row.text, row.id)
         await outbox.enqueue(
             session,
             dedup_key=f"together:{row.id}",
@@ -167,16 +175,35 @@ async def propose(
             kind="together",
             text=message,
             now=now,
-            buttons=[
-                [(t.gettext("✅ Confirm"), callbacks.make("tog", "ok", row.id))],
-                [(t.gettext("✏️ Change"), callbacks.make("tog", "edit", row.id))],
-                [(t.gettext("✖️ Reject"), callbacks.make("tog", "no", row.id))],
-            ],
+            buttons=buttons,
         )
         audit(session, at=now, action="together.proposed", actor=helper, subject=client, scope=tool)
         view = ProposalView(row.id, first_name(client.name), tool, step, row.text)
         await session.commit()
         return view
+
+
+TOOL_WORDS = {Tool.CARD: N_("crisis card"), Tool.PLAN: N_("signaleringsplan"),
+              Tool.SAFETY: N_("plan for thoughts of suicide"), Tool.HOME: N_("home plan")}
+
+
+def proposal_message(t: Translator, helper_name: str, tool: Tool, step: int, text: str,
+                     proposal_id: int) -> tuple[str, list[list[tuple[str, str]]]]:
+    """What the client reads about a proposal, with Confirm / Change / Reject. For the thuisplan this is shown
+    only after the client opened the neutral "new message" (see `propose`)."""
+    message = "\n".join([
+        t.gettext('{helper} fills in your {tool} with you. A proposal for "{part}":').format(
+            helper=helper_name, tool=t.gettext(TOOL_WORDS[tool]), part=step_name(t, tool, step)),
+        "",
+        text,
+        "",
+        t.gettext("Is this right? Nothing is saved until you confirm. You decide."),
+    ])
+    return message, [
+        [(t.gettext("✅ Confirm"), callbacks.make("tog", "ok", proposal_id))],
+        [(t.gettext("✏️ Change"), callbacks.make("tog", "edit", proposal_id))],
+        [(t.gettext("✖️ Reject"), callbacks.make("tog", "no", proposal_id))],
+    ]
 
 
 async def open_proposal(svc: Services, client_telegram_id: int, proposal_id: int) -> ProposalView:
@@ -190,7 +217,9 @@ async def open_proposal(svc: Services, client_telegram_id: int, proposal_id: int
             raise NotAllowed("not your proposal")
         if row.status != OPEN:
             raise NotFound("already decided")
-        return ProposalView(row.id, first_name(client.name), Tool(row.kind), row.step, row.text)
+        helper = await session.get(Person, row.helper_id) if row.helper_id else None
+        return ProposalView(row.id, first_name(client.name), Tool(row.kind), row.step, row.text,
+                            first_name(helper.name) if helper else "?")
 
 
 async def decide(

@@ -16,7 +16,8 @@ from bot.domain.roles import Role
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view
 
-SCOPE_OF = {Tool.PLAN: Scope.SIGNALING_PLAN, Tool.CARD: Scope.CRISIS_CARD}
+SCOPE_OF = {Tool.PLAN: Scope.SIGNALING_PLAN, Tool.CARD: Scope.CRISIS_CARD, Tool.SAFETY: Scope.SAFETY_PLAN,
+            Tool.HOME: Scope.HOME_PLAN}
 
 
 @dataclass(frozen=True)

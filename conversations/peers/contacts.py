@@ -9,7 +9,8 @@ from bot.services.base import NotAllowed, NotFound
 from conversations import keyboards
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
-from conversations.peers.shared import VIEWABLE, shares_line, theme_name
+from conversations.peers.shared import OTHER_VIEWS, VIEWABLE, shares_line, theme_name
+from conversations.safetyplan import hoopbox
 from conversations.tools import show_saved
 
 
@@ -43,7 +44,8 @@ async def open_contact(turn: Turn) -> None:
         lines.append(t.gettext("Last message: {when}.").format(when=t.moment(view.last_message_at)))
     lines.append(shares_line(t, view))
     viewable = [
-        (s.value, t.gettext(SCOPE_NAMES[s])) for s in SCOPES if s in view.shared and s in VIEWABLE
+        (s.value, t.gettext(SCOPE_NAMES[s])) for s in SCOPES
+        if s in view.shared and (s in VIEWABLE or s in OTHER_VIEWS)
     ]
     await turn.say("\n".join(lines), peer_keyboards.peer_contact(t, view, viewable))
 
@@ -55,9 +57,11 @@ NOT_SHARED_WITH_PEER = N_("You cannot see this. It has not been shared with you.
 async def view_shared(turn: Turn) -> None:
     """peer:view:<contact_id>.<scope>: through tools.current, i.e. the consent check, audited."""
     contact_id, scope = turn.id_and_scope()
+    view = await peers.contact(turn.svc, turn.tid, contact_id)
+    if scope in OTHER_VIEWS and await hoopbox.show_to(turn.update, turn.context, view.client_id):
+        return
     if scope not in VIEWABLE:
         raise NotAllowed("not a view")
-    view = await peers.contact(turn.svc, turn.tid, contact_id)
     await show_saved(turn, await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=view.client_id))
 
 

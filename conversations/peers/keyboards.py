@@ -1,6 +1,8 @@
 """The peer-support flows' keyboards. Each takes the translator."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
@@ -251,14 +253,15 @@ def peer_max_peers(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def together_tools(t: Translator, client_id: int) -> InlineKeyboardMarkup:
+def together_tools(t: Translator, client_id: int, tools: Sequence[str] = together.TOOLS) -> InlineKeyboardMarkup:
+    """The tools this helper may fill in with the client; a button carries the tool's place in together.TOOLS."""
     return column(
         [
             InlineKeyboardButton(
                 t.gettext(TOOL_NAMES[tool]),
-                callback_data=callbacks.make("tog", "tool", f"{client_id}.{index}"),
+                callback_data=callbacks.make("tog", "tool", f"{client_id}.{together.TOOLS.index(tool)}"),
             )
-            for index, tool in enumerate(together.TOOLS)
+            for tool in tools
         ]
         + [menu_item(t)]
     )

@@ -28,7 +28,8 @@ PEER_SELF_GUIDANCE = N_(
 )
 
 
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY}
+OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 
 
 # Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),

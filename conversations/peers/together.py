@@ -41,7 +41,7 @@ async def together_tool(turn: Turn) -> None:
     client_id = turn.int_arg()
     row = await _helpable(turn.context, turn.person, client_id)
     await turn.say(t.gettext("What do you fill in with {name}?").format(name=row.name),
-        peer_keyboards.together_tools(t, client_id),
+        peer_keyboards.together_tools(t, client_id, together.tools_for(turn.person.role)),
     )
 
 

@@ -41,6 +41,7 @@ async def open_plan(turn: Turn) -> None:
             view.subject.client_id,
             household=bool(view.others or view.household_goals or view.household_goals_hidden),
             client=turn.person.role == Role.CLIENT,
+            home=view.subject.home is not None,
         ),
     )
 

@@ -17,16 +17,20 @@ def progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
 
 
 def herstelplan_keyboard(
-    t: Translator, client_id: int, *, household: bool, client: bool = False
+    t: Translator, client_id: int, *, household: bool, client: bool = False, home: bool = False
 ) -> InlineKeyboardMarkup:
-    """Mijn herstelplan: a button into each part, the household, and the PDF."""
+    """Mijn herstelplan: a button into each part, the household, and the PDF. The thuisplan's button only when
+    it is there and this viewer may see it (`home`)."""
     rows = [
         [button(t.gettext("🎯 Goals"), "prg", "part", f"{client_id}.g"),
          button(t.gettext("📊 Self-scan"), "prg", "part", f"{client_id}.s")],
         [button(t.gettext("🌡️ Last colour"), "prg", "part", f"{client_id}.p"),
          button(t.gettext("🆘 Crisis contacts"), "prg", "part", f"{client_id}.c")],
         [button(t.gettext("🤝 Support"), "prg", "part", f"{client_id}.w")],
+        [button(t.gettext("🧭 Plan for thoughts of suicide"), "prg", "part", f"{client_id}.v")],
     ]
+    if home:
+        rows[-1].append(button(t.gettext("🏡 Home plan"), "prg", "part", f"{client_id}.t"))
     if household:
         rows.append([button(t.gettext("👪 Household"), "prg", "part", f"{client_id}.h")])
     rows.append([button(t.gettext("📄 PDF of the whole plan"), "prg", "pdf", client_id)])

@@ -22,7 +22,8 @@ NOT_SHARED = N_("You cannot see this. The client has not shared it with you.")
 DECISION_KEY = "progress_decision"
 
 
-PART_KEYS = {"g": Part.GOALS, "p": Part.PHASE, "s": Part.SCAN, "c": Part.CONTACTS, "w": Part.SUPPORT}
+PART_KEYS = {"g": Part.GOALS, "p": Part.PHASE, "s": Part.SCAN, "c": Part.CONTACTS, "w": Part.SUPPORT,
+             "v": Part.SAFETY, "t": Part.HOME}
 
 
 HOUSEHOLD_KEY = "h"

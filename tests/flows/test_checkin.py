@@ -37,7 +37,11 @@ async def test_red_shows_safety_first_and_alerts_the_worker_with_consent(chat, h
     replies = await sam.press("Crisis")
     assert "113" in replies[0].text and "112" in replies[0].text
     assert "Uit je crisiskaart" in replies[1].text and "Rustig praten" in replies[1].text
-    assert "Anna" in replies[-1].text
+    assert "Anna" in replies[-2].text
+    # Then, one tap each: what now, who to call, the hoopbox, the noodbericht (conversations/safetyplan).
+    assert "Wat wil je nu doen" in replies[-1].text
+    assert sam.buttons() == ["🌱 Wat kan ik nu doen?", "📞 Wie kan ik bellen?", "💛 Mijn hoopbox", "📣 Noodbericht sturen",
+                             "🏠 Menu"]
     alerts = anna.messages()[before:]
     assert any("Sam" in m.text and "rood" in m.text for m in alerts)
 

@@ -123,8 +123,9 @@ async def test_crisis_language_in_the_relay_brings_safety_first_and_a_worry_reac
     before_joost = len(joost.messages())
     replies = await sam.send("ik wil niet meer leven")
     assert (
-        len(replies) == 1 and "113" in replies[0].text and "112" in replies[0].text
-    )  # the safety message, once
+        len(replies) == 2 and "113" in replies[0].text and "112" in replies[0].text
+    )  # the safety message, once; then what Sam can do now, one tap each (conversations/safetyplan)
+    assert "What can I do now?" in sam.api.buttons(replies[1])[0]
     copy, guidance = joost.messages()[before_joost:]
     assert copy.text == "💬 Sam:\nik wil niet meer leven"
     assert "Sam may be in crisis" in guidance.text and "113" in guidance.text

@@ -25,6 +25,7 @@ MONDAY_10 = datetime(2026, 4, 13, 8, 0, tzinfo=UTC)  # Monday 13 April 2026, 10:
 FULL = "Goed dat je het zegt"  # the first line of the full safety message
 SHORT = "📞 113 of 0800-0113 · 🚨 In gevaar: 112"
 BRUSH_OFF = "begrijp ik niet"
+OFFER = ["🌱 Wat kan ik nu doen?", "📞 Wie kan ik bellen?", "💛 Mijn hoopbox", "📣 Noodbericht sturen", "🏠 Menu"]
 
 
 def default_bucket() -> TokenBucket:
@@ -137,7 +138,8 @@ async def test_outside_a_flow_there_is_no_brush_off_but_the_menu_is_offered_gent
     replies = await sam.send("ik wil niet meer leven")
     assert FULL in replies[0].text
     assert not any(BRUSH_OFF in r.text for r in replies)
-    assert "Ik ben er" in replies[-1].text and sam.buttons() == ["🏠 Menu"]
+    # What the client can do now, one tap each, with the menu: no other line after it (conversations/safetyplan).
+    assert "Wat wil je nu doen" in replies[-1].text and sam.buttons() == OFFER
 
 
 async def test_someone_without_an_account_gets_the_general_help_and_a_worker_gets_none(people_, chat):
@@ -191,8 +193,8 @@ async def test_a_red_check_in_while_the_coordinating_worker_is_away_reaches_the_
     await sam.press("Hoe gaat het met mij")
     replies = await sam.press("Crisis")
     assert FULL in replies[0].text
-    assert "Ik heb het Bram laten weten." in replies[-1].text and "Anna is er nu niet." in replies[-1].text
-    assert "Ik heb het Anna" not in replies[-1].text
+    assert "Ik heb het Bram laten weten." in replies[-2].text and "Anna is er nu niet." in replies[-2].text
+    assert "Ik heb het Anna" not in replies[-2].text and sam.buttons() == OFFER
     assert anna.messages()[before_anna:] == []
     [alert] = bram.messages()[before_bram:]
     assert "Sam koos vandaag rood" in alert.text and "🙋 Ik pak het op" in bram.api.buttons(alert)
@@ -256,10 +258,10 @@ async def test_after_a_handover_nobody_may_be_told_so_the_client_hears_exactly_t
     await sam.send("/menu")
     await sam.press("Hoe gaat het met mij")
     replies = await sam.press("Crisis")
-    text = replies[-1].text
+    text = replies[-2].text  # then the offer of what to do now
     assert "Ik heb niemand iets laten weten." in text and "113" in text and "112" in text
     assert "Wil je dat Dirk weet dat het nu niet goed gaat?" in text
-    assert sam.buttons() == ["✅ Ja, laat Dirk het weten", "Nee"]
+    assert sam.api.buttons(replies[-2]) == ["✅ Ja, laat Dirk het weten", "Nee"] and sam.buttons() == OFFER
     await tick(svc, harness.app)
     assert dirk.messages() == [] and people_["anna"].messages()[before_anna:] == []
     replies = await sam.press("Ja, laat Dirk het weten")

@@ -322,14 +322,16 @@ async def test_household_members_share_with_each_other_through_consent_and_each_
             AuditEntry.action == "view", AuditEntry.actor == mo_person.pseudonym).order_by(AuditEntry.id))).all()
     assert len(notes) == 4 and any("no longer shares with you: goals and check-ins" in n for n in notes)
     assert ("Mo", "household") in {(r.viewer_name, r.relation) for r in await consent.views_of_my_data(svc, SAM)}
-    # Mo's first look: Sam's goals (one row for goals and scan), colour, contacts; then Lin's; each once.
-    assert rows[:6] == [
+    # Mo's first look: Sam's goals (one row for goals and scan), colour, contacts, safety plan; then Lin's; each
+    # once. The thuisplan is never even looked up for a household member.
+    assert rows[:8] == [
         (sam_person.pseudonym, "goals", "ok"), (sam_person.pseudonym, "alerts", "ok"),
-        (sam_person.pseudonym, "crisiskaart", "denied"),
+        (sam_person.pseudonym, "crisiskaart", "denied"), (sam_person.pseudonym, "veiligheidsplan", "denied"),
         (lin_person.pseudonym, "goals", "denied"), (lin_person.pseudonym, "alerts", "denied"),
-        (lin_person.pseudonym, "crisiskaart", "ok"),
+        (lin_person.pseudonym, "crisiskaart", "ok"), (lin_person.pseudonym, "veiligheidsplan", "denied"),
     ]
-    assert (sam_person.pseudonym, "goals", "denied") in rows[6:]
+    assert (sam_person.pseudonym, "goals", "denied") in rows[8:]
+    assert not [row for row in rows if row.scope == "thuisplan"]
 
 
 async def test_forged_ids_for_the_plan_are_refused(world):
