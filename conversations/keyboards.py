@@ -24,7 +24,8 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("peer", N_("🤝 Talk to a peer expert")),
         ("plan", N_("📋 My signaleringsplan")),
         ("card", N_("🆘 My crisis card")),
-        ("safety", N_("🛟 My safety plan")),  # both safety plans, the hoopbox, the noodbericht: conversations/safetyplan
+        # both safety plans, the hoopbox, the noodbericht: conversations/safetyplan
+        ("safety", N_("🛟 My safety plan")),
         ("link", N_("🔗 Link my worker")),
         ("privacy", N_("🔒 Who sees what")),
         ("views", N_("👀 Who looked at my data")),

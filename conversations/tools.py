@@ -62,7 +62,9 @@ async def show_saved(turn: Turn, saved: Saved | None) -> None:
 def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:
     if saved.tool in SAFETY_TOOLS:  # the thuisplan's file has a name that says nothing
         plan, name = safetyplans.plan_of(saved), "veiligheidsplan" if saved.tool == Tool.SAFETY else "plan"
-        return (safety_render.plan_pdf(plan, t), f"{name}.pdf") if kind == "pdf" else (safety_render.plan_png(plan, t), f"{name}.png")
+        if kind == "pdf":
+            return safety_render.plan_pdf(plan, t), f"{name}.pdf"
+        return safety_render.plan_png(plan, t), f"{name}.png"
     if saved.tool == Tool.PLAN:
         plan = forms.to_plan(saved.doc, saved.owner_name, saved.version, saved.saved_at)
         return (

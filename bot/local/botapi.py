@@ -526,7 +526,8 @@ class LocalBotApi:
         self, user_id: int, phone_number: str, first_name: str, last_name: str | None = None, **chat: Any
     ) -> JSON:
         """A contact shared from the phone's address book (📎 → Contact)."""
-        contact = {"phone_number": phone_number, "first_name": first_name} | ({"last_name": last_name} if last_name else {})
+        contact = {"phone_number": phone_number, "first_name": first_name}
+        contact |= {"last_name": last_name} if last_name else {}
         return self._user_message(user_id, {"contact": contact}, **chat)
 
     def forward_text(self, user_id: int, text: str, sender_name: str = "Someone", **chat: Any) -> JSON:

@@ -138,7 +138,8 @@ COLUMNS: dict[str, dict[str, str | None]] = {
     "user_data": {"telegram_id": None, "data": N_("Notes")},
     "hope_items": {"id": None, "client_id": None, "kind": N_("What"), "text": N_("Text or link"), "file_id": None,
                    "file_unique_id": None, "created_at": N_("Added on")},
-    "trusted_people": {"id": None, "client_id": None, "person_id": None, "name": N_("Name"), "phone": N_("Phone number"),
+    "trusted_people": {"id": None, "client_id": None, "person_id": None, "name": N_("Name"),
+                       "phone": N_("Phone number"),
                        "consented_at": N_("Houvast may send it to them since"), "created_at": N_("Added on")},
     "emergency_settings": {"client_id": None, "text": N_("Your emergency message"), "updated_at": N_("Changed on")},
     "emergency_sends": {"id": None, "client_id": None, "at": N_("Sent on")},
@@ -276,7 +277,8 @@ ACTIONS = {
     "sos.sent": N_("sent an emergency message"), "sos.trusted_added": N_("chose someone for the emergency message"),
     "sos.trusted_removed": N_("took someone off the emergency message"),
     "sos.consent": N_("let Houvast send the emergency message to someone at home"),
-    "sos.forged": N_("pressed a button that was not for them"), "hope.forged": N_("pressed a button that was not for them"),
+    "sos.forged": N_("pressed a button that was not for them"),
+    "hope.forged": N_("pressed a button that was not for them"),
 }
 OUTCOMES = {"denied": N_("refused"), "no_worker": N_("there was no worker")}
 WEEKDAY_FIELDS = {("goals", "checkin_weekday")}

@@ -184,9 +184,10 @@ def summary_text(view: PlanView, t: Translator) -> str:
     lines.append(f"{t.gettext(PART_TITLES[Part.CONTACTS])}: {contacts}")
     support = ", ".join(s.name for s in member.supporters) or t.gettext("nobody linked")
     lines.append(f"{t.gettext(PART_TITLES[Part.SUPPORT])}: {support}")
-    lines.append(f"{t.gettext(PART_TITLES[Part.SAFETY])}: " + (_plan_line(member.safety, t) if Part.SAFETY in member.shown
-                                                               else not_shared))
-    if Part.HOME in member.shown and member.home is not None:  # never a line that says there is none, or that it is hidden
+    safety = _plan_line(member.safety, t) if Part.SAFETY in member.shown else not_shared
+    lines.append(f"{t.gettext(PART_TITLES[Part.SAFETY])}: {safety}")
+    # The thuisplan: never a line that says there is none, or that it is hidden.
+    if Part.HOME in member.shown and member.home is not None:
         lines.append(f"{t.gettext(PART_TITLES[Part.HOME])}: {_plan_line(member.home, t)}")
     if view.others or view.household_goals:
         lines += ["", t.gettext("👪 Household: {members}, {goals}.").format(

@@ -40,8 +40,9 @@ async def test_red_shows_safety_first_and_alerts_the_worker_with_consent(chat, h
     assert "Anna" in replies[-2].text
     # Then, one tap each: what now, who to call, the hoopbox, the noodbericht (conversations/safetyplan).
     assert "Wat wil je nu doen" in replies[-1].text
-    assert sam.buttons() == ["🌱 Wat kan ik nu doen?", "📞 Wie kan ik bellen?", "💛 Mijn hoopbox", "📣 Noodbericht sturen",
-                             "🏠 Menu"]
+    assert sam.buttons() == [
+        "🌱 Wat kan ik nu doen?", "📞 Wie kan ik bellen?", "💛 Mijn hoopbox", "📣 Noodbericht sturen", "🏠 Menu",
+    ]
     alerts = anna.messages()[before:]
     assert any("Sam" in m.text and "rood" in m.text for m in alerts)
 
