@@ -185,7 +185,7 @@ async def what_now(svc: Services, client_telegram_id: int) -> WhatNow:
 
 @dataclass(frozen=True)
 class WhoToCall:
-    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase), then professionals."""
+    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase, thuisplan), then professionals."""
 
     people: tuple[Contact, ...]
     professionals: tuple[Contact, ...]
@@ -195,12 +195,14 @@ async def who_to_call(svc: Services, client_telegram_id: int) -> WhoToCall:
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
         safety_doc = await _latest_doc(session, client.id, Tool.SAFETY)
+        home_doc = await _latest_doc(session, client.id, Tool.HOME)
         card_contacts = tuple(await tools.crisis_contacts(session, client))
         card_doc = await _latest_doc(session, client.id, Tool.CARD)
     safety = rules.to_safety_plan(safety_doc, "") if safety_doc else None
+    home = rules.to_home_plan(home_doc, "") if home_doc else None
     card = forms.to_card(card_doc, "") if card_doc else None
     return WhoToCall(
-        rules.unique_contacts(safety.people if safety else (), card_contacts),
+        rules.unique_contacts(safety.people if safety else (), card_contacts, home.safe_people if home else ()),
         rules.unique_contacts(safety.professionals if safety else (), card.care_providers if card else ()),
     )
 
