@@ -4,15 +4,16 @@ invullen, and that a household member never sees the thuisplan or that it exists
 import json
 from urllib.parse import parse_qs, urlparse
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from bot.db.models import Consent, Person
+from bot.db.models import AuditEntry, Consent, EmergencySend, EmergencySetting, HopeItem, Person, TrustedPerson
 from bot.domain.consent import Scope
 from bot.domain.forms import Tool
 from bot.domain.roles import Role
 from bot.domain.safetyplans import HopeKind
 from bot.services import consent, gdpr, herstelplan, invites, people, safetyplans, team, tools
 from tests.flows.test_onboarding import onboard_client
+from tests.render.pdftext import page_texts
 
 ANNA, SAM, MO, JOOST = 900, 501, 502, 905
 
@@ -372,3 +373,105 @@ async def test_mijn_herstelplan_names_the_safety_plans_and_opens_them(chat, harn
     replies = await mo.send("/herstelplan")  # Mo's own plan: nothing about Sam's
     replies += await mo.press("Huishouden")
     assert not any("thuisplan" in (r.text or "").lower() for r in replies)
+
+
+# --- bad input, and what the client's data holds ----------------------------------------------------------------
+
+LONG = ("Ik loop een rondje om het blok en ik tel mijn stappen tot ik rustiger word. " * 60)[:4000].strip()
+
+
+async def test_a_step_of_4000_characters_is_kept_whole_and_every_view_still_works(chat, harness):
+    sam = await onboard_client(chat(SAM, "Sam"))
+    await sam.send("/veiligheidsplan")
+    await sam.press("Plan bij gedachten aan zelfmoord")
+    await sam.press("Invullen")
+    await skip_or_next(sam)
+    replies = await sam.send(LONG)  # step 2, what I can do myself: as long as one Telegram message allows
+    assert not any("tekens" in r.text for r in replies)  # under the limit: nothing is cut, nothing to say
+    for _ in range(6):  # on to step 7, and past it: done
+        await skip_or_next(sam)
+    saved = await tools.current(harness.services, SAM, Tool.SAFETY)
+    assert saved.doc["coping"] == [LONG]
+
+    replies = await sam.press("Bekijk als berichten")
+    assert all(len(r.text) <= 4096 for r in replies)
+    assert LONG[:60] in replies[0].text + replies[1].text and LONG[-60:] in "\n".join(r.text for r in replies)
+    assert "0800-0113" in replies[-2].text  # the numbers are never cut off at the end
+    replies = await sam.press("PDF")
+    assert replies[-1].file_bytes.startswith(b"%PDF")
+    replies = await sam.press("Plaatje")
+    assert replies[-1].file_bytes.startswith(b"\x89PNG")
+
+    await sam.send("ik wil er niet meer zijn")
+    replies = await sam.press("Wat kan ik nu doen?")
+    assert all(len(r.text) <= 4096 for r in replies) and LONG[-60:] in replies[-1].text
+    assert "🌱 Wat kan ik nu doen?" not in sam.buttons() and "📞 Wie kan ik bellen?" in sam.buttons()
+
+
+async def test_an_empty_plan_says_so_and_offers_to_start_wherever_it_is_opened(chat, harness):
+    sam = await onboard_client(chat(SAM, "Sam"))
+    await sam.send("/veiligheidsplan")
+    replies = await sam.press("Thuisplan")
+    assert "nog niet ingevuld" in replies[-1].text and sam.buttons()[0] == "✍️ Invullen"
+    assert "👀 Bekijk als berichten" not in sam.buttons()
+    for data in ("tool:view:thuisplan", "tool:pdf:veiligheidsplan"):  # an old button, after nothing was saved
+        replies = await sam.press_data(sam.last().message_id, data)
+        assert "nog niet ingevuld" in replies[-1].text and "✍️ Invullen" in sam.buttons()
+    replies = await sam.send("/hoop")
+    assert "nog leeg" in replies[-1].text and "➕ Iets toevoegen" in sam.buttons()
+    await sam.send("/veiligheidsplan")
+    replies = await sam.press("📣 Noodbericht")
+    assert "Nog niemand" in replies[-1].text and "➕ Iemand toevoegen" in sam.buttons()
+
+
+async def test_the_noodbericht_never_goes_from_houvast_while_someone_at_home_has_a_thuisplan_and_says_not_why(
+        chat, harness):
+    ids, sam, mo, anna = await household(harness, chat)
+    await sam.send("/noodbericht")  # one command sends it: nobody chosen yet, so a ready message to forward
+    await sam.send("/veiligheidsplan")
+    await sam.press("📣 Noodbericht")
+    await sam.press("Iemand toevoegen")
+    await sam.press("Mo (gebruikt Houvast)")
+    replies = await sam.press("Ja, Houvast mag het aan Mo sturen")
+    assert "Mo (krijgt het van Houvast)" in replies[-1].text
+    await tools.update_draft(harness.services, MO, Tool.HOME, {"code_word": "paraplu"}, 0)  # Mo's own thuisplan
+    await tools.save_version(harness.services, MO, Tool.HOME, finished=True)
+
+    before = len(mo.messages())
+    replies = await sam.press("Noodbericht sturen")  # within the minute, but the first went to nobody
+    assert len(mo.messages()) == before  # nothing from Houvast reaches Mo's chat
+    status = replies[-1].text
+    assert "❌ Mo kreeg het niet van Houvast" in status  # the same words as when Mo blocked Houvast
+    assert share_text(url_buttons(replies[-1])["📤 Stuur het aan Mo"]) == "Het gaat niet goed met mij. Wil je me bellen?"
+    await sam.send("/noodbericht")
+    words = " ".join(m.text or "" for m in sam.messages()).lower()
+    for needle in ("thuisplan", "paraplu", "veilig thuis", "huiselijk"):
+        assert needle not in words, needle
+
+
+async def test_the_noodbericht_is_audited_in_my_data_and_gone_with_the_account(chat, harness):
+    sam = await onboard_client(chat(SAM, "Sam"))
+    await sam.send("/veiligheidsplan")
+    await sam.press("📣 Noodbericht")
+    await sam.press("Iemand toevoegen")
+    await sam._feed(sam.api.send_contact(SAM, "+31611112222", "Fatima"))
+    await sam.press("Noodbericht sturen")
+    async with harness.services.unit() as session:
+        actions = set((await session.execute(select(AuditEntry.action).where(AuditEntry.action.like("sos.%")))).scalars())
+    assert {"sos.trusted_added", "sos.sent"} <= actions
+
+    replies = await sam.send("/mijngegevens")
+    documents = [m for m in replies if m.kind == "document"]
+    data = json.loads(documents[0].file_bytes)
+    assert data["tables"]["trusted_people"][0]["name"] == "Fatima"
+    assert len(data["tables"]["emergency_sends"]) == 1 and data["tables"]["emergency_deliveries"][0]["name"] == "Fatima"
+    pdf = " ".join(page_texts(documents[1].file_bytes)).replace("\n", " ")
+    assert "Mijn noodbericht" in pdf and "Fatima" in pdf
+
+    await sam.send("/verwijderen")
+    await sam.press("Ja, wis mijn account")
+    harness.clock.advance(days=7)
+    assert await gdpr.purge_due(harness.services) == 1
+    async with harness.services.unit() as session:
+        for model in (TrustedPerson, EmergencySend, EmergencySetting, HopeItem):
+            assert (await session.execute(select(func.count()).select_from(model))).scalar_one() == 0

@@ -142,10 +142,18 @@ async def test_never_from_the_bot_while_someone_in_the_household_has_a_thuisplan
     await safetyplans.add_trusted_member(svc, SAM, home["mo"], consent=True)
     await tools.update_draft(svc, MO, Tool.HOME, {"signs": ["Geschreeuw"]}, 0)  # only started: it counts
     status = await safetyplans.send_sos(svc, SAM)
-    assert [(line.route, line.state) for line in status.lines] == [(Route.SHARE, "share")]
+    # Sam reads only that it did not arrive, as when Mo blocked Houvast: never that Mo has a thuisplan.
+    assert [(line.route, line.state) for line in status.lines] == [(Route.HOUVAST, "failed")]
     async with svc.unit() as session:
         assert (await session.execute(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.kind == "sos"))).scalar_one() == 0
+
+
+async def test_with_a_thuisplan_of_their_own_the_client_sends_it_themselves(svc, clock, home):
+    await safetyplans.add_trusted_member(svc, SAM, home["mo"], consent=True)
+    await saved(svc, SAM, Tool.HOME, {"code_word": "paraplu"})
+    status = await safetyplans.send_sos(svc, SAM)
+    assert [(line.route, line.state) for line in status.lines] == [(Route.SHARE, "share")]
 
 
 async def test_a_thuisplan_made_after_the_press_withdraws_what_still_waits(svc, clock, home):
