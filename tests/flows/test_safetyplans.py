@@ -162,6 +162,10 @@ async def test_a_household_member_never_sees_the_thuisplan_or_that_it_exists(cha
     home = sam.messages()[-1]
     assert share_text(url_buttons(home)["📨 Stuur je codewoord"]) == "paraplu"  # one tap to a trusted person
     assert "🧹 Wis dit gesprek" in sam.buttons()
+    await anna.send("/menu")
+    await anna.press("Mijn cliënten")
+    await anna.press("Sam")
+    assert not any("thuisplan" in b for b in anna.buttons())  # not even Anna, until Sam ticks it
 
     # /privacy: the thuisplan is offered for Anna (care team), never for Mo.
     await sam.send("/privacy")
