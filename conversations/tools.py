@@ -156,6 +156,9 @@ async def on_tool_button(update: Update, context: Context) -> None:
         )
         return
     saved = await tools.current(svc, person.telegram_id, tool, previous=action == "prev")
+    if saved is None and tool in SAFETY_TOOLS and action != "prev":
+        await send_home(update, context, tool)  # says that it is still empty and offers to fill it in
+        return
     if saved is None:
         await common.say(update, context, t.gettext("There is nothing saved yet."), keyboards.menu_button(t))
         return

@@ -195,7 +195,7 @@ def to_home_plan(doc: dict[str, Any], owner_name: str, version: int = 0,
 # The public numbers, always with the help: spelled out once here (the safety message has its own lines).
 HELP_LINES = (
     Contact(N_("113 Zelfmoordpreventie (free, day and night; chat at 113.nl)"), "0800-0113"),
-    Contact(N_("Emergency: police, ambulance, fire brigade"), "112"),
+    Contact(N_("Emergency (police, ambulance, fire brigade)"), "112"),
 )
 HOME_HELP_LINES = (
     Contact(N_("Veilig Thuis (free, day and night)"), "0800-2000"),

@@ -148,7 +148,9 @@ def home_now_text(t: Translator, plan: HomePlan | None) -> str:
             lines += [t.gettext("What you take:")] + [f"{CHECKBOX} {item}" for item in plan.take_along] + [""]
         if plan.children:
             lines += [t.gettext("The children:")] + [f"• {item}" for item in plan.children] + [""]
-    if not lines:
+    if lines:
+        lines.insert(0, t.gettext("🏡 From your home plan:"))
+    else:
         lines = [t.gettext("You can make a home plan: where you go, who you call and what you take."), ""]
     lines += [f"{t.gettext(c.name)}: {c.phone}" for c in HOME_HELP_LINES]
     return "\n".join(lines).strip()

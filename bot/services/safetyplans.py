@@ -185,7 +185,7 @@ async def what_now(svc: Services, client_telegram_id: int) -> WhatNow:
 
 @dataclass(frozen=True)
 class WhoToCall:
-    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase), then professionals."""
+    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase, thuisplan), then professionals."""
 
     people: tuple[Contact, ...]
     professionals: tuple[Contact, ...]
@@ -195,12 +195,14 @@ async def who_to_call(svc: Services, client_telegram_id: int) -> WhoToCall:
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
         safety_doc = await _latest_doc(session, client.id, Tool.SAFETY)
+        home_doc = await _latest_doc(session, client.id, Tool.HOME)
         card_contacts = tuple(await tools.crisis_contacts(session, client))
         card_doc = await _latest_doc(session, client.id, Tool.CARD)
     safety = rules.to_safety_plan(safety_doc, "") if safety_doc else None
+    home = rules.to_home_plan(home_doc, "") if home_doc else None
     card = forms.to_card(card_doc, "") if card_doc else None
     return WhoToCall(
-        rules.unique_contacts(safety.people if safety else (), card_contacts),
+        rules.unique_contacts(safety.people if safety else (), card_contacts, home.safe_people if home else ()),
         rules.unique_contacts(safety.professionals if safety else (), card.care_providers if card else ()),
     )
 
@@ -212,6 +214,13 @@ async def _home_plan_in_household(session: AsyncSession, person: Person) -> bool
         Person.id).where(Person.id == person.id)
     saved = exists().where(ToolVersion.client_id.in_(members), ToolVersion.kind == Tool.HOME)
     draft = exists().where(ToolDraft.client_id.in_(members), ToolDraft.kind == Tool.HOME)
+    return bool((await session.execute(select(saved | draft))).scalar())
+
+
+async def _own_home_plan(session: AsyncSession, client: Person) -> bool:
+    """Does the client themselves have a thuisplan, saved or being made?"""
+    saved = exists().where(ToolVersion.client_id == client.id, ToolVersion.kind == Tool.HOME)
+    draft = exists().where(ToolDraft.client_id == client.id, ToolDraft.kind == Tool.HOME)
     return bool((await session.execute(select(saved | draft))).scalar())
 
 
@@ -374,8 +383,7 @@ async def sos_setup(svc: Services, client_telegram_id: int) -> SosSetup:
             )).scalars()
             candidates = [Candidate(m.id, first_name(m.name)) for m in members if m.id not in chosen]
         home_doc = await _latest_doc(session, client.id, Tool.HOME)
-        own_home = home_doc is not None or (await session.execute(select(exists().where(
-            ToolDraft.client_id == client.id, ToolDraft.kind == Tool.HOME)))).scalar()
+        own_home = await _own_home_plan(session, client)
         code = rules.to_home_plan(home_doc, "").code_word if home_doc else None
         return SosSetup(setting.text if setting else None,
                         tuple(_trusted_view(row, member, client) for row, member in trusted),
@@ -526,20 +534,29 @@ async def send_sos(svc: Services, client_telegram_id: int) -> SosStatus:
             select(EmergencySend).where(EmergencySend.client_id == client.id)
             .order_by(EmergencySend.at.desc(), EmergencySend.id.desc()).limit(1)
         )).scalar_one_or_none()
-        if last is not None and not rules.may_send(last.at, now):
+        went_to_someone = last is not None and (await session.execute(select(exists().where(
+            EmergencyDelivery.send_id == last.id)))).scalar()
+        if last is not None and went_to_someone and not rules.may_send(last.at, now):
+            # (a press with nobody chosen yet sent nothing: right after choosing someone, it goes)
             status = await _status(svc, session, client, last, too_soon=True)
             await session.commit()
             return status
         home = await _home_plan_in_household(session, client)
+        own_home = await _own_home_plan(session, client)
         send = EmergencySend(client_id=client.id, at=now)
         session.add(send)
         await session.flush()
         for row, member in await _trusted(session, client):
             in_houvast = _is_member(client, member)
-            way = rules.route(in_houvast=in_houvast, consented=row.consented_at is not None,
-                              reachable=member is not None and not member.unreachable, home_plan_in_household=home)
+            consented, reachable = row.consented_at is not None, member is not None and not member.unreachable
+            way = rules.route(in_houvast=in_houvast, consented=consented, reachable=reachable,
+                              home_plan_in_household=home)
             key = f"sos:{send.id}:{row.id}" if way == Route.HOUVAST else None
-            if way == Route.HOUVAST and member is not None:
+            if in_houvast and consented and reachable and home and not own_home:
+                # Someone else in the household has a thuisplan: nothing goes from Houvast, and the client sees
+                # only that it did not arrive (as when someone blocked Houvast), never why.
+                way, key = Route.HOUVAST, None
+            if way == Route.HOUVAST and member is not None and key is not None:
                 await outbox.refer(session, dedup_key=key, person=member, kind="sos", about=client,
                                    ref={"send": send.id}, now=now)
             session.add(EmergencyDelivery(send_id=send.id, person_id=member.id if member else None,

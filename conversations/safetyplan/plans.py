@@ -8,7 +8,6 @@ about danger at home, the thuisplan's own steps with Veilig Thuis and 112.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import MessageLimit
 
 from bot.domain.crisis import CrisisKind
 from bot.domain.forms import TOOL_NAMES, Tool
@@ -93,7 +92,7 @@ async def offer_after_crisis(update: Update, context: Context, t: Translator, ki
     if kind == CrisisKind.DANGER_FROM_OTHERS:
         plan = await safetyplans.own_plan(common.services(context), person.telegram_id, Tool.HOME)
         text = render.home_now_text(t, plan if isinstance(plan, HomePlan) else None)
-        await common.say(update, context, text[:MessageLimit.MAX_TEXT_LENGTH], keyboards.crisis_offer(t, home=True))
+        await common.say(update, context, text, keyboards.crisis_offer(t, home=True))  # a long plan goes in parts
         return
     await common.say(update, context, t.gettext(OFFER_TEXT), keyboards.crisis_offer(t))
 

@@ -63,3 +63,37 @@ async def test_the_demo_presses_a_button_of_an_earlier_message(settings):
 async def _help(terminal, out):
     await terminal.handle(":help")
     return out.getvalue()
+
+
+async def test_the_demo_shows_each_part_of_the_safety_plan(settings):
+    """README's "Things to try" for Mijn veiligheidsplan, as typed in the terminal."""
+    out = io.StringIO()
+    terminal = Terminal(settings, Console(file=out, width=200))
+    await terminal.start()
+    try:
+        await terminal.handle("/menu")
+        await terminal.handle(number_of(terminal, "🛟 Mijn veiligheidsplan"))
+        await terminal.handle(number_of(terminal, "🧭 Plan bij gedachten aan zelfmoord"))
+        await terminal.handle(number_of(terminal, "✍️ Invullen"))
+        await terminal.handle(number_of(terminal, "➕ Ik voel me leeg"))
+        for _ in range(7):
+            labels = terminal.api.buttons(terminal.api.last(terminal.user_id))
+            await terminal.handle(number_of(terminal, next(b for b in labels if b in ("⏭ Overslaan", "Verder ➡️"))))
+        await terminal.handle(number_of(terminal, "📄 PDF om te printen"))
+        assert "document saved:" in out.getvalue()
+        await terminal.handle("/hoop")
+        await terminal.handle(number_of(terminal, "➕ Iets toevoegen"))
+        await terminal.handle(":foto")
+        await terminal.handle("Morgen komt de zon weer op")
+        assert "Bewaard" in out.getvalue()
+        await terminal.handle("/veiligheidsplan")
+        await terminal.handle(number_of(terminal, "📣 Noodbericht"))
+        await terminal.handle(number_of(terminal, "➕ Iemand toevoegen"))
+        await terminal.handle(":contact Fatima 0611112222")
+        assert "Toegevoegd: Fatima" in out.getvalue()
+        await terminal.handle(number_of(terminal, "📣 Noodbericht sturen"))
+        assert "Fatima: stuur het zelf" in out.getvalue()
+        await terminal.handle("/wis")
+        assert "messages deleted from this chat" in out.getvalue()
+    finally:
+        await terminal.stop()

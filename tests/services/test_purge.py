@@ -19,6 +19,7 @@ from bot.domain.forms import Tool
 from bot.domain.goals import Answer, Domain
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
+from bot.domain.safetyplans import HopeKind
 from bot.domain.selfscan import LEEFDOMEINEN
 from bot.local.botapi import LocalRequest
 from bot.services import (
@@ -31,6 +32,7 @@ from bot.services import (
     nudges,
     peers,
     people,
+    safetyplans,
     selfscan,
     team,
     together,
@@ -57,6 +59,10 @@ WORDS = {  # one distinctive string per place the client's words can be kept
     "feedback": "zqfeedback-Joost-luisterde-goed",
     "together": "zqtogether-bel-je-zus",
     "proposed": "zqproposed-elke-dag-naar-buiten",
+    "safety": "zqsafety-mijn-dochter-Lisa",
+    "hope": "zqhope-zon-op-het-water",
+    "sos": "zqsos-bel-me-alsjeblieft",
+    "trusted": "zqtrusted-Tante-Riek",
 }
 OTHER_WORDS = ("zqother-fietsen-rond-Zwolle", "Gijs")
 
@@ -145,6 +151,14 @@ async def seed(svc, clock, api):
     await selfscan.finish(svc, FENNA, draft.scan_id)
     await together.propose(svc, ANNA, fenna_id, Tool.PLAN, 0, WORDS["together"])
 
+    # The safety plan, the hoopbox and a noodbericht.
+    await tools.update_draft(svc, FENNA, Tool.SAFETY, {"reasons": [WORDS["safety"]]}, 6)
+    await tools.save_version(svc, FENNA, Tool.SAFETY, finished=True)
+    await safetyplans.add_hope(svc, FENNA, HopeKind.TEXT, text=WORDS["hope"])
+    await safetyplans.set_sos_text(svc, FENNA, WORDS["sos"])
+    await safetyplans.add_trusted(svc, FENNA, name=WORDS["trusted"], phone=PHONE)
+    await safetyplans.send_sos(svc, FENNA)
+
     # The tick: the stalled goals reach Anna now, as a digest that goes out; what follows waits.
     await goals.sweep_stalls(svc)
     await nudges.notify_nudges(svc)
@@ -198,7 +212,8 @@ async def test_after_the_purge_no_table_holds_a_word_of_the_client(svc, clock, a
     found = {table for table, _ in hits(before, needles)}
     # The seed reached every kind of place (otherwise the scan below proves nothing).
     assert {"people", "tool_versions", "tool_drafts", "goals", "goal_checkins", "goal_events", "relay_messages",
-            "misuse_reports", "peer_contacts", "tool_proposals", "outbox"} <= found
+            "misuse_reports", "peer_contacts", "tool_proposals", "outbox", "hope_items", "trusted_people",
+            "emergency_settings"} <= found
     async with svc.unit() as session:
         assert (await session.execute(select(func.count()).select_from(SelfScan))).scalar_one() == 1
         kinds = set((await session.execute(sa.text("SELECT kind FROM outbox WHERE sent_at IS NULL"))).scalars())
