@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -26,18 +26,15 @@ from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, listing
 from conversations.tools import show_saved
 
 VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
 
-@handler(Role.WORKER, stop=None)
-async def list_clients(turn: Turn) -> None:
+@listing(Role.WORKER, rows=caseload.my_clients, empty=N_("You have no clients yet."))
+async def list_clients(turn: Turn, rows: list[caseload.ClientRow]) -> None:
     t = turn.t
-    rows = await caseload.my_clients(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("You have no clients yet."))
     await turn.say(t.gettext("Your clients:"), keyboards.clients(t, [(r.client_id, r.name) for r in rows]))
 
 
@@ -242,18 +239,14 @@ def _leaving(callback):
 def propose_conversation() -> ConversationHandler:
     answering = [
         CallbackQueryHandler(on_proposal_button, pattern=r"^wkp:(dom|skip)(:|$)"),
-        MessageHandler(common.TEXT, common.text_answer(on_proposal_text)),
+        common.typed(on_proposal_text),
     ]
-    return ConversationHandler(
-        name="propose_goal",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
-        states={step: list(answering) for step in ProposeStep},
-        fallbacks=menu.fallbacks(
-            CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
-            CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
-            CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
-            odd=proposal_odd_input,
-        ),
+    return menu.conversation(
+        "propose_goal",
+        [CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
+        {step: list(answering) for step in ProposeStep},
+        CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
+        CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
+        CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
+        odd=proposal_odd_input,
     )

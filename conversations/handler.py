@@ -169,6 +169,26 @@ def handler(
     return wrap
 
 
+def listing(
+    *roles: Role, rows: Callable[[Services, int], Awaitable[list[Any]]], empty: str
+) -> Callable[[Callable[[Turn, list[Any]], Awaitable[Any]]], Callable[[Update, Context], Awaitable[Any]]]:
+    """A handler that shows a list: `rows(svc, telegram_id)` reads it; an empty list is the short `empty` line
+    with the way back to the menu, any other goes to the body as `body(turn, rows)`."""
+
+    def wrap(show: Callable[[Turn, list[Any]], Awaitable[Any]]) -> Callable[[Update, Context], Awaitable[Any]]:
+        @handler(*roles, stop=None)
+        @functools.wraps(show)
+        async def body(turn: Turn) -> None:
+            found = await rows(turn.svc, turn.tid)
+            if not found:
+                return await turn.note(turn.t.gettext(empty))
+            await show(turn, found)
+
+        return body
+
+    return wrap
+
+
 def buttons(flow: str, routes: dict[str, Callable[[Update, Context], Awaitable[Any]]]) -> list[CallbackQueryHandler]:
     """One CallbackQueryHandler per action of a flow: buttons("goal", {"open": open_goal}) answers goal:open:..."""
     return [

@@ -12,7 +12,7 @@ from datetime import timedelta
 from fpdf.enums import XPos, YPos
 
 from bot.i18n import N_, Translator
-from bot.render.fonts import FAMILY, GREY, Pdf, drawable
+from bot.render.fonts import FAMILY, GREY, Pdf, plain
 from bot.render.plan import long_day
 from bot.services.report import CaseloadReport, Line, Report
 
@@ -20,15 +20,8 @@ BAND = "#2b5d8a"
 SHADE = (242, 245, 248)
 
 
-def _plain(label: str) -> str:
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return drawable(" ".join(words))
-
-
 def line_label(line: Line, t: Translator) -> str:
-    subject = _plain(t.gettext(line.subject)) if line.subject else ""
+    subject = plain(t.gettext(line.subject)) if line.subject else ""
     return t.gettext(line.label).format(subject=subject)
 
 
@@ -57,7 +50,7 @@ def hidden_cells(report: Report, t: Translator) -> list[tuple[str, list[str]]]:
     for section in report.sections:
         for line in section.lines:
             if line.suppressed:
-                found.setdefault(line.kind, {}).setdefault(_plain(t.gettext(section.title)), []).append(
+                found.setdefault(line.kind, {}).setdefault(plain(t.gettext(section.title)), []).append(
                     line_label(line, t).rstrip("."))
     return [(t.gettext(HIDDEN_WHY[kind]), [f"{title}: {'; '.join(labels)}" for title, labels in found[kind].items()])
             for kind in HIDDEN_WHY if kind in found]
@@ -89,7 +82,7 @@ def report_pdf(report: Report, t: Translator, *, organisation: str = "Houvast") 
         label_width = pdf.epw - value_width
         for index, line in enumerate(section.lines):
             label = line_label(line, t)
-            pdf.set_font(FAMILY, size=9.5)
+            pdf.setfont(FAMILY, size=9.5)
             lines = pdf.multi_cell(label_width, pdf.LINE, label, dry_run=True, output="LINES")
             height = pdf.LINE * max(len(lines), 1)
             if pdf.will_page_break(height):
@@ -99,7 +92,7 @@ def report_pdf(report: Report, t: Translator, *, organisation: str = "Houvast") 
             y = pdf.get_y()
             pdf.multi_cell(label_width, pdf.LINE, label, fill=fill, new_x=XPos.RIGHT, new_y=YPos.TOP)
             pdf.set_xy(pdf.l_margin + label_width, y)
-            pdf.set_font(FAMILY, "B", 9.5)
+            pdf.setfont(FAMILY, "B", 9.5)
             pdf.cell(value_width, height, cell_text(line, t), fill=fill, align="R", new_x=XPos.LMARGIN,
                      new_y=YPos.NEXT)
         if section.note:
@@ -125,7 +118,7 @@ def _hidden_part(pdf: Pdf, report: Report, t: Translator) -> None:
         pdf.paragraph(t.gettext("No number is hidden in this report."), size=9.5)
     for why, labels in groups:
         pdf.paragraph(why, size=9.5, bold=True)
-        pdf.set_font(FAMILY, size=9)
+        pdf.setfont(FAMILY, size=9)
         pdf.bullets(labels)
     pdf.paragraph(t.gettext("A hidden number can sometimes be worked out from two other numbers (for example a "
                             "total minus its parts). Read this report as internal: do not publish it."),
@@ -148,7 +141,7 @@ def report_csv(report: Report, t: Translator) -> bytes:
     for section in report.sections:
         for line in section.lines:
             why = t.gettext(HIDDEN_WHY[line.kind]).rstrip(":") if line.suppressed else ""
-            writer.writerow([report.month, line.key, _plain(t.gettext(section.title)), line_label(line, t),
+            writer.writerow([report.month, line.key, plain(t.gettext(section.title)), line_label(line, t),
                              cell_text(line, t), why])
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -8,12 +8,12 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
 )
 
 from bot import callbacks
 from conversations import common, menu
 from conversations.common import Context
+from conversations.handler import buttons
 from conversations.peers.asking import (
     ask_peer,
     on_accept,
@@ -130,36 +130,26 @@ def _ending(callback):  # type: ignore[no-untyped-def]
 
 def conversation() -> ConversationHandler:
     """The questions that wait for typed text; every other peer button also leaves them."""
-    return ConversationHandler(
-        name="peers",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CallbackQueryHandler(on_theme, pattern=callbacks.pattern("peer", "theme")),
-            CallbackQueryHandler(on_rating, pattern=callbacks.pattern("peer", "rate")),
-            CallbackQueryHandler(report, pattern=callbacks.pattern("peer", "report")),
-            CallbackQueryHandler(ask_story, pattern=callbacks.pattern("peer", "pstory")),
-            CallbackQueryHandler(ask_availability, pattern=callbacks.pattern("peer", "pavail")),
-            CallbackQueryHandler(ask_pause, pattern=callbacks.pattern("peer", "pause")),
-            CallbackQueryHandler(together_ask, pattern=callbacks.pattern("tog", "step")),
-            CallbackQueryHandler(together_edit, pattern=callbacks.pattern("tog", "edit")),
+    entry = [
+        *buttons("peer", {
+            "theme": on_theme, "rate": on_rating, "report": report,
+            "pstory": ask_story, "pavail": ask_availability, "pause": ask_pause,
+        }),
+        *buttons("tog", {"step": together_ask, "edit": together_edit}),
+    ]
+    states = {
+        State.REPORT: [common.typed(on_report_text, TEXT_ONLY)],
+        State.FEEDBACK: [
+            CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),
+            common.typed(on_feedback_text, TEXT_ONLY),
         ],
-        states={
-            State.REPORT: [MessageHandler(TEXT_ONLY, common.text_answer(on_report_text))],
-            State.FEEDBACK: [
-                CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),
-                MessageHandler(TEXT_ONLY, common.text_answer(on_feedback_text)),
-            ],
-            State.STORY: [MessageHandler(TEXT_ONLY, common.text_answer(on_story))],
-            State.AVAILABILITY: [MessageHandler(TEXT_ONLY, common.text_answer(on_availability))],
-            State.PAUSE: [MessageHandler(TEXT_ONLY, common.text_answer(on_pause_date))],
-            State.TOGETHER: [MessageHandler(TEXT_ONLY, common.text_answer(on_together_text))],
-            State.OWN_VERSION: [MessageHandler(TEXT_ONLY, common.text_answer(on_own_version))],
-        },
-        fallbacks=menu.fallbacks(
-            *[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]
-        ),
-    )
+        **{state: [common.typed(answer, TEXT_ONLY)] for state, answer in (
+            (State.STORY, on_story), (State.AVAILABILITY, on_availability), (State.PAUSE, on_pause_date),
+            (State.TOGETHER, on_together_text), (State.OWN_VERSION, on_own_version),
+        )},
+    }
+    leaving = [CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]
+    return menu.conversation("peers", entry, states, *leaving)
 
 
 def handlers() -> list[BaseHandler]:

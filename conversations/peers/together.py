@@ -11,24 +11,24 @@ from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Refused
 from bot.domain.roles import Role
+from bot.i18n import N_
 from bot.services import together
 from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
 from conversations.form_texts import refusal_text, step_label
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, listing
 from conversations.peers import keyboards as peer_keyboards
 from conversations.peers.shared import State, quiet_stop
 
+NOBODY_TO_HELP = N_("You have nobody to fill in with right now.")
 
-@handler(Role.PEER, Role.WORKER, stop=None)
-async def together_start(turn: Turn) -> None:
+
+@listing(Role.PEER, Role.WORKER, rows=together.clients_to_help, empty=NOBODY_TO_HELP)
+async def together_start(turn: Turn, rows: list[together.Helpable]) -> None:
     """/samen, menu:together: a peer expert or a worker picks the client to fill in with."""
     t = turn.t
-    rows = await together.clients_to_help(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("You have nobody to fill in with right now."))
     await turn.say(t.gettext("Fill in together: with whom?"),
         peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "tog", "client"),
     )
