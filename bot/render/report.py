@@ -82,7 +82,7 @@ def report_pdf(report: Report, t: Translator, *, organisation: str = "Houvast") 
         label_width = pdf.epw - value_width
         for index, line in enumerate(section.lines):
             label = line_label(line, t)
-            pdf.setfont(FAMILY, size=9.5)
+            pdf.set_font(FAMILY, size=9.5)
             lines = pdf.multi_cell(label_width, pdf.LINE, label, dry_run=True, output="LINES")
             height = pdf.LINE * max(len(lines), 1)
             if pdf.will_page_break(height):
@@ -92,7 +92,7 @@ def report_pdf(report: Report, t: Translator, *, organisation: str = "Houvast") 
             y = pdf.get_y()
             pdf.multi_cell(label_width, pdf.LINE, label, fill=fill, new_x=XPos.RIGHT, new_y=YPos.TOP)
             pdf.set_xy(pdf.l_margin + label_width, y)
-            pdf.setfont(FAMILY, "B", 9.5)
+            pdf.set_font(FAMILY, "B", 9.5)
             pdf.cell(value_width, height, cell_text(line, t), fill=fill, align="R", new_x=XPos.LMARGIN,
                      new_y=YPos.NEXT)
         if section.note:
@@ -118,7 +118,7 @@ def _hidden_part(pdf: Pdf, report: Report, t: Translator) -> None:
         pdf.paragraph(t.gettext("No number is hidden in this report."), size=9.5)
     for why, labels in groups:
         pdf.paragraph(why, size=9.5, bold=True)
-        pdf.setfont(FAMILY, size=9)
+        pdf.set_font(FAMILY, size=9)
         pdf.bullets(labels)
     pdf.paragraph(t.gettext("A hidden number can sometimes be worked out from two other numbers (for example a "
                             "total minus its parts). Read this report as internal: do not publish it."),
