@@ -23,7 +23,7 @@ from conversations.common import Context
 from conversations.handler import Turn, handler, listing
 from conversations.keyboards import DIRECTION_KEYS
 from conversations.progress import keyboards as progress_keyboards
-from conversations.progress.shared import DECISION_KEY, Step, no_emoji, payload_arg, send_file
+from conversations.progress.shared import DECISION_KEY, Step, no_emoji, payload_arg, payload_int, send_file
 
 
 @handler(Role.WORKER, Role.ADMIN, stop=None)
@@ -109,11 +109,7 @@ async def _monthly(update: Update, context: Context, person: PersonView, month: 
 async def client_progress(turn: Turn) -> None:
     """prg:client:<client_id>: what a worker can do about one client's progress."""
     t = turn.t
-    try:
-        row = await caseload.client_row(turn.svc, turn.tid, int(payload_arg(turn.update)))
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
+    row = await caseload.client_row(turn.svc, turn.tid, payload_int(turn.update))
     await turn.say(
         t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
         progress_keyboards.client_progress_keyboard(
