@@ -206,15 +206,6 @@ async def proposal_odd_input(turn: Turn) -> ProposeStep | int:
     return await _ask_proposal(turn.update, turn.context, turn.person, note)
 
 
-def _leaving(callback):
-    """A navigation button pressed in the middle of a proposal: do what it says, and end the proposal."""
-    async def leave(update: Update, context: Context) -> int:
-        await callback(update, context)
-        return ConversationHandler.END
-
-    return leave
-
-
 def propose_conversation() -> ConversationHandler:
     answering = [
         CallbackQueryHandler(on_proposal_button, pattern=r"^wkp:(dom|skip)(:|$)"),
@@ -224,8 +215,8 @@ def propose_conversation() -> ConversationHandler:
         "propose_goal",
         [CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
         {step: list(answering) for step in ProposeStep},
-        CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
-        CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
-        CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
+        CallbackQueryHandler(menu.leaving(list_clients), pattern=r"^menu:clients$"),
+        CallbackQueryHandler(menu.leaving(show_client), pattern=callbacks.pattern("wk", "client")),
+        CallbackQueryHandler(menu.leaving(view), pattern=callbacks.pattern("wk", "view")),
         odd=proposal_odd_input,
     )

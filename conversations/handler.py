@@ -184,18 +184,23 @@ def handler(
 
 
 def with_draft(
-    key: str, step_of: Callable[[dict[str, Any]], Any], *, stale: bool
+    key: str, step_of: Callable[[Any], Any] | None = None, *, stale: bool = False, quiet: bool = False
 ) -> Callable[[Callable[..., Awaitable[Any]]], Body]:
-    """For the answers of a form kept in user_data under `key`: the body gets `(turn, draft, step)`, the step
-    being the question asked now (`step_of(draft)`). Without a draft (the form was left or finished) the
-    answer is the stale button's (`stale`) or the menu or welcome."""
+    """For the answers to a question whose draft (a form's answers, the id asked about) is kept in user_data
+    under `key`: the body gets `(turn, draft)`, or `(turn, draft, step)` with the question asked now
+    (`step_of(draft)`). Without a draft (the question was left or answered) the answer is the stale button's
+    (`stale`), nothing at all (`quiet`: END; an empty draft counts as none), or the menu or welcome."""
 
     def wrap(body: Callable[..., Awaitable[Any]]) -> Body:
         @functools.wraps(body)
         async def run(turn: Turn) -> Any:
             draft = turn.user_data.get(key)
+            if quiet and not draft:
+                return END
             if draft is None:
                 return await (turn.stale() if stale else turn.menu_or_welcome())
+            if step_of is None:
+                return await body(turn, draft)
             return await body(turn, draft, step_of(draft))
 
         return run

@@ -135,6 +135,17 @@ def fallbacks(*between: BaseHandler, odd: Callable[[Update, Context], Awaitable[
     ]
 
 
+def leaving(callback: Callable[[Update, Context], Awaitable[Any]]) -> Callable[[Update, Context], Awaitable[int]]:
+    """A button pressed in the middle of a flow's question that does something else: do what it says, and
+    leave the question."""
+
+    async def leave(update: Update, context: Context) -> int:
+        await callback(update, context)
+        return ConversationHandler.END
+
+    return leave
+
+
 def conversation(name: str, entry_points: list[BaseHandler], states: dict[Any, list[BaseHandler]],
                  *between: BaseHandler, odd: Callable[[Update, Context], Awaitable[Any]] = odd_input,
                  menu_button: bool = True) -> ConversationHandler:

@@ -2,7 +2,6 @@
 one place."""
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -12,7 +11,6 @@ from telegram.ext import (
 
 from bot import callbacks
 from conversations import common, menu
-from conversations.common import Context
 from conversations.handler import buttons
 from conversations.peers.asking import (
     ask_peer,
@@ -72,60 +70,32 @@ from conversations.peers.together import (
     together_tool,
 )
 
-# --- samen invullen ----------------------------------------------------------------------------------
-
-
-
 # --- registration ------------------------------------------------------------------------------------
 
 
 def _plain() -> list[tuple[str, object]]:
     """(pattern, callback) of every button that works outside the conversation too."""
+    actions = {
+        "menu": {"peer": ask_peer, "peers": my_peers, "waiting": waiting, "profile": show_profile,
+                 "together": together_start},
+        "peer": {
+            "nopref": on_preference_skip, "accept": on_accept, "other": on_other, "decline": on_decline,
+            "fbskip": on_feedback_skip,  # asking.py
+            "talk": talk, "stoptalk": stop,  # relay.py
+            "list": my_peers, "open": open_contact, "view": view_shared, "hand": hand_over, "handto": hand_over_to,
+            "end": end, "endok": end_confirmed,  # contacts.py
+            "worry": worry, "suspend": suspend, "susok": suspend_confirmed,
+            "wprop": worker_theme, "wtheme": worker_propose,  # misuse.py (and a worker's proposal)
+            "prof": show_profile, "pmaxask": ask_max, "pmax": on_max, "back": come_back,  # profile.py
+        },
+        "tog": {"start": together_start, "client": together_tool, "tool": together_step},
+    }
     return [
-        (callbacks.pattern("menu", "peer"), ask_peer),
-        (callbacks.pattern("peer", "nopref"), on_preference_skip),
-        (callbacks.pattern("peer", "accept"), on_accept),
-        (callbacks.pattern("peer", "other"), on_other),
-        (callbacks.pattern("peer", "decline"), on_decline),
-        (callbacks.pattern("peer", "talk"), talk),
-        (callbacks.pattern("peer", "stoptalk"), stop),
-        (callbacks.pattern("menu", "peers"), my_peers),
-        (callbacks.pattern("peer", "list"), my_peers),
-        (callbacks.pattern("peer", "open"), open_contact),
-        (callbacks.pattern("peer", "view"), view_shared),
-        (callbacks.pattern("peer", "hand"), hand_over),
-        (callbacks.pattern("peer", "handto"), hand_over_to),
-        (callbacks.pattern("peer", "end"), end),
-        (callbacks.pattern("peer", "endok"), end_confirmed),
-        (callbacks.pattern("peer", "fbskip"), on_feedback_skip),
-        (callbacks.pattern("peer", "worry"), worry),
-        (callbacks.pattern("peer", "suspend"), suspend),
-        (callbacks.pattern("peer", "susok"), suspend_confirmed),
-        (callbacks.pattern("menu", "waiting"), waiting),
-        (callbacks.pattern("peer", "wprop"), worker_theme),
-        (callbacks.pattern("peer", "wtheme"), worker_propose),
-        (callbacks.pattern("menu", "profile"), show_profile),
-        (callbacks.pattern("peer", "prof"), show_profile),
+        *[(callbacks.pattern(flow, action), callback) for flow, table in actions.items()
+          for action, callback in table.items()],
         (r"^peer:(pthemes|ptheme)(:|$)", edit_themes),
-        (callbacks.pattern("peer", "pmaxask"), ask_max),
-        (callbacks.pattern("peer", "pmax"), on_max),
-        (callbacks.pattern("peer", "back"), come_back),
-        (callbacks.pattern("menu", "together"), together_start),
-        (callbacks.pattern("tog", "start"), together_start),
-        (callbacks.pattern("tog", "client"), together_tool),
-        (callbacks.pattern("tog", "tool"), together_step),
         (r"^tog:(ok|no):", together_decide),
     ]
-
-
-def _ending(callback):  # type: ignore[no-untyped-def]
-    """A plain button pressed in the middle of a question: do what it says and leave the question."""
-
-    async def run(update: Update, context: Context) -> int:
-        await callback(update, context)
-        return ConversationHandler.END
-
-    return run
 
 
 def conversation() -> ConversationHandler:
@@ -148,7 +118,7 @@ def conversation() -> ConversationHandler:
             (State.TOGETHER, on_together_text), (State.OWN_VERSION, on_own_version),
         )},
     }
-    leaving = [CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]
+    leaving = [CallbackQueryHandler(menu.leaving(callback), pattern=pattern) for pattern, callback in _plain()]
     return menu.conversation("peers", entry, states, *leaving)
 
 
