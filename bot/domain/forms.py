@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.consent import Scope
 from bot.domain.dates import Direction, parse_day
 from bot.domain.phones import parse_contact
 from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
@@ -27,6 +28,10 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 class Tool(StrEnum):
     PLAN = "signaleringsplan"
     CARD = "crisiskaart"
+
+
+# The consent scopes that are a saved tool someone else may look at (with the client's consent), and that tool.
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD}
 
 
 TOOL_NAMES = {Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card")}

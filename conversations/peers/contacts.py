@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from bot.domain.consent import SCOPE_NAMES, SCOPES
+from bot.domain.forms import VIEWABLE
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import peers, tools
-from bot.services.base import NotAllowed, NotFound
+from bot.services.base import NotFound
 from conversations import keyboards
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
-from conversations.peers.shared import VIEWABLE, shares_line, theme_name
+from conversations.peers.shared import shares_line, theme_name
 from conversations.tools import show_saved
 
 
@@ -54,11 +55,9 @@ NOT_SHARED_WITH_PEER = N_("You cannot see this. It has not been shared with you.
 @handler(Role.PEER, flow="peer", refusal=NOT_SHARED_WITH_PEER, scope="client", stop=None)
 async def view_shared(turn: Turn) -> None:
     """peer:view:<contact_id>.<scope>: through tools.current, i.e. the consent check, audited."""
-    contact_id, scope = turn.id_and_scope()
-    if scope not in VIEWABLE:
-        raise NotAllowed("not a view")
+    contact_id, tool = turn.id_and_view()
     view = await peers.contact(turn.svc, turn.tid, contact_id)
-    await show_saved(turn, await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=view.client_id))
+    await show_saved(turn, await tools.current(turn.svc, turn.tid, tool, client_id=view.client_id))
 
 
 @handler(Role.PEER, flow="peer", stop=None)
