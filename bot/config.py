@@ -9,7 +9,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.goals import StallPolicy
@@ -19,6 +19,10 @@ DEFAULT_DB_PATH = Path("data") / "houvast.sqlite3"
 
 class ConfigError(Exception):
     """A setting is wrong; the message names it and is safe to print."""
+
+
+# Settings that take one of a few words: the words, in the order the error message names them.
+CHOICES = {"peer_red_policy": ("notify", "ask"), "default_language": ("nl", "en")}
 
 
 class Settings(BaseSettings):
@@ -104,18 +108,11 @@ class Settings(BaseSettings):
             raise ValueError("use 32 to 256 characters: letters, digits, _ and -")
         return value
 
-    @field_validator("peer_red_policy")
+    @field_validator(*CHOICES)
     @classmethod
-    def _red_policy(cls, value: str) -> str:
-        if value not in ("notify", "ask"):
-            raise ValueError("must be notify or ask")
-        return value
-
-    @field_validator("default_language")
-    @classmethod
-    def _supported_language(cls, value: str) -> str:
-        if value not in ("nl", "en"):
-            raise ValueError("must be nl or en")
+    def _one_of(cls, value: str, info: ValidationInfo) -> str:
+        if value not in CHOICES[info.field_name]:
+            raise ValueError("must be " + " or ".join(CHOICES[info.field_name]))
         return value
 
     @field_validator("work_days")

@@ -10,12 +10,12 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
-from bot.domain.consent import SCOPE_NAMES, SCOPES, Scope
-from bot.domain.forms import Tool
+from bot.domain.consent import SCOPE_NAMES, SCOPES
+from bot.domain.forms import OTHER_VIEWS, VIEWABLE
 from bot.domain.goals import DOMAIN_LABELS, Domain
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
@@ -25,22 +25,15 @@ from bot.services.base import NotAllowed
 from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
-from conversations.goals.shared import EMPTY, MAX_TEXT, TOO_LONG
-from conversations.handler import Turn, handler
+from conversations.goals.shared import MAX_TEXT, clean_text
+from conversations.handler import Turn, handler, listing, with_draft
 from conversations.safetyplan import hoopbox
 from conversations.tools import show_saved
 
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY,
-            Scope.HOME_PLAN: Tool.HOME}
-OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 
-
-@handler(Role.WORKER, stop=None)
-async def list_clients(turn: Turn) -> None:
+@listing(Role.WORKER, rows=caseload.my_clients, empty=N_("You have no clients yet."))
+async def list_clients(turn: Turn, rows: list[caseload.ClientRow]) -> None:
     t = turn.t
-    rows = await caseload.my_clients(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("You have no clients yet."))
     await turn.say(t.gettext("Your clients:"), keyboards.clients(t, [(r.client_id, r.name) for r in rows]))
 
 
@@ -64,12 +57,12 @@ NOT_SHARED_WITH_WORKER = N_("You cannot see this. The client has not shared it w
 async def view(turn: Turn) -> None:
     """wk:view:<client_id>.<scope>: every look goes through the consent check and is audited."""
     client_id, scope = turn.id_and_scope()
-    if scope in OTHER_VIEWS and await hoopbox.show_to(turn.update, turn.context, client_id):
+    if scope in OTHER_VIEWS:
+        if not await hoopbox.show_to(turn.update, turn.context, client_id):
+            raise NotAllowed("not shared")
         return
-    if scope not in VIEWABLE:
-        raise NotAllowed("not a view")
-    saved = await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=client_id)
-    await show_saved(turn, saved)
+    client_id, tool = turn.id_and_view()
+    await show_saved(turn, await tools.current(turn.svc, turn.tid, tool, client_id=client_id))
 
 
 def handlers() -> list:
@@ -117,16 +110,6 @@ def _proposal_buttons(t: Translator, step: ProposeStep) -> InlineKeyboardMarkup:
     return keyboards.menu_button(t)
 
 
-def _clean(raw: str | None) -> tuple[str | None, str | None]:
-    """(text, None) or (None, the reason to ask again)."""
-    value = " ".join((raw or "").split())
-    if not value:
-        return None, EMPTY
-    if len(value) > MAX_TEXT:
-        return None, TOO_LONG
-    return value, None
-
-
 async def _ask_proposal(
     update: Update, context: Context, worker: PersonView, note: str | None = None
 ) -> ProposeStep | int:
@@ -157,13 +140,10 @@ async def start_proposal(turn: Turn) -> ProposeStep | int:
 
 
 @handler(Role.WORKER, flow="wkp")
-async def on_proposal_button(turn: Turn) -> ProposeStep | int:
+@with_draft(DRAFT, _proposal_step, stale=True)
+async def on_proposal_button(turn: Turn, draft: dict[str, Any], step: ProposeStep) -> ProposeStep | int:
     """wkp:dom:<domain> and wkp:skip, checked against the question asked now."""
-    draft = _proposal(turn.context)
-    if draft is None:
-        return await turn.stale()
     t = turn.t
-    step = _proposal_step(draft)
     try:
         parsed = turn.data
         if (step, parsed.action) not in ((ProposeStep.DOMAIN, "dom"), (ProposeStep.STEP, "skip")):
@@ -178,16 +158,13 @@ async def on_proposal_button(turn: Turn) -> ProposeStep | int:
 
 
 @handler(Role.WORKER)
-async def on_proposal_text(turn: Turn) -> ProposeStep | int:
-    draft = _proposal(turn.context)
-    if draft is None:
-        return await turn.menu_or_welcome()
+@with_draft(DRAFT, _proposal_step, stale=False)
+async def on_proposal_text(turn: Turn, draft: dict[str, Any], step: ProposeStep) -> ProposeStep | int:
     t = turn.t
-    step = _proposal_step(draft)
     if step == ProposeStep.DOMAIN:
         return await _ask_proposal(turn.update, turn.context, turn.person,
                                    t.gettext("Sorry, I did not understand that. Please choose a button."))
-    value, problem = _clean(common.text_of(turn.update))
+    value, problem = clean_text(common.text_of(turn.update), MAX_TEXT)
     if problem:
         return await _ask_proposal(turn.update, turn.context, turn.person, t.gettext(problem).format(max=MAX_TEXT))
     if step == ProposeStep.TITLE:
@@ -236,30 +213,17 @@ async def proposal_odd_input(turn: Turn) -> ProposeStep | int:
     return await _ask_proposal(turn.update, turn.context, turn.person, note)
 
 
-def _leaving(callback):
-    """A navigation button pressed in the middle of a proposal: do what it says, and end the proposal."""
-    async def leave(update: Update, context: Context) -> int:
-        await callback(update, context)
-        return ConversationHandler.END
-
-    return leave
-
-
 def propose_conversation() -> ConversationHandler:
     answering = [
         CallbackQueryHandler(on_proposal_button, pattern=r"^wkp:(dom|skip)(:|$)"),
-        MessageHandler(common.TEXT, common.text_answer(on_proposal_text)),
+        common.typed(on_proposal_text),
     ]
-    return ConversationHandler(
-        name="propose_goal",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
-        states={step: list(answering) for step in ProposeStep},
-        fallbacks=menu.fallbacks(
-            CallbackQueryHandler(_leaving(list_clients), pattern=r"^menu:clients$"),
-            CallbackQueryHandler(_leaving(show_client), pattern=callbacks.pattern("wk", "client")),
-            CallbackQueryHandler(_leaving(view), pattern=callbacks.pattern("wk", "view")),
-            odd=proposal_odd_input,
-        ),
+    return menu.conversation(
+        "propose_goal",
+        [CallbackQueryHandler(start_proposal, pattern=callbacks.pattern("wk", "propose"))],
+        {step: list(answering) for step in ProposeStep},
+        CallbackQueryHandler(menu.leaving(list_clients), pattern=r"^menu:clients$"),
+        CallbackQueryHandler(menu.leaving(show_client), pattern=callbacks.pattern("wk", "client")),
+        CallbackQueryHandler(menu.leaving(view), pattern=callbacks.pattern("wk", "view")),
+        odd=proposal_odd_input,
     )

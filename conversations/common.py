@@ -186,6 +186,11 @@ def text_answer(callback):  # type: ignore[no-untyped-def]
     return answer
 
 
+def typed(callback, only: filters.BaseFilter = TEXT) -> MessageHandler:  # type: ignore[no-untyped-def]
+    """A conversation step's typed answer (new text only by default), read by `text_answer(callback)`."""
+    return MessageHandler(only, text_answer(callback))
+
+
 async def edited(update: Update, context: Context) -> None:
     """An edited message inside a conversation: say that only new messages count; the step stays open."""
     t = tr(context, await current(update, context))

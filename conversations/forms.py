@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from babel.numbers import format_decimal
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -260,16 +260,10 @@ async def _finish(update: Update, context: Context, tool: Tool, *, finished: boo
 
 
 def conversation() -> ConversationHandler:
-    return ConversationHandler(
-        name="forms",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[CallbackQueryHandler(start, pattern=r"^form:(start|edit)(:|$)")],
-        states={
-            State.FILLING: [
-                CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"),
-                MessageHandler(common.TEXT, common.text_answer(on_text)),
-            ]
-        },
-        fallbacks=menu.fallbacks(),
+    return menu.conversation(
+        "forms",
+        [CallbackQueryHandler(start, pattern=r"^form:(start|edit)(:|$)")],
+        {State.FILLING: [
+            CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"), common.typed(on_text)
+        ]},
     )

@@ -28,6 +28,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.consent import Scope, scope_from_button
+from bot.domain.forms import VIEWABLE, Tool
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.services import security
@@ -96,6 +97,13 @@ class Turn:
         except ValueError as exc:
             raise BadCallback("not a scope") from exc
 
+    def id_and_view(self) -> tuple[int, Tool]:
+        """"<id>.<scope>" for a look at a saved tool: the id and the tool; a scope without one is not allowed."""
+        first, scope = self.id_and_scope()
+        if scope not in VIEWABLE:
+            raise NotAllowed("not a view")
+        return first, VIEWABLE[scope]
+
     def _data(self) -> callbacks.Callback:
         if self.data is None:
             raise BadCallback("no button")
@@ -142,12 +150,13 @@ def handler(
     refusal: str = common.NOT_FOR_YOU,
     scope: str | None = None,
     stop: Any = END,
+    gone: str | None = None,
 ) -> Callable[[Body], Callable[[Update, Context], Awaitable[Any]]]:
     """Open a handler: answer the button, the person in one of `roles`, their translator, the payload of
     `flow` (when the update is a button). `refusal` is the line a refused button gets (STALE: the stale
     button's line and the menu); `scope` marks a button about someone else's data, whose refusal is audited.
     `stop` is what the handler returns when it does not go on (END, or None to stay in a conversation's
-    state)."""
+    state). `gone`: the line for NotFound, when what the button is about is no longer there (closed, ended)."""
 
     def wrap(body: Body) -> Callable[[Update, Context], Awaitable[Any]]:
         @functools.wraps(body)
@@ -161,10 +170,60 @@ def handler(
                 if flow is not None and update.callback_query is not None:
                     turn.data = callbacks.parse(update.callback_query.data, flow)
                 return await body(turn)
-            except (BadCallback, NotAllowed, NotFound):
+            except NotFound:
+                if gone is None:
+                    return await _refuse(turn, refusal, scope, stop)
+                await turn.refuse(gone)
+                return stop
+            except (BadCallback, NotAllowed):
                 return await _refuse(turn, refusal, scope, stop)
 
         return run
+
+    return wrap
+
+
+def with_draft(
+    key: str, step_of: Callable[[Any], Any] | None = None, *, stale: bool = False, quiet: bool = False
+) -> Callable[[Callable[..., Awaitable[Any]]], Body]:
+    """For the answers to a question whose draft (a form's answers, the id asked about) is kept in user_data
+    under `key`: the body gets `(turn, draft)`, or `(turn, draft, step)` with the question asked now
+    (`step_of(draft)`). Without a draft (the question was left or answered) the answer is the stale button's
+    (`stale`), nothing at all (`quiet`: END; an empty draft counts as none), or the menu or welcome."""
+
+    def wrap(body: Callable[..., Awaitable[Any]]) -> Body:
+        @functools.wraps(body)
+        async def run(turn: Turn) -> Any:
+            draft = turn.user_data.get(key)
+            if quiet and not draft:
+                return END
+            if draft is None:
+                return await (turn.stale() if stale else turn.menu_or_welcome())
+            if step_of is None:
+                return await body(turn, draft)
+            return await body(turn, draft, step_of(draft))
+
+        return run
+
+    return wrap
+
+
+def listing(
+    *roles: Role, rows: Callable[[Services, int], Awaitable[list[Any]]], empty: str
+) -> Callable[[Callable[[Turn, list[Any]], Awaitable[Any]]], Callable[[Update, Context], Awaitable[Any]]]:
+    """A handler that shows a list: `rows(svc, telegram_id)` reads it; an empty list is the short `empty` line
+    with the way back to the menu, any other goes to the body as `body(turn, rows)`."""
+
+    def wrap(show: Callable[[Turn, list[Any]], Awaitable[Any]]) -> Callable[[Update, Context], Awaitable[Any]]:
+        @handler(*roles, stop=None)
+        @functools.wraps(show)
+        async def body(turn: Turn) -> None:
+            found = await rows(turn.svc, turn.tid)
+            if not found:
+                return await turn.note(turn.t.gettext(empty))
+            await show(turn, found)
+
+        return body
 
     return wrap
 

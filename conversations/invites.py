@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -171,17 +171,11 @@ async def odd_input(update: Update, context: Context) -> None:
 
 
 def link_conversation() -> ConversationHandler:
-    return ConversationHandler(
-        name="link",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("koppel", ask_code),
-            CallbackQueryHandler(ask_code, pattern=callbacks.pattern("menu", "link")),
-        ],
-        states={Step.CODE: [MessageHandler(common.TEXT, common.text_answer(on_code))]},
-        fallbacks=menu.fallbacks(odd=odd_input),
-    )
+    entry = [
+        CommandHandler("koppel", ask_code),
+        CallbackQueryHandler(ask_code, pattern=callbacks.pattern("menu", "link")),
+    ]
+    return menu.conversation("link", entry, {Step.CODE: [common.typed(on_code)]}, odd=odd_input)
 
 
 def handlers() -> list:

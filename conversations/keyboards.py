@@ -14,8 +14,10 @@ from bot.domain.scaling import Direction
 from bot.i18n import N_, Translator
 from bot.services.nudges import OverviewPage
 
-# The main menu per role: (action, label). Big buttons, one per row.
-MENUS: dict[Role, list[tuple[str, str]]] = {
+# The main menu per role: (action, label). Big buttons, one per row; every menu ends with language and help.
+FILL_IN_TOGETHER = ("together", N_("🤝 Fill in together"))
+LAST = [("language", N_("🌐 Language")), ("help", N_("❓ Help"))]
+_OWN: dict[Role, list[tuple[str, str]]] = {
     Role.CLIENT: [
         ("checkin", N_("🌡️ How am I doing?")),
         ("goals", N_("🎯 My goals")),
@@ -31,8 +33,6 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("views", N_("👀 Who looked at my data")),
         ("mydata", N_("📦 Download my data")),
         ("pause", N_("🔕 Pause reminders")),
-        ("language", N_("🌐 Language")),
-        ("help", N_("❓ Help")),
     ],
     Role.WORKER: [
         ("overview", N_("📊 Overview")),
@@ -40,17 +40,13 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("report", N_("📈 Progress and report")),
         ("invite_new", N_("➕ Invite a new client")),
         ("invite_member", N_("👪 Add someone to a household")),
-        ("together", N_("🤝 Fill in together")),
+        FILL_IN_TOGETHER,
         ("absence", N_("🌴 Away")),
-        ("language", N_("🌐 Language")),
-        ("help", N_("❓ Help")),
     ],
     Role.PEER: [
         ("peers", N_("👥 My peers")),
-        ("together", N_("🤝 Fill in together")),
+        FILL_IN_TOGETHER,
         ("profile", N_("🪪 My profile")),
-        ("language", N_("🌐 Language")),
-        ("help", N_("❓ Help")),
     ],
     Role.ADMIN: [
         ("invite_worker", N_("➕ Invite a worker")),
@@ -58,10 +54,9 @@ MENUS: dict[Role, list[tuple[str, str]]] = {
         ("invite_admin", N_("➕ Invite an admin")),
         ("waiting", N_("⏳ Waiting list")),
         ("report", N_("📈 Monthly report")),
-        ("language", N_("🌐 Language")),
-        ("help", N_("❓ Help")),
     ],
 }
+MENUS: dict[Role, list[tuple[str, str]]] = {role: [*items, *LAST] for role, items in _OWN.items()}
 
 
 def in_rows(buttons: Sequence[InlineKeyboardButton], per_row: int = 1) -> InlineKeyboardMarkup:

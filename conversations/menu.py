@@ -60,29 +60,29 @@ async def help_command(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
+PAUSED = {
+    True: N_("I will send you no reminders for now. Type /start or use the menu to turn them on again."),
+    False: N_("Your reminders are on again."),
+}
+
+
 async def stop(update: Update, context: Context) -> int:
     """Pause all reminders; also the way out of any flow."""
-    await common.answer_button(update)
-    person = await common.current(update, context)
-    if person is None or not person.onboarded:
-        return await common.menu_or_welcome(update, context)
-    person = await people.set_reminders_paused(common.services(context), person.telegram_id, True)
-    t = common.tr(context, person)
-    await common.show_menu(
-        update, context, person,
-        t.gettext("I will send you no reminders for now. Type /start or use the menu to turn them on again."),
-    )
-    return ConversationHandler.END
+    return await _set_paused(update, context, True)
 
 
 async def resume(update: Update, context: Context) -> int:
+    return await _set_paused(update, context, False)
+
+
+async def _set_paused(update: Update, context: Context, paused: bool) -> int:
     await common.answer_button(update)
     person = await common.current(update, context)
     if person is None or not person.onboarded:
         return await common.menu_or_welcome(update, context)
-    person = await people.set_reminders_paused(common.services(context), person.telegram_id, False)
+    person = await people.set_reminders_paused(common.services(context), person.telegram_id, paused)
     t = common.tr(context, person)
-    await common.show_menu(update, context, person, t.gettext("Your reminders are on again."))
+    await common.show_menu(update, context, person, t.gettext(PAUSED[paused]))
     return ConversationHandler.END
 
 
@@ -136,13 +136,33 @@ def fallbacks(*between: BaseHandler, odd: Callable[[Update, Context], Awaitable[
     ]
 
 
+def leaving(callback: Callable[[Update, Context], Awaitable[Any]]) -> Callable[[Update, Context], Awaitable[int]]:
+    """A button pressed in the middle of a flow's question that does something else: do what it says, and
+    leave the question."""
+
+    async def leave(update: Update, context: Context) -> int:
+        await callback(update, context)
+        return ConversationHandler.END
+
+    return leave
+
+
+def conversation(name: str, entry_points: list[BaseHandler], states: dict[Any, list[BaseHandler]],
+                 *between: BaseHandler, odd: Callable[[Update, Context], Awaitable[Any]] = odd_input,
+                 menu_button: bool = True) -> ConversationHandler:
+    """A flow's open questions: kept over a restart (persistent), opened again by its own entry points, and
+    left the way every conversation is left (`fallbacks`, with `between`, `odd` and `menu_button`)."""
+    return ConversationHandler(
+        name=name, persistent=True, allow_reentry=True, entry_points=entry_points, states=states,
+        fallbacks=fallbacks(*between, odd=odd, menu_button=menu_button),
+    )
+
+
 def handlers() -> list:
     return [
         *global_commands(),
-        CallbackQueryHandler(show, pattern=callbacks.pattern("menu", "show")),
-        CallbackQueryHandler(help_command, pattern=callbacks.pattern("menu", "help")),
-        CallbackQueryHandler(stop, pattern=callbacks.pattern("menu", "pause")),
-        CallbackQueryHandler(resume, pattern=callbacks.pattern("menu", "resume")),
-        CallbackQueryHandler(choose_language, pattern=callbacks.pattern("menu", "language")),
+        *[CallbackQueryHandler(callback, pattern=callbacks.pattern("menu", action)) for action, callback in (
+            ("show", show), ("help", help_command), ("pause", stop), ("resume", resume), ("language", choose_language)
+        )],
         CallbackQueryHandler(set_language, pattern=callbacks.pattern("lang", "set")),
     ]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -275,22 +275,13 @@ async def odd_input(update: Update, context: Context) -> int | None:
 
 
 def absence_conversation() -> ConversationHandler:
-    return ConversationHandler(
-        name="absence",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("afwezig", start_absence),
-            CallbackQueryHandler(start_absence, pattern=callbacks.pattern("menu", "absence")),
-        ],
-        states={
-            Step.FROM: [MessageHandler(common.TEXT, common.text_answer(on_from))],
-            Step.TO: [MessageHandler(common.TEXT, common.text_answer(on_to))],
-        },
-        fallbacks=menu.fallbacks(
-            CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end")), odd=odd_input
-        ),
-    )
+    entry = [
+        CommandHandler("afwezig", start_absence),
+        CallbackQueryHandler(start_absence, pattern=callbacks.pattern("menu", "absence")),
+    ]
+    states = {Step.FROM: [common.typed(on_from)], Step.TO: [common.typed(on_to)]}
+    back = CallbackQueryHandler(end_absence, pattern=callbacks.pattern("afw", "end"))
+    return menu.conversation("absence", entry, states, back, odd=odd_input)
 
 
 def handlers() -> list:

@@ -8,7 +8,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
 )
 
 from bot import callbacks
@@ -191,21 +190,16 @@ async def _finish(update: Update, context: Context, t: Translator) -> int:
 
 def conversation() -> ConversationHandler:
     text = common.TEXT  # new messages only: an edited message has no update.message (common.edited answers it)
-    return ConversationHandler(
-        name="onboarding",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("start", start),
-            CallbackQueryHandler(start_on_own, pattern=callbacks.pattern("onb", "self")),
+    entry = [
+        CommandHandler("start", start),
+        CallbackQueryHandler(start_on_own, pattern=callbacks.pattern("onb", "self")),
+    ]
+    states = {
+        Step.INTRO: [CallbackQueryHandler(ask_name, pattern=callbacks.pattern("onb", "next"))],
+        Step.NAME: [common.typed(on_name, text)],
+        Step.TIME: [
+            CallbackQueryHandler(on_time_button, pattern=callbacks.pattern("onb", "time")),
+            common.typed(on_time_text, text),
         ],
-        states={
-            Step.INTRO: [CallbackQueryHandler(ask_name, pattern=callbacks.pattern("onb", "next"))],
-            Step.NAME: [MessageHandler(text, common.text_answer(on_name))],
-            Step.TIME: [
-                CallbackQueryHandler(on_time_button, pattern=callbacks.pattern("onb", "time")),
-                MessageHandler(text, common.text_answer(on_time_text)),
-            ],
-        },
-        fallbacks=menu.fallbacks(menu_button=False),
-    )
+    }
+    return menu.conversation("onboarding", entry, states, menu_button=False)

@@ -17,7 +17,7 @@ from bot.services.base import NotAllowed
 from bot.services.consent import ViewerShare
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import STALE, Turn, handler
+from conversations.handler import STALE, Turn, handler, listing
 
 SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
 # What "alerts on orange and red" covers, said where it is ticked (bot/services/alerts.py raises them).
@@ -167,12 +167,9 @@ def look_line(t: Translator, group: LookGroup) -> str:
     return f"{when}: " + text.format(who=who, what=what, version=group.version, n=group.count)
 
 
-@handler(Role.CLIENT, stop=None)
-async def who_saw_what(turn: Turn) -> None:
+@listing(Role.CLIENT, rows=consent.views_of_my_data, empty=N_("Nobody has looked at your data yet."))
+async def who_saw_what(turn: Turn, records: list[consent.ViewRecord]) -> None:
     t = turn.t
-    records = await consent.views_of_my_data(turn.svc, turn.tid)
-    if not records:
-        return await turn.note(t.gettext("Nobody has looked at your data yet."))
     looks = [Look(r.viewer_name, r.relation, r.scope, r.at, r.version) for r in records]
     groups = group_looks(looks, t.zone)
     lines = [t.gettext("Who looked at your data, the newest first:"), ""]

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.consent import Scope
 from bot.domain.dates import Direction, parse_day
 from bot.domain.phones import parse_contact
 from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
@@ -30,6 +31,13 @@ class Tool(StrEnum):
     CARD = "crisiskaart"
     SAFETY = "veiligheidsplan"  # bij zelfmoordgedachten: bot/domain/safetyplans.py
     HOME = "thuisplan"  # the veiligheidsplan bij huiselijk geweld: bot/domain/safetyplans.py
+
+
+# The consent scopes that are a saved tool someone else may look at (with the client's consent), and that tool;
+# and the ones shown another way (the hoopbox: items, not versions; conversations/safetyplan/hoopbox.show_to).
+VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY,
+            Scope.HOME_PLAN: Tool.HOME}
+OTHER_VIEWS = (Scope.HOPE_BOX,)
 
 
 TOOL_NAMES = {

@@ -20,7 +20,6 @@ from bot.render.fonts import (
     BLACK,
     FAMILY,
     GREY,
-    MAX_PHOTO_HEIGHT,
     RGB,
     WHITE,
     Pdf,
@@ -29,7 +28,7 @@ from bot.render.fonts import (
     fit_ellipsis,
     rgb,
 )
-from bot.render.plan import PNG_LIMITS, contact_line
+from bot.render.plan import contact_line, fitted_png
 from bot.render.text import card_day, made_line
 
 CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, a bank card, in mm
@@ -295,8 +294,5 @@ def _card_sheet(card: CrisisCard, t: Translator, lines: int, entries: int) -> Sh
 
 
 def card_png(card: CrisisCard, t: Translator) -> bytes:
-    for lines, entries in PNG_LIMITS:
-        sheet = _card_sheet(card, t, lines, entries)
-        if sheet.height <= MAX_PHOTO_HEIGHT:
-            break
-    return sheet.png(t.gettext("The full card is in the PDF."))
+    note = t.gettext("The full card is in the PDF.")
+    return fitted_png(lambda lines, entries: _card_sheet(card, t, lines, entries), note)

@@ -21,7 +21,7 @@ MUTED = "#6e6e6e"
 MAX_DAYS = 366  # a year of rows still fits Telegram's photo limits
 
 
-def _font(size: float, bold: bool = False) -> FontProperties:
+def font(size: float, bold: bool = False) -> FontProperties:
     return FontProperties(fname=str(BOLD if bold else REGULAR), size=size)
 
 
@@ -56,7 +56,7 @@ def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, d
 
     def say(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT,
             ha: str = "center") -> None:
-        ax.text(x, y, drawable(text), fontproperties=_font(size, bold), color=colour, ha=ha, va="center",
+        ax.text(x, y, drawable(text), fontproperties=font(size, bold), color=colour, ha=ha, va="center",
                 parse_math=False)
 
     for column in range(7):
@@ -79,7 +79,7 @@ def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, d
 
     def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
         """Text on the figure at a place in inches from its bottom left."""
-        fig.text(x / width, y / height, drawable(text), fontproperties=_font(size, bold), color=colour,
+        fig.text(x / width, y / height, drawable(text), fontproperties=font(size, bold), color=colour,
                  va="top", parse_math=False, linespacing=1.4)
 
     caption(0.3, height - 0.2, t.gettext("Your colours"), 15, bold=True)

@@ -27,7 +27,7 @@ from bot.domain.peers import THEME_NAMES
 from bot.domain.plans import PHASES
 from bot.domain.selfscan import DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
-from bot.render.fonts import DASH, GREY, Pdf, drawable
+from bot.render.fonts import DASH, GREY, Pdf, drawable, unadorned
 from bot.render.text import made_with_words
 from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES
 from bot.domain.goals import ANSWER_LABELS
@@ -302,17 +302,9 @@ def full_moment(t: Translator, value: datetime) -> str:
                                                time=format_time(local, "HH:mm", locale=t.locale))
 
 
-def plain(label: str) -> str:
-    """A label without its leading emoji ("💶 Geld" -> "Geld")."""
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return " ".join(words)
-
-
 def _label(t: Translator, mapping: dict[str, str], value: Any) -> str:
     msgid = mapping.get(str(value))
-    return plain(t.gettext(msgid)) if msgid else str(value)
+    return unadorned(t.gettext(msgid)) if msgid else str(value)
 
 
 def scalar(t: Translator, value: Any) -> str:
@@ -342,7 +334,7 @@ def _scores(t: Translator, scores: Any) -> str:
     names = {str(k): v for k, v in DOMAIN_NAMES.items()}
     if not isinstance(scores, dict):
         return scalar(t, scores)
-    parts = [f"{_label(t, names, key)}: {score} ({plain(t.gettext(LEVELS[score]))})" if score in LEVELS
+    parts = [f"{_label(t, names, key)}: {score} ({unadorned(t.gettext(LEVELS[score]))})" if score in LEVELS
              else f"{_label(t, names, key)}: {scalar(t, score)}" for key, score in scores.items()]
     return "; ".join(parts) or DASH
 
@@ -492,7 +484,7 @@ def _tool_doc(doc: _Doc, kind: str, content: Any, indent: float) -> None:
             part = content.get(phase.value) or {}
             if not part:
                 continue
-            doc.text(plain(t.gettext(PHASE_NAMES[phase])), bold=True, indent=indent)
+            doc.text(unadorned(t.gettext(PHASE_NAMES[phase])), bold=True, indent=indent)
             for key, items in part.items():
                 _tool_items(doc, t.gettext(PART_NAMES.get(key, key)), items, indent + 5)
         return
@@ -527,7 +519,7 @@ def _step_name(t: Translator, kind: str, index: Any) -> str:
     name = t.gettext(PART_NAMES.get(step.path[-1], "")) if kind == "signaleringsplan" \
         else t.gettext(CARD_PART_NAMES[step.path[-1]])
     if step.phase is not None:
-        name = f"{plain(t.gettext(PHASE_NAMES[step.phase])).split(':')[0]}: {name}"
+        name = f"{unadorned(t.gettext(PHASE_NAMES[step.phase])).split(':')[0]}: {name}"
     return name
 
 
@@ -637,11 +629,11 @@ def _audit(doc: _Doc, trail: list[Row]) -> None:
         doc.empty()
     for entry in trail:
         role = entry.get("actor_role")
-        who = entry.get("actor_name") or (plain(t.gettext(ROLES[role])) if role in ROLES else "Houvast")
+        who = entry.get("actor_name") or (unadorned(t.gettext(ROLES[role])) if role in ROLES else "Houvast")
         action = entry.get("action") or ""
         what = t.gettext(ACTIONS[action]) if action in ACTIONS else action.replace(".", " ").replace("_", " ")
         scope = entry.get("scope")
-        extra = f" ({plain(t.gettext(SCOPE_NAMES[scope]))})" if scope in SCOPE_NAMES else ""
+        extra = f" ({unadorned(t.gettext(SCOPE_NAMES[scope]))})" if scope in SCOPE_NAMES else ""
         other = entry.get("subject_name") if entry.get("by_you") and not entry.get("about_you") else None
         extra += f": {other}" if other else ""
         outcome = entry.get("outcome")

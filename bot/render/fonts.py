@@ -64,6 +64,20 @@ def drawable(text: str) -> str:
     return _GONE_WORD.sub("", text).replace(_GONE, "") if _GONE in text else text
 
 
+def unadorned(label: str) -> str:
+    """A label without its leading emoji ("💶 Geld" -> "Geld")."""
+    words = label.split()
+    while words and not any(ch.isalnum() for ch in words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def plain(label: str) -> str:
+    """A button label as a PDF or chart draws it: no leading emoji, and only what DejaVu can draw (it draws
+    some emoji and not others: drop them all)."""
+    return drawable(unadorned(label))
+
+
 def rgb(colour: str) -> RGB:
     red, green, blue = ImageColor.getrgb(colour)[:3]
     return red, green, blue

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from bot.domain.goals import ANSWER_LABELS, DOMAIN_LABELS, Answer, Domain, GoalStatus
 from bot.i18n import Translator
-from bot.render.fonts import BOLD, REGULAR, drawable
+from bot.render.chart import font
+from bot.render.fonts import drawable, plain
 from bot.services.goals import GoalView
 
 # The leefdomeinen as people see them (buttons and pictures). To move next to `Domain` when convenient.
@@ -34,18 +34,6 @@ BAR = "#1b7f3b"
 MAX_ROWS = 25  # more goals than this do not fit a phone screen; the newest open ones come first
 MAX_LABEL = 32
 ORDER = {GoalStatus.ACTIVE: 0, GoalStatus.PAUSED: 1, GoalStatus.REACHED: 2, GoalStatus.STOPPED: 3}
-
-
-def _font(size: float, bold: bool = False) -> FontProperties:
-    return FontProperties(fname=str(BOLD if bold else REGULAR), size=size)
-
-
-def _plain(label: str) -> str:
-    """A button label without its leading emoji (DejaVu draws some emoji and not others: drop them all)."""
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return drawable(" ".join(words))
 
 
 def _short(text: str) -> str:
@@ -85,7 +73,7 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
 
     def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
         """Text on the figure at a place in inches from its top left."""
-        fig.text(x / width, 1 - y / height, drawable(text), fontproperties=_font(size, bold), color=colour,
+        fig.text(x / width, 1 - y / height, drawable(text), fontproperties=font(size, bold), color=colour,
                  va="top", parse_math=False)
 
     caption(0.3, 0.2, t.gettext("Your goals"), 15, bold=True)
@@ -100,13 +88,13 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
     ax.spines["bottom"].set_color(LINE)
     ax.tick_params(axis="y", length=0)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([_short(goal.title) for goal in rows], fontproperties=_font(9.5))
+    ax.set_yticklabels([_short(goal.title) for goal in rows], fontproperties=font(9.5))
     first = days[0] if days else None
     if first is None:
         ax.set_xlim(0, 1)
         ax.set_xticks([])
         empty = t.gettext("No check-ins yet.") if rows else t.gettext("No goals yet.")
-        ax.text(0.5, (len(rows) - 1) / 2 if rows else 0, drawable(empty), fontproperties=_font(11), color=MUTED,
+        ax.text(0.5, (len(rows) - 1) / 2 if rows else 0, drawable(empty), fontproperties=font(11), color=MUTED,
                 ha="center", va="center", parse_math=False)
     else:
         span = max((days[-1] - first).days, 6)
@@ -121,7 +109,7 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
         ticks = sorted({round(span * i / 4) for i in range(5)})
         ax.set_xticks(ticks)
         ax.set_xticklabels([format_date(first + timedelta(days=d), "d MMM", locale=t.locale) for d in ticks],
-                           fontproperties=_font(8.5), color=MUTED)
+                           fontproperties=font(8.5), color=MUTED)
     for label in ax.get_yticklabels():
         label.set_color(TEXT)
 
@@ -131,9 +119,9 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
         for colour, marker in ANSWER_STYLE.values()
     ] + [Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor=UNANSWERED,
                 markeredgecolor=UNANSWERED)]
-    labels = [_plain(t.gettext(ANSWER_LABELS[answer])) for answer in ANSWER_STYLE] + [_plain(t.gettext("No answer"))]
+    labels = [plain(t.gettext(ANSWER_LABELS[answer])) for answer in ANSWER_STYLE] + [plain(t.gettext("No answer"))]
     legend_top = top + timeline + axis
-    fig.legend(handles, labels, loc="upper left", ncol=3, frameon=False, prop=_font(8.5),
+    fig.legend(handles, labels, loc="upper left", ncol=3, frameon=False, prop=font(8.5),
                bbox_to_anchor=(0.3 / width, 1 - legend_top / height), handletextpad=0.3, columnspacing=1.2)
 
     # Goals reached per leefdomein.
@@ -146,13 +134,13 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
     bx.set_ylim(len(domains) - 0.5, -0.5)
     bx.set_xlim(0, max(max(counts), 1) * 1.15)
     bx.set_yticks(range(len(domains)))
-    bx.set_yticklabels([_plain(t.gettext(DOMAIN_LABELS[d])) for d in domains], fontproperties=_font(9.5))
+    bx.set_yticklabels([plain(t.gettext(DOMAIN_LABELS[d])) for d in domains], fontproperties=font(9.5))
     bx.set_xticks([])
     bx.tick_params(axis="y", length=0)
     for side in ("top", "right", "bottom", "left"):
         bx.spines[side].set_visible(False)
     for index, count in enumerate(counts):
-        bx.text(count + max(max(counts), 1) * 0.02, index, str(count), fontproperties=_font(9.5, bold=count > 0),
+        bx.text(count + max(max(counts), 1) * 0.02, index, str(count), fontproperties=font(9.5, bold=count > 0),
                 color=TEXT if count else MUTED, va="center")
 
     buffer = io.BytesIO()

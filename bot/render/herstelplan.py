@@ -17,7 +17,7 @@ from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
 from bot.domain.safetyplans import HomePlan, SafetyPlan
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
-from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, drawable, rgb
+from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, plain, rgb
 from bot.render.plan import contact_line, long_day
 from bot.render.safetyplan import plan_texts
 from bot.render.text import split
@@ -44,14 +44,6 @@ NOT_SHARED = N_("{name} does not share this with you.")
 DOMAIN_ORDER = [Domain.WONEN, Domain.FINANCIEN, Domain.DAGACTIVITEITEN, Domain.GEZONDHEID, Domain.SOCIAAL,
                 Domain.VEILIGHEID, Domain.ANDERS]
 PDF_BLUE = "#2b5d8a"
-
-
-def plain(label: str) -> str:
-    """A label without its leading emoji, for the PDF (DejaVu draws some emoji and not others)."""
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return drawable(" ".join(words))
 
 
 def _title(view: PlanView, t: Translator) -> str:

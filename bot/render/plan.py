@@ -1,6 +1,7 @@
 """The signaleringsplan as a printable A4 PDF and as one portrait image for the phone's gallery."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from bot.domain.forms import PART_NAMES, PHASE_NAMES
@@ -138,9 +139,16 @@ def _plan_sheet(plan: SignalingPlan, t: Translator, lines: int, entries: int) ->
     return sheet
 
 
-def plan_png(plan: SignalingPlan, t: Translator) -> bytes:
+def fitted_png(sheet_for: Callable[[int, int], Sheet], note: str) -> bytes:
+    """The photo of `sheet_for(lines, entries)` with the most of PNG_LIMITS that fits Telegram's photo height;
+    `note` says where the rest is when even the least does not fit."""
     for lines, entries in PNG_LIMITS:
-        sheet = _plan_sheet(plan, t, lines, entries)
+        sheet = sheet_for(lines, entries)
         if sheet.height <= MAX_PHOTO_HEIGHT:
             break
-    return sheet.png(t.gettext("The full plan is in the PDF."))
+    return sheet.png(note)
+
+
+def plan_png(plan: SignalingPlan, t: Translator) -> bytes:
+    note = t.gettext("The full plan is in the PDF.")
+    return fitted_png(lambda lines, entries: _plan_sheet(plan, t, lines, entries), note)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from fpdf.enums import XPos, YPos
 
 from bot.i18n import N_, Translator
-from bot.render.fonts import FAMILY, GREY, Pdf, drawable
+from bot.render.fonts import FAMILY, GREY, Pdf, plain
 from bot.render.plan import long_day
 from bot.services.report import CaseloadReport, Line, Report
 
@@ -20,15 +20,8 @@ BAND = "#2b5d8a"
 SHADE = (242, 245, 248)
 
 
-def _plain(label: str) -> str:
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return drawable(" ".join(words))
-
-
 def line_label(line: Line, t: Translator) -> str:
-    subject = _plain(t.gettext(line.subject)) if line.subject else ""
+    subject = plain(t.gettext(line.subject)) if line.subject else ""
     return t.gettext(line.label).format(subject=subject)
 
 
@@ -57,7 +50,7 @@ def hidden_cells(report: Report, t: Translator) -> list[tuple[str, list[str]]]:
     for section in report.sections:
         for line in section.lines:
             if line.suppressed:
-                found.setdefault(line.kind, {}).setdefault(_plain(t.gettext(section.title)), []).append(
+                found.setdefault(line.kind, {}).setdefault(plain(t.gettext(section.title)), []).append(
                     line_label(line, t).rstrip("."))
     return [(t.gettext(HIDDEN_WHY[kind]), [f"{title}: {'; '.join(labels)}" for title, labels in found[kind].items()])
             for kind in HIDDEN_WHY if kind in found]
@@ -148,7 +141,7 @@ def report_csv(report: Report, t: Translator) -> bytes:
     for section in report.sections:
         for line in section.lines:
             why = t.gettext(HIDDEN_WHY[line.kind]).rstrip(":") if line.suppressed else ""
-            writer.writerow([report.month, line.key, _plain(t.gettext(section.title)), line_label(line, t),
+            writer.writerow([report.month, line.key, plain(t.gettext(section.title)), line_label(line, t),
                              cell_text(line, t), why])
     return buffer.getvalue().encode("utf-8-sig")
 

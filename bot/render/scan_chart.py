@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from bot.domain.selfscan import ALL_DOMAINS, COLOURS, DOMAIN_NAMES, LEEFDOMEINEN, ScanDomain
 from bot.i18n import Translator
-from bot.render.fonts import BOLD, REGULAR, drawable
+from bot.render.chart import font
+from bot.render.fonts import drawable, plain
 from bot.services.selfscan import ScanPoint
 
 TEXT = "#141414"
@@ -27,17 +27,6 @@ LINE = "#e6e6e6"
 CLIENT_LINE = "#2b5d8a"
 WORKER = "#555555"
 MAX_POINTS = 60  # fifteen years of quarterly scans; older ones drop off the left
-
-
-def _font(size: float, bold: bool = False) -> FontProperties:
-    return FontProperties(fname=str(BOLD if bold else REGULAR), size=size)
-
-
-def _plain(label: str) -> str:
-    words = label.split()
-    while words and not any(ch.isalnum() for ch in words[0]):
-        words.pop(0)
-    return drawable(" ".join(words))
 
 
 def _domains(points: Sequence[ScanPoint]) -> list[ScanDomain]:
@@ -61,7 +50,7 @@ def scan_chart_png(
     FigureCanvasAgg(fig)
 
     def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
-        fig.text(x / width, 1 - y / height, drawable(text), fontproperties=_font(size, bold), color=colour,
+        fig.text(x / width, 1 - y / height, drawable(text), fontproperties=font(size, bold), color=colour,
                  va="top", parse_math=False)
 
     title = (
@@ -97,15 +86,15 @@ def scan_chart_png(
         ax.set_xlim(*xlim)
         ax.set_ylim(0.5, 5.5)
         ax.set_yticks([1, 3, 5])
-        ax.set_yticklabels(["1", "3", "5"], fontproperties=_font(7.5), color=MUTED)
+        ax.set_yticklabels(["1", "3", "5"], fontproperties=font(7.5), color=MUTED)
         for level in (1, 2, 3, 4, 5):
             ax.axhline(level, color=LINE, linewidth=0.8, zorder=0)
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)
         ax.tick_params(axis="both", length=0)
         ax.set_xticks([])
-        ax.text(-0.07, 0.5, _plain(t.gettext(DOMAIN_NAMES[domain])), transform=ax.transAxes, ha="right",
-                va="center", fontproperties=_font(9.5), color=TEXT, parse_math=False)
+        ax.text(-0.07, 0.5, plain(t.gettext(DOMAIN_NAMES[domain])), transform=ax.transAxes, ha="right",
+                va="center", fontproperties=font(9.5), color=TEXT, parse_math=False)
         mine = [(x_of(p.at), p.scores[domain]) for p in client if domain in p.scores]
         theirs = [(x_of(p.at), p.scores[domain]) for p in worker if domain in p.scores]
         if len(mine) > 1:
@@ -133,7 +122,7 @@ def scan_chart_png(
             (left + (width - left - right) / 2) / width,
             1 - (header + axes_height / 2) / height,
             drawable(t.gettext("No self-scan yet.")),
-            fontproperties=_font(13, True),
+            fontproperties=font(13, True),
             color=MUTED,
             ha="center",
             va="center",
@@ -145,7 +134,7 @@ def scan_chart_png(
             ticks = [0]
         tx.set_xticks(ticks)
         tx.set_xticklabels([format_date(first + timedelta(days=d), "d MMM yy", locale=t.locale) for d in ticks],
-                           fontproperties=_font(8.5), color=MUTED)
+                           fontproperties=font(8.5), color=MUTED)
 
     handles = [Line2D([], [], linestyle="-", color=CLIENT_LINE, marker="o", markersize=8,
                       markerfacecolor=COLOURS[4], markeredgecolor="white")]
@@ -155,7 +144,7 @@ def scan_chart_png(
                               markerfacecolor="none", markeredgecolor=WORKER))
         labels.append(t.gettext("Score of the worker"))
     fig.legend(handles, [drawable(label) for label in labels], loc="upper left", ncol=2, frameon=False,
-               prop=_font(9), bbox_to_anchor=(0.3 / width, 1 - (axis_top + axis) / height))
+               prop=font(9), bbox_to_anchor=(0.3 / width, 1 - (axis_top + axis) / height))
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")

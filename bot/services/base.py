@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import AuditEntry, Person
+from bot.domain.roles import Role
 
 
 class NotAllowed(Exception):
@@ -75,5 +77,21 @@ def audit(
     )
 
 
+async def refuse_forged(session: AsyncSession, at: datetime, action: str, actor: Person | None, why: str) -> NoReturn:
+    """A button that is not this person's (a forged or someone else's id): audited as denied, then NotAllowed."""
+    audit(session, at=at, action=action, actor=actor, outcome="denied")
+    await session.commit()
+    raise NotAllowed(why)
+
+
 async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
     return (await session.execute(select(Person).where(Person.telegram_id == telegram_id))).scalar_one_or_none()
+
+
+async def acting_admin(session: AsyncSession, by_telegram_id: int | None) -> tuple[Person | None, bool]:
+    """Who does an admin's task, and whether they may: the operator's command line (no Telegram id: None,
+    True), or the person with that id, allowed only as an active admin."""
+    if by_telegram_id is None:
+        return None, True
+    actor = await person_by_telegram(session, by_telegram_id)
+    return actor, actor is not None and actor.role == Role.ADMIN and actor.active

@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, Person
 from bot.domain.consent import Scope
 from bot.domain.roles import Role
-from bot.services.base import NotAllowed, Services, audit, person_by_telegram
+from bot.services.base import Services, person_by_telegram, refuse_forged
 from bot.services.consent import granted_scopes
 
 
@@ -37,6 +38,18 @@ async def my_clients(svc: Services, worker_telegram_id: int) -> list[ClientRow]:
         ]
 
 
+async def households_of(session: AsyncSession, worker: Person) -> tuple[dict[int, str], list[Person]]:
+    """The households this worker has a place in (household id -> care role) and their active clients, by id."""
+    places = dict((await session.execute(
+        select(CareTeamMember.household_id, CareTeamMember.role).where(CareTeamMember.worker_id == worker.id)
+    )).all())
+    clients = list((await session.execute(
+        select(Person).where(Person.household_id.in_(list(places)), Person.role == Role.CLIENT, Person.active)
+        .order_by(Person.id)
+    )).scalars()) if places else []
+    return places, clients
+
+
 async def client_row(svc: Services, worker_telegram_id: int, client_id: int) -> ClientRow:
     """One client of this worker's caseload; anyone else's id (a forged button) is refused and audited."""
     for row in await my_clients(svc, worker_telegram_id):
@@ -44,6 +57,4 @@ async def client_row(svc: Services, worker_telegram_id: int, client_id: int) -> 
             return row
     async with svc.unit() as session:
         worker = await person_by_telegram(session, worker_telegram_id)
-        audit(session, at=svc.now(), action="caseload.forged", actor=worker, outcome="denied")
-        await session.commit()
-    raise NotAllowed("not in this worker's caseload")
+        await refuse_forged(session, svc.now(), "caseload.forged", worker, "not in this worker's caseload")

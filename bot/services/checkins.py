@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
 from bot.outbox import store as outbox
-from bot.db.models import CareTeamMember, PhaseCheckin, Person, ToolVersion
+from bot.db.models import PhaseCheckin, Person, ToolVersion
 from bot.domain import forms
 from bot.domain.consent import Scope
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
@@ -24,6 +24,7 @@ from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.notices import Rendered, renders
 from bot.services.people import PersonView
+from bot.services.team import team_members
 from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")
@@ -45,18 +46,6 @@ class PhaseResult:
     alerted: tuple[str, ...] = ()  # names of the workers told at once (rood)
     card: CrisisCard | None = None  # the client's own crisis card, for its essentials on rood
     notice: AlertNotice | None = None  # rood: who was told, who is away, or whom the client may let know
-
-
-async def _team(session: AsyncSession, client: Person, roles: tuple[CareRole, ...]) -> list[Person]:
-    if client.household_id is None:
-        return []
-    rows = await session.execute(
-        select(Person)
-        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-        .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role.in_(roles), Person.active)
-        .order_by(CareTeamMember.role.desc())
-    )
-    return list(rows.scalars())
 
 
 async def _client(session: AsyncSession, telegram_id: int) -> Person:
@@ -120,7 +109,7 @@ async def record_phase(svc: Services, client: int | PersonView, phase: Phase) ->
             row = await session.get(Person, client_id)
             if row is None or not row.active:
                 raise NotAllowed("only a client checks in")
-        coordinators = await _team(session, row, (CareRole.COORDINATING,))
+        coordinators = await team_members(session, row.household_id, (CareRole.COORDINATING,))
         coordinator = coordinators[0] if coordinators else None
         allowed = coordinator is not None and Scope.ALERTS in await granted_scopes(session, row.id, coordinator.id)
         notice = None
@@ -144,7 +133,7 @@ async def tell_worker(svc: Services, client_telegram_id: int, phase: Phase, *, t
     now = svc.now()
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
-        coordinators = await _team(session, client, (CareRole.COORDINATING,))
+        coordinators = await team_members(session, client.household_id, (CareRole.COORDINATING,))
         if not coordinators:
             return None
         worker = coordinators[0]

@@ -28,7 +28,8 @@ from bot.db.models import CareTeamMember, Consent, Household, Person, RelationSc
 from bot.domain.outcomes import RELATION_KEYS, valid_answer, valid_outcomes
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
+from bot.services.team import has_place
 
 CLOSED_TEXT = N_(
     "Your traject with {worker} has ended. Houvast stays yours: your plans, crisis card, goals and check-ins stay. "
@@ -57,14 +58,11 @@ async def _coordinating_household(
     worker = await person_by_telegram(session, worker_tg)
     household = await session.get(Household, household_id)
     ok = worker is not None and worker.role == Role.WORKER and worker.active and household is not None and (
-        await session.execute(select(CareTeamMember.id).where(
-            CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker.id,
-            CareTeamMember.role == CareRole.COORDINATING))
-    ).first() is not None
+        await has_place(session, household_id, worker.id, CareRole.COORDINATING))
     if not ok:
-        audit(session, at=svc.now(), action="traject.forged", actor=worker, outcome="denied")
-        await session.commit()
-        raise NotAllowed("only the coordinating worker closes a traject")
+        await refuse_forged(
+            session, svc.now(), "traject.forged", worker, "only the coordinating worker closes a traject"
+        )
     assert worker is not None and household is not None
     return worker, household
 
@@ -83,9 +81,7 @@ async def closing_target(svc: Services, worker_tg: int, client_id: int) -> Closi
         household_id = client.household_id if client is not None and client.role == Role.CLIENT else None
         if household_id is None:
             worker = await person_by_telegram(session, worker_tg)
-            audit(session, at=svc.now(), action="traject.forged", actor=worker, outcome="denied")
-            await session.commit()
-            raise NotAllowed("no such client")
+            await refuse_forged(session, svc.now(), "traject.forged", worker, "no such client")
         _worker, household = await _coordinating_household(session, svc, worker_tg, household_id)
         if household.closed_at is not None:
             raise NotFound("already closed")

@@ -6,13 +6,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import store as outbox
-from bot.db.models import CareTeamMember, GoalEvent, Person
+from bot.db.models import GoalEvent, Person
 from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, next_working_moment
 from bot.i18n import translator
 from bot.services.base import Services, audit
 from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
 from bot.services.notices import Rendered, renders
+from bot.services.team import team_members
 
 
 async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: int) -> str | None:
@@ -27,20 +28,10 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
     async with svc.unit() as session:
         client = await acting_client(session, client_telegram_id)
         goal = await own_goal(session, client, goal_id)
-        worker = (
-            await session.execute(
-                select(Person)
-                .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-                .where(
-                    CareTeamMember.household_id == goal.household_id,
-                    CareTeamMember.role == CareRole.COORDINATING,
-                    Person.active,
-                )
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-        if worker is None:
+        coordinating = await team_members(session, goal.household_id, (CareRole.COORDINATING,))
+        if not coordinating:
             return None
+        worker = coordinating[0]
         hours = WorkHours(start=settings.work_start, end=settings.work_end, days=settings.weekdays, zone=settings.zone)
         day = now.astimezone(settings.zone).date()
         await outbox.refer(

@@ -12,6 +12,7 @@ from bot.domain import invites as rules
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.people import PersonView, new_person, view
+from bot.services.team import has_place
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ async def create_invite(
         if role == Role.CLIENT:
             if creator is None or creator.role != Role.WORKER:
                 raise NotAllowed("only a worker invites clients")
-            if household_id is not None and not await _coordinates(session, creator.id, household_id):
+            coordinating = household_id is not None and await has_place(
+                session, household_id, creator.id, CareRole.COORDINATING
+            )
+            if household_id is not None and not coordinating:
                 audit(session, at=now, action="invite.forged_household", actor=creator, outcome="denied")
                 await session.commit()
                 raise NotAllowed("not this worker's household")
@@ -68,17 +72,6 @@ async def create_invite(
         audit(session, at=now, action="invite.created", actor=creator, scope=role)
         await session.commit()
     return InviteCreated(code, deep_link(svc.settings.bot_username, code), role, expires)
-
-
-async def _coordinates(session: AsyncSession, worker_id: int, household_id: int) -> bool:
-    row = await session.execute(
-        select(CareTeamMember.id).where(
-            CareTeamMember.worker_id == worker_id,
-            CareTeamMember.household_id == household_id,
-            CareTeamMember.role == CareRole.COORDINATING,
-        )
-    )
-    return row.first() is not None
 
 
 async def _wrong_attempts(session: AsyncSession, telegram_id: int) -> list[datetime]:

@@ -12,7 +12,7 @@ is under the new key too.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -52,30 +52,46 @@ def secret_columns() -> list[SecretColumn]:
     return found
 
 
-async def _rotate_column(
-    sessions: async_sessionmaker[AsyncSession], cipher: Cipher, target: SecretColumn, progress: Progress | None
-) -> int:
-    raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))  # untyped: the stored text
-    key, value = raw.c[target.key], raw.c[target.column]
-    async with sessions() as session:
-        count = sa.select(sa.func.count()).select_from(raw).where(value.is_not(None))
-        total = (await session.execute(count)).scalar_one()
-    if progress is not None:
-        progress(target.label, 0, total)
-    done, last = 0, None
+def _raw(target: SecretColumn) -> tuple[sa.TableClause, sa.ColumnClause, sa.ColumnClause]:
+    """The column's table untyped (the stored text, not the decrypted value), its key and the column."""
+    raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))
+    return raw, raw.c[target.key], raw.c[target.column]
+
+
+async def _batches(
+    sessions: async_sessionmaker[AsyncSession], target: SecretColumn
+) -> AsyncIterator[tuple[AsyncSession, list[sa.Row]]]:
+    """The stored values of one secret column in key order, BATCH rows at a time, each batch in its own
+    session (so a long run holds no transaction open)."""
+    _table, key, value = _raw(target)
+    last = None
     while True:
         async with sessions() as session:
             query = sa.select(key, value).where(value.is_not(None)).order_by(key).limit(BATCH)
             if last is not None:
                 query = query.where(key > last)
-            rows = (await session.execute(query)).all()
+            rows = list((await session.execute(query)).all())
             if not rows:
-                break
-            for row_key, stored in rows:
-                await _rotate_value(session, raw, key, value, target, row_key, stored, cipher)
-            await session.commit()
-        done += len(rows)
+                return
+            yield session, rows
         last = rows[-1][0]
+
+
+async def _rotate_column(
+    sessions: async_sessionmaker[AsyncSession], cipher: Cipher, target: SecretColumn, progress: Progress | None
+) -> int:
+    raw, key, value = _raw(target)
+    async with sessions() as session:
+        count = sa.select(sa.func.count()).select_from(raw).where(value.is_not(None))
+        total = (await session.execute(count)).scalar_one()
+    if progress is not None:
+        progress(target.label, 0, total)
+    done = 0
+    async for session, rows in _batches(sessions, target):
+        for row_key, stored in rows:
+            await _rotate_value(session, raw, key, value, target, row_key, stored, cipher)
+        await session.commit()
+        done += len(rows)
         if progress is not None:
             progress(target.label, done, total)
     return done
@@ -123,21 +139,10 @@ async def unreadable(sessions: async_sessionmaker[AsyncSession], cipher: Cipher)
     Reads every secret value once; used before a rotation and a restore, which must not leave any behind."""
     found: dict[str, int] = {}
     for target in secret_columns():
-        raw = sa.table(target.table, sa.column(target.key), sa.column(target.column))
-        key, value = raw.c[target.key], raw.c[target.column]
-        last = None
-        while True:
-            async with sessions() as session:
-                query = sa.select(key, value).where(value.is_not(None)).order_by(key).limit(BATCH)
-                if last is not None:
-                    query = query.where(key > last)
-                rows = (await session.execute(query)).all()
-            if not rows:
-                break
+        async for _session, rows in _batches(sessions, target):
             bad = sum(1 for _key, stored in rows if not readable(cipher, stored))
             if bad:
                 found[target.label] = found.get(target.label, 0) + bad
-            last = rows[-1][0]
     return found
 
 

@@ -47,6 +47,8 @@ from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, is_working_time
 from bot.i18n import N_, Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.caseload import households_of
+from bot.services.team import has_place
 from bot.services.consent import authorize_view, granted_scopes
 from bot.domain.goals import ANSWER_LABELS
 from bot.services.notices import Rendered, renders
@@ -347,28 +349,11 @@ async def _render(
         audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
     if rung in (Rung.BACKUP, Rung.PROCESREGISSEUR):
         lines += ["", t.gettext(ESCALATED)]
-    elif rung == Rung.COORDINATING and not await _has_role(
+    elif rung == Rung.COORDINATING and not await has_place(
         session, goal.household_id, worker.id, CareRole.COORDINATING
     ):
         lines += ["", t.gettext(STANDING_IN)]
     return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
-
-
-async def _in_team(session: AsyncSession, household_id: int, worker_id: int) -> bool:
-    row = await session.execute(select(CareTeamMember.id).where(
-        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id))
-    return row.first() is not None
-
-
-async def _has_role(session: AsyncSession, household_id: int, worker_id: int, role: CareRole) -> bool:
-    row = await session.execute(
-        select(CareTeamMember.id).where(
-            CareTeamMember.household_id == household_id,
-            CareTeamMember.worker_id == worker_id,
-            CareTeamMember.role == role,
-        )
-    )
-    return row.first() is not None
 
 
 async def _digest(
@@ -496,7 +481,7 @@ async def _render_nudge(
     row = (await session.execute(
         select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id == int(ref["nudge"]))
     )).first()
-    if row is None or not worker.active or not await _in_team(session, row[1].household_id, worker.id):
+    if row is None or not worker.active or not await has_place(session, row[1].household_id, worker.id):
         return None  # the client's account is gone, or this worker no longer works with them
     message = await _render(svc, session, worker, row[0], row[1], ref.get("rung"))
     return Rendered(message.text, message.buttons)
@@ -511,7 +496,7 @@ async def _render_digest(
         select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id.in_(ids))
     )).all() if ids else []
     order = {nudge_id: index for index, nudge_id in enumerate(ids)}
-    items = sorted([(nudge, goal) for nudge, goal in rows if await _in_team(session, goal.household_id, worker.id)],
+    items = sorted([(nudge, goal) for nudge, goal in rows if await has_place(session, goal.household_id, worker.id)],
                    key=lambda item: order[item[0].id])
     if not items or not worker.active:
         return None
@@ -773,13 +758,7 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
     no_contact_days = svc.settings.no_contact_days
     async with svc.unit() as session:
         worker = await _worker(session, worker_telegram_id)
-        places = dict((await session.execute(
-            select(CareTeamMember.household_id, CareTeamMember.role).where(CareTeamMember.worker_id == worker.id)
-        )).all())
-        clients = list((await session.execute(
-            select(Person).where(Person.household_id.in_(list(places)), Person.role == Role.CLIENT, Person.active)
-            .order_by(Person.id)
-        )).scalars()) if places else []
+        places, clients = await households_of(session, worker)
         ids = [c.id for c in clients]
         phases = await _last_phases(session, ids)
         answered = dict((await session.execute(

@@ -476,11 +476,14 @@ async def _wait(session: AsyncSession, svc: Services, client: Person, theme: str
     audit(session, at=svc.now(), action="peer.waiting", actor=client, subject=client)
 
 
-async def _active_of_client(session: AsyncSession, client: Person) -> PeerContact | None:
+async def _latest_of_client(
+    session: AsyncSession, client: Person, status: ContactStatus = ACTIVE
+) -> PeerContact | None:
+    """The client's newest contact in `status` (ACTIVE: the one they talk with; PROPOSED: the open proposal)."""
     return (
         await session.execute(
             select(PeerContact)
-            .where(PeerContact.client_id == client.id, PeerContact.status == ACTIVE)
+            .where(PeerContact.client_id == client.id, PeerContact.status == status)
             .order_by(PeerContact.id.desc())
             .limit(1)
         )
@@ -617,44 +620,36 @@ async def _contacts_of_peer(session: AsyncSession, peer: Person) -> list[PeerCon
 # ---- finding a peer expert ---------------------------------------------------------------------------
 
 
+def _known_theme(theme: str | None) -> None:
+    if theme is not None and theme not in {t.value for t in rules.THEMES}:
+        raise ValueError(theme)
+
+
+async def _already_talking(session: AsyncSession, client: Person) -> FindResult | None:
+    """The client's contact when they have a peer expert already: nobody else is looked for."""
+    active = await _latest_of_client(session, client)
+    if active is None:
+        return None
+    peer = await session.get(Person, active.peer_id)
+    assert peer is not None
+    return FindResult("active", contact=_view(active, client, peer))
+
+
 async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -> FindResult:
     """The client asks: the best free peer expert for the theme is proposed; nobody free: the waiting list,
     where an admin sees only the client's first name and the theme."""
-    if theme is not None and theme not in {t.value for t in rules.THEMES}:
-        raise ValueError(theme)
+    _known_theme(theme)
     async with svc.unit() as session:
         client = await _person(session, client_telegram_id, Role.CLIENT)
-        active = await _active_of_client(session, client)
-        if active is not None:
-            peer = await session.get(Person, active.peer_id)
-            assert peer is not None
-            return FindResult("active", contact=_view(active, client, peer))
-        found = rules.match(await _candidates(session), theme, svc.now(), zone=svc.settings.zone)
-        if not found:
-            await session.execute(
-                update(PeerContact)
-                .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
-                .values(status=ContactStatus.CANCELLED, ended_at=svc.now())
-            )
-            await _wait(session, svc, client, theme)
-            await session.commit()
-            return FindResult("waiting")
-        proposal = await _propose(session, svc, client, found[0].peer_id, theme, client)
-        await session.commit()
-        return FindResult("proposed", proposal)
+        if talking := await _already_talking(session, client):
+            return talking
+        return await _next_or_wait(session, svc, client, theme, [], cancel_open=True)
 
 
 async def open_proposal(svc: Services, client_telegram_id: int) -> Proposal | None:
     async with svc.unit() as session:
         client = await _person(session, client_telegram_id, Role.CLIENT)
-        contact = (
-            await session.execute(
-                select(PeerContact)
-                .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
-                .order_by(PeerContact.id.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
+        contact = await _latest_of_client(session, client, PROPOSED)
         if contact is None:
             return None
         return await _proposal_of(session, contact)
@@ -699,16 +694,29 @@ async def someone_else(svc: Services, client_telegram_id: int, contact_id: int) 
             )
         ).all()
         exclude = rules.declined_in_request([(peer_id, status) for peer_id, status in history])
-        found = rules.match(
-            await _candidates(session), contact.theme, svc.now(), exclude=exclude, zone=svc.settings.zone
-        )
-        if not found:
-            await _wait(session, svc, client, contact.theme)
-            await session.commit()
-            return FindResult("waiting")
-        proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
+        return await _next_or_wait(session, svc, client, contact.theme, exclude)
+
+
+async def _next_or_wait(
+    session: AsyncSession, svc: Services, client: Person, theme: str | None, exclude: list[int],
+    *, cancel_open: bool = False,
+) -> FindResult:
+    """The next free peer expert for `theme` (none of `exclude`) proposed, or the client on the waiting list
+    (`cancel_open`: their open proposals cancelled first); committed."""
+    found = rules.match(await _candidates(session), theme, svc.now(), exclude=exclude, zone=svc.settings.zone)
+    if not found:
+        if cancel_open:
+            await session.execute(
+                update(PeerContact)
+                .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
+                .values(status=ContactStatus.CANCELLED, ended_at=svc.now())
+            )
+        await _wait(session, svc, client, theme)
         await session.commit()
-        return FindResult("proposed", proposal)
+        return FindResult("waiting")
+    proposal = await _propose(session, svc, client, found[0].peer_id, theme, client)
+    await session.commit()
+    return FindResult("proposed", proposal)
 
 
 async def decline(svc: Services, client_telegram_id: int, contact_id: int) -> str | None:
@@ -742,18 +750,9 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
             or not rules.has_room(mine)
         ):
             contact.status, contact.ended_at = ContactStatus.CANCELLED, now
-            found = rules.match(
-                await _candidates(session), contact.theme, now, exclude=[peer.id], zone=svc.settings.zone
-            )
-            if not found:
-                await _wait(session, svc, client, contact.theme)
-                await session.commit()
-                return FindResult("waiting")
-            proposal = await _propose(session, svc, client, found[0].peer_id, contact.theme, client)
-            await session.commit()
-            return FindResult("proposed", proposal)
+            return await _next_or_wait(session, svc, client, contact.theme, [peer.id])
         # One peer expert at a time: a handover ends the contact with the one handing over.
-        old = await _active_of_client(session, client)
+        old = await _latest_of_client(session, client)
         if old is not None:
             await _close(session, svc, old)
             old_peer = await session.get(Person, old.peer_id)
@@ -772,6 +771,17 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
         return FindResult("active", contact=view)
 
 
+async def _offer(
+    session: AsyncSession, svc: Services, client: Person, proposal: Proposal, by: str | None
+) -> None:
+    """Queue the proposal to the client, with who proposed it (`by`, a first name) when not the client."""
+    t = _t(svc, client)
+    await _notify(
+        session, svc, client, f"peer-proposal:{proposal.contact_id}", "peer",
+        _proposal_text(t, proposal, by), proposal_buttons(t, proposal),
+    )
+
+
 async def worker_propose(
     svc: Services, worker_telegram_id: int, client_id: int, theme: str | None
 ) -> FindResult:
@@ -780,32 +790,19 @@ async def worker_propose(
     from bot.services.caseload import client_row
 
     await client_row(svc, worker_telegram_id, client_id)  # NotAllowed outside the worker's caseload
-    if theme is not None and theme not in {t.value for t in rules.THEMES}:
-        raise ValueError(theme)
+    _known_theme(theme)
     async with svc.unit() as session:
         worker = await _person(session, worker_telegram_id, Role.WORKER)
         client = await session.get(Person, client_id)
         if client is None or client.role != Role.CLIENT or not client.active:
             raise NotFound("client")
-        active = await _active_of_client(session, client)
-        if active is not None:
-            peer = await session.get(Person, active.peer_id)
-            assert peer is not None
-            return FindResult("active", contact=_view(active, client, peer))
+        if talking := await _already_talking(session, client):
+            return talking
         found = rules.match(await _candidates(session), theme, svc.now(), zone=svc.settings.zone)
         if not found:
             return FindResult("none")
         proposal = await _propose(session, svc, client, found[0].peer_id, theme, worker)
-        t = _t(svc, client)
-        await _notify(
-            session,
-            svc,
-            client,
-            f"peer-proposal:{proposal.contact_id}",
-            "peer",
-            _proposal_text(t, proposal, first_name(worker.name)),
-            proposal_buttons(t, proposal),
-        )
+        await _offer(session, svc, client, proposal, first_name(worker.name))
         await session.commit()
         return FindResult("proposed", proposal)
 
@@ -846,13 +843,21 @@ async def contact(svc: Services, telegram_id: int, contact_id: int) -> ContactVi
         return _view(row, client, peer, shared)
 
 
+async def _active_side(
+    session: AsyncSession, svc: Services, telegram_id: int, contact_id: int, action: str
+) -> tuple[Person, PeerContact]:
+    """A client or peer expert and their own contact, which must be active (NotFound otherwise)."""
+    person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
+    row = await _contact_of(session, svc, contact_id, person, action=action)
+    if row.status != ACTIVE:
+        raise NotFound("contact not active")
+    return person, row
+
+
 async def start_talking(svc: Services, telegram_id: int, contact_id: int) -> ContactView:
     """From now on this person's messages go to the other side of this contact."""
     async with svc.unit() as session:
-        person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, person, action="talk")
-        if row.status != ACTIVE:
-            raise NotFound("contact not active")
+        person, row = await _active_side(session, svc, telegram_id, contact_id, "talk")
         person.relay_contact_id = row.id
         client, peer = await _sides(session, row)
         view = _view(row, client, peer)
@@ -860,13 +865,31 @@ async def start_talking(svc: Services, telegram_id: int, contact_id: int) -> Con
         return view
 
 
+async def _relay_row(session: AsyncSession, telegram_id: int) -> tuple[Person | None, PeerContact | None]:
+    """The person whose messages are relayed now and the contact they are relayed in (None: gone); (None,
+    None) when this person is not talking."""
+    person = await person_by_telegram(session, telegram_id)
+    if person is None or person.relay_contact_id is None:
+        return None, None
+    return person, await session.get(PeerContact, person.relay_contact_id)
+
+
+def _fits(person: Person, row: PeerContact) -> bool:
+    return row.status == ACTIVE and person.id in (row.client_id, row.peer_id)
+
+
+async def _switch_off(session: AsyncSession, person: Person) -> None:
+    """Talking that no longer fits (the contact ended, or the person is no side of it) stops."""
+    person.relay_contact_id = None
+    await session.commit()
+
+
 async def stop_talking(svc: Services, telegram_id: int) -> str | None:
     """Back to the bot itself. Returns the other side's first name when talking was on."""
     async with svc.unit() as session:
-        person = await person_by_telegram(session, telegram_id)
-        if person is None or person.relay_contact_id is None:
+        person, row = await _relay_row(session, telegram_id)
+        if person is None:
             return None
-        row = await session.get(PeerContact, person.relay_contact_id)
         person.relay_contact_id = None
         other = None
         if row is not None:
@@ -889,19 +912,11 @@ async def talking_ids(svc: Services) -> set[int]:
 async def relay_state(svc: Services, telegram_id: int) -> ContactView | None:
     """The contact this person is talking in now, if it is (still) active."""
     async with svc.unit() as session:
-        person = await person_by_telegram(session, telegram_id)
-        if person is None or person.relay_contact_id is None:
+        person, row = await _relay_row(session, telegram_id)
+        if person is None:
             return None
-        row = await session.get(PeerContact, person.relay_contact_id)
-        if (
-            row is None
-            or row.status != ACTIVE
-            or not person.active
-            or person.id not in (row.client_id, row.peer_id)
-        ):
-            person.relay_contact_id = None
-            await session.commit()
-            return None
+        if row is None or not person.active or not _fits(person, row):
+            return await _switch_off(session, person)
         client, peer = await _sides(session, row)
         return _view(row, client, peer)
 
@@ -915,14 +930,11 @@ async def relay(
         raise ValueError(kind)
     now = svc.now()
     async with svc.unit() as session:
-        sender = await person_by_telegram(session, sender_telegram_id)
-        if sender is None or sender.relay_contact_id is None or not sender.active:
+        sender, row = await _relay_row(session, sender_telegram_id)
+        if sender is None or not sender.active:
             return None
-        row = await session.get(PeerContact, sender.relay_contact_id)
-        if row is None or row.status != ACTIVE or sender.id not in (row.client_id, row.peer_id):
-            sender.relay_contact_id = None
-            await session.commit()
-            return None
+        if row is None or not _fits(sender, row):
+            return await _switch_off(session, sender)
         client, peer = await _sides(session, row)
         from_client = sender.id == client.id
         recipient = peer if from_client else client
@@ -954,10 +966,7 @@ async def relay(
 async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> ContactView:
     """Either side, any time. The other side is told; the client gets one short question (1 to 5)."""
     async with svc.unit() as session:
-        person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, person, action="end")
-        if row.status != ACTIVE:
-            raise NotFound("contact not active")
+        person, row = await _active_side(session, svc, telegram_id, contact_id, "end")
         await _close(session, svc, row)
         client, peer = await _sides(session, row)
         by_client = person.id == client.id
@@ -1057,16 +1066,7 @@ async def propose_handover(
         client = await session.get(Person, row.client_id)
         assert client is not None
         proposal = await _propose(session, svc, client, to_peer_id, row.theme, peer, handover_from=peer)
-        t = _t(svc, client)
-        await _notify(
-            session,
-            svc,
-            client,
-            f"peer-proposal:{proposal.contact_id}",
-            "peer",
-            _proposal_text(t, proposal, None),
-            proposal_buttons(t, proposal),
-        )
+        await _offer(session, svc, client, proposal, None)
         await session.commit()
         return proposal
 
@@ -1290,7 +1290,7 @@ async def offer_waiting(svc: Services) -> int:
         for wait, client in waits:
             if not client.active or client.deletion_due_at is not None:
                 continue
-            if await _active_of_client(session, client) is not None:
+            if await _latest_of_client(session, client) is not None:
                 wait.resolved_at = now
                 continue
             found = rules.match(await _candidates(session), wait.theme, now, zone=svc.settings.zone)

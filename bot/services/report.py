@@ -65,7 +65,8 @@ from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DOMAIN_NAMES, GOAL_DOMAIN_NAMES
 from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import N_
-from bot.services.base import NotAllowed, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, Services, acting_admin, audit, person_by_telegram
+from bot.services.caseload import households_of
 from bot.services.consent import authorize_view, granted_scopes
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -147,13 +148,11 @@ async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | Non
     start, end = month_bounds(month, svc.settings.zone)
     now = svc.now()
     async with svc.unit() as session:
-        actor = None
-        if by_telegram_id is not None:
-            actor = await person_by_telegram(session, by_telegram_id)
-            if actor is None or actor.role != Role.ADMIN or not actor.active:
-                audit(session, at=now, action="report.monthly", actor=actor, outcome="denied")
-                await session.commit()
-                raise NotAllowed("only an admin")
+        actor, allowed = await acting_admin(session, by_telegram_id)
+        if not allowed:
+            audit(session, at=now, action="report.monthly", actor=actor, outcome="denied")
+            await session.commit()
+            raise NotAllowed("only an admin")
 
         # People and households ------------------------------------------------------------------------
         households = {
@@ -467,13 +466,7 @@ async def caseload_report(svc: Services, worker_tg: int) -> CaseloadReport:
         worker = await person_by_telegram(session, worker_tg)
         if worker is None or worker.role != Role.WORKER or not worker.active:
             raise NotAllowed("only a worker")
-        places = dict((await session.execute(
-            select(CareTeamMember.household_id, CareTeamMember.role).where(CareTeamMember.worker_id == worker.id)
-        )).all())
-        clients = list((await session.execute(
-            select(Person).where(Person.household_id.in_(list(places)), Person.role == Role.CLIENT, Person.active)
-            .order_by(Person.id)
-        )).scalars()) if places else []
+        places, clients = await households_of(session, worker)
         sharing: list[Person] = []
         for client in clients:
             if Scope.GOALS in await granted_scopes(session, client.id, worker.id) and await authorize_view(

@@ -29,7 +29,7 @@ from bot.domain.consent import Scope
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DomainComparison, ScanDomain
 from bot.i18n import N_, translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.consent import authorize_view, relation_of
 
 CLIENT, WORKER = "client", "worker"
@@ -193,9 +193,7 @@ async def _own_draft(session: AsyncSession, svc: Services, actor_tg: int, scan_i
     actor = await person_by_telegram(session, actor_tg)
     row = await session.get(SelfScan, scan_id)
     if actor is None or row is None or row.by_id != actor.id:
-        audit(session, at=svc.now(), action="scan.forged", actor=actor, outcome="denied")
-        await session.commit()
-        raise NotAllowed("not this person's scan")
+        await refuse_forged(session, svc.now(), "scan.forged", actor, "not this person's scan")
     if row.complete:
         raise NotFound("this scan is finished")
     if row.by_role == WORKER:

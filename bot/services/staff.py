@@ -7,7 +7,7 @@ from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, NotFound, Services, acting_admin, audit, person_by_telegram
 
 NEEDS_COORDINATOR = N_("Household {number} needs a new coordinating worker: their worker no longer works here.")
 
@@ -22,11 +22,9 @@ async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegr
     """
     now = svc.now()
     async with svc.unit() as session:
-        actor = None
-        if by_telegram_id is not None:
-            actor = await person_by_telegram(session, by_telegram_id)
-            if actor is None or actor.role != Role.ADMIN or not actor.active:
-                raise NotAllowed("only an admin deactivates a worker")
+        actor, allowed = await acting_admin(session, by_telegram_id)
+        if not allowed:
+            raise NotAllowed("only an admin deactivates a worker")
         worker = await person_by_telegram(session, worker_telegram_id)
         if worker is None or worker.role != Role.WORKER:
             raise NotFound("worker")

@@ -20,7 +20,7 @@ from bot.domain.peers import ContactStatus, first_name
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator, translator
 from bot.services import tools
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import client_row, my_clients
 from bot.services.notices import Rendered, renders
 
@@ -128,9 +128,7 @@ async def _check_helper(svc: Services, helper_telegram_id: int, client_id: int, 
                 )
             ).first()
             if contact is None:
-                audit(session, at=svc.now(), action="together.forged", actor=helper, outcome="denied")
-                await session.commit()
-                raise NotAllowed("no active contact with this client")
+                await refuse_forged(session, svc.now(), "together.forged", helper, "no active contact with this client")
             return
     await client_row(svc, helper_telegram_id, client_id)  # raises NotAllowed (audited) outside the caseload
 
@@ -212,9 +210,7 @@ async def open_proposal(svc: Services, client_telegram_id: int, proposal_id: int
         client = await person_by_telegram(session, client_telegram_id)
         row = await session.get(ToolProposal, proposal_id)
         if client is None or row is None or row.client_id != client.id:
-            audit(session, at=svc.now(), action="together.forged", actor=client, outcome="denied")
-            await session.commit()
-            raise NotAllowed("not your proposal")
+            await refuse_forged(session, svc.now(), "together.forged", client, "not your proposal")
         if row.status != OPEN:
             raise NotFound("already decided")
         helper = await session.get(Person, row.helper_id) if row.helper_id else None

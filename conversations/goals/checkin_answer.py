@@ -19,11 +19,8 @@ from conversations.goals.shared import (
     MAX_NOTE,
     MAX_TEXT,
     NOTE_QUESTION,
-    TOO_LONG,
     Step,
-    clean_text,
-    kept_part,
-    problem_text,
+    read_answer,
 )
 from conversations.goals.views import show_detail
 from conversations.handler import STALE, Turn, handler
@@ -60,14 +57,9 @@ async def on_answer(turn: Turn) -> Step | int:
 @handler(Role.CLIENT)
 async def on_note_text(turn: Turn) -> Step | int:
     t = turn.t
-    raw = common.text_of(turn.update)
-    value, problem = clean_text(raw, MAX_NOTE)
-    cut = None
-    if problem == TOO_LONG:
-        value, cut = kept_part(t, raw, MAX_NOTE, back=False)
-    elif problem:
-        text = f"{problem_text(t, problem, MAX_NOTE)}\n\n{t.gettext(NOTE_QUESTION)}"
-        await turn.say(text, goal_keyboards.goal_skip(t, "note"))
+    value, cut, problem = read_answer(t, common.text_of(turn.update), MAX_NOTE, back=False)
+    if problem:
+        await turn.say(f"{problem}\n\n{t.gettext(NOTE_QUESTION)}", goal_keyboards.goal_skip(t, "note"))
         return Step.NOTE
     return await _save_note(turn, text=value, cut=cut)
 
@@ -151,18 +143,14 @@ async def on_step_text(turn: Turn) -> Step | int:
     if not info:
         return await turn.menu_or_welcome()
     t = turn.t
-    raw = common.text_of(turn.update)
-    value, problem = clean_text(raw, MAX_TEXT)
-    cut = None
-    if problem == TOO_LONG:
-        value, cut = kept_part(t, raw, MAX_TEXT, back=False)
-    elif problem:
+    value, cut, problem = read_answer(t, common.text_of(turn.update), MAX_TEXT, back=False)
+    if problem:
         markup = (
             goal_keyboards.goal_skip(t, "next")
             if info.get("after") == "done"
             else goal_keyboards.goal_keep_step(t, int(info["goal"]))
         )
-        await turn.say(problem_text(t, problem, MAX_TEXT), markup)
+        await turn.say(problem, markup)
         return Step.NEW_STEP
     try:
         goal = await goals.change_goal(turn.svc, turn.tid, int(info["goal"]), step=value)

@@ -18,6 +18,7 @@ from conversations.goals.checkin_answer import (
 from conversations.goals.new_goal import NEW_GOAL, on_new_button, on_new_text, start_new
 from conversations.goals.pages import chart, checkin_now, on_proposal, on_status, open_goal, show_list
 from conversations.goals.shared import Step
+from conversations.handler import buttons
 
 # --- registration --------------------------------------------------------------------------------------
 
@@ -45,29 +46,26 @@ def conversation() -> ConversationHandler:
     text = common.TEXT
     creating = [
         CallbackQueryHandler(on_new_button, pattern=r"^goal:(dom|skip|day|time|every|who|back|fwd|later)(:|$)"),
-        MessageHandler(common.TEXT, common.text_answer(on_new_text)),
+        common.typed(on_new_text),
     ]
-    return ConversationHandler(
-        name="goals",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CallbackQueryHandler(start_new, pattern=callbacks.pattern("goal", "new")),
-            CallbackQueryHandler(ask_step, pattern=callbacks.pattern("goal", "step")),
+    return menu.conversation(
+        "goals",
+        [
+            *buttons("goal", {"new": start_new, "step": ask_step}),
             CallbackQueryHandler(on_answer, pattern=callbacks.pattern("gchk")),
             CallbackQueryHandler(on_stall, pattern=callbacks.pattern("gstall")),
         ],
-        states={
+        {
             **{step: list(creating) for step in NEW_GOAL},
             Step.NOTE: [
                 CallbackQueryHandler(on_note_skip, pattern=r"^goal:skip:note$"),
-                MessageHandler(text, common.text_answer(on_note_text)),
+                common.typed(on_note_text, text),
                 MessageHandler(filters.VOICE, on_note_voice),
             ],
             Step.NEW_STEP: [
                 CallbackQueryHandler(on_step_skip, pattern=r"^goal:skip:next$"),
-                MessageHandler(text, common.text_answer(on_step_text)),
+                common.typed(on_step_text, text),
             ],
         },
-        fallbacks=menu.fallbacks(*_navigation()),
+        *_navigation(),
     )

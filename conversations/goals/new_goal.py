@@ -31,8 +31,8 @@ from bot.services.base import NotAllowed
 from conversations import common
 from conversations.common import Context
 from conversations.goals import keyboards as goal_keyboards
-from conversations.goals.shared import MAX_TEXT, TOO_LONG, Step, clean_text, kept_part, problem_text
-from conversations.handler import STALE, Turn, handler
+from conversations.goals.shared import MAX_TEXT, Step, read_answer
+from conversations.handler import STALE, Turn, handler, with_draft
 
 NEW_GOAL = (Step.DOMAIN, Step.TITLE, Step.WHY, Step.STEP, Step.DATE, Step.DAY, Step.TIME, Step.EVERY, Step.WHO)
 
@@ -61,8 +61,11 @@ QUESTIONS = {
 }
 
 
+DRAFT = "goal_new"
+
+
 def _draft(context: Context) -> dict[str, Any] | None:
-    return context.user_data.get("goal_new") if context.user_data is not None else None
+    return context.user_data.get(DRAFT) if context.user_data is not None else None
 
 
 def _key(step: Step) -> str:
@@ -128,7 +131,7 @@ async def start_new(turn: Turn) -> Step | int:
     if arg == "go" and answered:
         return await _ask_next(turn)
     members = await goal_requests.household_size(turn.svc, turn.tid)
-    turn.user_data["goal_new"] = {"members": members}
+    turn.user_data[DRAFT] = {"members": members}
     return await _ask_next(turn)
 
 
@@ -154,20 +157,15 @@ async def _ask_next(turn: Turn, note: str | None = None) -> Step | int:
 
 
 @handler(Role.CLIENT)
-async def on_new_text(turn: Turn) -> Step | int:
-    draft = _draft(turn.context)
-    if draft is None:
-        return await turn.menu_or_welcome()
+@with_draft(DRAFT, _current, stale=False)
+async def on_new_text(turn: Turn, draft: dict[str, Any], step: Step | None) -> Step | int:
     t = turn.t
-    step = _current(draft)
     raw = common.text_of(turn.update)
     note = None
     if step in TEXT_STEPS:
-        value, problem = clean_text(raw, MAX_TEXT)
-        if problem == TOO_LONG:
-            value, note = kept_part(t, raw, MAX_TEXT)
-        elif problem:
-            return await _ask_next(turn, problem_text(t, problem, MAX_TEXT))
+        value, note, problem = read_answer(t, raw, MAX_TEXT)
+        if problem:
+            return await _ask_next(turn, problem)
         draft[_key(step)] = value
     elif step == Step.DATE:
         day = read_target_date(raw, today=turn.today())
@@ -192,17 +190,14 @@ async def on_new_text(turn: Turn) -> Step | int:
 
 
 @handler(Role.CLIENT, flow="goal", refusal=STALE)
-async def on_new_button(turn: Turn) -> Step | int:
+@with_draft(DRAFT, _current, stale=True)
+async def on_new_button(turn: Turn, draft: dict[str, Any], step: Step | None) -> Step | int:
     """goal:<dom|skip|day|time|every|who>:<value> answer the question asked now; goal:<back|fwd>:<question>
     move from it; goal:later keeps the answers for later."""
-    draft = _draft(turn.context)
-    if draft is None:
-        return await turn.stale()
     t = turn.t
-    step = _current(draft)
     action, arg = turn.action, turn.arg or ""
     if action == "later":
-        turn.user_data["goal_new"] = draft
+        turn.user_data[DRAFT] = draft
         await turn.say(t.gettext("Saved what you have so far. Later you can go on where you stopped: tap New goal."),
                        goal_keyboards.goal_after(t))
         return ConversationHandler.END
@@ -250,9 +245,9 @@ async def _create(turn: Turn, draft: dict[str, Any]) -> int:
             household=draft.get("who") == "all",
         )
     except (KeyError, TypeError, ValueError, NotAllowed):
-        turn.user_data.pop("goal_new", None)  # answers we cannot use: start clean next time
+        turn.user_data.pop(DRAFT, None)  # answers we cannot use: start clean next time
         return await turn.stale()
-    turn.user_data.pop("goal_new", None)
+    turn.user_data.pop(DRAFT, None)
     lines = [t.gettext("Saved! Your goal: {goal}").format(goal=goal.title)]
     if goal.step:
         lines.append(t.gettext("Step now: {step}").format(step=goal.step))

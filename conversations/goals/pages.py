@@ -37,30 +37,41 @@ async def open_goal(turn: Turn) -> int:
     return ConversationHandler.END
 
 
-@handler(Role.CLIENT, flow="goal")
-async def on_status(turn: Turn) -> int:
-    """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first."""
-    svc = turn.svc
+STATUSES = {"pause": GoalStatus.PAUSED, "resume": GoalStatus.ACTIVE, "reached": GoalStatus.REACHED,
+            "stopyes": GoalStatus.STOPPED}
+
+
+async def _closed(turn: Turn) -> int:
+    """The answer to a button about a goal that is closed by now."""
+    await turn.say(turn.t.gettext(CLOSED_TEXT), goal_keyboards.goal_after(turn.t))
+    return ConversationHandler.END
+
+
+async def _ask_stop(turn: Turn, goal_id: int) -> int:
     t = turn.t
+    goal = await goals.goal(turn.svc, turn.tid, goal_id)
+    if goal.status in CLOSED:
+        raise NotFound("closed")
+    await turn.say(t.gettext(
+        "Do you want to stop \"{goal}\"? It stays in your history. You can always make a new goal."
+    ).format(goal=goal.title), goal_keyboards.goal_stop_confirm(t, goal.id))
+    return ConversationHandler.END
+
+
+@handler(Role.CLIENT, flow="goal", refusal=STALE)
+async def on_status(turn: Turn) -> int:
+    """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first. A bad or forged button: stale."""
+    t = turn.t
+    goal_id = turn.int_arg()
+    if turn.action != "stop" and turn.action not in STATUSES:
+        raise BadCallback("not a status")
     try:
-        parsed = turn.data
-        goal_id = parsed.int_arg()
-        if parsed.action == "stop":
-            goal = await goals.goal(svc, turn.tid, goal_id)
-            if goal.status in CLOSED:
-                raise NotFound("closed")
-            await turn.say(t.gettext(
-                "Do you want to stop \"{goal}\"? It stays in your history. You can always make a new goal."
-            ).format(goal=goal.title), goal_keyboards.goal_stop_confirm(t, goal.id))
-            return ConversationHandler.END
-        status = {"pause": GoalStatus.PAUSED, "resume": GoalStatus.ACTIVE, "reached": GoalStatus.REACHED,
-                  "stopyes": GoalStatus.STOPPED}[parsed.action]
-        goal = await goals.set_status(svc, turn.tid, goal_id, status)
-    except (BadCallback, KeyError, NotAllowed):
-        return await turn.stale()
+        if turn.action == "stop":
+            return await _ask_stop(turn, goal_id)
+        status = STATUSES[turn.action]
+        goal = await goals.set_status(turn.svc, turn.tid, goal_id, status)
     except NotFound:
-        await turn.say(t.gettext(CLOSED_TEXT), goal_keyboards.goal_after(t))
-        return ConversationHandler.END
+        return await _closed(turn)
     if status == GoalStatus.PAUSED:
         line = t.gettext("⏸ Paused. I will not ask about this goal until you resume it.")
     elif status == GoalStatus.ACTIVE:
@@ -74,21 +85,18 @@ async def on_status(turn: Turn) -> int:
     return ConversationHandler.END
 
 
-@handler(Role.CLIENT, flow="goal")
+@handler(Role.CLIENT, flow="goal", refusal=STALE)
 async def checkin_now(turn: Turn) -> int:
     """goal:checkin:<id>: a check-in the client starts; the same four answers as the prompt."""
-    svc = turn.svc
     t = turn.t
+    goal_id = turn.int_arg()
     try:
-        goal = await goals.goal(svc, turn.tid, turn.int_arg())
+        goal = await goals.goal(turn.svc, turn.tid, goal_id)
         if goal.status not in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
             raise NotFound("closed")
-        checkin_id = await goals.open_checkin(svc, turn.tid, goal.id)
-    except (BadCallback, NotAllowed):
-        return await turn.stale()
+        checkin_id = await goals.open_checkin(turn.svc, turn.tid, goal.id)
     except NotFound:
-        await turn.say(t.gettext(CLOSED_TEXT), goal_keyboards.goal_after(t))
-        return ConversationHandler.END
+        return await _closed(turn)
     question = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
     await turn.say(question, goal_keyboards.goal_answers(t, checkin_id))
     return ConversationHandler.END

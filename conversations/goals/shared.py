@@ -75,3 +75,15 @@ def kept_part(t: Translator, raw: str, limit: int, *, back: bool = True) -> tupl
     return kept, t.gettext(TOO_LONG_KEPT if back else TOO_LONG_SAVED).format(
         n=format_decimal(len(" ".join(raw.split())), locale=t.locale), max=format_decimal(limit, locale=t.locale),
         end=kept[-40:].lstrip())
+
+
+def read_answer(t: Translator, raw: str, limit: int, *, back: bool = True) -> tuple[str | None, str | None, str | None]:
+    """A typed answer as (value, cut, problem): a too-long one keeps its first part and `cut` says so; an empty
+    one has no value and `problem` is the line to ask again with."""
+    value, problem = clean_text(raw, limit)
+    if problem == TOO_LONG:
+        value, cut = kept_part(t, raw, limit, back=back)
+        return value, cut, None
+    if problem:
+        return None, None, problem_text(t, problem, limit)
+    return value, None, None

@@ -17,7 +17,7 @@ from bot.services.peers import ContactView, FindResult
 from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, with_draft
 from conversations.peers import keyboards as peer_keyboards
 from conversations.peers.shared import ADMIN_SEES, WAITING_LIST_SEES, State, quiet_stop
 
@@ -167,23 +167,20 @@ async def on_rating(turn: Turn) -> State | int:
     return State.FEEDBACK
 
 
-async def on_feedback_text(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.CLIENT)
-    contact_id = (context.user_data or {}).get("peer_feedback")
-    if person is None or contact_id is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+@handler(Role.CLIENT)
+@with_draft("peer_feedback", quiet=True)
+async def on_feedback_text(turn: Turn, contact_id: int) -> State | int:
+    """The few words after a rating."""
     try:
-        saved = await peers.give_feedback(
-            common.services(context), person.telegram_id, contact_id, update.message.text or ""
-        )
+        saved = await peers.give_feedback(turn.svc, turn.tid, contact_id, turn.update.message.text or "")
     except (NotAllowed, NotFound):
-        return await common.menu_or_welcome(update, context)
+        return await turn.menu_or_welcome()
+    t = turn.t
     if not saved:
-        await common.say(update, context, t.gettext("That is too long for me. Please make it shorter."))
+        await turn.say(t.gettext("That is too long for me. Please make it shorter."))
         return State.FEEDBACK
-    context.user_data.pop("peer_feedback", None)
-    await common.show_menu(update, context, person, t.gettext("Thank you for telling me."))
+    turn.user_data.pop("peer_feedback", None)
+    await turn.menu(t.gettext("Thank you for telling me."))
     return ConversationHandler.END
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.domain.consent import SCOPE_NAMES, SCOPES
+from bot.domain.forms import OTHER_VIEWS, VIEWABLE
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import peers, tools
@@ -9,7 +10,7 @@ from bot.services.base import NotAllowed, NotFound
 from conversations import keyboards
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
-from conversations.peers.shared import OTHER_VIEWS, VIEWABLE, shares_line, theme_name
+from conversations.peers.shared import shares_line, theme_name
 from conversations.safetyplan import hoopbox
 from conversations.tools import show_saved
 
@@ -58,11 +59,12 @@ async def view_shared(turn: Turn) -> None:
     """peer:view:<contact_id>.<scope>: through tools.current, i.e. the consent check, audited."""
     contact_id, scope = turn.id_and_scope()
     view = await peers.contact(turn.svc, turn.tid, contact_id)
-    if scope in OTHER_VIEWS and await hoopbox.show_to(turn.update, turn.context, view.client_id):
+    if scope in OTHER_VIEWS:
+        if not await hoopbox.show_to(turn.update, turn.context, view.client_id):
+            raise NotAllowed("not shared")
         return
-    if scope not in VIEWABLE:
-        raise NotAllowed("not a view")
-    await show_saved(turn, await tools.current(turn.svc, turn.tid, VIEWABLE[scope], client_id=view.client_id))
+    _, tool = turn.id_and_view()
+    await show_saved(turn, await tools.current(turn.svc, turn.tid, tool, client_id=view.client_id))
 
 
 @handler(Role.PEER, flow="peer", stop=None)

@@ -2,18 +2,16 @@
 one place."""
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
 )
 
 from bot import callbacks
 from conversations import common, menu
-from conversations.common import Context
+from conversations.handler import buttons
 from conversations.peers.asking import (
     ask_peer,
     on_accept,
@@ -72,94 +70,56 @@ from conversations.peers.together import (
     together_tool,
 )
 
-# --- samen invullen ----------------------------------------------------------------------------------
-
-
-
 # --- registration ------------------------------------------------------------------------------------
 
 
 def _plain() -> list[tuple[str, object]]:
     """(pattern, callback) of every button that works outside the conversation too."""
+    actions = {
+        "menu": {"peer": ask_peer, "peers": my_peers, "waiting": waiting, "profile": show_profile,
+                 "together": together_start},
+        "peer": {
+            "nopref": on_preference_skip, "accept": on_accept, "other": on_other, "decline": on_decline,
+            "fbskip": on_feedback_skip,  # asking.py
+            "talk": talk, "stoptalk": stop,  # relay.py
+            "list": my_peers, "open": open_contact, "view": view_shared, "hand": hand_over, "handto": hand_over_to,
+            "end": end, "endok": end_confirmed,  # contacts.py
+            "worry": worry, "suspend": suspend, "susok": suspend_confirmed,
+            "wprop": worker_theme, "wtheme": worker_propose,  # misuse.py (and a worker's proposal)
+            "prof": show_profile, "pmaxask": ask_max, "pmax": on_max, "back": come_back,  # profile.py
+        },
+        "tog": {"start": together_start, "client": together_tool, "tool": together_step},
+    }
     return [
-        (callbacks.pattern("menu", "peer"), ask_peer),
-        (callbacks.pattern("peer", "nopref"), on_preference_skip),
-        (callbacks.pattern("peer", "accept"), on_accept),
-        (callbacks.pattern("peer", "other"), on_other),
-        (callbacks.pattern("peer", "decline"), on_decline),
-        (callbacks.pattern("peer", "talk"), talk),
-        (callbacks.pattern("peer", "stoptalk"), stop),
-        (callbacks.pattern("menu", "peers"), my_peers),
-        (callbacks.pattern("peer", "list"), my_peers),
-        (callbacks.pattern("peer", "open"), open_contact),
-        (callbacks.pattern("peer", "view"), view_shared),
-        (callbacks.pattern("peer", "hand"), hand_over),
-        (callbacks.pattern("peer", "handto"), hand_over_to),
-        (callbacks.pattern("peer", "end"), end),
-        (callbacks.pattern("peer", "endok"), end_confirmed),
-        (callbacks.pattern("peer", "fbskip"), on_feedback_skip),
-        (callbacks.pattern("peer", "worry"), worry),
-        (callbacks.pattern("peer", "suspend"), suspend),
-        (callbacks.pattern("peer", "susok"), suspend_confirmed),
-        (callbacks.pattern("menu", "waiting"), waiting),
-        (callbacks.pattern("peer", "wprop"), worker_theme),
-        (callbacks.pattern("peer", "wtheme"), worker_propose),
-        (callbacks.pattern("menu", "profile"), show_profile),
-        (callbacks.pattern("peer", "prof"), show_profile),
+        *[(callbacks.pattern(flow, action), callback) for flow, table in actions.items()
+          for action, callback in table.items()],
         (r"^peer:(pthemes|ptheme)(:|$)", edit_themes),
-        (callbacks.pattern("peer", "pmaxask"), ask_max),
-        (callbacks.pattern("peer", "pmax"), on_max),
-        (callbacks.pattern("peer", "back"), come_back),
-        (callbacks.pattern("menu", "together"), together_start),
-        (callbacks.pattern("tog", "start"), together_start),
-        (callbacks.pattern("tog", "client"), together_tool),
-        (callbacks.pattern("tog", "tool"), together_step),
         (r"^tog:(ok|no):", together_decide),
     ]
 
 
-def _ending(callback):  # type: ignore[no-untyped-def]
-    """A plain button pressed in the middle of a question: do what it says and leave the question."""
-
-    async def run(update: Update, context: Context) -> int:
-        await callback(update, context)
-        return ConversationHandler.END
-
-    return run
-
-
 def conversation() -> ConversationHandler:
     """The questions that wait for typed text; every other peer button also leaves them."""
-    return ConversationHandler(
-        name="peers",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[
-            CallbackQueryHandler(on_theme, pattern=callbacks.pattern("peer", "theme")),
-            CallbackQueryHandler(on_rating, pattern=callbacks.pattern("peer", "rate")),
-            CallbackQueryHandler(report, pattern=callbacks.pattern("peer", "report")),
-            CallbackQueryHandler(ask_story, pattern=callbacks.pattern("peer", "pstory")),
-            CallbackQueryHandler(ask_availability, pattern=callbacks.pattern("peer", "pavail")),
-            CallbackQueryHandler(ask_pause, pattern=callbacks.pattern("peer", "pause")),
-            CallbackQueryHandler(together_ask, pattern=callbacks.pattern("tog", "step")),
-            CallbackQueryHandler(together_edit, pattern=callbacks.pattern("tog", "edit")),
+    entry = [
+        *buttons("peer", {
+            "theme": on_theme, "rate": on_rating, "report": report,
+            "pstory": ask_story, "pavail": ask_availability, "pause": ask_pause,
+        }),
+        *buttons("tog", {"step": together_ask, "edit": together_edit}),
+    ]
+    states = {
+        State.REPORT: [common.typed(on_report_text, TEXT_ONLY)],
+        State.FEEDBACK: [
+            CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),
+            common.typed(on_feedback_text, TEXT_ONLY),
         ],
-        states={
-            State.REPORT: [MessageHandler(TEXT_ONLY, common.text_answer(on_report_text))],
-            State.FEEDBACK: [
-                CallbackQueryHandler(on_feedback_skip, pattern=callbacks.pattern("peer", "fbskip")),
-                MessageHandler(TEXT_ONLY, common.text_answer(on_feedback_text)),
-            ],
-            State.STORY: [MessageHandler(TEXT_ONLY, common.text_answer(on_story))],
-            State.AVAILABILITY: [MessageHandler(TEXT_ONLY, common.text_answer(on_availability))],
-            State.PAUSE: [MessageHandler(TEXT_ONLY, common.text_answer(on_pause_date))],
-            State.TOGETHER: [MessageHandler(TEXT_ONLY, common.text_answer(on_together_text))],
-            State.OWN_VERSION: [MessageHandler(TEXT_ONLY, common.text_answer(on_own_version))],
-        },
-        fallbacks=menu.fallbacks(
-            *[CallbackQueryHandler(_ending(callback), pattern=pattern) for pattern, callback in _plain()]
-        ),
-    )
+        **{state: [common.typed(answer, TEXT_ONLY)] for state, answer in (
+            (State.STORY, on_story), (State.AVAILABILITY, on_availability), (State.PAUSE, on_pause_date),
+            (State.TOGETHER, on_together_text), (State.OWN_VERSION, on_own_version),
+        )},
+    }
+    leaving = [CallbackQueryHandler(menu.leaving(callback), pattern=pattern) for pattern, callback in _plain()]
+    return menu.conversation("peers", entry, states, *leaving)
 
 
 def handlers() -> list[BaseHandler]:

@@ -16,7 +16,7 @@ from bot.services import caseload, peers
 from bot.services.base import NotAllowed, NotFound
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, listing
 from conversations.peers import keyboards as peer_keyboards
 from conversations.peers.shared import State, quiet_stop, theme_name
 
@@ -112,13 +112,10 @@ async def suspend_confirmed(turn: Turn) -> None:
     await turn.deliver_now()
 
 
-@handler(Role.ADMIN, stop=None)
-async def waiting(turn: Turn) -> None:
+@listing(Role.ADMIN, rows=peers.waiting_list, empty=N_("Nobody is waiting for a peer expert."))
+async def waiting(turn: Turn, rows: list[peers.WaitRow]) -> None:
     """menu:waiting, /wachtlijst: clients waiting for a peer expert."""
     t = turn.t
-    rows = await peers.waiting_list(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("Nobody is waiting for a peer expert."))
     lines = [t.gettext("Waiting for a peer expert:")]
     for row in rows:
         lines.append(f"• {row.client_name} · {theme_name(t, row.theme)} · " + t.gettext("since {day}").format(
@@ -130,13 +127,10 @@ async def waiting(turn: Turn) -> None:
     )
 
 
-@handler(Role.WORKER, stop=None)
-async def worker_clients(turn: Turn) -> None:
+@listing(Role.WORKER, rows=caseload.my_clients, empty=N_("You have no clients yet."))
+async def worker_clients(turn: Turn, rows: list[caseload.ClientRow]) -> None:
     """/maatjevoorstel: which client?"""
     t = turn.t
-    rows = await caseload.my_clients(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("You have no clients yet."))
     await turn.say(t.gettext("For whom do you want to propose a peer expert?"),
         peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "peer", "wprop"),
     )

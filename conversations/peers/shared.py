@@ -6,8 +6,7 @@ from enum import StrEnum
 from telegram import Update
 
 from bot import callbacks
-from bot.domain.consent import SCOPE_NAMES, SCOPES, Scope
-from bot.domain.forms import Tool
+from bot.domain.consent import SCOPE_NAMES, SCOPES
 from bot.domain.peers import THEME_NAMES, Theme
 from bot.i18n import N_, Translator
 from bot.services import peers
@@ -28,8 +27,6 @@ PEER_SELF_GUIDANCE = N_(
 )
 
 
-VIEWABLE = {Scope.SIGNALING_PLAN: Tool.PLAN, Scope.CRISIS_CARD: Tool.CARD, Scope.SAFETY_PLAN: Tool.SAFETY}
-OTHER_VIEWS = (Scope.HOPE_BOX,)  # not a tool with versions: conversations/safetyplan/hoopbox.show_to
 
 
 # Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),

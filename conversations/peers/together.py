@@ -2,7 +2,6 @@
 changes or rejects it, and only then is it saved."""
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import (
     ConversationHandler,
 )
@@ -11,24 +10,24 @@ from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Refused
 from bot.domain.roles import Role
+from bot.i18n import N_
 from bot.services import together
 from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
 from conversations.form_texts import refusal_text, step_label
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, listing, with_draft
 from conversations.peers import keyboards as peer_keyboards
 from conversations.peers.shared import State, quiet_stop
 
+NOBODY_TO_HELP = N_("You have nobody to fill in with right now.")
 
-@handler(Role.PEER, Role.WORKER, stop=None)
-async def together_start(turn: Turn) -> None:
+
+@listing(Role.PEER, Role.WORKER, rows=together.clients_to_help, empty=NOBODY_TO_HELP)
+async def together_start(turn: Turn, rows: list[together.Helpable]) -> None:
     """/samen, menu:together: a peer expert or a worker picks the client to fill in with."""
     t = turn.t
-    rows = await together.clients_to_help(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("You have nobody to fill in with right now."))
     await turn.say(t.gettext("Fill in together: with whom?"),
         peer_keyboards.peer_choose_client(t, [(r.client_id, r.name) for r in rows], "tog", "client"),
     )
@@ -97,38 +96,25 @@ async def together_ask(turn: Turn) -> State | int:
     return State.TOGETHER
 
 
-async def on_together_text(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.PEER, Role.WORKER)
-    data = (context.user_data or {}).get("together")
-    if person is None or not data:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+@handler(Role.PEER, Role.WORKER)
+@with_draft("together", quiet=True)
+async def on_together_text(turn: Turn, data: dict) -> State | int:
+    """The helper's typed proposal for one part of the client's tool."""
+    t = turn.t
     tool = together.TOOLS[data["tool"]]
     try:
-        proposal = await together.propose(
-            common.services(context),
-            person.telegram_id,
-            data["client"],
-            tool,
-            data["step"],
-            update.message.text or "",
-        )
+        text = turn.update.message.text or ""
+        proposal = await together.propose(turn.svc, turn.tid, data["client"], tool, data["step"], text)
     except Refused as refusal:
-        await common.say(update, context, refusal_text(t, str(refusal)))
+        await turn.say(refusal_text(t, str(refusal)))
         return State.TOGETHER
     except (NotAllowed, NotFound, ValueError):
-        await common.refuse(update, context, common.tr(context, person))
+        await turn.refuse()
         return ConversationHandler.END
-    context.user_data.pop("together", None)
-    await common.say(
-        update,
-        context,
-        t.gettext("Sent to {name}. Nothing is saved until {name} confirms.").format(
-            name=proposal.client_name
-        ),
-        peer_keyboards.together_next(t, data["client"], data["tool"]),
-    )
-    await common.deliver_now(context)
+    turn.user_data.pop("together", None)
+    sent = t.gettext("Sent to {name}. Nothing is saved until {name} confirms.").format(name=proposal.client_name)
+    await turn.say(sent, peer_keyboards.together_next(t, data["client"], data["tool"]))
+    await turn.deliver_now()
     return ConversationHandler.END
 
 
@@ -181,31 +167,23 @@ async def together_edit(turn: Turn) -> State | int:
     return State.OWN_VERSION
 
 
-async def on_own_version(update: Update, context: Context) -> State | int:
-    person = await common.acting_as(update, context, Role.CLIENT)
-    proposal_id = (context.user_data or {}).get("own_version")
-    if person is None or proposal_id is None:
-        return ConversationHandler.END
-    t = common.tr(context, person)
+@handler(Role.CLIENT)
+@with_draft("own_version", quiet=True)
+async def on_own_version(turn: Turn, proposal_id: int) -> State | int:
+    """The client's own words instead of the helper's proposal."""
+    t = turn.t
+    text = turn.update.message.text or ""
     try:
-        decision = await together.decide(
-            common.services(context), person.telegram_id, proposal_id, "edit", update.message.text or ""
-        )
+        decision = await together.decide(turn.svc, turn.tid, proposal_id, "edit", text)
     except Refused as refusal:
-        await common.say(update, context, refusal_text(t, str(refusal)))
+        await turn.say(refusal_text(t, str(refusal)))
         return State.OWN_VERSION
     except (NotAllowed, NotFound):
-        context.user_data.pop("own_version", None)
-        await common.say(update, context, t.gettext("You already answered this proposal."), keyboards.menu_button(t))
+        turn.user_data.pop("own_version", None)
+        await turn.note(t.gettext("You already answered this proposal."))
         return ConversationHandler.END
-    context.user_data.pop("own_version", None)
-    await common.say(
-        update,
-        context,
-        t.gettext("✅ Saved your own words in your {tool}.").format(
-            tool=t.gettext(TOOL_NAMES[decision.tool])
-        ),
-        keyboards.menu_button(t),
-    )
-    await common.deliver_now(context)
+    turn.user_data.pop("own_version", None)
+    tool = t.gettext(TOOL_NAMES[decision.tool])
+    await turn.note(t.gettext("✅ Saved your own words in your {tool}.").format(tool=tool))
+    await turn.deliver_now()
     return ConversationHandler.END

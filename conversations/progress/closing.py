@@ -18,26 +18,21 @@ from bot.domain.outcomes import (
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.services import closing
-from bot.services.base import NotAllowed, NotFound
+from bot.services.base import NotAllowed
 from conversations import common, keyboards
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards
-from conversations.progress.shared import payload_arg
+from conversations.progress.shared import payload_arg, payload_int, payload_parts
+
+ALREADY_CLOSED = N_("This traject is already closed.")
 
 
-@handler(Role.WORKER, stop=None)
+@handler(Role.WORKER, stop=None, gone=ALREADY_CLOSED)
 async def start_closing(turn: Turn) -> None:
     """prg:close:<client_id>: close the household's traject; the outcomes a-g follow, one per message."""
     t = turn.t
-    try:
-        target = await closing.closing_target(turn.svc, turn.tid, int(payload_arg(turn.update)))
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
-    except NotFound:
-        await turn.refuse(N_("This traject is already closed."))
-        return
+    target = await closing.closing_target(turn.svc, turn.tid, payload_int(turn.update))
     await turn.say(t.gettext(
         "Closing the traject of {names}. Score each outcome from 1 (very bad) to 5 (very good), or n.a. when it does "
         "not apply. The client keeps Houvast: nothing is deleted. Your link with the household ends."
@@ -63,14 +58,9 @@ async def _ask_outcome(
 async def on_outcome(turn: Turn) -> None:
     """prg:out:<household_id>.<answers so far>: the next outcome, or the summary to confirm."""
     t = turn.t
-    try:
-        household_part, encoded = payload_arg(turn.update).split(".")
-        household_id, values = int(household_part), decode_outcomes(encoded)
-        if not values:
-            raise BadCallback("empty")
-    except (BadCallback, ValueError):
-        await turn.refuse()
-        return
+    household_id, encoded, values = _outcomes(turn)
+    if not values:
+        raise BadCallback("empty")
     if len(values) < len(OUTCOME_KEYS):
         await _ask_outcome(turn.update, turn.context, t, household_id, values)
         return
@@ -81,23 +71,23 @@ async def on_outcome(turn: Turn) -> None:
     await turn.say("\n".join(lines), progress_keyboards.confirm_close_keyboard(t, household_id, encoded))
 
 
-@handler(Role.WORKER, stop=None)
+def _outcomes(turn: Turn) -> tuple[int, str, list[int | None]]:
+    """<household_id>.<answers so far>: the household, the encoded answers and the answers, or BadCallback."""
+    household_part, encoded = payload_parts(turn.update, 2)
+    try:
+        return payload_int(turn.update, household_part), encoded, decode_outcomes(encoded)
+    except ValueError as exc:
+        raise BadCallback("not outcomes") from exc
+
+
+@handler(Role.WORKER, stop=None, gone=ALREADY_CLOSED)
 async def on_close(turn: Turn) -> None:
     """prg:closeok:<household_id>.<a-g>: close for real."""
     t = turn.t
-    try:
-        household_part, encoded = payload_arg(turn.update).split(".")
-        values = decode_outcomes(encoded)
-        if len(values) != len(OUTCOME_KEYS):
-            raise BadCallback("incomplete")
-        result = await closing.close_traject(turn.svc, turn.tid, int(household_part),
-                                             dict(zip(OUTCOME_KEYS, values, strict=True)))
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
-    except NotFound:
-        await turn.refuse(N_("This traject is already closed."))
-        return
+    household_id, _encoded, values = _outcomes(turn)
+    if len(values) != len(OUTCOME_KEYS):
+        raise BadCallback("incomplete")
+    result = await closing.close_traject(turn.svc, turn.tid, household_id, dict(zip(OUTCOME_KEYS, values, strict=True)))
     asked = t.ngettext("{n} client gets a few short questions about the support.",
                        "{n} clients get a few short questions about the support.", result.clients_asked)
     await turn.say(t.gettext("The traject is closed. The client keeps Houvast for their own plan.")

@@ -2,7 +2,7 @@
 registered in one place."""
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import callbacks
 from conversations import common, menu
@@ -36,16 +36,13 @@ from conversations.progress.worker import (
 
 def conversation() -> ConversationHandler:
     """The one typed answer of this feature: the reason for a scale decision."""
-    return ConversationHandler(
-        name="progress",
-        persistent=True,
-        allow_reentry=True,
-        entry_points=[CallbackQueryHandler(decide, pattern=callbacks.pattern("prg", "dec"))],
-        states={Step.REASON: [
-            MessageHandler(common.TEXT, common.text_answer(on_reason)),
-            CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason")),
+    return menu.conversation(
+        "progress",
+        [CallbackQueryHandler(decide, pattern=callbacks.pattern("prg", "dec"))],
+        {Step.REASON: [
+            common.typed(on_reason), CallbackQueryHandler(skip_reason, pattern=callbacks.pattern("prg", "noreason"))
         ]},
-        fallbacks=menu.fallbacks(odd=odd_reason),
+        odd=odd_reason,
     )
 
 

@@ -24,7 +24,7 @@ from bot.services.selfscan import Finished, ScanDraft
 from conversations import keyboards, safety
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards
-from conversations.progress.shared import NOT_SHARED, client_list, no_emoji, payload_arg, send_file
+from conversations.progress.shared import NOT_SHARED, client_list, no_emoji, payload_int, send_file
 
 SCAN_INTRO = N_(
     "How are things going? You give each part of your life a score from 1 to 5.\n"
@@ -185,18 +185,20 @@ async def later(turn: Turn) -> None:
     await turn.say(t.gettext("Saved. You can go on later where you stopped."), keyboards.menu_button(t))
 
 
+def _whose(turn: Turn) -> tuple[int, int | None]:
+    """prg:<chart|cmp>:<client_id>: the client, and whom the service is asked about (None: the client's own).
+    A payload that is no number is a bad button (BadCallback: the handler's refusal)."""
+    client_id = payload_int(turn.update)
+    return client_id, None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id
+
+
 @handler(Role.CLIENT, Role.WORKER, stop=None)
 async def show_chart(turn: Turn) -> None:
     """prg:chart:<client_id>: scores per domain over time. The client's own; a worker only with consent."""
     t = turn.t
+    _client_id, about = _whose(turn)
     try:
-        client_id = int(payload_arg(turn.update))
-        history = await selfscan.history(
-            turn.svc, turn.tid, None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id
-        )
-    except (BadCallback, ValueError):
-        await turn.refuse()
-        return
+        history = await selfscan.history(turn.svc, turn.tid, about)
     except NotAllowed:
         await turn.refuse(NOT_SHARED)
         return
@@ -239,13 +241,7 @@ def comparison_text(t: Translator, result: selfscan.Comparison, worker: bool) ->
 async def show_comparison(turn: Turn) -> None:
     """prg:cmp:<client_id>: client and worker side by side; differences of 2+ are something to talk about."""
     t = turn.t
-    try:
-        client_id = int(payload_arg(turn.update))
-        result = await selfscan.comparison(
-            turn.svc, turn.tid, None if turn.person.role == Role.CLIENT and client_id == turn.person.id else client_id
-        )
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
+    client_id, about = _whose(turn)
+    result = await selfscan.comparison(turn.svc, turn.tid, about)  # NotAllowed: the handler's refusal
     await turn.say(comparison_text(t, result, turn.person.role == Role.WORKER),
                      progress_keyboards.after_scan_keyboard(t, client_id, worker=turn.person.role == Role.WORKER))

@@ -7,6 +7,7 @@ from enum import StrEnum
 from telegram import InputFile, Update
 
 from bot import callbacks
+from bot.callbacks import BadCallback
 from bot.i18n import N_
 from bot.render import herstelplan as plan_render
 from bot.services import caseload
@@ -35,6 +36,22 @@ class Step(StrEnum):
 
 def payload_arg(update: Update) -> str:
     return callbacks.parse(update.callback_query.data, "prg").arg or ""
+
+
+def payload_parts(update: Update, count: int) -> list[str]:
+    """prg:<action>:<a>.<b>...: the `count` parts of the argument, or BadCallback."""
+    parts = payload_arg(update).split(".")
+    if len(parts) != count:
+        raise BadCallback(f"expected {count} parts")
+    return parts
+
+
+def payload_int(update: Update, text: str | None = None) -> int:
+    """prg:<action>:<number> (or one part of it, `text`): the number, or BadCallback."""
+    try:
+        return int(payload_arg(update) if text is None else text)
+    except ValueError as exc:
+        raise BadCallback("expected a number") from exc
 
 
 async def send_file(update: Update, context: Context, data: bytes, filename: str, *, photo: bool = False,

@@ -13,17 +13,17 @@ from bot.callbacks import BadCallback
 from bot.domain.dates import parse_month
 from bot.domain.roles import CareRole, Role
 from bot.domain.scaling import DIRECTION_NAMES, REASON_TEXTS, Direction
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.render.report import caseload_text, report_csv, report_pdf
 from bot.services import caseload, report, scaling
 from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, listing
 from conversations.keyboards import DIRECTION_KEYS
 from conversations.progress import keyboards as progress_keyboards
-from conversations.progress.shared import DECISION_KEY, Step, no_emoji, payload_arg, send_file
+from conversations.progress.shared import DECISION_KEY, Step, no_emoji, payload_arg, payload_int, send_file
 
 
 @handler(Role.WORKER, Role.ADMIN, stop=None)
@@ -109,11 +109,7 @@ async def _monthly(update: Update, context: Context, person: PersonView, month: 
 async def client_progress(turn: Turn) -> None:
     """prg:client:<client_id>: what a worker can do about one client's progress."""
     t = turn.t
-    try:
-        row = await caseload.client_row(turn.svc, turn.tid, int(payload_arg(turn.update)))
-    except (BadCallback, ValueError, NotAllowed):
-        await turn.refuse()
-        return
+    row = await caseload.client_row(turn.svc, turn.tid, payload_int(turn.update))
     await turn.say(
         t.gettext("Progress of {name}. What would you like to do?").format(name=row.name),
         progress_keyboards.client_progress_keyboard(
@@ -131,13 +127,10 @@ def suggestion_text(t: Translator, row: scaling.SuggestionRow) -> str:
     return "\n".join(lines)
 
 
-@handler(Role.WORKER, stop=None)
-async def show_suggestions(turn: Turn) -> None:
+@listing(Role.WORKER, rows=scaling.suggestions, empty=N_("No suggestions to scale up or down right now."))
+async def show_suggestions(turn: Turn, rows: list[scaling.SuggestionRow]) -> None:
     """prg:sug: op- en afschalen for the households this worker coordinates."""
     t = turn.t
-    rows = await scaling.suggestions(turn.svc, turn.tid)
-    if not rows:
-        return await turn.note(t.gettext("No suggestions to scale up or down right now."))
     for row in rows:
         await turn.say(suggestion_text(t, row), progress_keyboards.decide_keyboard(t, row.household_id, row.direction))
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from bot.domain.crisis.normalise import SENTENCE, fold_text
+from bot.domain.crisis.normalise import SENTENCE, data_lines, fold_text
 
 # Our qualifier classes, value lists and defaults, in clinlp's format. Priorities settle conflicts at equal
 # distance: the value that keeps a message a crisis wins (a missed crisis costs more than a false alarm).
@@ -62,10 +62,7 @@ def parse_rules(text: str) -> dict:
     [termination] ends the reach of every qualifier."""
     rules: dict[tuple[str, str, int | None], list[str]] = {}
     current: list[tuple[str, str, int | None]] | None = None  # the rules the next lines belong to
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for number, line in data_lines(text):
         header = _HEADER.fullmatch(line)
         if header:
             name, direction, reach = header[1], header[2], header[3]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 SENTENCE = "."
 PAUSE = ","
@@ -114,3 +114,12 @@ def fold(words: Iterable[str]) -> list[str]:
 
 def fold_text(text: str, emoji: dict[str, str] | None = None) -> list[str]:
     return fold(prepare(text, emoji))
+
+
+def data_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of a word-list data file that say something: (line number, the line without its # comment),
+    blank lines skipped."""
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            yield number, line

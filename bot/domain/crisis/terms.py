@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
+from bot.domain.crisis.normalise import MARKS, data_lines, fold, fold_text, prepare
 
 NUMBER = "%"  # a phrase word that stands for a number of two digits or more: "% pillen"
 MAX_GAP = 3
@@ -277,10 +277,7 @@ def parse(text: str) -> Lexicon:
     kinds = [kind.value for kind in CrisisKind]
     sections: dict[str, list[str]] = {"spelling": [], "emoji": [], "groups": [], "ignore": [], **{k: [] for k in kinds}}
     current: list[str] | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for number, line in data_lines(text):
         header = _SECTION.fullmatch(line)
         if header:
             if header[1] not in sections:
