@@ -162,7 +162,7 @@ async def start(update: Update, context: Context) -> State | int:
     return await _show(update, context, draft)
 
 
-async def on_text(update: Update, context: Context) -> State | int:
+async def on_text(update: Update, context: Context, typed: str | None = None) -> State | int:
     form = _form(context)
     person = await common.current(update, context)
     if form is None or person is None:
@@ -172,7 +172,7 @@ async def on_text(update: Update, context: Context) -> State | int:
     t = common.tr(context, person)
     draft = await tools.open_draft(svc, person.telegram_id, tool)
     step = forms.STEPS[tool][draft.step]
-    typed = common.text_of(update)
+    typed = common.text_of(update) if typed is None else typed
     # An example typed out (in any case, with or without its ➕) is that example: picked once, shown ✅.
     typed = next((t.gettext(ex) for ex in step.examples if common.plain(t.gettext(ex)) == common.plain(typed)), typed)
     note = None
@@ -272,6 +272,19 @@ async def _finish(update: Update, context: Context, tool: Tool, *, finished: boo
     return ConversationHandler.END
 
 
+async def on_contact(update: Update, context: Context) -> State | int | None:
+    """A contact shared from the address book (📎 → Contact) where the step asks for people: as if typed."""
+    form, contact = _form(context), update.message.contact if update.message is not None else None
+    person = await common.current(update, context)
+    if form is not None and contact is not None and person is not None:
+        draft = await tools.open_draft(common.services(context), person.telegram_id, form[0])
+        if forms.STEPS[form[0]][draft.step].kind == Kind.CONTACTS:
+            name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+            return await on_text(update, context, f"{name} {contact.phone_number or ''}".strip())
+    await odd_input(update, context)
+    return None
+
+
 async def odd_input(update: Update, context: Context) -> None:
     t = common.tr(context, await common.current(update, context))
     await common.say(update, context, t.gettext("Please answer with a short text, or use the buttons above."))
@@ -287,6 +300,7 @@ def conversation() -> ConversationHandler:
             State.FILLING: [
                 CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"),
                 MessageHandler(common.TEXT, common.text_answer(on_text)),
+                MessageHandler(filters.CONTACT, on_contact),
             ]
         },
         fallbacks=[

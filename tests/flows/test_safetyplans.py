@@ -77,6 +77,8 @@ async def test_the_safety_plan_offers_the_clients_own_signs_and_people_and_is_vi
     replies = sam.messages()[-1:]
     assert "stap 4 van 7" in replies[-1].text and "➕ Mam, moeder, 06 12345678" in sam.buttons()  # the crisis card
     await sam.press("Mam, moeder")
+    replies = await sam._feed(sam.api.send_contact(SAM, "+31655555555", "Kees", "Jansen"))  # 📎 → Contact
+    assert "• Kees Jansen, 06 55555555" in replies[-1].text
     await skip_or_next(sam)
     assert any("113 Zelfmoordpreventie" in b for b in sam.buttons())  # the public numbers, tapped not typed
     await sam.press("113 Zelfmoordpreventie")
