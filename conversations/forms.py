@@ -273,7 +273,7 @@ async def _finish(update: Update, context: Context, tool: Tool, *, finished: boo
 
 
 async def on_contact(update: Update, context: Context) -> State | int | None:
-    """A contact shared from the address book (📎 → Contact) where the step asks for people: as if typed."""
+    """A contact shared from the address book (📎 → Contact) in a step that asks for people: as if typed."""
     form, contact = _form(context), update.message.contact if update.message is not None else None
     person = await common.current(update, context)
     if form is not None and contact is not None and person is not None:

@@ -317,6 +317,11 @@ async def test_the_noodbericht_reaches_a_household_member_from_houvast_and_the_o
     replies = await sam.press("Noodbericht sturen")
     assert "❌ Mo kreeg het niet van Houvast" in replies[-1].text
     assert "📤 Stuur het aan Mo" in url_buttons(replies[-1])
+    harness.clock.advance(minutes=2)  # Houvast knows now that Mo blocked it: the same line, nothing tried
+    async with harness.services.unit() as session:
+        assert (await session.get(Person, ids["mo"])).unreachable
+    replies = await sam.press("Noodbericht sturen")
+    assert "❌ Mo kreeg het niet van Houvast" in replies[-1].text and len(mo.messages()) == before + 1
 
 
 # --- "Wis dit gesprek" -------------------------------------------------------------------------------------------
