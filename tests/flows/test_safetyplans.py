@@ -454,6 +454,9 @@ async def test_the_noodbericht_never_goes_from_houvast_while_someone_at_home_has
     status = replies[-1].text
     assert "❌ Mo kreeg het niet van Houvast" in status  # the same words as when Mo blocked Houvast
     assert share_text(url_buttons(replies[-1])["📤 Stuur het aan Mo"]) == "Het gaat niet goed met mij. Wil je me bellen?"
+    replies = await sam.send("/mijngegevens")  # the readable copy says the same, and no more
+    pdf = " ".join(page_texts(next(r for r in replies if r.filename == "houvast-gegevens.pdf").file_bytes))
+    assert "niet van Houvast; een klaar bericht om zelf te sturen" in pdf.replace("\n", " ")
     await sam.send("/noodbericht")
     words = " ".join(m.text or "" for m in sam.messages()).lower()
     for needle in ("thuisplan", "paraplu", "veilig thuis", "huiselijk"):
@@ -477,7 +480,7 @@ async def test_the_noodbericht_is_audited_in_my_data_and_gone_with_the_account(c
     assert data["tables"]["trusted_people"][0]["name"] == "Fatima"
     assert len(data["tables"]["emergency_sends"]) == 1 and data["tables"]["emergency_deliveries"][0]["name"] == "Fatima"
     pdf = " ".join(page_texts(documents[1].file_bytes)).replace("\n", " ")
-    assert "Mijn noodbericht" in pdf and "Fatima" in pdf
+    assert "Mijn noodbericht" in pdf and "Fatima: een klaar bericht om zelf te sturen" in pdf
 
     await sam.send("/verwijderen")
     await sam.press("Ja, wis mijn account")
