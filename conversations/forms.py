@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from babel.numbers import format_decimal
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -143,7 +143,7 @@ async def start(update: Update, context: Context) -> State | int:
     return await _show(update, context, draft)
 
 
-async def on_text(update: Update, context: Context) -> State | int:
+async def on_text(update: Update, context: Context, typed: str | None = None) -> State | int:
     form = _form(context)
     person = await common.current(update, context)
     if form is None or person is None:
@@ -153,7 +153,7 @@ async def on_text(update: Update, context: Context) -> State | int:
     t = common.tr(context, person)
     draft = await tools.open_draft(svc, person.telegram_id, tool)
     step = forms.STEPS[tool][draft.step]
-    typed = common.text_of(update)
+    typed = common.text_of(update) if typed is None else typed
     # An example typed out (in any case, with or without its ➕) is that example: picked once, shown ✅.
     typed = next((t.gettext(ex) for ex in step.examples if common.plain(t.gettext(ex)) == common.plain(typed)), typed)
     note = None
@@ -259,11 +259,25 @@ async def _finish(update: Update, context: Context, tool: Tool, *, finished: boo
     return ConversationHandler.END
 
 
+async def on_contact(update: Update, context: Context) -> State | int | None:
+    """A contact shared from the address book (📎 → Contact) in a step that asks for people: as if typed."""
+    form, contact = _form(context), update.message.contact if update.message is not None else None
+    person = await common.current(update, context)
+    if form is not None and contact is not None and person is not None:
+        draft = await tools.open_draft(common.services(context), person.telegram_id, form[0])
+        if forms.STEPS[form[0]][draft.step].kind == Kind.CONTACTS:
+            name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+            return await on_text(update, context, f"{name} {contact.phone_number or ''}".strip())
+    await menu.odd_input(update, context)
+    return None
+
+
 def conversation() -> ConversationHandler:
     return menu.conversation(
         "forms",
         [CallbackQueryHandler(start, pattern=r"^form:(start|edit)(:|$)")],
         {State.FILLING: [
-            CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"), common.typed(on_text)
+            CallbackQueryHandler(on_button, pattern=r"^form:(ex|next|back|later|clear)(:|$)"), common.typed(on_text),
+            MessageHandler(filters.CONTACT, on_contact),
         ]},
     )

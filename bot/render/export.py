@@ -198,7 +198,8 @@ MESSAGE_KINDS = {
     "sos": N_("An emergency message"),
 }
 HOPE_KINDS = {"photo": N_("photo"), "text": N_("text"), "voice": N_("voice message"), "link": N_("link")}
-ROUTES = {"houvast": N_("from Houvast"), "share": N_("you sent it yourself")}
+ROUTES = {"houvast": N_("from Houvast"), "share": N_("a ready message for you to send")}
+NOT_FROM_HOUVAST = N_("not from Houvast; a ready message for you to send")  # blocked, or withheld (not said why)
 # bot.domain.crisis.CrisisKind and bot.domain.alerts.Source
 CRISIS_KINDS = {
     "suicide": N_("thoughts of suicide"), "self_harm": N_("hurting yourself"),
@@ -697,7 +698,9 @@ def _safety(doc: _Doc, tables: dict[str, list[Row]]) -> None:
         doc.text(f"{t.gettext(COLUMNS['emergency_sends']['at'])}: {scalar(t, row.get('at'))}", bold=True)
         for delivery in deliveries.get(row.get("id"), []):
             who = delivery.get("name") or t.gettext("someone in your household")
-            doc.text(f"• {who}: {value_text(t, 'emergency_deliveries', 'route', delivery.get('route'))}", indent=5)
+            how = (t.gettext(NOT_FROM_HOUVAST) if delivery.get("route") == "houvast" and not delivery.get("outbox_key")
+                   else value_text(t, 'emergency_deliveries', 'route', delivery.get('route')))
+            doc.text(f"• {who}: {how}", indent=5)
 
 
 def export_pdf(data: dict[str, Any], t: Translator) -> bytes:

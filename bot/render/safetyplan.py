@@ -81,7 +81,7 @@ def missing_names(plan: SafetyPlan | HomePlan, t: Translator) -> list[str]:
 def plan_texts(plan: SafetyPlan | HomePlan, t: Translator) -> list[str]:
     """The plan as phone-sized messages: every part (an empty one says so), then the numbers to call."""
     title, subtitle = _titles(plan, t)
-    icon = "🧭" if isinstance(plan, SafetyPlan) else "🏠"
+    icon = "🧭" if isinstance(plan, SafetyPlan) else "🏡"  # as on its button (🏠 is the menu)
     blocks = [f"{icon} {title}" + (f"\n{subtitle}" if subtitle else "")]
     for heading, items, checklist in _sections(plan, t):
         mark = f"{CHECKBOX} " if checklist else "• "

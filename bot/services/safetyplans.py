@@ -185,7 +185,7 @@ async def what_now(svc: Services, client_telegram_id: int) -> WhatNow:
 
 @dataclass(frozen=True)
 class WhoToCall:
-    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase, thuisplan), then professionals."""
+    """'Wie kan ik bellen?': people first (safety plan, crisis card, red phase, thuisplan), then care."""
 
     people: tuple[Contact, ...]
     professionals: tuple[Contact, ...]
@@ -202,7 +202,8 @@ async def who_to_call(svc: Services, client_telegram_id: int) -> WhoToCall:
     home = rules.to_home_plan(home_doc, "") if home_doc else None
     card = forms.to_card(card_doc, "") if card_doc else None
     return WhoToCall(
-        rules.unique_contacts(safety.people if safety else (), card_contacts, home.safe_people if home else ()),
+        rules.unique_contacts(safety.people if safety else (), card_contacts,
+                              home.safe_people if home else ()),
         rules.unique_contacts(safety.professionals if safety else (), card.care_providers if card else ()),
     )
 
@@ -552,9 +553,9 @@ async def send_sos(svc: Services, client_telegram_id: int) -> SosStatus:
             way = rules.route(in_houvast=in_houvast, consented=consented, reachable=reachable,
                               home_plan_in_household=home)
             key = f"sos:{send.id}:{row.id}" if way == Route.HOUVAST else None
-            if in_houvast and consented and reachable and home and not own_home:
-                # Someone else in the household has a thuisplan: nothing goes from Houvast, and the client sees
-                # only that it did not arrive (as when someone blocked Houvast), never why.
+            if way == Route.SHARE and in_houvast and consented and not own_home:
+                # Blocked Houvast, or someone else in the household has a thuisplan: nothing goes from Houvast,
+                # and the client reads the same line either way ("did not get it"), never which it was.
                 way, key = Route.HOUVAST, None
             if way == Route.HOUVAST and member is not None and key is not None:
                 await outbox.refer(session, dedup_key=key, person=member, kind="sos", about=client,

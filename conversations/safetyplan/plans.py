@@ -92,7 +92,7 @@ async def offer_after_crisis(update: Update, context: Context, t: Translator, ki
     if kind == CrisisKind.DANGER_FROM_OTHERS:
         plan = await safetyplans.own_plan(common.services(context), person.telegram_id, Tool.HOME)
         text = render.home_now_text(t, plan if isinstance(plan, HomePlan) else None)
-        await common.say(update, context, text, keyboards.crisis_offer(t, home=True))  # a long plan goes in parts
+        await common.say(update, context, text, keyboards.crisis_offer(t, home=True))  # long: in parts
         return
     await common.say(update, context, t.gettext(OFFER_TEXT), keyboards.crisis_offer(t))
 

@@ -97,3 +97,27 @@ async def test_the_demo_shows_each_part_of_the_safety_plan(settings):
         assert "messages deleted from this chat" in out.getvalue()
     finally:
         await terminal.stop()
+
+
+async def test_the_demo_makes_a_thuisplan_and_shows_it_after_words_about_danger_at_home(settings):
+    """README's "Things to try" for the thuisplan, as typed in the terminal."""
+    out = io.StringIO()
+    terminal = Terminal(settings, Console(file=out, width=200))
+    await terminal.start()
+    try:
+        await terminal.handle("/veiligheidsplan")
+        await terminal.handle(number_of(terminal, "🏡 Thuisplan"))
+        await terminal.handle(number_of(terminal, "✍️ Invullen"))
+        await terminal.handle(number_of(terminal, "⏭ Overslaan"))
+        await terminal.handle(number_of(terminal, "⏭ Overslaan"))
+        await terminal.handle("paraplu")  # the code word
+        await terminal.handle(number_of(terminal, "⏭ Overslaan"))
+        await terminal.handle(number_of(terminal, "➕ Sleutels"))
+        await terminal.handle(number_of(terminal, "Verder ➡️"))
+        await terminal.handle(number_of(terminal, "⏭ Overslaan"))
+        assert "📨 Stuur je codewoord" in terminal.api.buttons(terminal.api.last(terminal.user_id))
+        await terminal.handle("mijn man slaat me")
+        assert "Je codewoord: paraplu" in out.getvalue() and "☐ Sleutels" in out.getvalue()
+        assert "0800-2000" in out.getvalue()
+    finally:
+        await terminal.stop()

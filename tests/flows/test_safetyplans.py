@@ -77,6 +77,8 @@ async def test_the_safety_plan_offers_the_clients_own_signs_and_people_and_is_vi
     replies = sam.messages()[-1:]
     assert "stap 4 van 7" in replies[-1].text and "➕ Mam, moeder, 06 12345678" in sam.buttons()  # the crisis card
     await sam.press("Mam, moeder")
+    replies = await sam._feed(sam.api.send_contact(SAM, "+31655555555", "Kees", "Jansen"))  # 📎 → Contact
+    assert "• Kees Jansen, 06 55555555" in replies[-1].text
     await skip_or_next(sam)
     assert any("113 Zelfmoordpreventie" in b for b in sam.buttons())  # the public numbers, tapped not typed
     await sam.press("113 Zelfmoordpreventie")
@@ -315,6 +317,11 @@ async def test_the_noodbericht_reaches_a_household_member_from_houvast_and_the_o
     replies = await sam.press("Noodbericht sturen")
     assert "❌ Mo kreeg het niet van Houvast" in replies[-1].text
     assert "📤 Stuur het aan Mo" in url_buttons(replies[-1])
+    harness.clock.advance(minutes=2)  # Houvast knows now that Mo blocked it: the same line, nothing tried
+    async with harness.services.unit() as session:
+        assert (await session.get(Person, ids["mo"])).unreachable
+    replies = await sam.press("Noodbericht sturen")
+    assert "❌ Mo kreeg het niet van Houvast" in replies[-1].text and len(mo.messages()) == before + 1
 
 
 # --- "Wis dit gesprek" -------------------------------------------------------------------------------------------
@@ -447,6 +454,9 @@ async def test_the_noodbericht_never_goes_from_houvast_while_someone_at_home_has
     status = replies[-1].text
     assert "❌ Mo kreeg het niet van Houvast" in status  # the same words as when Mo blocked Houvast
     assert share_text(url_buttons(replies[-1])["📤 Stuur het aan Mo"]) == "Het gaat niet goed met mij. Wil je me bellen?"
+    replies = await sam.send("/mijngegevens")  # the readable copy says the same, and no more
+    pdf = " ".join(page_texts(next(r for r in replies if r.filename == "houvast-gegevens.pdf").file_bytes))
+    assert "niet van Houvast; een klaar bericht om zelf te sturen" in pdf.replace("\n", " ")
     await sam.send("/noodbericht")
     words = " ".join(m.text or "" for m in sam.messages()).lower()
     for needle in ("thuisplan", "paraplu", "veilig thuis", "huiselijk"):
@@ -470,7 +480,7 @@ async def test_the_noodbericht_is_audited_in_my_data_and_gone_with_the_account(c
     assert data["tables"]["trusted_people"][0]["name"] == "Fatima"
     assert len(data["tables"]["emergency_sends"]) == 1 and data["tables"]["emergency_deliveries"][0]["name"] == "Fatima"
     pdf = " ".join(page_texts(documents[1].file_bytes)).replace("\n", " ")
-    assert "Mijn noodbericht" in pdf and "Fatima" in pdf
+    assert "Mijn noodbericht" in pdf and "Fatima: een klaar bericht om zelf te sturen" in pdf
 
     await sam.send("/verwijderen")
     await sam.press("Ja, wis mijn account")
