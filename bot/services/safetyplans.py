@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import outbox
 from bot.db.models import (
     CareTeamMember,
     EmergencyDelivery,
@@ -40,6 +39,7 @@ from bot.domain.plans import Contact, Phase
 from bot.domain.roles import CareRole, Role
 from bot.domain.safetyplans import HomePlan, HopeKind, HopeRefusal, Route, SafetyPlan
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
 from bot.services import tools
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import authorize_view
@@ -141,7 +141,8 @@ async def offers(svc: Services, client_telegram_id: int, key: str) -> tuple[Offe
         if key == rules.OFFER_SIGNS:
             return _text_offers([sign for part in late for sign in (*part.signs_self, *part.signs_others)])
         if key == rules.OFFER_COPING:
-            return _text_offers([item for part in late for item in part.what_i_do] + list(card.what_helps if card else ()))
+            own = [item for part in late for item in part.what_i_do]
+            return _text_offers(own + list(card.what_helps if card else ()))
         if key == rules.OFFER_CONTACTS:
             people = rules.unique_contacts(card.contacts if card else (), *[part.contacts for part in late])
             return tuple(_contact_offer(c) for c in people[:MAX_OFFERS])

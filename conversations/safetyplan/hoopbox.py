@@ -70,7 +70,8 @@ async def _send_item(turn: Turn, item: HopeView) -> bool:
         elif item.kind == HopeKind.VOICE:
             await bot.send_voice(chat_id, item.file_id, caption=(item.text or None) and item.text[:MAX_CAPTION])
         elif item.kind == HopeKind.LINK:
-            await bot.send_message(chat_id, item.text or "", link_preview_options=LinkPreviewOptions(prefer_large_media=True))
+            preview = LinkPreviewOptions(prefer_large_media=True)
+            await bot.send_message(chat_id, item.text or "", link_preview_options=preview)
         else:
             await turn.say(item.text or "")
     except BadRequest as exc:  # a file Telegram no longer has (another bot token, an old file)
@@ -168,14 +169,14 @@ async def on_item(turn: Turn) -> State:
     if message.photo:
         photo = message.photo[-1]
         size = photo.file_size or 0
-        added = await safetyplans.add_hope(turn.svc, turn.tid, HopeKind.PHOTO, text=(message.caption or "")[:MAX_CAPTION],
-                                           file_id=photo.file_id, file_unique_id=photo.file_unique_id,
-                                           size=photo.file_size)
+        added = await safetyplans.add_hope(
+            turn.svc, turn.tid, HopeKind.PHOTO, text=(message.caption or "")[:MAX_CAPTION],
+            file_id=photo.file_id, file_unique_id=photo.file_unique_id, size=photo.file_size)
     elif message.voice:
         size = message.voice.file_size or 0
-        added = await safetyplans.add_hope(turn.svc, turn.tid, HopeKind.VOICE, text=(message.caption or "")[:MAX_CAPTION],
-                                           file_id=message.voice.file_id, file_unique_id=message.voice.file_unique_id,
-                                           size=message.voice.file_size)
+        added = await safetyplans.add_hope(
+            turn.svc, turn.tid, HopeKind.VOICE, text=(message.caption or "")[:MAX_CAPTION],
+            file_id=message.voice.file_id, file_unique_id=message.voice.file_unique_id, size=message.voice.file_size)
     elif message.document and (message.document.mime_type or "").startswith("image/"):
         size = message.document.file_size or 0
         if size > MAX_HOPE_FILE_BYTES:
@@ -242,7 +243,8 @@ async def confirm_remove(turn: Turn) -> None:
                        keyboards.hope_box(turn.t, count=len(box.items)))
         return
     await _send_item(turn, item)
-    await turn.say(turn.t.gettext("Do you want to take this out of your hope box?"), keyboards.hope_confirm(turn.t, item_id))
+    question = turn.t.gettext("Do you want to take this out of your hope box?")
+    await turn.say(question, keyboards.hope_confirm(turn.t, item_id))
 
 
 @handler(Role.CLIENT, flow="hope")

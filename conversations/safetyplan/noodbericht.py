@@ -7,6 +7,8 @@ sees who got it. At most once a minute: a second press shows who got the first, 
 """
 from __future__ import annotations
 
+import contextlib
+
 from telegram.constants import MessageLimit
 
 from bot.domain.phones import parse_contact
@@ -74,7 +76,8 @@ def status_text(t: Translator, status: SosStatus) -> tuple[str, list[str]]:
     lines += [f"\"{status.text}\"", ""]
     share: list[str] = []
     if not status.lines:
-        lines.append(t.gettext("You have not chosen anyone yet. Send it yourself to someone you trust: tap the button."))
+        lines.append(t.gettext(
+            "You have not chosen anyone yet. Send it yourself to someone you trust: tap the button."))
     for line in status.lines:
         if line.state == "sent":
             lines.append("✅ " + t.gettext("{name} got it from Houvast ({time}).").format(
@@ -224,7 +227,8 @@ async def member(turn: Turn) -> int:
         return END
     await turn.say(turn.t.gettext(
         "{name} uses Houvast. May Houvast send your emergency message to {name} itself? {name} then reads your "
-        "message and your first name.").format(name=candidate.name), keyboards.sos_consent(turn.t, person_id, candidate.name))
+        "message and your first name.").format(name=candidate.name),
+        keyboards.sos_consent(turn.t, person_id, candidate.name))
     return END
 
 
@@ -245,8 +249,6 @@ async def pick(turn: Turn) -> None:
 @handler(Role.CLIENT, flow="nood")
 async def remove(turn: Turn) -> None:
     """nood:del:<trusted_id>."""
-    try:
+    with contextlib.suppress(NotFound):  # a double tap: already gone
         await safetyplans.remove_trusted(turn.svc, turn.tid, turn.int_arg())
-    except NotFound:
-        pass  # a double tap: already gone
     await _show_setup(turn, turn.t.gettext("Taken off."))

@@ -9,6 +9,7 @@ alert) stays with them, and the client hears that too.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -96,7 +97,5 @@ async def done(turn: Turn) -> None:
     """wipe:ok: the last message goes too; the chat is empty. /menu brings the menu back."""
     query = turn.update.callback_query
     if query is not None and query.message is not None:
-        try:
+        with contextlib.suppress(BadRequest):  # already gone
             await query.message.delete()
-        except BadRequest:
-            pass  # already gone

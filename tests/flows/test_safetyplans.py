@@ -53,9 +53,12 @@ def url_buttons(message) -> dict[str, str]:
 # --- the veiligheidsplan bij zelfmoordgedachten -----------------------------------------------------------
 
 
-async def test_the_safety_plan_offers_the_clients_own_signs_and_people_and_is_viewed_printed_and_pictured(chat, harness):
+async def test_the_safety_plan_offers_the_clients_own_signs_and_people_and_is_viewed_printed_and_pictured(
+    chat, harness
+):
     sam = await onboard_client(chat(SAM, "Sam"))
-    await tools.update_draft(harness.services, SAM, Tool.PLAN, {"rood": {"signs_self": ["Ik lig de hele dag in bed"]}}, 0)
+    await tools.update_draft(harness.services, SAM, Tool.PLAN,
+                             {"rood": {"signs_self": ["Ik lig de hele dag in bed"]}}, 0)
     await tools.save_version(harness.services, SAM, Tool.PLAN, finished=True)
     await tools.update_draft(harness.services, SAM, Tool.CARD,
                              {"contacts": [{"name": "Mam", "phone": "06 12345678", "relation": "moeder"}]}, 0)
@@ -129,7 +132,8 @@ async def test_after_crisis_language_one_tap_shows_own_steps_people_the_hoopbox_
     assert "nog leeg" in replies[-1].text
     replies = await sam.press("Noodbericht sturen")
     assert "Je hebt nog niemand gekozen" in replies[-1].text
-    assert share_text(url_buttons(replies[-1])["📤 Stuur je bericht"]) == "Het gaat niet goed met mij. Wil je me bellen?"
+    assert share_text(url_buttons(replies[-1])["📤 Stuur je bericht"]) == (
+        "Het gaat niet goed met mij. Wil je me bellen?")
 
 
 async def test_after_words_about_danger_at_home_the_thuisplan_steps_and_veilig_thuis(chat, harness):
@@ -208,7 +212,7 @@ async def test_a_household_member_never_sees_the_thuisplan_or_that_it_exists(cha
 
 
 async def test_samen_invullen_of_the_thuisplan_comes_as_a_neutral_message_and_only_from_a_worker(chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    _ids, sam, _mo, anna = await household(harness, chat)
     await anna.send("/samen")
     await anna.press("Sam")
     assert "🏡 Thuisplan" in anna.buttons() and "🧭 Plan bij gedachten aan zelfmoord" in anna.buttons()
@@ -260,7 +264,7 @@ async def test_the_hoopbox_takes_photos_texts_voice_and_links_and_refuses_the_re
 
 
 async def test_a_worker_sees_the_hoopbox_only_when_it_is_shared(chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    ids, sam, _mo, anna = await household(harness, chat)
     await sam.send("/hoop")
     await sam.press("Iets toevoegen")
     await sam.send("Mijn hond Bobby")
@@ -279,7 +283,7 @@ async def test_a_worker_sees_the_hoopbox_only_when_it_is_shared(chat, harness):
 
 
 async def test_the_noodbericht_reaches_a_household_member_from_houvast_and_the_others_by_one_tap(chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    ids, sam, mo, _anna = await household(harness, chat)
     await sam.send("/veiligheidsplan")
     replies = await sam.press("📣 Noodbericht")
     assert "Nog niemand" in replies[-1].text
@@ -335,7 +339,7 @@ async def test_wis_dit_gesprek_deletes_the_last_48_hours_of_both_sides_and_says_
     await sam.send("/veiligheidsplan")
     await sam.press("Thuisplan")
     recent = [i for i in harness.api.live_message_ids(SAM) if i not in old]
-    replies = await sam.press("Wis dit gesprek")
+    await sam.press("Wis dit gesprek")
     left = harness.api.live_message_ids(SAM)
     assert set(recent).isdisjoint(left) and set(old) <= set(left)  # the client's messages and the bot's
     result = sam.last()
@@ -353,7 +357,7 @@ async def test_wis_dit_gesprek_in_a_young_chat_deletes_everything(chat, harness)
 
 
 async def test_adding_to_the_hoopbox_survives_a_restart_and_a_forged_button_is_refused(chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    _ids, sam, mo, _anna = await household(harness, chat)
     await sam.send("/hoop")
     await sam.press("Iets toevoegen")
     await harness.restart()  # in the middle of adding: the step is kept
@@ -371,7 +375,7 @@ async def test_adding_to_the_hoopbox_survives_a_restart_and_a_forged_button_is_r
 
 
 async def test_mijn_herstelplan_names_the_safety_plans_and_opens_them(chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    _ids, sam, mo, _anna = await household(harness, chat)
     replies = await sam.send("/herstelplan")
     assert "🧭 Plan bij gedachten aan zelfmoord: nog niet ingevuld" in replies[-1].text
     assert "Thuisplan" not in replies[-1].text  # none yet: not even a line that says so
@@ -437,7 +441,7 @@ async def test_an_empty_plan_says_so_and_offers_to_start_wherever_it_is_opened(c
 
 async def test_the_noodbericht_never_goes_from_houvast_while_someone_at_home_has_a_thuisplan_and_says_not_why(
         chat, harness):
-    ids, sam, mo, anna = await household(harness, chat)
+    _ids, sam, mo, _anna = await household(harness, chat)
     await sam.send("/noodbericht")  # one command sends it: nobody chosen yet, so a ready message to forward
     await sam.send("/veiligheidsplan")
     await sam.press("📣 Noodbericht")
@@ -453,7 +457,8 @@ async def test_the_noodbericht_never_goes_from_houvast_while_someone_at_home_has
     assert len(mo.messages()) == before  # nothing from Houvast reaches Mo's chat
     status = replies[-1].text
     assert "❌ Mo kreeg het niet van Houvast" in status  # the same words as when Mo blocked Houvast
-    assert share_text(url_buttons(replies[-1])["📤 Stuur het aan Mo"]) == "Het gaat niet goed met mij. Wil je me bellen?"
+    assert share_text(url_buttons(replies[-1])["📤 Stuur het aan Mo"]) == (
+        "Het gaat niet goed met mij. Wil je me bellen?")
     replies = await sam.send("/mijngegevens")  # the readable copy says the same, and no more
     pdf = " ".join(page_texts(next(r for r in replies if r.filename == "houvast-gegevens.pdf").file_bytes))
     assert "niet van Houvast; een klaar bericht om zelf te sturen" in pdf.replace("\n", " ")
@@ -471,7 +476,8 @@ async def test_the_noodbericht_is_audited_in_my_data_and_gone_with_the_account(c
     await sam._feed(sam.api.send_contact(SAM, "+31611112222", "Fatima"))
     await sam.press("Noodbericht sturen")
     async with harness.services.unit() as session:
-        actions = set((await session.execute(select(AuditEntry.action).where(AuditEntry.action.like("sos.%")))).scalars())
+        found = await session.execute(select(AuditEntry.action).where(AuditEntry.action.like("sos.%")))
+        actions = set(found.scalars())
     assert {"sos.trusted_added", "sos.sent"} <= actions
 
     replies = await sam.send("/mijngegevens")
