@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -31,6 +31,10 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.sessions.kw["bind"]
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:
