@@ -184,6 +184,38 @@ def run() -> None:
         raise fail(exc, exc.code) from None
 
 
+@app.command(rich_help_panel=RUN)
+def worker() -> None:
+    """Only the tick and the outbox, beside `houvast run` on the same database (docs/operations.md): takes turns
+    with the bot for the tick's due work and shares the sending, each message sent once. Any number may run;
+    /healthz and /metrics on HOUVAST_WORKER_HEALTH_PORT."""
+    settings = _settings()
+    if not settings.telegram_token:
+        raise fail("HOUVAST_TELEGRAM_TOKEN is not set: a worker sends to Telegram.", 2)
+    setup_logging(settings)
+    from bot.ops import runtime
+    from bot.ops.single import WorkerLock
+    from bot.ops.worker import serve
+    from bot.startup import check_bot_api, require_key
+
+    try:
+        require_key(settings)
+        try:
+            claimed = runtime.claim(settings.database_url, health_listen=settings.health_listen,
+                                    health_port=settings.worker_health_port, lock=WorkerLock(settings.database_url),
+                                    port_setting="HOUVAST_WORKER_HEALTH_PORT")
+        except runtime.StartRefused as exc:
+            raise fail(str(exc), exc.code) from None
+        prepare(settings)
+        _claim(settings, "live")  # never on the demo's database
+        asyncio.run(check_bot_api(settings))
+    except StartupError as exc:
+        raise fail(exc, exc.code) from None
+    code = serve(settings, claimed)
+    if code:
+        raise typer.Exit(code)
+
+
 def _run_on_telegram(settings: Settings, claimed: object) -> None:
     from bot.app import build_application
     from bot.ops import runtime
@@ -294,14 +326,16 @@ def status() -> None:
 
     with database_errors():
         running = "running" if asyncio.run(single.is_running(settings.database_url)) else "not running"
+        workers = asyncio.run(single.workers_running(settings.database_url))
     found = with_services(settings, lambda svc: figures.read(svc.sessions, svc.now()))
     due = ", ".join(f"{kind} {count}" for kind, count in sorted(found.due.items()))
     typer.echo(f"status: due={found.due_total} backlog={found.backlog} sent_last_hour={found.sent_last_hour} "
                f"failed_last_hour={found.failed_last_hour} retrying={found.retrying}")
     typer.echo(f"bot process:           {running}")
+    typer.echo(f"workers:               {workers} running")
     typer.echo(f"due now:               {found.due_total} ({due})")
     typer.echo(f"outbox:                backlog {found.backlog} (oldest {found.oldest_due_seconds:.0f} s), "
-               f"later {found.waiting}, retrying {found.retrying}")
+               f"being sent {found.claimed}, later {found.waiting}, retrying {found.retrying}")
     typer.echo(f"last hour:             sent {found.sent_last_hour}, failed {found.failed_last_hour}")
     typer.echo(f"nudges unacknowledged: {found.nudges_unacknowledged}")
     typer.echo(f"alerts not picked up:  {found.alerts_unacknowledged}")

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     health_listen: str = "127.0.0.1"
     health_port: int = Field(default=8081, ge=0, le=65535)
     health_max_backlog: int = Field(default=500, ge=1)
+    # `houvast worker` serves /healthz and /metrics on a port of its own, so it can run on the bot's machine.
+    worker_health_port: int = Field(default=8082, ge=0, le=65535)
 
     @field_validator("timezone")
     @classmethod

@@ -1,26 +1,51 @@
 """The one periodic job: every tick selects what is due from the database and delivers the outbox.
 
 Schedules live in tables, not as one in-memory job per person, so a restart loses nothing and a
-hundred thousand clients cost one query a tick.
+hundred thousand clients cost what is due this minute, not what exists.
+
+Beside the bot, `houvast worker` processes may tick and deliver too (bot/ops/worker.py): the due work is done
+by one process at a time (whoever has the tick's turn), outbox rows are claimed exactly once, and Telegram's
+pace is divided between the processes that deliver.
 """
 from __future__ import annotations
 
 import asyncio
 
+from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox
-from bot.ops import runtime
+from bot.ops import runtime, single
 from bot.services import alerts, checkins, gdpr, goals, nudges, peers, selfscan
 from bot.services.base import Services
 
 
 async def tick(svc: Services, application: Application, stopping: asyncio.Event | None = None) -> outbox.DeliveryReport:
-    """One pass; safe to run twice (everything it queues has a de-duplication key). Once `stopping` is set the
-    delivery ends after the send in flight."""
-    await due_work(svc)
+    """One pass of the bot; safe to run twice (everything it queues has a de-duplication key). Once `stopping`
+    is set the delivery ends after the sends in flight. Deletions stay here: the bot holds the conversation
+    states they also clear."""
+    await shared_due_work(svc)
     await gdpr.purge_due(svc, forget=application.drop_user_data)
-    return await outbox.deliver_due(svc, application.bot, stopping=stopping)
+    return await deliver(svc, application.bot, stopping)
+
+
+async def worker_tick(svc: Services, bot: Bot, stopping: asyncio.Event | None = None) -> outbox.DeliveryReport:
+    """One pass of `houvast worker`: the due work when it is this process's turn, then the outbox."""
+    await shared_due_work(svc)
+    return await deliver(svc, bot, stopping)
+
+
+async def shared_due_work(svc: Services) -> bool:
+    """`due_work` unless another process is doing it this minute. True when it ran here."""
+    async with single.tick_turn(svc.engine) as mine:
+        if mine:
+            await due_work(svc)
+        return mine
+
+
+async def deliver(svc: Services, bot: Bot, stopping: asyncio.Event | None = None) -> outbox.DeliveryReport:
+    outbox.sender_for(bot).pacer.share(await single.deliverers(svc.engine))
+    return await outbox.deliver_due(svc, bot, stopping=stopping)
 
 
 async def due_work(svc: Services) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -92,6 +92,19 @@ def _readable(cipher: crypto.Cipher, stored: str) -> bool:
 async def verify_key(sessions: async_sessionmaker[AsyncSession], cipher: crypto.Cipher) -> None:
     """The stored canary must decrypt with the configured keys. The first start writes it (after checking
     any encrypted data already there); a canary written without a key is encrypted once a key is set."""
+    await _first_write_wins(lambda: _verify_key(sessions, cipher))
+
+
+async def _first_write_wins(check: Callable[[], Awaitable[None]]) -> None:
+    """Two processes starting at once (a bot and a worker) may both find a mark missing and both write it: the
+    second's insert fails, and it looks again, now at the first's mark."""
+    try:
+        await check()
+    except sa.exc.IntegrityError:
+        await check()
+
+
+async def _verify_key(sessions: async_sessionmaker[AsyncSession], cipher: crypto.Cipher) -> None:
     async with sessions() as session:
         stored = (await session.execute(sa.select(_META.c.secret).where(_META.c.key == "canary"))).scalar_one_or_none()
         if stored is None:
@@ -124,6 +137,10 @@ async def verify_key(sessions: async_sessionmaker[AsyncSession], cipher: crypto.
 async def claim_database(sessions: async_sessionmaker[AsyncSession], purpose: str, url: str) -> None:
     """"demo" or "live": a database is one or the other for good. The first start marks it; a database with
     people but no mark from before this check counts as the demo's when all its people are the demo's."""
+    await _first_write_wins(lambda: _claim_database(sessions, purpose, url))
+
+
+async def _claim_database(sessions: async_sessionmaker[AsyncSession], purpose: str, url: str) -> None:
     where = database_name(url)
     async with sessions() as session:
         mark = (await session.execute(sa.select(_META.c.value).where(_META.c.key == "purpose"))).scalar_one_or_none()

@@ -23,6 +23,7 @@ class Figures:
     backlog: int  # outbox messages due now and not yet sent
     oldest_due_seconds: float  # how long the oldest of those has been waiting (0 without a backlog)
     waiting: int  # outbox messages queued for later: retries after a failure, nudges held for working hours
+    claimed: int  # outbox messages a delivery run (this process or another) has claimed and not yet sent
     retrying: int  # unsent messages that failed at least once
     sent_last_hour: int
     failed_last_hour: int
@@ -53,6 +54,8 @@ async def read(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Fig
             "goal_prompts": await count(Goal.status == "active", Goal.next_checkin_at <= now, of=Goal),
             "scan_prompts": await count(Person.next_scan_at <= now, of=Person),
             "deletions": await count(Person.deletion_due_at <= now, of=Person),
+            "stall_looks": await count(Goal.next_look_at <= now, of=Goal),
+            "nudge_climbs": await count(Nudge.next_climb_at <= now, of=Nudge),
         }
         backlog = await count(*pending, OutboxMessage.next_attempt_at <= now, of=OutboxMessage)
         oldest = (
@@ -61,6 +64,8 @@ async def read(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Fig
             )
         ).scalar_one()
         waiting = await count(*pending, OutboxMessage.next_attempt_at > now, of=OutboxMessage)
+        claimed = await count(*pending, OutboxMessage.next_attempt_at > now, OutboxMessage.claim_token.is_not(None),
+                              of=OutboxMessage)
         retrying = await count(*pending, OutboxMessage.attempts > 0, of=OutboxMessage)
         sent = await count(OutboxMessage.sent_at > now - RECENT, of=OutboxMessage)
         failed = await count(OutboxMessage.failed_at > now - RECENT, of=OutboxMessage)
@@ -70,7 +75,8 @@ async def read(sessions: async_sessionmaker[AsyncSession], now: datetime) -> Fig
         due=due,
         backlog=backlog,
         oldest_due_seconds=max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0,
-        waiting=waiting,
+        waiting=waiting - claimed,
+        claimed=claimed,
         retrying=retrying,
         sent_last_hour=sent,
         failed_last_hour=failed,

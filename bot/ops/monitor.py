@@ -31,6 +31,7 @@ class Window:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    rate_limited: int = 0  # 429s from Telegram (each paused every send)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Monitor:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    rate_limited: int = 0
     # Since when the tick fails (None: the last tick went well), and why: the exception's type and code
     # location, never its message; database_down when the failure was the database not answering.
     failing_since: datetime | None = None
@@ -68,7 +70,8 @@ class Monitor:
         self.errors += 1
         self.window.errors += 1
 
-    def tick_done(self, now: datetime, seconds: float, sent: int, retried: int, failed: int) -> None:
+    def tick_done(self, now: datetime, seconds: float, sent: int, retried: int, failed: int, *,
+                  rate_limited: int = 0) -> None:
         self.ticks += 1
         self.tick_seconds_sum += seconds
         self.last_tick_seconds = seconds
@@ -77,12 +80,14 @@ class Monitor:
         self.sent += sent
         self.retried += retried
         self.failed += failed
+        self.rate_limited += rate_limited
         w = self.window
         w.ticks += 1
         w.tick_seconds += seconds
         w.sent += sent
         w.retried += retried
         w.failed += failed
+        w.rate_limited += rate_limited
 
     def tick_failed(self, now: datetime, where: str, *, database_down: bool) -> None:
         self.tick_failures += 1
@@ -148,7 +153,7 @@ def status_line(window: Window, figures: Figures | None, monitor: Monitor, now: 
     """The one line a minute. Numbers are for the last minute, except due and backlog (now)."""
     average = window.tick_seconds / window.ticks if window.ticks else 0.0
     counts = (
-        f"sent={window.sent} retried={window.retried} failed={window.failed} "
+        f"sent={window.sent} retried={window.retried} failed={window.failed} rate_limited={window.rate_limited} "
         f"updates={window.updates} errors={window.errors} ticks={window.ticks} tick={average:.2f}s"
     )
     if monitor.failing_since is not None or figures is None:
@@ -158,7 +163,7 @@ def status_line(window: Window, figures: Figures | None, monitor: Monitor, now: 
             f"status: {what} for {minutes} min ({monitor.last_failure or 'no answer'}); "
             f"ticks failed={window.tick_failures} {counts}"
         )
-    return f"status: due={figures.due_total} backlog={figures.backlog} {counts}"
+    return f"status: due={figures.due_total} backlog={figures.backlog} claimed={figures.claimed} {counts}"
 
 
 def prometheus(monitor: Monitor, figures: Figures | None, now: datetime, *, database_ok: bool) -> str:
@@ -189,6 +194,8 @@ def prometheus(monitor: Monitor, figures: Figures | None, now: datetime, *, data
     metric("houvast_outbox_sent_total", "counter", "Messages Telegram accepted.", [("", monitor.sent)])
     metric("houvast_outbox_retried_total", "counter", "Sends that will be tried again.", [("", monitor.retried)])
     metric("houvast_outbox_failed_total", "counter", "Messages given up on.", [("", monitor.failed)])
+    metric("houvast_outbox_rate_limited_total", "counter", "429s from Telegram (each pauses every send).",
+           [("", monitor.rate_limited)])
     if figures is not None:
         metric("houvast_due_work", "gauge", "Work the tick will pick up now, per kind.",
                [(f'{{kind="{kind}"}}', value) for kind, value in sorted(figures.due.items())])
@@ -197,6 +204,8 @@ def prometheus(monitor: Monitor, figures: Figures | None, now: datetime, *, data
                [("", figures.oldest_due_seconds)])
         metric("houvast_outbox_waiting", "gauge", "Messages queued for later (retries, working hours).",
                [("", figures.waiting)])
+        metric("houvast_outbox_claimed", "gauge", "Messages a delivery run has claimed and not yet sent.",
+               [("", figures.claimed)])
         metric("houvast_nudges_unacknowledged", "gauge", "Stall nudges no worker has acknowledged yet.",
                [("", figures.nudges_unacknowledged)])
         metric("houvast_alerts_unacknowledged", "gauge", "Rood alerts nobody has picked up yet (\"Ik pak het op\").",

@@ -123,7 +123,8 @@ async def run_tick(application: Application, tick: Callable[[asyncio.Event], Awa
         return
     finally:
         runtime.tick_task = None
-    runtime.monitor.tick_done(runtime.now(), loop.time() - started, report.sent, report.retried, report.failed)
+    runtime.monitor.tick_done(runtime.now(), loop.time() - started, report.sent, report.retried, report.failed,
+                              rate_limited=report.rate_limited)
 
 
 def background_error(application: Application, error: BaseException | None, where: str) -> bool:
@@ -195,13 +196,15 @@ class Claim:
     sockets: list[socket.socket]
 
 
-def claim(database_url: str, *, health_listen: str = "127.0.0.1", health_port: int = 0) -> Claim:
-    """Before anything changes: take the database's run lock and bind the /healthz port. Raises StartRefused
-    with one line: another bot on this database, an unreachable database, the port in use."""
+def claim(database_url: str, *, health_listen: str = "127.0.0.1", health_port: int = 0,
+          lock: RunLock | None = None, port_setting: str = "HOUVAST_HEALTH_PORT") -> Claim:
+    """Before anything changes: take the database's run lock (or the given lock: a worker's) and bind the
+    /healthz port. Raises StartRefused with one line: another bot on this database, an unreachable database,
+    the port in use."""
     from tornado.netutil import bind_sockets
 
     loop = asyncio.new_event_loop()
-    lock = RunLock(database_url)
+    lock = lock or RunLock(database_url)
     try:
         loop.run_until_complete(lock.acquire())
     except AlreadyRunning:
@@ -219,7 +222,7 @@ def claim(database_url: str, *, health_listen: str = "127.0.0.1", health_port: i
             loop.close()
             raise StartRefused(
                 f"Cannot listen on {health_listen}:{health_port} for /healthz and /metrics "
-                f"(HOUVAST_HEALTH_LISTEN, HOUVAST_HEALTH_PORT): {exc.strerror or type(exc).__name__}"
+                f"(HOUVAST_HEALTH_LISTEN, {port_setting}): {exc.strerror or type(exc).__name__}"
             ) from None
     return Claim(loop, lock, sockets)
 

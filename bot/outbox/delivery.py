@@ -18,6 +18,7 @@ import asyncio
 import logging
 import math
 import weakref
+from collections import deque
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ from bot.services.base import Services
 log = logging.getLogger(__name__)
 SENDS_PER_SECOND = 29.4  # Telegram allows 30: the 2% left is room for timer jitter, so it never answers 429
 PER_CHAT_GAP = 1.0  # seconds: Telegram allows about one message a second to one chat
+SHARED_PACE = 0.9  # several processes deliver: together they keep to 90% of SENDS_PER_SECOND
 IN_FLIGHT = 8  # sends at once: enough for 30/s over a 150 ms round trip, and the most a crash can leave half-done
 PAUSE_PATIENCE = 10.0  # seconds a run waits out a 429 beyond its budget; longer, it gives its rows back
 DATABASE_ERRORS = (OperationalError, InterfaceError, OSError, TimeoutError, ConnectionError)
@@ -44,11 +46,16 @@ class Pacer:
     Plain arithmetic on a monotonic clock in seconds: each call to `reserve` takes the next free moment."""
 
     def __init__(self, per_second: float = SENDS_PER_SECOND, per_chat_gap: float = PER_CHAT_GAP) -> None:
+        self.per_second = per_second
         self.gap = 1.0 / per_second
         self.per_chat_gap = per_chat_gap
         self.next_free = -math.inf
         self.paused_until = -math.inf
         self._chat_next: dict[int, float] = {}
+        # Shared pace only (several processes): the most sends this process starts in any one second, counted
+        # on the moments they really start, so a stalled event loop that wakes late cannot bunch them up.
+        self.per_window: int | None = None
+        self._started: deque[float] = deque()
 
     def reserve(self, chat_id: int, now: float) -> float:
         """The moment this chat's next send may start (now or later); that moment is taken."""
@@ -58,6 +65,27 @@ class Pacer:
         if len(self._chat_next) > 10_000:  # chats whose second has passed need no memory
             self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
         return start
+
+    def share(self, processes: int) -> None:
+        """Several processes deliver for this bot (the bot and workers): each takes its part of the pace, less
+        10% (they do not tick together and their round trips differ, so their sends can bunch up at Telegram),
+        and never more than that part in any one second of real starts (`admit`)."""
+        if processes <= 1:
+            self.gap, self.per_window = 1.0 / self.per_second, None
+            return
+        share = self.per_second * SHARED_PACE / processes
+        self.gap, self.per_window = 1.0 / share, max(int(share), 1)
+
+    def admit(self, now: float) -> float:
+        """A send is about to start at `now`: 0 when it may (it is counted), else how long to wait first."""
+        if self.per_window is None:
+            return 0.0
+        while self._started and self._started[0] <= now - 1.0:
+            self._started.popleft()
+        if len(self._started) >= self.per_window:
+            return self._started[0] + 1.0 - now
+        self._started.append(now)
+        return 0.0
 
     def pause(self, until: float) -> None:
         """Telegram said to wait (429): no send of this bot starts before `until`."""
@@ -128,12 +156,16 @@ async def deliver_due(
     loop = asyncio.get_running_loop()
     started = loop.time()
     while True:
-        claimed = await store.claim(svc, batch)
+        # Sharing the pace with other processes: claim what this one sends in about two seconds, so the rest
+        # stays due for the others (and a process that dies holds back little until its lease runs out).
+        window = sender.pacer.per_window
+        size = batch if window is None else min(batch, max(2 * window, IN_FLIGHT))
+        claimed = await store.claim(svc, size)
         run = _Run(svc, bot, sender, claimed.token, report, stopping, give_up_at=started + max(budget, PAUSE_PATIENCE))
         await run.send(round_robin(claimed.items))
         if run.database_error is not None:
             raise run.database_error
-        if len(claimed.items) < batch or loop.time() - started >= budget or run.halted():
+        if len(claimed.items) < size or loop.time() - started >= budget or run.halted():
             return report
 
 
@@ -234,6 +266,10 @@ class _Run:
                 await self._sleep(start - now)
             if self.halted():
                 return False
+            while not pacer.paused(now := self.loop.time()) and (wait := pacer.admit(now)) > 0:
+                await self._sleep(wait)  # this process's part of a second is used up (shared pace only)
+                if self.halted():
+                    return False
             if not pacer.paused(self.loop.time()):
                 return True
             # A 429 came in while this send waited: its moment is void, it takes a new one after the pause.

@@ -177,10 +177,15 @@ async def claim(svc: Services, limit: int) -> Claim:
             .limit(limit)
         )
         if session.bind.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)  # a row another run is taking now is left to it
+            # A row another run is taking now is left to it. Materialized, so the rows are picked once: a
+            # subquery with SKIP LOCKED may be run again inside the UPDATE's join and pick more than `limit`.
+            picked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+            ids: Any = select(picked.c.id)
+        else:
+            ids = due.scalar_subquery()
         taken = await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()), *PENDING, OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.id.in_(ids), *PENDING, OutboxMessage.next_attempt_at <= now)
             .values(claim_token=token, next_attempt_at=now + LEASE)
             .returning(OutboxMessage.id, OutboxMessage.chat_id)
             .execution_options(synchronize_session=False)
@@ -297,10 +302,14 @@ async def record(svc: Services, message_id: int, token: str, outcome: Outcome, r
             .execution_options(synchronize_session=False)
         )
         if outcome.kind == "blocked" and person_id is not None:
-            person = await session.get(Person, person_id)
-            if person is not None and not person.unreachable:
-                person.unreachable = True
-                report.unreachable.append(person.id)
+            # One conditional UPDATE: of two runs recording a 403 for one person at once, one marks them.
+            marked = await session.execute(
+                update(Person).where(Person.id == person_id, Person.unreachable.is_(False)).values(unreachable=True)
+                .returning(Person.id).execution_options(synchronize_session=False)
+            )
+            if marked.first() is not None:
+                person = await session.get(Person, person_id, populate_existing=True)
+                report.unreachable.append(person_id)
                 await _tell_worker_unreachable(svc, session, person, now)
         await session.commit()
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import NoReturn
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -37,6 +37,10 @@ class Services:
     def today(self) -> date:
         """Today where the people are (Europe/Amsterdam by default), from the injected clock."""
         return self.now().astimezone(self.settings.zone).date()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.sessions.kw["bind"]
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[AsyncSession]:

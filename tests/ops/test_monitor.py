@@ -12,7 +12,7 @@ START = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
 
 def figures(backlog: int = 0, **due: int) -> Figures:
     return Figures(due={"checkin_prompts": 0, "goal_prompts": 0, **due}, backlog=backlog, oldest_due_seconds=0.0,
-                   waiting=0, retrying=0, sent_last_hour=0, failed_last_hour=0, nudges_unacknowledged=2)
+                   waiting=0, claimed=0, retrying=0, sent_last_hour=0, failed_last_hour=0, nudges_unacknowledged=2)
 
 
 def test_a_repeating_error_is_logged_once_a_minute():
@@ -63,7 +63,8 @@ def test_the_status_line_counts_the_last_minute_and_says_when_the_database_is_aw
     monitor.count_update()
     monitor.tick_done(START, 0.5, sent=4, retried=1, failed=0)
     line = status_line(monitor.take_window(), figures(backlog=3, checkin_prompts=2), monitor, START)
-    assert line == "status: due=2 backlog=3 sent=4 retried=1 failed=0 updates=1 errors=0 ticks=1 tick=0.50s"
+    assert line == ("status: due=2 backlog=3 claimed=0 sent=4 retried=1 failed=0 rate_limited=0 updates=1 errors=0 "
+                    "ticks=1 tick=0.50s")
     assert "sent=0" in status_line(monitor.take_window(), figures(), monitor, START)  # a new minute
 
     monitor.tick_failed(START, "OperationalError at session.py:1 connect", database_down=True)

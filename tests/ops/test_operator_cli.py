@@ -179,7 +179,7 @@ def test_help_groups_the_commands_for_operators():
         elif line.startswith("│ ") and line[2:3].isalpha():
             groups[line[2:].split()[0]] = group
     assert groups == {
-        **dict.fromkeys(("run", "demo", "check", "migrate", "status", "health"), "Run and watch"),
+        **dict.fromkeys(("run", "worker", "demo", "check", "migrate", "status", "health"), "Run and watch"),
         **dict.fromkeys(("workers", "households", "invite", "deactivate-worker", "handover"), "People and households"),
         **dict.fromkeys(("keygen", "backup", "restore", "rotate-key", "report"), "Data, backups and keys"),
         **dict.fromkeys(("bench", "crisis-eval", "crisis-train"), "Developers"),

@@ -163,3 +163,73 @@ async def test_a_database_away_mid_batch_loses_nothing_and_sends_nothing_twice(s
     assert report.sent + report2.sent == 12 - 4 and not outbox.sender_for(bot).unrecorded
     assert all(r.sent_at is not None for r in await rows(svc))
     assert math.isfinite(outbox.sender_for(bot).pacer.next_free)
+
+
+def test_a_shared_pace_never_starts_more_than_its_part_in_any_one_second():
+    pacer = Pacer(per_second=30, per_chat_gap=0)
+    pacer.share(2)  # the bot and a worker: 30 x 0.9 / 2 = 13.5 a second each
+    assert pacer.gap == pytest.approx(1 / 13.5) and pacer.per_window == 13
+    # An event loop that stalled wakes with every reserved moment past: the sends would all start at once.
+    assert [pacer.admit(5.0) for _ in range(13)] == [0.0] * 13
+    assert pacer.admit(5.0) == pytest.approx(1.0)  # the fourteenth waits for the first to leave the second
+    assert pacer.admit(6.0) == 0.0
+    pacer.share(1)  # alone again: the whole pace, no window
+    assert pacer.gap == pytest.approx(1 / 30) and all(pacer.admit(7.0) == 0.0 for _ in range(100))
+
+
+async def test_a_day_long_clock_jump_the_tick_goes_on_and_prompts_once(svc, api, clock):
+    """Down from before a client's check-in time until the next day: the first tick prompts once (not once per
+    missed slot), a second tick nothing, and the next prompt is in the future."""
+    from datetime import time
+
+    from bot.db.models import Person
+    from bot.scheduler import worker_tick
+    from bot.services import people
+
+    await people.start_as_client(svc, telegram_id=501, chat_id=501, locale="nl")
+    await people.set_checkin_time(svc, 501, time(10))
+    await people.finish_onboarding(svc, 501)
+    api.add_user(501, "Sam")
+    bot = await fast_bot(api)
+    await worker_tick(svc, bot)  # 09:00 local: nothing due yet
+    clock.advance(days=1, hours=2)
+    first = await worker_tick(svc, bot)
+    second = await worker_tick(svc, bot)
+    assert (first.sent, second.sent) == (1, 0) and len(api.messages(501)) == 1
+    async with svc.unit() as session:
+        person = (await session.execute(select(Person).where(Person.telegram_id == 501))).scalar_one()
+    assert person.next_checkin_at > clock.now()
+
+
+async def test_the_worker_goes_on_while_the_database_is_away_a_minute_and_sends_each_message_once(
+        svc, api, clock, monkeypatch):
+    from sqlalchemy.exc import OperationalError as Away
+
+    from bot.ops.worker import Worker
+    from bot.services.base import Services
+
+    await seed_rows(svc, api, rows=10, chats=10)
+    bot = await fast_bot(api)
+    real_claim, calls = store.claim, Counter()
+
+    async def away_for_a_minute(svc_, limit):
+        calls["claim"] += 1
+        if calls["claim"] <= 3:  # three ticks, twenty seconds apart
+            clock.advance(seconds=20)
+            raise Away("UPDATE outbox", {}, ConnectionRefusedError("database away"))
+        return await real_claim(svc_, limit)
+
+    monkeypatch.setattr(store, "claim", away_for_a_minute)
+    quick = Services(svc.sessions, clock, svc.settings.model_copy(update={"tick_seconds": 0}))
+    worker = Worker(quick, bot)
+    running = asyncio.create_task(worker.run())
+    for _ in range(200):
+        if len(texts_sent(api)) == 10:
+            break
+        await asyncio.sleep(0.05)
+    worker.request_stop()
+    await asyncio.wait_for(running, 10)
+    assert worker.monitor.tick_failures == 3 and worker.monitor.failing_since is None  # and it went on
+    sent = texts_sent(api)
+    assert len(sent) == 10 and set(sent.values()) == {1}
+    assert all(r.sent_at is not None for r in await rows(svc))
