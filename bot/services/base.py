@@ -88,6 +88,17 @@ async def refuse_forged(session: AsyncSession, at: datetime, action: str, actor:
     raise NotAllowed(why)
 
 
+async def viewer_and_subject(
+    session: AsyncSession, viewer_telegram_id: int, client_id: int | None
+) -> tuple[Person, Person | None]:
+    """Who looks (an active person, else NotAllowed) and at whom: themselves when `client_id` is None, else that
+    person if there is one. Whether the subject is a client the viewer may see is the caller's rule."""
+    viewer = await person_by_telegram(session, viewer_telegram_id)
+    if viewer is None or not viewer.active:
+        raise NotAllowed("unknown viewer")
+    return viewer, viewer if client_id is None else await session.get(Person, client_id)
+
+
 async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
     return (await session.execute(select(Person).where(Person.telegram_id == telegram_id))).scalar_one_or_none()
 

@@ -50,7 +50,7 @@ from bot.domain.plans import Contact, Phase
 from bot.domain.roles import CareRole, Role
 from bot.domain.safetyplans import HomePlan, SafetyPlan
 from bot.domain.selfscan import ScanDomain
-from bot.services.base import NotAllowed, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, Services, audit, viewer_and_subject
 from bot.services.consent import authorize_view, relation_of
 
 
@@ -326,10 +326,7 @@ async def herstelplan(
     now = svc.now()
     parts = frozenset(parts or PARTS)
     async with svc.unit() as session:
-        viewer = await person_by_telegram(session, viewer_tg)
-        if viewer is None or not viewer.active:
-            raise NotAllowed("unknown viewer")
-        client = viewer if client_id is None else await session.get(Person, client_id)
+        viewer, client = await viewer_and_subject(session, viewer_tg, client_id)
         if (
             client is None
             or client.role != Role.CLIENT

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,10 +41,19 @@ from bot.domain.safetyplans import HomePlan, HopeKind, HopeRefusal, Route, Safet
 from bot.i18n import N_, translator
 from bot.outbox import store as outbox
 from bot.services import tools
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import (
+    NotAllowed,
+    NotFound,
+    Services,
+    audit,
+    person_by_telegram,
+    refuse_forged,
+    viewer_and_subject,
+)
 from bot.services.consent import authorize_view
 from bot.services.notices import Rendered, renders
 
+Owned = TypeVar("Owned", HopeItem, TrustedPerson)
 MAX_OFFERS = 8  # per step: a keyboard stays short enough to read on a phone
 
 
@@ -250,10 +259,7 @@ def _hope_view(row: HopeItem) -> HopeView:
 async def hope_box(svc: Services, viewer_telegram_id: int, client_id: int | None = None) -> HopeBox:
     """The client's hoopbox; anyone else sees it only when the client shares it with them (audited)."""
     async with svc.unit() as session:
-        viewer = await person_by_telegram(session, viewer_telegram_id)
-        if viewer is None or not viewer.active:
-            raise NotAllowed("unknown viewer")
-        client = viewer if client_id is None else await session.get(Person, client_id)
+        viewer, client = await viewer_and_subject(session, viewer_telegram_id, client_id)
         if client is None or client.role != Role.CLIENT:
             raise NotFound("client")
         if not await authorize_view(session, viewer=viewer, client=client, scope=Scope.HOPE_BOX, now=svc.now()):
@@ -302,17 +308,23 @@ async def add_hope(
         return HopeAdded(view, None, len(rows) + 1)
 
 
+async def _own_row(session: AsyncSession, svc: Services, model: type[Owned], row_id: int, client: Person,
+                   forged: str) -> Owned:
+    """A row of the client's own (a hoopbox item, a trusted person): gone is NotFound (a double tap), someone
+    else's id is a forged button (audited, NotAllowed)."""
+    row = await session.get(model, row_id)
+    if row is None:
+        raise NotFound("already removed")
+    if row.client_id != client.id:
+        await refuse_forged(session, svc.now(), forged, client, "not the client's own")
+    return row
+
+
 async def remove_hope(svc: Services, client_telegram_id: int, item_id: int) -> int:
     """Take one item out of the client's own hoopbox; returns how many are left. Someone else's id: NotAllowed."""
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
-        row = await session.get(HopeItem, item_id)
-        if row is None:
-            raise NotFound("already removed")
-        if row.client_id != client.id:
-            audit(session, at=svc.now(), action="hope.forged", actor=client, outcome="denied")
-            await session.commit()
-            raise NotAllowed("not your hoopbox")
+        row = await _own_row(session, svc, HopeItem, item_id, client, "hope.forged")
         await session.delete(row)
         await session.flush()
         left = (await session.execute(
@@ -463,13 +475,7 @@ async def remove_trusted(svc: Services, client_telegram_id: int, trusted_id: int
     now = svc.now()
     async with svc.unit() as session:
         client = await _client(session, client_telegram_id)
-        row = await session.get(TrustedPerson, trusted_id)
-        if row is None:
-            raise NotFound("already removed")
-        if row.client_id != client.id:
-            audit(session, at=now, action="sos.forged", actor=client, outcome="denied")
-            await session.commit()
-            raise NotAllowed("not your trusted person")
+        row = await _own_row(session, svc, TrustedPerson, trusted_id, client, "sos.forged")
         await session.delete(row)
         audit(session, at=now, action="sos.trusted_removed", actor=client, subject=client)
         await session.commit()

@@ -29,7 +29,9 @@ from bot.domain.consent import Scope
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DomainComparison, ScanDomain
 from bot.i18n import N_, translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
+from bot.services.base import (
+    NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged, viewer_and_subject,
+)
 from bot.services.consent import authorize_view, relation_of
 
 CLIENT, WORKER = "client", "worker"
@@ -130,10 +132,7 @@ async def _scorer(
 
 async def _viewer(session: AsyncSession, svc: Services, viewer_tg: int, client_id: int | None) -> tuple[Person, Person]:
     """The client about themselves, or someone in the client's care team; else NotAllowed (audited)."""
-    viewer = await person_by_telegram(session, viewer_tg)
-    if viewer is None or not viewer.active:
-        raise NotAllowed("unknown")
-    client = viewer if client_id is None else await session.get(Person, client_id)
+    viewer, client = await viewer_and_subject(session, viewer_tg, client_id)
     if client is None or client.role != Role.CLIENT:
         raise NotAllowed("no such client")
     if viewer.id == client.id:

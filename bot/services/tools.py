@@ -13,7 +13,7 @@ from bot.domain import forms
 from bot.domain.consent import Scope
 from bot.domain.forms import Document, Tool
 from bot.domain.roles import Role
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
+from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, viewer_and_subject
 from bot.services.consent import authorize_view
 
 SCOPE_OF = {Tool.PLAN: Scope.SIGNALING_PLAN, Tool.CARD: Scope.CRISIS_CARD, Tool.SAFETY: Scope.SAFETY_PLAN,
@@ -133,10 +133,7 @@ async def current(
 ) -> Saved | None:
     """The current (or previous) version. For anyone but the client this goes through the consent check."""
     async with svc.unit() as session:
-        viewer = await person_by_telegram(session, viewer_telegram_id)
-        if viewer is None:
-            raise NotAllowed("unknown viewer")
-        client = viewer if client_id is None else await session.get(Person, client_id)
+        viewer, client = await viewer_and_subject(session, viewer_telegram_id, client_id)
         if client is None or client.role != Role.CLIENT:
             raise NotFound("client")
         if not await authorize_view(session, viewer=viewer, client=client, scope=SCOPE_OF[tool], now=svc.now()):
