@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from bot.domain.plans import Contact
@@ -131,8 +131,19 @@ def _contacts(doc: dict[str, Any], key: str) -> tuple[Contact, ...]:
                  for c in doc.get(key) or () if isinstance(c, dict))
 
 
+class _Parts:
+    """A saved plan's parts (PARTS, in the order of the steps) and which are still empty."""
+
+    PARTS: ClassVar[tuple[str, ...]]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The parts with nothing in them yet, in the order of the steps."""
+        return tuple(key for key in self.PARTS if not getattr(self, key))
+
+
 @dataclass(frozen=True)
-class SafetyPlan:
+class SafetyPlan(_Parts):
     """The veiligheidsplan bij zelfmoordgedachten, as saved."""
 
     owner_name: str
@@ -145,15 +156,11 @@ class SafetyPlan:
     reasons: tuple[str, ...] = ()
     version: int = 0
     saved_at: datetime | None = None
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """The parts with nothing in them yet, in the order of the steps."""
-        return tuple(key for key in SAFETY_PARTS if not getattr(self, key))
+    PARTS: ClassVar[tuple[str, ...]] = SAFETY_PARTS
 
 
 @dataclass(frozen=True)
-class HomePlan:
+class HomePlan(_Parts):
     """The thuisplan (veiligheidsplan bij huiselijk geweld), as saved."""
 
     owner_name: str
@@ -165,10 +172,7 @@ class HomePlan:
     children: tuple[str, ...] = ()
     version: int = 0
     saved_at: datetime | None = None
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        return tuple(key for key in HOME_PARTS if not getattr(self, key))
+    PARTS: ClassVar[tuple[str, ...]] = HOME_PARTS
 
 
 def to_safety_plan(doc: dict[str, Any], owner_name: str, version: int = 0,
