@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from bot.domain.consent import Scope
-from bot.domain.dates import Direction, parse_day
+from bot.domain.dates import parse_day
 from bot.domain.phones import parse_contact
 from bot.domain.plans import PHASES, Contact, CrisisCard, Phase, PhasePlan, SignalingPlan
 from bot.domain.safetyplans import form_steps
+from bot.domain.steps import Kind as Kind  # re-exported: a form's steps are read through this module
+from bot.domain.steps import Step as Step
 from bot.i18n import N_
 
 MAX_ITEMS = 60  # per part: 50 signs in one phase fit; more is refused with a clear answer
@@ -44,25 +45,6 @@ TOOL_NAMES = {
     Tool.PLAN: N_("📋 Signaleringsplan"), Tool.CARD: N_("🆘 Crisis card"),
     Tool.SAFETY: N_("🧭 Plan for thoughts of suicide"), Tool.HOME: N_("🏡 Home plan"),
 }
-
-
-class Kind(StrEnum):
-    LIST = "list"  # several short answers, examples as buttons
-    TEXT = "text"  # one answer
-    DATE = "date"  # a day, like 12-03-1985
-    CONTACTS = "contacts"  # name, relation or organisation, phone
-
-
-@dataclass(frozen=True)
-class Step:
-    path: tuple[str, ...]
-    question: str  # msgid
-    kind: Kind
-    examples: tuple[str, ...] = ()  # msgids
-    phase: Phase | None = None
-    when: Direction = "any"  # for a DATE: which way an open date like "14 juli" is read
-    label: str | None = None  # msgid: the part's name in lists ("Change one part"), when not phase + part
-    offer: str | None = None  # more examples from the client's own plans (bot/services/safetyplans.offers)
 
 
 PHASE_NAMES = {
@@ -221,8 +203,7 @@ CARD_STEPS: tuple[Step, ...] = (
 )
 PLAN_STEPS = _plan_steps()
 STEPS = {Tool.PLAN: PLAN_STEPS, Tool.CARD: CARD_STEPS}
-# The safety plans are forms too; their steps live beside their rules (that module imports this one's Step and
-# Kind only inside form_steps, so there is no import cycle).
+# The safety plans are forms too; their steps live beside their rules.
 STEPS.update({Tool(tool): steps for tool, steps in form_steps().items()})
 
 

@@ -10,8 +10,7 @@ Two plans, both well known in Dutch care, both run by the form engine like the s
   Veilig Thuis (0800-2000) and 112. Discreet by design: only the client and, if they choose, their care team
   ever see it (bot/domain/consent.py); its name on a button says no more than "thuisplan".
 
-Their steps are written here and handed to bot/domain/forms.py by `form_steps`, which forms calls when it is
-imported. This module imports forms only inside that function, so either module can be imported first.
+Their steps are written here (with bot/domain/steps.py's Step) and handed to bot/domain/forms.py by `form_steps`.
 
 The hoopbox (things that give hope), the noodbericht (one button that tells up to three trusted people) and
 "Wis dit gesprek" (the bot deletes the recent messages of both sides) have their rules here too.
@@ -22,14 +21,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from bot.domain.plans import Contact
+from bot.domain.steps import Kind, Step
 from bot.i18n import N_
-
-if TYPE_CHECKING:
-    from bot.domain.forms import Step
 
 SAFETY = "veiligheidsplan"  # the values of forms.Tool and consent.Scope (a look names the version it saw)
 HOME = "thuisplan"
@@ -72,8 +69,6 @@ OFFERS = (OFFER_SIGNS, OFFER_COPING, OFFER_CONTACTS, OFFER_CARE)
 
 def form_steps() -> dict[str, tuple[Step, ...]]:
     """The steps of both plans, keyed by tool value, for bot/domain/forms.py."""
-    from bot.domain.forms import Kind, Step
-
     safety = (
         Step(("warning_signs",), N_("How do you notice that a crisis may be coming? Think of thoughts, feelings "
                                     "and situations."), Kind.LIST,
