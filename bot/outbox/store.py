@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, OutboxMessage, Person
 from bot.i18n import translator
-from bot.services import notices
-from bot.services.base import Services, audit
-from bot.services.notices import Rendered, renders
+from bot.outbox import notices
+from bot.services.base import Services, audit, granted_scopes
+from bot.outbox.notices import Rendered, renders
 
 LEASE = timedelta(minutes=2)  # a claim's life; every send renews it, so only a dead or stuck run loses it
 MAX_BACKOFF = timedelta(hours=1)
@@ -226,7 +226,6 @@ async def prepare(svc: Services, message_id: int, token: str) -> dict[str, Any] 
 async def render_row(svc: Services, session: AsyncSession, row: OutboxMessage) -> dict[str, Any] | None:
     """What this row says now, as {"text", "buttons"}: a reference rendered through the consent check (its looks
     are added to the session as audit rows), a consent scope checked again; None when there is nothing to send."""
-    from bot.services.consent import granted_scopes
 
     if row.sent_at is not None or row.failed_at is not None:
         return None

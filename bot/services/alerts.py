@@ -25,7 +25,7 @@ from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, join_names, translator, Translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 from bot.services.nudges import care_teams, first_name, work_hours
 
 # What a worker reads, per source: that it happened and when; never what the client wrote or scored.

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import AuditEntry, Person
+from bot.db.models import AuditEntry, Consent, Person
+from bot.domain.consent import Scope
 from bot.domain.roles import Role
 
 
@@ -110,3 +111,12 @@ async def acting_admin(session: AsyncSession, by_telegram_id: int | None) -> tup
         return None, True
     actor = await person_by_telegram(session, by_telegram_id)
     return actor, actor is not None and actor.role == Role.ADMIN and actor.active
+
+
+async def granted_scopes(session: AsyncSession, client_id: int, viewer_id: int) -> frozenset[Scope]:
+    """What the client ticked for this viewer. Here, below every service, so the outbox can check it again at
+    send time without importing a service (bot/services/consent.py is where consent is changed)."""
+    rows = await session.execute(
+        select(Consent.scope).where(Consent.client_id == client_id, Consent.viewer_id == viewer_id, Consent.granted)
+    )
+    return frozenset(Scope(scope) for scope in rows.scalars())

@@ -22,7 +22,7 @@ from bot.services.alerts import AlertNotice
 from bot.domain.alerts import Source
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 from bot.services.people import PersonView
 from bot.services.team import team_members
 from bot.services.tools import crisis_contacts, own_card

@@ -14,8 +14,8 @@ from bot.domain.consent import CARE_ROLE_NAMES as CARE_ROLE_NAMES  # re-exported
 from bot.domain.consent import SCOPE_NAMES, SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
 from bot.domain.roles import CareRole, Role
 from bot.i18n import translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
-from bot.services.notices import Rendered, renders
+from bot.services.base import NotAllowed, NotFound, Services, audit, granted_scopes, person_by_telegram
+from bot.outbox.notices import Rendered, renders
 
 # Parts with versions: a look says which one.
 TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.SAFETY_PLAN, Scope.HOME_PLAN)
@@ -79,13 +79,6 @@ def relation_key(relation: Relation) -> str | None:
     if relation.household_member:
         return "household"
     return None
-
-
-async def granted_scopes(session: AsyncSession, client_id: int, viewer_id: int) -> frozenset[Scope]:
-    rows = await session.execute(
-        select(Consent.scope).where(Consent.client_id == client_id, Consent.viewer_id == viewer_id, Consent.granted)
-    )
-    return frozenset(Scope(scope) for scope in rows.scalars())
 
 
 async def authorize_view(session: AsyncSession, *, viewer: Person, client: Person, scope: Scope, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from bot.domain.workhours import WorkHours, next_working_moment
 from bot.i18n import translator
 from bot.services.base import Services, audit
 from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 from bot.services.team import team_members
 
 

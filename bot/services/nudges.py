@@ -51,7 +51,7 @@ from bot.services.caseload import households_of
 from bot.services.team import has_place
 from bot.services.consent import authorize_view, granted_scopes
 from bot.domain.goals import ANSWER_LABELS
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 
 SNOOZE_DAYS = (1, 3, 7)
 ACK_KINDS = ("contact", "seen")

@@ -39,7 +39,7 @@ from bot.domain.alerts import Source
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 from bot.services.tools import crisis_contacts
 
 ACTIVE = ContactStatus.ACTIVE

@@ -40,6 +40,7 @@ from bot.domain.roles import CareRole, Role
 from bot.domain.safetyplans import HomePlan, HopeKind, HopeRefusal, Route, SafetyPlan
 from bot.i18n import N_, translator
 from bot.outbox import store as outbox
+from bot.outbox.notices import Rendered, renders
 from bot.services import tools
 from bot.services.base import (
     NotAllowed,
@@ -51,7 +52,6 @@ from bot.services.base import (
     viewer_and_subject,
 )
 from bot.services.consent import authorize_view
-from bot.services.notices import Rendered, renders
 
 Owned = TypeVar("Owned", HopeItem, TrustedPerson)
 MAX_OFFERS = 8  # per step: a keyboard stays short enough to read on a phone

@@ -22,7 +22,7 @@ from bot.i18n import N_, Translator, translator
 from bot.services import tools
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import client_row, my_clients
-from bot.services.notices import Rendered, renders
+from bot.outbox.notices import Rendered, renders
 
 OPEN = "open"
 DECISIONS = {"ok": "confirmed", "edit": "changed", "no": "rejected"}

@@ -14,7 +14,8 @@ from bot.domain.consent import Scope
 from bot.domain.crisis import CrisisKind
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
-from bot.services import alerts, checkins, consent, invites, notices, nudges, people, safety, team
+from bot.outbox import notices
+from bot.services import alerts, checkins, consent, invites, nudges, people, safety, team
 from bot.services.base import NotAllowed, NotFound
 
 ANNA, BRAM, CARLA, DIRK = 900, 901, 903, 904  # coordinating, backup, procesregisseur, a worker outside the team

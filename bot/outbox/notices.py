@@ -7,8 +7,9 @@ check as any view (each look audited), and returns the text and buttons; or None
 the rows it refers to are gone (an account deleted), the relation ended, or there is nothing left to say.
 Once Telegram accepted it, the outbox row keeps no text (see bot/outbox.py).
 
-Services register a renderer for each kind they queue with `@renders("kind")`. This module imports nothing of
-them, so they can import it; `render` loads them on first use.
+Services register a renderer for each kind they queue with `@renders("kind")`. The outbox imports none of them:
+whatever delivers (bot/scheduler.py, the chat's `deliver_now`, the tests) imports bot/services/renderers.py
+first, the one list of the services that register one.
 """
 from __future__ import annotations
 
@@ -45,17 +46,9 @@ def renders(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-def _load() -> None:
-    """The services that queue references (importing them registers their renderers)."""
-    from bot.outbox import store  # noqa: F401
-    from bot.services import alerts, checkins, consent, goal_requests, nudges, peers, safetyplans, together  # noqa: F401
-
-
 async def render(
     svc: Services, session: AsyncSession, kind: str, recipient: Person, about: Person | None, ref: dict[str, Any]
 ) -> Rendered | None:
-    if kind not in _RENDERERS:
-        _load()
     renderer = _RENDERERS.get(kind)
     if renderer is None:
         raise LookupError(f"no renderer for outbox kind {kind}")
@@ -63,5 +56,4 @@ async def render(
 
 
 def kinds() -> frozenset[str]:
-    _load()
     return frozenset(_RENDERERS)
