@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import traceback
-from pathlib import Path
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -12,18 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import translator
 from bot.ops import runtime
+from bot.ops.logs import describe
 
 log = logging.getLogger("houvast.errors")
-
-
-def describe(error: BaseException | None) -> str:
-    """The exception's type and where it was raised, never its message or the update: both can hold the
-    user's words (a database error repeats the values it was given)."""
-    if error is None:
-        return "unknown"
-    frames = traceback.extract_tb(error.__traceback__)[-8:]
-    where = " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in reversed(frames))
-    return f"{type(error).__name__} at {where}"
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

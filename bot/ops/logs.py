@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 
 ALWAYS_QUIET = (
     "httpx",  # every request URL at INFO, and a Bot API URL holds the token
@@ -32,3 +34,13 @@ def quiet_third_party(level: str) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in QUIET_UNLESS_DEBUG:
         logging.getLogger(name).setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
+
+
+def describe(error: BaseException | None) -> str:
+    """The exception's type and where it was raised, never its message or the update: both can hold the
+    user's words (a database error repeats the values it was given)."""
+    if error is None:
+        return "unknown"
+    frames = traceback.extract_tb(error.__traceback__)[-8:]
+    where = " <- ".join(f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in reversed(frames))
+    return f"{type(error).__name__} at {where}"

@@ -111,7 +111,7 @@ async def run_tick(application: Application, tick: Callable[[asyncio.Event], Awa
     runtime = Runtime.of(application)
     if runtime.stopping.is_set():
         return
-    from bot.errors import describe
+    from bot.ops.logs import describe
 
     loop = asyncio.get_running_loop()
     started = loop.time()

@@ -50,7 +50,7 @@ class Worker:
             asyncio.get_running_loop().call_later(STOP_GRACE, self.tick_task.cancel)
 
     async def run(self) -> None:
-        from bot.errors import describe
+        from bot.ops.logs import describe
         from bot.scheduler import worker_tick
 
         loop = asyncio.get_running_loop()

@@ -1,4 +1,5 @@
-"""A worker's own caseload: only the clients of households they are part of, and only what each shares."""
+"""A worker's own caseload: only the clients of households they are part of, and only what each shares; and
+who is in a household's care team (has_place, team_members), which the services that tell workers ask."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,9 +9,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, Person
 from bot.domain.consent import Scope
-from bot.domain.roles import Role
-from bot.services.base import Services, person_by_telegram, refuse_forged
-from bot.services.consent import granted_scopes
+from bot.domain.roles import CareRole, Role
+from bot.services.base import Services, granted_scopes, person_by_telegram, refuse_forged
+
+
+async def has_place(session: AsyncSession, household_id: int, worker_id: int, role: CareRole | None = None) -> bool:
+    """Is this worker in the household's care team (in `role`, when given)?"""
+    query = select(CareTeamMember.id).where(
+        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id
+    )
+    if role is not None:
+        query = query.where(CareTeamMember.role == role)
+    return (await session.execute(query)).first() is not None
+
+
+async def team_members(session: AsyncSession, household_id: int | None, roles: tuple[CareRole, ...]) -> list[Person]:
+    """The household's active workers in `roles`, coordinating first."""
+    if household_id is None:
+        return []
+    rows = await session.execute(
+        select(Person)
+        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
+        .where(CareTeamMember.household_id == household_id, CareTeamMember.role.in_(roles), Person.active)
+        .order_by(CareTeamMember.role.desc())
+    )
+    return list(rows.scalars())
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.outbox.notices import Rendered, renders
 from bot.services.people import PersonView
-from bot.services.team import team_members
+from bot.services.caseload import team_members
 from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")

@@ -29,7 +29,7 @@ from bot.domain.outcomes import RELATION_KEYS, valid_answer, valid_outcomes
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
-from bot.services.team import has_place
+from bot.services.caseload import has_place
 
 CLOSED_TEXT = N_(
     "Your traject with {worker} has ended. Houvast stays yours: your plans, crisis card, goals and check-ins stay. "

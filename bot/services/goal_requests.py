@@ -13,7 +13,7 @@ from bot.i18n import translator
 from bot.services.base import Services, audit
 from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
 from bot.outbox.notices import Rendered, renders
-from bot.services.team import team_members
+from bot.services.caseload import team_members
 
 
 async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: int) -> str | None:

@@ -48,7 +48,7 @@ from bot.domain.workhours import WorkHours, is_working_time
 from bot.i18n import N_, Translator, translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.caseload import households_of
-from bot.services.team import has_place
+from bot.services.caseload import has_place
 from bot.services.consent import authorize_view, granted_scopes
 from bot.domain.goals import ANSWER_LABELS
 from bot.outbox.notices import Rendered, renders

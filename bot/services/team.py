@@ -3,34 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import CareTeamMember, Person
+from bot.db.models import CareTeamMember
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
-
-
-async def has_place(session: AsyncSession, household_id: int, worker_id: int, role: CareRole | None = None) -> bool:
-    """Is this worker in the household's care team (in `role`, when given)?"""
-    query = select(CareTeamMember.id).where(
-        CareTeamMember.household_id == household_id, CareTeamMember.worker_id == worker_id
-    )
-    if role is not None:
-        query = query.where(CareTeamMember.role == role)
-    return (await session.execute(query)).first() is not None
-
-
-async def team_members(session: AsyncSession, household_id: int | None, roles: tuple[CareRole, ...]) -> list[Person]:
-    """The household's active workers in `roles`, coordinating first."""
-    if household_id is None:
-        return []
-    rows = await session.execute(
-        select(Person)
-        .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-        .where(CareTeamMember.household_id == household_id, CareTeamMember.role.in_(roles), Person.active)
-        .order_by(CareTeamMember.role.desc())
-    )
-    return list(rows.scalars())
+from bot.services.caseload import has_place
 
 
 async def add_to_team(
