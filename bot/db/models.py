@@ -186,7 +186,7 @@ class OutboxMessage(Base):
     """A proactive message (prompt, nudge, alert): written first, sent later, marked sent only when accepted.
 
     A message about a client to someone else refers (`ref`: kind and ids, rendered when sent, see
-    bot/services/notices.py) instead of copying; `about_id` ties it to that client, so it goes with their
+    bot/outbox/notices.py) instead of copying; `about_id` ties it to that client, so it goes with their
     account. Once sent, or failed for good, a row keeps neither text nor reference."""
 
     __tablename__ = "outbox"

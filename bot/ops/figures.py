@@ -2,7 +2,7 @@
 
 One function, `read`, serves the minute's status line, `/metrics`, `/healthz` and `houvast status`, so all
 four say the same. Its queries use the indexes the tick itself uses, so a scrape costs what is due, not what
-exists. It reads the outbox table directly and leaves how `bot/outbox.py` claims and sends alone.
+exists. It reads the outbox table directly and leaves how `bot/outbox/` claims and sends alone.
 """
 from __future__ import annotations
 

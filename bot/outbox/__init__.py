@@ -8,7 +8,7 @@ marked unreachable instead of being retried forever.
 
 Two kinds of row. A message to the person it is about (their own prompt) may carry its text (`enqueue`). A
 message to anyone else about a client carries a reference (`refer`): kind, ids and the client (`about_id`); its
-text is rendered when it is sent, through the consent check (bot/services/notices.py). A row with `about_id`
+text is rendered when it is sent, through the consent check (bot/outbox/notices.py). A row with `about_id`
 goes when that client's account is deleted (ON DELETE CASCADE), a row with a consent `scope` is withdrawn when
 the client revokes it (`withdraw`) and is checked again just before sending. A row that was sent, or failed for
 good, keeps no text and no reference: only who, what kind and when.

@@ -5,7 +5,7 @@ and the client it is about (`outbox.refer`). No words of the client are stored w
 it, the renderer registered here for its kind reads the rows it refers to *then*, through the same consent
 check as any view (each look audited), and returns the text and buttons; or None, and the message is withdrawn:
 the rows it refers to are gone (an account deleted), the relation ended, or there is nothing left to say.
-Once Telegram accepted it, the outbox row keeps no text (see bot/outbox.py).
+Once Telegram accepted it, the outbox row keeps no text (see bot/outbox/store.py).
 
 Services register a renderer for each kind they queue with `@renders("kind")`. The outbox imports none of them:
 whatever delivers (bot/scheduler.py, the chat's `deliver_now`, the tests) imports bot/services/renderers.py

@@ -67,7 +67,7 @@ async def refer(
     scope: str | None = None,
 ) -> bool:
     """Queue a message about a client as a reference: `ref` holds ids only, never text. The renderer registered
-    for `kind` (bot/services/notices.py) makes the text when it is sent. True when added."""
+    for `kind` (bot/outbox/notices.py) makes the text when it is sent. True when added."""
     return await _add(session, dedup_key=dedup_key, person=person, kind=kind, now=now, not_before=not_before,
                       about=about, scope=scope, ref=ref)
 

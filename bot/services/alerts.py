@@ -156,7 +156,7 @@ async def raise_alert(
         if worker_id not in delivered:
             session.add(RedAlertDelivery(alert_id=alert.id, worker_id=worker_id,
                                          role=await _role(session, client, worker_id), created_at=now))
-        # A reference, written when it is sent (bot/services/notices.py). Under the client's standing consent
+        # A reference, written when it is sent (bot/outbox/notices.py). Under the client's standing consent
         # for alerts, a revoke withdraws it; told this once ("ja, laat het weten"), it goes regardless.
         if await outbox.refer(
             session, dedup_key=f"red:{alert.id}:{worker_id}:{source}", person=worker, kind="alert", about=client,
