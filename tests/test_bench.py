@@ -29,7 +29,8 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
     assert tick.details["clients"] == 67 and tick.details["checkins"] == 600
 
     sends = [row for row in rows if row.section == "outbox"]
-    assert len(sends) == 4
+    assert len(sends) == 5
+    assert [row.details["latency_ms"] for row in sends[-2:]] == [50, 150]  # real round trips
     for row in sends:
         assert row.details["sent"] == row.size and _number(row.value) and _number(row.ratio)
         assert row.details["rate_limited"] == 0  # the outbox paces itself: Telegram never has to say 429

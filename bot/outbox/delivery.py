@@ -34,6 +34,7 @@ from bot.services.base import Services
 log = logging.getLogger(__name__)
 SENDS_PER_SECOND = 29.4  # Telegram allows 30: the 2% left is room for timer jitter, so it never answers 429
 PER_CHAT_GAP = 1.0  # seconds: Telegram allows about one message a second to one chat
+WINDOW_MARGIN = 0.015  # seconds beyond a full second after the send `per_window` back (timer jitter)
 SHARED_PACE = 0.9  # several processes deliver: together they keep to 90% of SENDS_PER_SECOND
 IN_FLIGHT = 8  # sends at once: enough for 30/s over a 150 ms round trip, and the most a crash can leave half-done
 PAUSE_PATIENCE = 10.0  # seconds a run waits out a 429 beyond its budget; longer, it gives its rows back
@@ -52,10 +53,11 @@ class Pacer:
         self.next_free = -math.inf
         self.paused_until = -math.inf
         self._chat_next: dict[int, float] = {}
-        # Shared pace only (several processes): the most sends this process starts in any one second, counted
-        # on the moments they really start, so a stalled event loop that wakes late cannot bunch them up.
-        self.per_window: int | None = None
-        self._started: deque[float] = deque()
+        # The most sends this process starts in any one second, counted on the moments they really start: an
+        # event loop that stalled and wakes late would otherwise start every overdue send at once, and
+        # Telegram counts the bunch (429). At the whole pace it never binds; shared, it is this process's part.
+        self.per_window = math.ceil(per_second)
+        self._started: deque[float] = deque(maxlen=self.per_window)
 
     def reserve(self, chat_id: int, now: float) -> float:
         """The moment this chat's next send may start (now or later); that moment is taken."""
@@ -70,20 +72,24 @@ class Pacer:
         """Several processes deliver for this bot (the bot and workers): each takes its part of the pace, less
         10% (they do not tick together and their round trips differ, so their sends can bunch up at Telegram),
         and never more than that part in any one second of real starts (`admit`)."""
-        if processes <= 1:
-            self.gap, self.per_window = 1.0 / self.per_second, None
-            return
-        share = self.per_second * SHARED_PACE / processes
-        self.gap, self.per_window = 1.0 / share, max(int(share), 1)
+        share = self.per_second if processes <= 1 else self.per_second * SHARED_PACE / processes
+        self.gap = 1.0 / share
+        window = math.ceil(share) if processes <= 1 else max(int(share), 1)
+        if window != self.per_window:
+            self.per_window = window
+            self._started = deque(self._started, maxlen=window)
+
+    @property
+    def shared(self) -> bool:
+        return self.gap > 1.0 / self.per_second
 
     def admit(self, now: float) -> float:
-        """A send is about to start at `now`: 0 when it may (it is counted), else how long to wait first."""
-        if self.per_window is None:
-            return 0.0
-        while self._started and self._started[0] <= now - 1.0:
-            self._started.popleft()
-        if len(self._started) >= self.per_window:
-            return self._started[0] + 1.0 - now
+        """A send is about to start at `now`: 0 when it may (it is counted), else how long to wait first. It may
+        once the send `per_window` back started more than a second (and WINDOW_MARGIN) ago."""
+        if len(self._started) == self.per_window:
+            ready = self._started[0] + 1.0 + WINDOW_MARGIN
+            if now < ready:
+                return ready - now
         self._started.append(now)
         return 0.0
 
@@ -158,8 +164,8 @@ async def deliver_due(
     while True:
         # Sharing the pace with other processes: claim what this one sends in about two seconds, so the rest
         # stays due for the others (and a process that dies holds back little until its lease runs out).
-        window = sender.pacer.per_window
-        size = batch if window is None else min(batch, max(2 * window, IN_FLIGHT))
+        pacer = sender.pacer
+        size = min(batch, max(2 * pacer.per_window, IN_FLIGHT)) if pacer.shared else batch
         claimed = await store.claim(svc, size)
         run = _Run(svc, bot, sender, claimed.token, report, stopping, give_up_at=started + max(budget, PAUSE_PATIENCE))
         await run.send(round_robin(claimed.items))
@@ -267,7 +273,7 @@ class _Run:
             if self.halted():
                 return False
             while not pacer.paused(now := self.loop.time()) and (wait := pacer.admit(now)) > 0:
-                await self._sleep(wait)  # this process's part of a second is used up (shared pace only)
+                await self._sleep(wait)  # this second's sends are used up (after a stall, or a shared pace)
                 if self.halted():
                     return False
             if not pacer.paused(self.loop.time()):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from bot import outbox
 from bot.db.models import OutboxMessage
 from bot.outbox import store
-from bot.outbox.delivery import Pacer
+from bot.outbox.delivery import WINDOW_MARGIN, Pacer
 from tests.services.test_outbox_claims import fast_bot, seed_rows, texts_sent
 
 
@@ -168,13 +168,16 @@ async def test_a_database_away_mid_batch_loses_nothing_and_sends_nothing_twice(s
 def test_a_shared_pace_never_starts_more_than_its_part_in_any_one_second():
     pacer = Pacer(per_second=30, per_chat_gap=0)
     pacer.share(2)  # the bot and a worker: 30 x 0.9 / 2 = 13.5 a second each
-    assert pacer.gap == pytest.approx(1 / 13.5) and pacer.per_window == 13
+    assert pacer.gap == pytest.approx(1 / 13.5) and pacer.per_window == 13 and pacer.shared
     # An event loop that stalled wakes with every reserved moment past: the sends would all start at once.
     assert [pacer.admit(5.0) for _ in range(13)] == [0.0] * 13
-    assert pacer.admit(5.0) == pytest.approx(1.0)  # the fourteenth waits for the first to leave the second
-    assert pacer.admit(6.0) == 0.0
-    pacer.share(1)  # alone again: the whole pace, no window
-    assert pacer.gap == pytest.approx(1 / 30) and all(pacer.admit(7.0) == 0.0 for _ in range(100))
+    assert pacer.admit(5.0) == pytest.approx(1.0 + WINDOW_MARGIN)  # the fourteenth waits out the second
+    assert pacer.admit(6.0 + WINDOW_MARGIN) == 0.0
+    pacer.share(1)  # alone again: the whole pace, and at most 30 starts in any second
+    assert pacer.gap == pytest.approx(1 / 30) and pacer.per_window == 30 and not pacer.shared
+    assert sum(pacer.admit(8.0) == 0.0 for _ in range(40)) == 30
+    steady = Pacer()  # at the whole pace (29.4/s) the window never holds a send up
+    assert all(steady.admit(steady.reserve(chat, now=0.0)) == 0.0 for chat in range(300))
 
 
 async def test_a_day_long_clock_jump_the_tick_goes_on_and_prompts_once(svc, api, clock):
