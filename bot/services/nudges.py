@@ -761,26 +761,7 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
         places, clients = await households_of(session, worker)
         ids = [c.id for c in clients]
         phases = await _last_phases(session, ids)
-        answered = dict((await session.execute(
-            select(Goal.owner_id, func.max(GoalCheckin.answered_at)).join(Goal, Goal.id == GoalCheckin.goal_id)
-            .where(Goal.owner_id.in_(ids)).group_by(Goal.owner_id)
-        )).all()) if ids else {}
-        stalled = dict((await session.execute(
-            select(Goal.owner_id, func.count()).where(
-                Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None))
-            .group_by(Goal.owner_id)
-        )).all()) if ids else {}
-        nudges = dict((await session.execute(
-            select(Goal.owner_id, func.count()).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
-            .where(Goal.owner_id.in_(ids), Nudge.acknowledged_at.is_(None), _open_episode())
-            .group_by(Goal.owner_id)
-        )).all()) if ids else {}
-        told = set((await session.execute(
-            select(Goal.owner_id).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
-            .join(NudgeDelivery, NudgeDelivery.nudge_id == Nudge.id)
-            .where(Goal.owner_id.in_(ids), NudgeDelivery.worker_id == worker.id, NudgeDelivery.notified_at.is_not(None),
-                   Nudge.acknowledged_at.is_(None), _open_episode())
-        )).scalars()) if ids else set()
+        answered, stalled, nudges, told = await _overview_facts(session, worker, ids)
         rows = []
         today = now.astimezone(zone).date()
         for client in clients:
@@ -816,6 +797,34 @@ async def overview(svc: Services, worker_telegram_id: int, *, page: int = 0, pag
     page = min(max(page, 0), pages - 1)
     return OverviewPage(rows[page * page_size:(page + 1) * page_size], page, pages, len(rows),
                         has_next=page < pages - 1, has_previous=page > 0)
+
+
+async def _overview_facts(
+    session: AsyncSession, worker: Person, ids: list[int]
+) -> tuple[dict[int, datetime], dict[int, int], dict[int, int], set[int]]:
+    """Per client of the overview: the last answered goal check-in, the stalled goals, the open nudges, and
+    whether an open nudge about them reached this worker."""
+    answered = dict((await session.execute(
+        select(Goal.owner_id, func.max(GoalCheckin.answered_at)).join(Goal, Goal.id == GoalCheckin.goal_id)
+        .where(Goal.owner_id.in_(ids)).group_by(Goal.owner_id)
+    )).all()) if ids else {}
+    stalled = dict((await session.execute(
+        select(Goal.owner_id, func.count()).where(
+            Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None))
+        .group_by(Goal.owner_id)
+    )).all()) if ids else {}
+    nudges = dict((await session.execute(
+        select(Goal.owner_id, func.count()).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
+        .where(Goal.owner_id.in_(ids), Nudge.acknowledged_at.is_(None), _open_episode())
+        .group_by(Goal.owner_id)
+    )).all()) if ids else {}
+    told = set((await session.execute(
+        select(Goal.owner_id).select_from(Nudge).join(Goal, Goal.id == Nudge.goal_id)
+        .join(NudgeDelivery, NudgeDelivery.nudge_id == Nudge.id)
+        .where(Goal.owner_id.in_(ids), NudgeDelivery.worker_id == worker.id, NudgeDelivery.notified_at.is_not(None),
+               Nudge.acknowledged_at.is_(None), _open_episode())
+    )).scalars()) if ids else set()
+    return answered, stalled, nudges, told
 
 
 async def _last_phases(session: AsyncSession, client_ids: Sequence[int]) -> dict[int, Phase]:

@@ -6,7 +6,7 @@ client says yes (also when a worker or the peer expert handing over proposed it)
 the peer expert is "close" to the client for the consent check (services/consent.relation_of), so the client
 can tick in /privacy what the peer expert may see; by default nothing.
 
-By topic: views.py (what the services hand back), shared.py (what every part uses), rendered.py (the notices'
+By topic: views.py (what the services hand back), core.py (what every part uses), rendered.py (the notices'
 texts), profile.py, finding.py (match and proposal), contacts.py (relay, ending, rating, handing over),
 safety.py (Zorg melden, misuse, suspending) and waiting.py (the waiting list, reminders, retention). Callers
 use the package: `from bot.services import peers; peers.find_peer(...)`.
@@ -30,6 +30,15 @@ from bot.services.peers.contacts import (
     stop_talking,
     talking_ids,
 )
+from bot.services.peers.core import (
+    ACTIVE,
+    PROPOSED,
+    RED_POLICIES,
+    RELAY_KINDS,
+    peer_label,
+    proposal_buttons,
+    proposal_text,
+)
 from bot.services.peers.finding import accept, decline, find_peer, open_proposal, someone_else, worker_propose
 from bot.services.peers.profile import (
     come_back,
@@ -42,15 +51,6 @@ from bot.services.peers.profile import (
     toggle_theme,
 )
 from bot.services.peers.safety import red_policy, report_misuse, report_worry, suspend_peer
-from bot.services.peers.shared import (
-    ACTIVE,
-    PROPOSED,
-    RED_POLICIES,
-    RELAY_KINDS,
-    peer_label,
-    proposal_buttons,
-    proposal_text,
-)
 from bot.services.peers.views import ContactView, FindResult, Profile, Proposal, RelayOut, WaitRow, WorryResult
 from bot.services.peers.waiting import offer_waiting, purge_relay, remind_quiet_contacts, waiting_list
 

@@ -19,21 +19,8 @@ from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
+from bot.services.peers import core
 from bot.services.peers.finding import _offer
-from bot.services.peers.shared import (
-    ACTIVE,
-    RELAY_KINDS,
-    _candidates,
-    _close,
-    _contact_of,
-    _notify,
-    _person,
-    _propose,
-    _refer,
-    _sides,
-    _t,
-    _view,
-)
 from bot.services.peers.views import ContactView, Proposal, RelayOut
 from bot.services.tools import crisis_contacts
 
@@ -43,43 +30,43 @@ from bot.services.tools import crisis_contacts
 async def my_contacts(svc: Services, telegram_id: int) -> list[ContactView]:
     """Active contacts of a client (at most one) or a peer expert; a peer sees what each client shares."""
     async with svc.unit() as session:
-        person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
+        person = await core._person(session, telegram_id, Role.CLIENT, Role.PEER)
         column = PeerContact.client_id if person.role == Role.CLIENT else PeerContact.peer_id
         rows = await session.execute(
             select(PeerContact)
-            .where(column == person.id, PeerContact.status == ACTIVE)
+            .where(column == person.id, PeerContact.status == core.ACTIVE)
             .order_by(PeerContact.id)
         )
         views = []
         for contact in rows.scalars():
-            client, peer = await _sides(session, contact)
+            client, peer = await core._sides(session, contact)
             shared = (
                 await granted_scopes(session, client.id, peer.id) if person.role == Role.PEER else frozenset()
             )
-            views.append(_view(contact, client, peer, shared))
+            views.append(core._view(contact, client, peer, shared))
         return views
 
 
 async def contact(svc: Services, telegram_id: int, contact_id: int) -> ContactView:
     async with svc.unit() as session:
-        person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, person, action="open")
-        client, peer = await _sides(session, row)
+        person = await core._person(session, telegram_id, Role.CLIENT, Role.PEER)
+        row = await core._contact_of(session, svc, contact_id, person, action="open")
+        client, peer = await core._sides(session, row)
         shared = (
             await granted_scopes(session, client.id, peer.id)
-            if person.id == peer.id and row.status == ACTIVE
+            if person.id == peer.id and row.status == core.ACTIVE
             else frozenset()
         )
-        return _view(row, client, peer, shared)
+        return core._view(row, client, peer, shared)
 
 
 async def _active_side(
     session: AsyncSession, svc: Services, telegram_id: int, contact_id: int, action: str
 ) -> tuple[Person, PeerContact]:
     """A client or peer expert and their own contact, which must be active (NotFound otherwise)."""
-    person = await _person(session, telegram_id, Role.CLIENT, Role.PEER)
-    row = await _contact_of(session, svc, contact_id, person, action=action)
-    if row.status != ACTIVE:
+    person = await core._person(session, telegram_id, Role.CLIENT, Role.PEER)
+    row = await core._contact_of(session, svc, contact_id, person, action=action)
+    if row.status != core.ACTIVE:
         raise NotFound("contact not active")
     return person, row
 
@@ -89,8 +76,8 @@ async def start_talking(svc: Services, telegram_id: int, contact_id: int) -> Con
     async with svc.unit() as session:
         person, row = await _active_side(session, svc, telegram_id, contact_id, "talk")
         person.relay_contact_id = row.id
-        client, peer = await _sides(session, row)
-        view = _view(row, client, peer)
+        client, peer = await core._sides(session, row)
+        view = core._view(row, client, peer)
         await session.commit()
         return view
 
@@ -105,7 +92,7 @@ async def _relay_row(session: AsyncSession, telegram_id: int) -> tuple[Person | 
 
 
 def _fits(person: Person, row: PeerContact) -> bool:
-    return row.status == ACTIVE and person.id in (row.client_id, row.peer_id)
+    return row.status == core.ACTIVE and person.id in (row.client_id, row.peer_id)
 
 
 async def _switch_off(session: AsyncSession, person: Person) -> None:
@@ -147,8 +134,8 @@ async def relay_state(svc: Services, telegram_id: int) -> ContactView | None:
             return None
         if row is None or not person.active or not _fits(person, row):
             return await _switch_off(session, person)
-        client, peer = await _sides(session, row)
-        return _view(row, client, peer)
+        client, peer = await core._sides(session, row)
+        return core._view(row, client, peer)
 
 
 async def relay(
@@ -156,7 +143,7 @@ async def relay(
 ) -> RelayOut | None:
     """Store one message of a conversation (text encrypted at rest, media as file_id only) and say where it
     goes. Crisis language is looked for in the text or caption of both sides. None: not talking."""
-    if kind not in RELAY_KINDS:
+    if kind not in core.RELAY_KINDS:
         raise ValueError(kind)
     now = svc.now()
     async with svc.unit() as session:
@@ -165,7 +152,7 @@ async def relay(
             return None
         if row is None or not _fits(sender, row):
             return await _switch_off(session, sender)
-        client, peer = await _sides(session, row)
+        client, peer = await core._sides(session, row)
         from_client = sender.id == client.id
         recipient = peer if from_client else client
         session.add(
@@ -197,18 +184,18 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
     """Either side, any time. The other side is told; the client gets one short question (1 to 5)."""
     async with svc.unit() as session:
         person, row = await _active_side(session, svc, telegram_id, contact_id, "end")
-        await _close(session, svc, row)
-        client, peer = await _sides(session, row)
+        await core._close(session, svc, row)
+        client, peer = await core._sides(session, row)
         by_client = person.id == client.id
-        tc = _t(svc, client)
+        tc = core._t(svc, client)
         if by_client:
             if peer.active:
-                await _refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
+                await core._refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
             question = tc.gettext("Your contact with {name} has ended.").format(name=first_name(peer.name))
         else:
             question = tc.gettext("{name} ended your contact.").format(name=first_name(peer.name))
         question += "\n\n" + tc.gettext("How was it for you? 1 is bad, 5 is very good.")
-        await _notify(
+        await core._notify(
             session, svc, client, f"peer-rate:{row.id}", "peer", question, rating_buttons(tc, row.id)
         )
         audit(
@@ -218,7 +205,7 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
             actor=person,
             subject=client if not by_client else peer,
         )
-        view = _view(row, client, peer)
+        view = core._view(row, client, peer)
         await session.commit()
         return view
 
@@ -233,8 +220,8 @@ def rating_buttons(t: Translator, contact_id: int) -> list[list[tuple[str, str]]
 async def _ended_of_client(
     session: AsyncSession, svc: Services, client_telegram_id: int, contact_id: int
 ) -> PeerContact:
-    client = await _person(session, client_telegram_id, Role.CLIENT)
-    row = await _contact_of(session, svc, contact_id, client, action="rate")
+    client = await core._person(session, client_telegram_id, Role.CLIENT)
+    row = await core._contact_of(session, svc, contact_id, client, action="rate")
     if row.client_id != client.id or row.status != ContactStatus.ENDED:
         raise NotAllowed("only the client rates an ended contact")
     return row
@@ -266,11 +253,11 @@ async def give_feedback(svc: Services, client_telegram_id: int, contact_id: int,
 async def handover_options(svc: Services, peer_telegram_id: int, contact_id: int) -> list[tuple[int, str]]:
     """Peer experts who could take over: the same theme first; else anyone free. (peer id, first name)."""
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, peer, action="handover")
-        if row.peer_id != peer.id or row.status != ACTIVE:
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._contact_of(session, svc, contact_id, peer, action="handover")
+        if row.peer_id != peer.id or row.status != core.ACTIVE:
             raise NotAllowed("not your active contact")
-        candidates = await _candidates(session)
+        candidates = await core._candidates(session)
         found = rules.match(
             candidates, row.theme, svc.now(), exclude=[peer.id], zone=svc.settings.zone
         ) or rules.match(candidates, None, svc.now(), exclude=[peer.id], zone=svc.settings.zone)
@@ -290,12 +277,12 @@ async def propose_handover(
     if to_peer_id not in options:
         raise NotAllowed("not a peer expert who can take over")
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
         row = await session.get(PeerContact, contact_id)
         assert row is not None
         client = await session.get(Person, row.client_id)
         assert client is not None
-        proposal = await _propose(session, svc, client, to_peer_id, row.theme, peer, handover_from=peer)
+        proposal = await core._propose(session, svc, client, to_peer_id, row.theme, peer, handover_from=peer)
         await _offer(session, svc, client, proposal, None)
         await session.commit()
         return proposal

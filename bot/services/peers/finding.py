@@ -15,23 +15,7 @@ from bot.domain import peers as rules
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.roles import Role
 from bot.services.base import NotAllowed, NotFound, Services, audit
-from bot.services.peers.shared import (
-    ACTIVE,
-    PROPOSED,
-    _candidates,
-    _close,
-    _contact_of,
-    _latest_of_client,
-    _notify,
-    _person,
-    _proposal_text,
-    _propose,
-    _refer,
-    _t,
-    _view,
-    _wait,
-    proposal_buttons,
-)
+from bot.services.peers import core
 from bot.services.peers.views import FindResult, Proposal
 
 # ---- finding a peer expert ---------------------------------------------------------------------------
@@ -44,12 +28,12 @@ def _known_theme(theme: str | None) -> None:
 
 async def _already_talking(session: AsyncSession, client: Person) -> FindResult | None:
     """The client's contact when they have a peer expert already: nobody else is looked for."""
-    active = await _latest_of_client(session, client)
+    active = await core._latest_of_client(session, client)
     if active is None:
         return None
     peer = await session.get(Person, active.peer_id)
     assert peer is not None
-    return FindResult("active", contact=_view(active, client, peer))
+    return FindResult("active", contact=core._view(active, client, peer))
 
 
 async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -> FindResult:
@@ -57,7 +41,7 @@ async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -
     where an admin sees only the client's first name and the theme."""
     _known_theme(theme)
     async with svc.unit() as session:
-        client = await _person(session, client_telegram_id, Role.CLIENT)
+        client = await core._person(session, client_telegram_id, Role.CLIENT)
         if talking := await _already_talking(session, client):
             return talking
         return await _next_or_wait(session, svc, client, theme, [], cancel_open=True)
@@ -65,8 +49,8 @@ async def find_peer(svc: Services, client_telegram_id: int, theme: str | None) -
 
 async def open_proposal(svc: Services, client_telegram_id: int) -> Proposal | None:
     async with svc.unit() as session:
-        client = await _person(session, client_telegram_id, Role.CLIENT)
-        contact = await _latest_of_client(session, client, PROPOSED)
+        client = await core._person(session, client_telegram_id, Role.CLIENT)
+        contact = await core._latest_of_client(session, client, core.PROPOSED)
         if contact is None:
             return None
         return await _proposal_of(session, contact)
@@ -88,10 +72,10 @@ async def _proposal_of(session: AsyncSession, contact: PeerContact) -> Proposal:
 
 
 async def _own_proposal(session: AsyncSession, svc: Services, client: Person, contact_id: int) -> PeerContact:
-    contact = await _contact_of(session, svc, contact_id, client, action="proposal")
+    contact = await core._contact_of(session, svc, contact_id, client, action="proposal")
     if contact.client_id != client.id:
         raise NotAllowed("only the client decides")
-    if contact.status != PROPOSED:
+    if contact.status != core.PROPOSED:
         raise NotFound("no open proposal")
     return contact
 
@@ -99,7 +83,7 @@ async def _own_proposal(session: AsyncSession, svc: Services, client: Person, co
 async def someone_else(svc: Services, client_telegram_id: int, contact_id: int) -> FindResult:
     """Someone else: the next free peer expert, never one already declined in this request."""
     async with svc.unit() as session:
-        client = await _person(session, client_telegram_id, Role.CLIENT)
+        client = await core._person(session, client_telegram_id, Role.CLIENT)
         contact = await _own_proposal(session, svc, client, contact_id)
         contact.status, contact.ended_at = ContactStatus.DECLINED, svc.now()
         await session.flush()
@@ -120,18 +104,18 @@ async def _next_or_wait(
 ) -> FindResult:
     """The next free peer expert for `theme` (none of `exclude`) proposed, or the client on the waiting list
     (`cancel_open`: their open proposals cancelled first); committed."""
-    found = rules.match(await _candidates(session), theme, svc.now(), exclude=exclude, zone=svc.settings.zone)
+    found = rules.match(await core._candidates(session), theme, svc.now(), exclude=exclude, zone=svc.settings.zone)
     if not found:
         if cancel_open:
             await session.execute(
                 update(PeerContact)
-                .where(PeerContact.client_id == client.id, PeerContact.status == PROPOSED)
+                .where(PeerContact.client_id == client.id, PeerContact.status == core.PROPOSED)
                 .values(status=ContactStatus.CANCELLED, ended_at=svc.now())
             )
-        await _wait(session, svc, client, theme)
+        await core._wait(session, svc, client, theme)
         await session.commit()
         return FindResult("waiting")
-    proposal = await _propose(session, svc, client, found[0].peer_id, theme, client)
+    proposal = await core._propose(session, svc, client, found[0].peer_id, theme, client)
     await session.commit()
     return FindResult("proposed", proposal)
 
@@ -139,13 +123,13 @@ async def _next_or_wait(
 async def decline(svc: Services, client_telegram_id: int, contact_id: int) -> str | None:
     """No, thank you (or: stay with my peer expert). Whoever proposed it is told. Returns their first name."""
     async with svc.unit() as session:
-        client = await _person(session, client_telegram_id, Role.CLIENT)
+        client = await core._person(session, client_telegram_id, Role.CLIENT)
         contact = await _own_proposal(session, svc, client, contact_id)
         contact.status, contact.ended_at = ContactStatus.DECLINED, svc.now()
         proposer = await session.get(Person, contact.proposed_by_id) if contact.proposed_by_id else None
         told = None
         if proposer is not None and proposer.id != client.id and proposer.active:
-            await _refer(session, svc, proposer, f"peer-declined:{contact.id}", "peer_declined", client, contact)
+            await core._refer(session, svc, proposer, f"peer-declined:{contact.id}", "peer_declined", client, contact)
             told = first_name(proposer.name)
         audit(session, at=svc.now(), action="peer.declined", actor=client, subject=client)
         await session.commit()
@@ -156,11 +140,11 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
     """The client says yes: the contact starts. If the peer expert is no longer free, the next one is proposed."""
     now = svc.now()
     async with svc.unit() as session:
-        client = await _person(session, client_telegram_id, Role.CLIENT)
+        client = await core._person(session, client_telegram_id, Role.CLIENT)
         contact = await _own_proposal(session, svc, client, contact_id)
         peer = await session.get(Person, contact.peer_id)
         assert peer is not None
-        mine = next((c for c in await _candidates(session) if c.peer_id == peer.id), None)
+        mine = next((c for c in await core._candidates(session) if c.peer_id == peer.id), None)
         if (
             mine is None
             or not rules.is_available(mine, rules.local_day(now, svc.settings.zone))
@@ -169,21 +153,21 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
             contact.status, contact.ended_at = ContactStatus.CANCELLED, now
             return await _next_or_wait(session, svc, client, contact.theme, [peer.id])
         # One peer expert at a time: a handover ends the contact with the one handing over.
-        old = await _latest_of_client(session, client)
+        old = await core._latest_of_client(session, client)
         if old is not None:
-            await _close(session, svc, old)
+            await core._close(session, svc, old)
             old_peer = await session.get(Person, old.peer_id)
             if old_peer is not None and old_peer.active:
-                await _refer(session, svc, old_peer, f"peer-handed:{old.id}", "peer_handed", client, contact)
-        contact.status, contact.started_at, contact.last_message_at = ACTIVE, now, None
+                await core._refer(session, svc, old_peer, f"peer-handed:{old.id}", "peer_handed", client, contact)
+        contact.status, contact.started_at, contact.last_message_at = core.ACTIVE, now, None
         await session.execute(
             update(PeerWait)
             .where(PeerWait.client_id == client.id, PeerWait.resolved_at.is_(None))
             .values(resolved_at=now)
         )
-        await _refer(session, svc, peer, f"peer-started:{contact.id}", "peer_started", client, contact)
+        await core._refer(session, svc, peer, f"peer-started:{contact.id}", "peer_started", client, contact)
         audit(session, at=now, action="peer.started", actor=client, subject=peer)
-        view = _view(contact, client, peer)
+        view = core._view(contact, client, peer)
         await session.commit()
         return FindResult("active", contact=view)
 
@@ -192,10 +176,10 @@ async def _offer(
     session: AsyncSession, svc: Services, client: Person, proposal: Proposal, by: str | None
 ) -> None:
     """Queue the proposal to the client, with who proposed it (`by`, a first name) when not the client."""
-    t = _t(svc, client)
-    await _notify(
+    t = core._t(svc, client)
+    await core._notify(
         session, svc, client, f"peer-proposal:{proposal.contact_id}", "peer",
-        _proposal_text(t, proposal, by), proposal_buttons(t, proposal),
+        core._proposal_text(t, proposal, by), core.proposal_buttons(t, proposal),
     )
 
 
@@ -209,16 +193,16 @@ async def worker_propose(
     await client_row(svc, worker_telegram_id, client_id)  # NotAllowed outside the worker's caseload
     _known_theme(theme)
     async with svc.unit() as session:
-        worker = await _person(session, worker_telegram_id, Role.WORKER)
+        worker = await core._person(session, worker_telegram_id, Role.WORKER)
         client = await session.get(Person, client_id)
         if client is None or client.role != Role.CLIENT or not client.active:
             raise NotFound("client")
         if talking := await _already_talking(session, client):
             return talking
-        found = rules.match(await _candidates(session), theme, svc.now(), zone=svc.settings.zone)
+        found = rules.match(await core._candidates(session), theme, svc.now(), zone=svc.settings.zone)
         if not found:
             return FindResult("none")
-        proposal = await _propose(session, svc, client, found[0].peer_id, theme, worker)
+        proposal = await core._propose(session, svc, client, found[0].peer_id, theme, worker)
         await _offer(session, svc, client, proposal, first_name(worker.name))
         await session.commit()
         return FindResult("proposed", proposal)

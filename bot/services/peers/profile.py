@@ -14,18 +14,9 @@ from bot.db.models import (
 from bot.domain import peers as rules
 from bot.domain.peers import first_name
 from bot.domain.roles import Role
+from bot.i18n import N_
 from bot.services.base import Services, audit
-from bot.services.peers.shared import (
-    ACTIVE,
-    _active_count,
-    _notify,
-    _person,
-    _profile,
-    _profile_row,
-    _t,
-    _today,
-    _unique,
-)
+from bot.services.peers import core
 from bot.services.peers.views import Profile
 
 # ---- the peer expert's profile -----------------------------------------------------------------------
@@ -33,20 +24,20 @@ from bot.services.peers.views import Profile
 
 async def profile(svc: Services, peer_telegram_id: int) -> Profile:
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _profile_row(session, peer)
-        result = _profile(peer, row, await _active_count(session, peer.id))
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._profile_row(session, peer)
+        result = core._profile(peer, row, await core._active_count(session, peer.id))
         await session.commit()
         return result
 
 
 async def _edit_profile(svc: Services, peer_telegram_id: int, **values: object) -> Profile:
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _profile_row(session, peer)
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._profile_row(session, peer)
         for key, value in values.items():
             setattr(row, key, value)
-        result = _profile(peer, row, await _active_count(session, peer.id))
+        result = core._profile(peer, row, await core._active_count(session, peer.id))
         await session.commit()
         return result
 
@@ -82,24 +73,24 @@ async def set_max_peers(svc: Services, peer_telegram_id: int, max_peers: int) ->
 async def pause(svc: Services, peer_telegram_id: int, until: date) -> int:
     """No new peers until `until` (the first day back). Each active peer is told when they will be back.
     Returns how many were told."""
-    today = _today(svc)
+    today = core._today(svc)
     if not today < until <= today + timedelta(days=366):
         raise ValueError("until")
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _profile_row(session, peer)
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._profile_row(session, peer)
         row.paused_until = until
         told = 0
         for contact in await _contacts_of_peer(session, peer):
             client = await session.get(Person, contact.client_id)
             if client is None or not client.active:
                 continue
-            t = _t(svc, client)
+            t = core._t(svc, client)
             text = t.gettext(
                 "{name} is away for a while and is back on {day}. You can still write; "
                 "{name} answers when back."
             ).format(name=first_name(peer.name), day=t.day(until))
-            await _notify(session, svc, client, f"peer-away:{contact.id}:{until.isoformat()}", "peer", text)
+            await core._notify(session, svc, client, f"peer-away:{contact.id}:{until.isoformat()}", "peer", text)
             told += 1
         audit(session, at=svc.now(), action="peer.paused", actor=peer)
         await session.commit()
@@ -108,8 +99,8 @@ async def pause(svc: Services, peer_telegram_id: int, until: date) -> int:
 
 async def come_back(svc: Services, peer_telegram_id: int) -> int:
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _profile_row(session, peer)
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._profile_row(session, peer)
         was_paused = row.paused_until is not None
         row.paused_until = None
         told = 0
@@ -118,15 +109,8 @@ async def come_back(svc: Services, peer_telegram_id: int) -> int:
                 client = await session.get(Person, contact.client_id)
                 if client is None or not client.active:
                     continue
-                t = _t(svc, client)
-                await _notify(
-                    session,
-                    svc,
-                    client,
-                    _unique(f"peer-back:{contact.id}"),
-                    "peer",
-                    t.gettext("{name} is back.").format(name=first_name(peer.name)),
-                )
+                await core._tell(session, svc, client, core._unique(f"peer-back:{contact.id}"),
+                                 N_("{name} is back."), name=first_name(peer.name))
                 told += 1
         await session.commit()
         return told
@@ -135,7 +119,7 @@ async def come_back(svc: Services, peer_telegram_id: int) -> int:
 async def _contacts_of_peer(session: AsyncSession, peer: Person) -> list[PeerContact]:
     rows = await session.execute(
         select(PeerContact)
-        .where(PeerContact.peer_id == peer.id, PeerContact.status == ACTIVE)
+        .where(PeerContact.peer_id == peer.id, PeerContact.status == core.ACTIVE)
         .order_by(PeerContact.id)
     )
     return list(rows.scalars())

@@ -14,7 +14,7 @@ from bot.domain.peers import first_name
 from bot.domain.roles import Role
 from bot.services.base import Services
 from bot.services.notices import Rendered, renders
-from bot.services.peers.shared import ACTIVE, _referred_contact, _t
+from bot.services.peers.core import ACTIVE, _referred_contact, _t
 
 
 @renders("peer_started")

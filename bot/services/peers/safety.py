@@ -17,24 +17,11 @@ from bot.domain.consent import Scope
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.plans import Phase
 from bot.domain.roles import Role
-from bot.i18n import join_names
+from bot.i18n import N_, join_names
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit
+from bot.services.peers import core
 from bot.services.peers.profile import _contacts_of_peer
-from bot.services.peers.shared import (
-    ACTIVE,
-    RED_POLICIES,
-    _close,
-    _contact_of,
-    _notify,
-    _person,
-    _profile_row,
-    _refer,
-    _sides,
-    _t,
-    _today,
-    _unique,
-)
 from bot.services.peers.views import WorryResult
 
 # ---- safety: "Zorg melden" ---------------------------------------------------------------------------
@@ -52,7 +39,7 @@ async def _red_today(session: AsyncSession, svc: Services, client: Person) -> bo
     return (
         last is not None
         and last.phase == Phase.RED
-        and rules.local_day(last.at, svc.settings.zone) == _today(svc)
+        and rules.local_day(last.at, svc.settings.zone) == core._today(svc)
     )
 
 
@@ -60,7 +47,7 @@ def red_policy(svc: Services) -> str:
     """Organisation setting `peer_red_policy`: when a client checked in red today and a peer expert is worried,
     "notify" tells the coordinating worker even without the client's consent for alerts; "ask" does not."""
     value = svc.settings.peer_red_policy
-    return value if value in RED_POLICIES else "notify"
+    return value if value in core.RED_POLICIES else "notify"
 
 
 async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) -> WorryResult:
@@ -70,9 +57,9 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
     happened. Nobody with consent: the peer asks the client first."""
     now = svc.now()
     async with svc.unit() as session:
-        peer = await _person(session, peer_telegram_id, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, peer, action="worry")
-        if row.peer_id != peer.id or row.status != ACTIVE:
+        peer = await core._person(session, peer_telegram_id, Role.PEER)
+        row = await core._contact_of(session, svc, contact_id, peer, action="worry")
+        if row.peer_id != peer.id or row.status != core.ACTIVE:
             raise NotAllowed("not your active contact")
         client = await session.get(Person, row.client_id)
         assert client is not None
@@ -112,22 +99,16 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
         )
         if not notice.told:
             await session.commit()
-            return WorryResult("away", name, join_names(_t(svc, peer), notice.away))
-        workers = join_names(_t(svc, client), notice.told)  # in the client's language; the peer's below
+            return WorryResult("away", name, join_names(core._t(svc, peer), notice.away))
+        workers = join_names(core._t(svc, client), notice.told)  # in the client's language; the peer's below
         day = rules.local_day(now, svc.settings.zone).isoformat()
-        tc = _t(svc, client)
-        await _notify(
-            session,
-            svc,
-            client,
-            f"peer-worry-told:{row.id}:{day}",
-            "peer",
-            tc.gettext(
-                "{peer} was worried about you and let {worker} know. {worker} will get in touch with you."
-            ).format(peer=first_name(peer.name), worker=workers),
+        await core._tell(
+            session, svc, client, f"peer-worry-told:{row.id}:{day}",
+            N_("{peer} was worried about you and let {worker} know. {worker} will get in touch with you."),
+            peer=first_name(peer.name), worker=workers,
         )
         await session.commit()
-        return WorryResult("told", name, join_names(_t(svc, peer), notice.told))
+        return WorryResult("told", name, join_names(core._t(svc, peer), notice.told))
 
 
 # ---- misuse ------------------------------------------------------------------------------------------
@@ -141,11 +122,11 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
         raise ValueError("empty")
     now = svc.now()
     async with svc.unit() as session:
-        reporter = await _person(session, reporter_telegram_id, Role.CLIENT, Role.PEER)
-        row = await _contact_of(session, svc, contact_id, reporter, action="report")
-        if row.status not in (ACTIVE, ContactStatus.ENDED):
+        reporter = await core._person(session, reporter_telegram_id, Role.CLIENT, Role.PEER)
+        row = await core._contact_of(session, svc, contact_id, reporter, action="report")
+        if row.status not in (core.ACTIVE, ContactStatus.ENDED):
             raise NotFound("no contact to report")
-        client, peer = await _sides(session, row)
+        client, peer = await core._sides(session, row)
         report = MisuseReport(contact_id=row.id, reporter_id=reporter.id, at=now, text=value)
         session.add(report)
         admins = (
@@ -159,8 +140,8 @@ async def report_misuse(svc: Services, reporter_telegram_id: int, contact_id: in
         )
         await session.flush()
         for admin in admins:  # the report itself stays in its table; the message only points at it
-            await _refer(session, svc, admin, _unique(f"peer-misuse:{row.id}:{admin.id}"), "misuse", client, row,
-                         report=report.id)
+            key = core._unique(f"peer-misuse:{row.id}:{admin.id}")
+            await core._refer(session, svc, admin, key, "misuse", client, row, report=report.id)
         audit(session, at=now, action="peer.misuse_reported", actor=reporter, subject=peer)
         await session.commit()
         return len(admins)
@@ -171,30 +152,23 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
     reports about them are marked handled. Returns the number of contacts ended."""
     now = svc.now()
     async with svc.unit() as session:
-        admin = await _person(session, admin_telegram_id, Role.ADMIN)
+        admin = await core._person(session, admin_telegram_id, Role.ADMIN)
         peer = await session.get(Person, peer_id)
         if peer is None or peer.role != Role.PEER:
             audit(session, at=now, action="peer.forged", actor=admin, scope="suspend", outcome="denied")
             await session.commit()
             raise NotFound("peer")
-        row = await _profile_row(session, peer)
+        row = await core._profile_row(session, peer)
         row.suspended = True
         contacts = await _contacts_of_peer(session, peer)
         for contact in contacts:
-            await _close(session, svc, contact)
+            await core._close(session, svc, contact)
             client = await session.get(Person, contact.client_id)
             if client is not None and client.active:
-                t = _t(svc, client)
-                await _notify(
-                    session,
-                    svc,
-                    client,
-                    f"peer-suspended:{contact.id}",
-                    "peer",
-                    t.gettext(
-                        "Your contact with {name} has stopped. You can ask for another peer expert "
-                        "with /maatje."
-                    ).format(name=first_name(peer.name)),
+                await core._tell(
+                    session, svc, client, f"peer-suspended:{contact.id}",
+                    N_("Your contact with {name} has stopped. You can ask for another peer expert with /maatje."),
+                    name=first_name(peer.name),
                 )
         ids = select(PeerContact.id).where(PeerContact.peer_id == peer.id)
         await session.execute(
@@ -203,18 +177,10 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
             .values(handled_at=now)
         )
         if peer.active:
-            t = _t(svc, peer)
-            await _notify(
-                session,
-                svc,
-                peer,
-                _unique(f"peer-suspension:{peer.id}"),
-                "peer",
-                t.gettext(
-                    "An admin has suspended your role as peer expert. Your contacts have stopped. "
-                    "Please contact your organisation."
-                ),
-            )
+            await core._tell(session, svc, peer, core._unique(f"peer-suspension:{peer.id}"), N_(
+                "An admin has suspended your role as peer expert. Your contacts have stopped. "
+                "Please contact your organisation."
+            ))
         audit(session, at=now, action="peer.suspended", actor=admin, subject=peer)
         await session.commit()
         return len(contacts)

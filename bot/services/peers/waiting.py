@@ -17,19 +17,7 @@ from bot.domain import peers as rules
 from bot.domain.peers import first_name
 from bot.domain.roles import Role
 from bot.services.base import Services, audit
-from bot.services.peers.shared import (
-    ACTIVE,
-    _candidates,
-    _latest_of_client,
-    _notify,
-    _person,
-    _proposal_text,
-    _propose,
-    _refer,
-    _sides,
-    _t,
-    proposal_buttons,
-)
+from bot.services.peers import core
 from bot.services.peers.views import WaitRow
 
 # ---- the waiting list --------------------------------------------------------------------------------
@@ -38,7 +26,7 @@ from bot.services.peers.views import WaitRow
 async def waiting_list(svc: Services, admin_telegram_id: int) -> list[WaitRow]:
     """The first name and the theme of each client waiting, nothing more; each look audited."""
     async with svc.unit() as session:
-        admin = await _person(session, admin_telegram_id, Role.ADMIN)
+        admin = await core._person(session, admin_telegram_id, Role.ADMIN)
         rows = (await session.execute(
             select(PeerWait, Person)
             .join(Person, Person.id == PeerWait.client_id)
@@ -68,24 +56,24 @@ async def offer_waiting(svc: Services) -> int:
         for wait, client in waits:
             if not client.active or client.deletion_due_at is not None:
                 continue
-            if await _latest_of_client(session, client) is not None:
+            if await core._latest_of_client(session, client) is not None:
                 wait.resolved_at = now
                 continue
-            found = rules.match(await _candidates(session), wait.theme, now, zone=svc.settings.zone)
+            found = rules.match(await core._candidates(session), wait.theme, now, zone=svc.settings.zone)
             if not found:
                 continue
-            proposal = await _propose(session, svc, client, found[0].peer_id, wait.theme, client)
+            proposal = await core._propose(session, svc, client, found[0].peer_id, wait.theme, client)
             wait.resolved_at = now
-            t = _t(svc, client)
-            text = t.gettext("A peer expert is free now.") + "\n\n" + _proposal_text(t, proposal, None)
-            await _notify(
+            t = core._t(svc, client)
+            text = t.gettext("A peer expert is free now.") + "\n\n" + core._proposal_text(t, proposal, None)
+            await core._notify(
                 session,
                 svc,
                 client,
                 f"peer-proposal:{proposal.contact_id}",
                 "peer",
                 text,
-                proposal_buttons(t, proposal),
+                core.proposal_buttons(t, proposal),
             )
             offered += 1
         await session.commit()
@@ -110,7 +98,7 @@ async def remind_quiet_contacts(svc: Services) -> int:
             (
                 await session.execute(
                     select(PeerContact)
-                    .where(PeerContact.status == ACTIVE, last_seen <= quiet_since)
+                    .where(PeerContact.status == core.ACTIVE, last_seen <= quiet_since)
                     .order_by(PeerContact.id)
                 )
             )
@@ -121,7 +109,7 @@ async def remind_quiet_contacts(svc: Services) -> int:
             last = row.last_message_at or row.started_at or row.created_at
             if not rules.reminder_due(last, now, zone):
                 continue
-            client, peer = await _sides(session, row)
+            client, peer = await core._sides(session, row)
             if not peer.active or peer.unreachable or not client.active or client.deletion_due_at is not None:
                 continue
             profile_row = await session.get(PeerProfile, peer.id)
@@ -129,8 +117,9 @@ async def remind_quiet_contacts(svc: Services) -> int:
                 profile_row.suspended or rules.is_paused(profile_row.paused_until, today)
             ):
                 continue
-            if await _refer(session, svc, peer, f"peer-quiet:{row.id}:{today.isoformat()}", "peer_quiet", client, row,
-                            days=rules.quiet_days(last, now, zone)):
+            key = f"peer-quiet:{row.id}:{today.isoformat()}"
+            if await core._refer(session, svc, peer, key, "peer_quiet", client, row,
+                                 days=rules.quiet_days(last, now, zone)):
                 queued += 1
         await session.commit()
     return queued

@@ -164,6 +164,11 @@ async def _notify(
     )
 
 
+async def _tell(session: AsyncSession, svc: Services, person: Person, key: str, msgid: str, **values: str) -> None:
+    """Queue a short peer notice to `person`: the message `msgid` in their language, filled in with `values`."""
+    await _notify(session, svc, person, key, "peer", _t(svc, person).gettext(msgid).format(**values))
+
+
 async def _refer(
     session: AsyncSession, svc: Services, person: Person, key: str, kind: str, client: Person, contact: PeerContact,
     **extra: int,
