@@ -27,15 +27,15 @@ Definitions (also printed in the report where they are not obvious):
   seen more than 14 days before the month's end. There is no organisation field: instead of organisations per
   household the report counts the workers involved per household.
 
-**Caseload report** (`caseload_report`): the worker's own households and clients, with goal and scan figures only
-of clients who share their goals with the worker (each look audited). These are not suppressed: they are the
-worker's own clients, counted only from what each one shares.
+**Caseload report** (`caseload_report`, in services/caseload.py): the worker's own households and clients,
+with goal and scan figures only of clients who share their goals with the worker (each look audited). These are
+not suppressed: they are the worker's own clients, counted only from what each one shares.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,16 +59,16 @@ from bot.db.models import (
     TrajectClosing,
 )
 from bot.domain import selfscan as scan_rules
-from bot.domain.consent import Scope
 from bot.domain.goals import Domain, GoalStatus
 from bot.domain.outcomes import OUTCOME_KEYS, OUTCOMES, RELATION_KEYS, RELATION_QUESTIONS
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DOMAIN_NAMES, GOAL_DOMAIN_NAMES
 from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import N_
-from bot.services.base import NotAllowed, Services, acting_admin, audit, person_by_telegram
-from bot.services.caseload import households_of
-from bot.services.consent import authorize_view, granted_scopes
+from bot.services.base import NotAllowed, Services, acting_admin, audit
+from bot.services.caseload import CaseloadClient as CaseloadClient  # the worker's own figures, read as
+from bot.services.caseload import CaseloadReport as CaseloadReport  # report.caseload_report by the flow
+from bot.services.caseload import caseload_report as caseload_report
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 VACANCY_DAYS = 7
@@ -481,83 +481,3 @@ async def _team_counts(
             if since <= end - timedelta(days=VACANCY_DAYS):
                 without += 1
     return without, self_managed, workers_per
-
-
-# --- the worker's caseload -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseloadClient:
-    client_id: int
-    name: str
-    care_role: str
-
-
-@dataclass(frozen=True)
-class CaseloadReport:
-    households: int
-    coordinating: int  # of these, households this worker coordinates
-    clients: int
-    sharing_goals: int  # clients who share their goals with this worker
-    active_goals: int
-    stalled_goals: int
-    reached_30_days: int
-    zero_metingen: int
-    scans_due: int  # next self-scan planned in the past (the invitation went out, no scan since)
-    open_nudges: int
-    closed_trajects: int  # closed by this worker, all time
-    clients_list: tuple[CaseloadClient, ...] = field(default=())
-
-
-async def caseload_report(svc: Services, worker_tg: int) -> CaseloadReport:
-    now = svc.now()
-    async with svc.unit() as session:
-        worker = await person_by_telegram(session, worker_tg)
-        if worker is None or worker.role != Role.WORKER or not worker.active:
-            raise NotAllowed("only a worker")
-        places, clients = await households_of(session, worker)
-        sharing: list[Person] = []
-        for client in clients:
-            if Scope.GOALS in await granted_scopes(session, client.id, worker.id) and await authorize_view(
-                    session, viewer=worker, client=client, scope=Scope.GOALS, now=now):
-                sharing.append(client)
-        ids = [c.id for c in sharing]
-
-        async def count(query) -> int:
-            return int((await session.execute(query)).scalar_one()) if ids else 0
-
-        active = await count(select(func.count()).select_from(Goal).where(
-            Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE))
-        stalled = await count(select(func.count()).select_from(Goal).where(
-            Goal.owner_id.in_(ids), Goal.status == GoalStatus.ACTIVE, Goal.stall_since.is_not(None)))
-        reached = await count(
-            select(func.count(func.distinct(GoalEvent.goal_id)))
-            .join(Goal, Goal.id == GoalEvent.goal_id)
-            .where(Goal.owner_id.in_(ids), GoalEvent.kind == "reached", GoalEvent.at >= now - timedelta(days=30))
-        )
-        zero = await count(select(func.count(func.distinct(SelfScan.client_id))).where(
-            SelfScan.client_id.in_(ids), SelfScan.by_role == "client", SelfScan.complete.is_(True)))
-        due = sum(1 for c in sharing if c.next_scan_at is not None and c.next_scan_at <= now)
-        open_nudges = int((await session.execute(
-            select(func.count(func.distinct(Nudge.id))).join(NudgeDelivery, NudgeDelivery.nudge_id == Nudge.id)
-            .where(NudgeDelivery.worker_id == worker.id, Nudge.acknowledged_at.is_(None))
-        )).scalar_one())
-        closings = int((await session.execute(
-            select(func.count()).select_from(TrajectClosing).where(TrajectClosing.worker_id == worker.id)
-        )).scalar_one())
-        report = CaseloadReport(
-            len(places),
-            sum(1 for role in places.values() if role == CareRole.COORDINATING),
-            len(clients),
-            len(sharing),
-            active,
-            stalled,
-            reached,
-            zero,
-            due,
-            open_nudges,
-            closings,
-            tuple(CaseloadClient(c.id, c.name or "?", places.get(c.household_id, "")) for c in clients),
-        )
-        await session.commit()
-        return report
