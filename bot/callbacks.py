@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram.constants import InlineKeyboardButtonLimit
-
+# Telegram's limit on a button's callback_data, in bytes (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA; a test
+# keeps the two equal). Written here, so services that build buttons never import telegram through this module.
+MAX_CALLBACK_DATA = 64
 _PART = re.compile(r"^[a-z0-9_]{1,24}$")
 _ARG = re.compile(r"^[A-Za-z0-9_.,-]{0,40}$")
 
@@ -34,13 +35,13 @@ def make(flow: str, action: str, arg: object | None = None) -> str:
     data = f"{flow}:{action}" if arg is None else f"{flow}:{action}:{arg}"
     if not _PART.match(flow) or not _PART.match(action) or (arg is not None and not _ARG.match(str(arg))):
         raise ValueError(f"bad callback parts: {data!r}")
-    if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+    if len(data.encode()) > MAX_CALLBACK_DATA:
         raise ValueError(f"callback data too long: {data!r}")
     return data
 
 
 def parse(data: str | None, flow: str | None = None) -> Callback:
-    if not data or len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+    if not data or len(data.encode()) > MAX_CALLBACK_DATA:
         raise BadCallback("empty or too long")
     parts = data.split(":", 2)
     if len(parts) < 2 or not _PART.match(parts[0]) or not _PART.match(parts[1]):

@@ -6,6 +6,7 @@ in the draft at once, so a restart or a walk-away loses nothing; the user's plac
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from babel.numbers import format_decimal
@@ -19,7 +20,8 @@ from bot.domain.forms import TOOL_NAMES, Kind, Refused, Tool
 from bot.i18n import N_, Translator
 from bot.render.text import split
 from bot.services import safetyplans, tools
-from bot.services.base import NotAllowed
+from bot.services.base import NotAllowed, Services
+from bot.services.people import PersonView
 from bot.services.tools import Draft
 from conversations import common, keyboards, menu
 from conversations import tools as tools_flow  # the tool's own home screen shows the saved result
@@ -121,6 +123,30 @@ def _form(context: Context) -> tuple[Tool, bool] | None:
     return Tool(data["tool"]), bool(data.get("single"))
 
 
+@dataclass(frozen=True)
+class Filling:
+    """Where someone is in a tool: who, which tool, in which language, its draft and the step asked now."""
+
+    person: PersonView
+    tool: Tool
+    svc: Services
+    t: Translator
+    draft: Draft
+    step: forms.Step
+
+
+async def _filling(update: Update, context: Context) -> Filling | None:
+    """The open form of this person, read from its draft; None when no form is open (or nobody is known)."""
+    form = _form(context)
+    person = await common.current(update, context)
+    if form is None or person is None:
+        return None
+    tool, _single = form
+    svc = common.services(context)
+    draft = await tools.open_draft(svc, person.telegram_id, tool)
+    return Filling(person, tool, svc, common.tr(context, person), draft, forms.STEPS[tool][draft.step])
+
+
 async def start(update: Update, context: Context) -> State | int:
     """form:start:<tool> (from the beginning or where the draft was), form:edit:<tool>.<step> (one part)."""
     await common.answer_button(update)
@@ -144,15 +170,12 @@ async def start(update: Update, context: Context) -> State | int:
 
 
 async def on_text(update: Update, context: Context, typed: str | None = None) -> State | int:
-    form = _form(context)
-    person = await common.current(update, context)
-    if form is None or person is None:
+    filling = await _filling(update, context)
+    if filling is None:
         return await common.menu_or_welcome(update, context)
-    tool, _single = form
-    svc = common.services(context)
-    t = common.tr(context, person)
-    draft = await tools.open_draft(svc, person.telegram_id, tool)
-    step = forms.STEPS[tool][draft.step]
+    person, tool, svc, t, draft, step = (
+        filling.person, filling.tool, filling.svc, filling.t, filling.draft, filling.step
+    )
     typed = common.text_of(update) if typed is None else typed
     # An example typed out (in any case, with or without its ➕) is that example: picked once, shown ✅.
     typed = next((t.gettext(ex) for ex in step.examples if common.plain(t.gettext(ex)) == common.plain(typed)), typed)
@@ -205,19 +228,16 @@ async def _move(
 
 async def on_button(update: Update, context: Context) -> State | int:
     await common.answer_button(update)
-    form = _form(context)
-    person = await common.current(update, context)
-    if form is None or person is None:
-        return await common.unknown(update, context)
-    tool, _single = form
-    svc = common.services(context)
-    t = common.tr(context, person)
     try:
         parsed = callbacks.parse(update.callback_query.data, "form")
     except BadCallback:
+        parsed = None
+    filling = await _filling(update, context) if parsed is not None else None
+    if filling is None:
         return await common.unknown(update, context)
-    draft = await tools.open_draft(svc, person.telegram_id, tool)
-    step = forms.STEPS[tool][draft.step]
+    person, tool, svc, t, draft, step = (
+        filling.person, filling.tool, filling.svc, filling.t, filling.draft, filling.step
+    )
     if parsed.action == "ex":
         try:
             _label, example = _examples(t, step, await _offers(context, person.telegram_id, step))[parsed.int_arg()]

@@ -6,7 +6,7 @@ import io
 import json
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks
 from bot.domain.roles import Role
@@ -14,7 +14,7 @@ from bot.render.export import export_pdf
 from bot.services import gdpr
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import Turn, handler
+from conversations.handler import Turn, handler, opened
 
 JSON_NAME = "houvast-gegevens.json"
 PDF_NAME = "houvast-gegevens.pdf"
@@ -93,10 +93,8 @@ async def on_button(turn: Turn) -> None:
 
 def handlers() -> list:
     return [
-        CommandHandler("mijngegevens", my_data),
-        CommandHandler("verwijderen", delete_account),
+        *opened(my_data, command="mijngegevens", menu="mydata"),
         # The client menu has "menu:mydata"; deleting is a typed command, so no one taps it by accident.
-        CallbackQueryHandler(my_data, pattern=callbacks.pattern("menu", "mydata")),
-        CallbackQueryHandler(delete_account, pattern=callbacks.pattern("menu", "delete")),
+        *opened(delete_account, command="verwijderen", menu="delete"),
         CallbackQueryHandler(on_button, pattern=callbacks.pattern("gdpr")),
     ]

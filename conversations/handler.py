@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -226,6 +226,11 @@ def listing(
         return body
 
     return wrap
+
+
+def opened(callback: Callable[[Update, Context], Awaitable[Any]], *, command: str, menu: str) -> list[BaseHandler]:
+    """The two ways to one screen: the typed /command and its main-menu button (menu:<menu>)."""
+    return [CommandHandler(command, callback), CallbackQueryHandler(callback, pattern=callbacks.pattern("menu", menu))]
 
 
 def buttons(flow: str, routes: dict[str, Callable[[Update, Context], Awaitable[Any]]]) -> list[CallbackQueryHandler]:

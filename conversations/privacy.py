@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES, SCOPES, Scope, toggled
 from bot.domain.disclosure import STATUS_SCOPE, gets_signal
@@ -17,7 +15,7 @@ from bot.services.base import NotAllowed
 from bot.services.consent import ViewerShare
 from conversations import common, keyboards
 from conversations.common import Context
-from conversations.handler import STALE, Turn, handler, listing
+from conversations.handler import STALE, Turn, buttons, handler, listing, opened
 
 SCOPE_LABELS = [(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
 # What "alerts on orange and red" covers, said where it is ticked (bot/services/alerts.py raises them).
@@ -181,11 +179,7 @@ async def who_saw_what(turn: Turn, records: list[consent.ViewRecord]) -> None:
 
 def handlers() -> list:
     return [
-        CommandHandler("privacy", overview),
-        CommandHandler("wiezietwat", who_saw_what),
-        CallbackQueryHandler(overview, pattern=callbacks.pattern("menu", "privacy")),
-        CallbackQueryHandler(who_saw_what, pattern=callbacks.pattern("menu", "views")),
-        CallbackQueryHandler(choose_viewer, pattern=callbacks.pattern("priv", "who")),
-        CallbackQueryHandler(toggle, pattern=callbacks.pattern("priv", "tog")),
-        CallbackQueryHandler(done, pattern=callbacks.pattern("priv", "done")),
+        *opened(overview, command="privacy", menu="privacy"),
+        *opened(who_saw_what, command="wiezietwat", menu="views"),
+        *buttons("priv", {"who": choose_viewer, "tog": toggle, "done": done}),
     ]

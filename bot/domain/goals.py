@@ -15,29 +15,24 @@ from bot.domain.dates import parse_day
 from bot.domain.people import parse_clock_time
 from bot.i18n import N_
 
-
-class Answer(StrEnum):
-    DONE = "gelukt"
-    PARTLY = "een_beetje"
-    NOT_YET = "nog_niet"
-    CHANGE = "veranderen"  # the client wants to change the goal: an answer, but no progress
-
-
+# The four answers to a goal check-in, each as (member, stored value, button key, label) in one table, from
+# which the enum, the button keys and the labels (msgids) are made. CHANGE: the client wants to change the
+# goal; an answer, but no progress.
+_ANSWERS = (
+    ("DONE", "gelukt", "done", N_("✅ It worked")),
+    ("PARTLY", "een_beetje", "partly", N_("🙂 A little")),
+    ("NOT_YET", "nog_niet", "notyet", N_("⏳ Not yet")),
+    ("CHANGE", "veranderen", "change", N_("✏️ I want to change something")),
+)
+Answer = StrEnum("Answer", [(member, value) for member, value, _key, _label in _ANSWERS], module=__name__)
+ANSWER_LABELS = {Answer(value): label for _member, value, _key, label in _ANSWERS}
+ANSWER_KEYS = {Answer(value): key for _member, value, key, _label in _ANSWERS}
 PROGRESS = frozenset({Answer.DONE, Answer.PARTLY})
-ANSWER_LABELS = {
-    Answer.DONE: N_("✅ It worked"),
-    Answer.PARTLY: N_("🙂 A little"),
-    Answer.NOT_YET: N_("⏳ Not yet"),
-    Answer.CHANGE: N_("✏️ I want to change something"),
-}
 STALL_CHOICES = {
     "smaller": N_("🪜 Make the step smaller"),
     "pause": N_("⏸ Pause this goal"),
     "worker": N_("📞 Ask my worker to get in touch"),
 }
-
-
-ANSWER_KEYS = {Answer.DONE: "done", Answer.PARTLY: "partly", Answer.NOT_YET: "notyet", Answer.CHANGE: "change"}
 
 
 def answer_key(answer: Answer) -> str:
@@ -51,26 +46,20 @@ def answer_from_key(key: str) -> Answer:
     raise ValueError(key)
 
 
-class Domain(StrEnum):
-    WONEN = "wonen"
-    FINANCIEN = "financien"
-    DAGACTIVITEITEN = "dagactiviteiten"
-    GEZONDHEID = "gezondheid"
-    SOCIAAL = "sociale_relaties"
-    VEILIGHEID = "veiligheid_recht"
-    ANDERS = "anders"
-
-
-# Labels for buttons and charts (msgids; translated where they are shown).
-DOMAIN_LABELS = {
-    Domain.WONEN: N_("🏠 Housing"),
-    Domain.FINANCIEN: N_("💶 Money"),
-    Domain.DAGACTIVITEITEN: N_("🌱 Daily activities"),
-    Domain.GEZONDHEID: N_("❤️ Health"),
-    Domain.SOCIAAL: N_("👥 Social relations"),
-    Domain.VEILIGHEID: N_("⚖️ Safety and justice"),
-    Domain.ANDERS: N_("✨ Something else"),
-}
+# What a goal is about: the six leefdomeinen of the framework and "anders", each as (member, key, label) in
+# one table, from which the enum and the labels are made. The labels are msgids for buttons and charts,
+# translated where they are shown; the self-scan uses the same six (bot/domain/selfscan.py).
+_DOMAINS = (
+    ("WONEN", "wonen", N_("🏠 Housing")),
+    ("FINANCIEN", "financien", N_("💶 Money")),
+    ("DAGACTIVITEITEN", "dagactiviteiten", N_("🌱 Daily activities")),
+    ("GEZONDHEID", "gezondheid", N_("❤️ Health")),
+    ("SOCIAAL", "sociale_relaties", N_("👥 Social relations")),
+    ("VEILIGHEID", "veiligheid_recht", N_("⚖️ Safety and justice")),
+    ("ANDERS", "anders", N_("✨ Something else")),
+)
+Domain = StrEnum("Domain", [(member, key) for member, key, _label in _DOMAINS], module=__name__)
+DOMAIN_LABELS = {Domain(key): label for _member, key, label in _DOMAINS}
 EVERY_LABELS = {1: N_("Every week"), 2: N_("Every two weeks")}
 WHO_LABELS = {"me": N_("🙋 Just for me"), "all": N_("👪 For the whole household")}
 

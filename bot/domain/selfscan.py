@@ -15,19 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.goals import DOMAIN_LABELS, Domain
 from bot.i18n import N_
 
-
-class ScanDomain(StrEnum):
-    """The same keys as `bot.domain.goals.Domain` for the six leefdomeinen, plus the children."""
-
-    WONEN = "wonen"
-    FINANCIEN = "financien"
-    DAGACTIVITEITEN = "dagactiviteiten"
-    GEZONDHEID = "gezondheid"
-    SOCIAAL = "sociale_relaties"
-    VEILIGHEID = "veiligheid_recht"
-    KINDEREN = "kinderen"
+# The six leefdomeinen are goals.Domain's own keys (WONEN ... VEILIGHEID, not ANDERS), plus the children:
+# one list of keys and labels for goals and the self-scan.
+_SIX = [domain for domain in Domain if domain != Domain.ANDERS]
+ScanDomain = StrEnum(
+    "ScanDomain", [(domain.name, domain.value) for domain in _SIX] + [("KINDEREN", "kinderen")], module=__name__
+)
 
 
 LEEFDOMEINEN = (
@@ -41,19 +37,11 @@ TALK_ABOUT = 2  # a difference of 2 or more between client and worker on one dom
 DEFAULT_EVERY_DAYS = 91  # about three months
 
 DOMAIN_NAMES = {
-    ScanDomain.WONEN: N_("🏠 Housing"),
-    ScanDomain.FINANCIEN: N_("💶 Money"),
-    ScanDomain.DAGACTIVITEITEN: N_("🌱 Daily activities"),
-    ScanDomain.GEZONDHEID: N_("❤️ Health"),
-    ScanDomain.SOCIAAL: N_("👥 Social relations"),
-    ScanDomain.VEILIGHEID: N_("⚖️ Safety and justice"),
+    **{ScanDomain(domain.value): DOMAIN_LABELS[domain] for domain in _SIX},
     ScanDomain.KINDEREN: N_("🧸 Children"),
 }
-# Goals use the same six keys, plus "anders" (bot.domain.goals.Domain); the same labels for both.
-GOAL_DOMAIN_NAMES = {
-    **{key.value: label for key, label in DOMAIN_NAMES.items() if key != ScanDomain.KINDEREN},
-    "anders": N_("✨ Something else"),
-}
+# Goals: the same six keys and labels, plus "anders" (bot.domain.goals.Domain), keyed by value.
+GOAL_DOMAIN_NAMES = {domain.value: label for domain, label in DOMAIN_LABELS.items()}
 # The question per domain, in plain words (B1); "you" is the client. The worker gets the same domains.
 DOMAIN_QUESTIONS = {
     ScanDomain.WONEN: N_("How are things with your home? Think of rent, a safe place, keeping your home."),

@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -33,26 +34,10 @@ def _by_day(entries: list[tuple[datetime, Phase]], t: Translator) -> dict[date, 
     return days
 
 
-def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, days: int = 28,
-                      now: datetime) -> bytes:
-    days = min(max(days, 1), MAX_DAYS)
-    today = now.astimezone(t.zone).date()
-    first = today - timedelta(days=days - 1)
-    monday = first - timedelta(days=first.weekday())
-    weeks = (today - monday).days // 7 + 1
-    colours = _by_day(entries, t)
-
-    # Laid out in inches, so the header and legend keep their size however many weeks there are.
-    unit, left, top, bottom = 0.8, 0.95, 1.0, 0.85
-    width, grid = left + 7.1 * unit + 0.25, (weeks + 0.6) * unit
-    height = top + grid + bottom
-    # Figure without pyplot: nothing is kept in a global registry, so nothing needs closing.
-    fig = Figure(figsize=(width, height), dpi=1080 / width)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((left / width, bottom / height, 7.1 * unit / width, grid / height))
-    ax.set_xlim(-0.05, 7.05)
-    ax.set_ylim(-weeks - 0.05, 0.55)
-    ax.axis("off")
+def _calendar(ax: Axes, t: Translator, monday: date, first: date, today: date, weeks: int,
+              colours: dict[date, Phase]) -> None:
+    """The weekday names on top, then a row per week: each day its colour (grey without a check-in), today
+    outlined, days outside the period left out."""
 
     def say(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT,
             ha: str = "center") -> None:
@@ -76,6 +61,30 @@ def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, d
                                         edgecolor=TEXT if day == today else "none", linewidth=2))
             say(column + 0.5, -week - 0.5, str(day.day), 10, bold=day == today,
                 colour="#{:02x}{:02x}{:02x}".format(*ink(fill)))
+
+
+def phase_history_png(entries: list[tuple[datetime, Phase]], t: Translator, *, days: int = 28,
+                      now: datetime) -> bytes:
+    days = min(max(days, 1), MAX_DAYS)
+    today = now.astimezone(t.zone).date()
+    first = today - timedelta(days=days - 1)
+    monday = first - timedelta(days=first.weekday())
+    weeks = (today - monday).days // 7 + 1
+    colours = _by_day(entries, t)
+
+    # Laid out in inches, so the header and legend keep their size however many weeks there are.
+    unit, left, top, bottom = 0.8, 0.95, 1.0, 0.85
+    width, grid = left + 7.1 * unit + 0.25, (weeks + 0.6) * unit
+    height = top + grid + bottom
+    # Figure without pyplot: nothing is kept in a global registry, so nothing needs closing.
+    fig = Figure(figsize=(width, height), dpi=1080 / width)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((left / width, bottom / height, 7.1 * unit / width, grid / height))
+    ax.set_xlim(-0.05, 7.05)
+    ax.set_ylim(-weeks - 0.05, 0.55)
+    ax.axis("off")
+
+    _calendar(ax, t, monday, first, today, weeks, colours)
 
     def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
         """Text on the figure at a place in inches from its bottom left."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -82,6 +83,29 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
     # Timeline: one row per goal, x in days since the first check-in shown.
     top = header
     ax = fig.add_axes((left / width, 1 - (top + timeline) / height, (width - left - right) / width, timeline / height))
+    _timeline(ax, t, rows, histories, days)
+
+    # Legend under the timeline.
+    legend_top = top + timeline + axis
+    handles, labels = _legend_entries(t)
+    fig.legend(handles, labels, loc="upper left", ncol=3, frameon=False, prop=font(8.5),
+               bbox_to_anchor=(0.3 / width, 1 - legend_top / height), handletextpad=0.3, columnspacing=1.2)
+
+    # Goals reached per leefdomein.
+    bars_top = legend_top + legend
+    caption(0.3, bars_top + 0.15, t.gettext("Goals reached per life area"), 11, bold=True)
+    bx = fig.add_axes((left / width, bottom / height, (width - left - right - 0.4) / width, bars / height))
+    _reached_bars(bx, t, reached)
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white")
+    fig.clear()
+    return buffer.getvalue()
+
+
+def _timeline(ax: Axes, t: Translator, rows: list[GoalView],
+              histories: dict[int, list[tuple[datetime, Answer | None]]], days: list[date]) -> None:
+    """One row per goal, x in days since the first check-in shown; each check-in a mark in its answer's style."""
     ax.set_ylim(len(rows) - 0.5 if rows else 0.5, -0.6)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -113,21 +137,20 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
     for label in ax.get_yticklabels():
         label.set_color(TEXT)
 
-    # Legend under the timeline.
+
+def _legend_entries(t: Translator) -> tuple[list[Line2D], list[str]]:
+    """The marks and names of the four answers and of "no answer", for the legend under the timeline."""
     handles = [
         Line2D([], [], linestyle="none", marker=marker, markersize=9, markerfacecolor=colour, markeredgecolor="white")
         for colour, marker in ANSWER_STYLE.values()
     ] + [Line2D([], [], linestyle="none", marker="o", markersize=9, markerfacecolor=UNANSWERED,
                 markeredgecolor=UNANSWERED)]
     labels = [plain(t.gettext(ANSWER_LABELS[answer])) for answer in ANSWER_STYLE] + [plain(t.gettext("No answer"))]
-    legend_top = top + timeline + axis
-    fig.legend(handles, labels, loc="upper left", ncol=3, frameon=False, prop=font(8.5),
-               bbox_to_anchor=(0.3 / width, 1 - legend_top / height), handletextpad=0.3, columnspacing=1.2)
+    return handles, labels
 
-    # Goals reached per leefdomein.
-    bars_top = legend_top + legend
-    caption(0.3, bars_top + 0.15, t.gettext("Goals reached per life area"), 11, bold=True)
-    bx = fig.add_axes((left / width, bottom / height, (width - left - right - 0.4) / width, bars / height))
+
+def _reached_bars(bx: Axes, t: Translator, reached: dict[Domain, int]) -> None:
+    """Goals reached per leefdomein, one bar each, the number at its end."""
     domains = list(Domain)
     counts = [reached[d] for d in domains]
     bx.barh(range(len(domains)), counts, color=BAR, height=0.6)
@@ -142,9 +165,3 @@ def goals_png(goals: list[GoalView], histories: dict[int, list[tuple[datetime, A
     for index, count in enumerate(counts):
         bx.text(count + max(max(counts), 1) * 0.02, index, str(count), fontproperties=font(9.5, bold=count > 0),
                 color=TEXT if count else MUTED, va="center")
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white")
-    fig.clear()
-    return buffer.getvalue()
-

@@ -14,7 +14,8 @@ from fpdf.enums import XPos, YPos
 from bot.i18n import N_, Translator
 from bot.render.fonts import FAMILY, GREY, Pdf, plain
 from bot.render.plan import long_day
-from bot.services.report import CaseloadReport, Line, Report
+from bot.services.caseload import CaseloadReport
+from bot.services.report import Line, Report
 
 BAND = "#2b5d8a"
 SHADE = (242, 245, 248)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -49,20 +50,9 @@ def scan_chart_png(
     fig = Figure(figsize=(width, height), dpi=1080 / width)  # no pyplot: nothing stays open
     FigureCanvasAgg(fig)
 
-    def caption(x: float, y: float, text: str, size: float, *, bold: bool = False, colour: str = TEXT) -> None:
-        fig.text(x / width, 1 - y / height, drawable(text), fontproperties=font(size, bold), color=colour,
+    for y, text, size, bold, colour in _titles(t, client, name):
+        fig.text(0.3 / width, 1 - y / height, drawable(text), fontproperties=font(size, bold), color=colour,
                  va="top", parse_math=False)
-
-    title = (
-        t.gettext("How are things going for {name}?").format(name=name) if name else t.gettext("How are things going?")
-    )
-    caption(0.3, 0.2, title, 15, bold=True)
-    if client:
-        subtitle = t.gettext("Scores from 1 to 5, from the starting point (0-meting) on {day}").format(
-            day=format_date(client[0].at.astimezone(zone).date(), "d MMM yyyy", locale=t.locale))
-    else:
-        subtitle = t.gettext("Scores from 1 to 5")
-    caption(0.3, 0.65, subtitle, 9.5, colour=MUTED)
 
     times = sorted(p.at for p in everything)
     if times:
@@ -83,41 +73,15 @@ def scan_chart_png(
         top = ax_top + index * row
         ax = fig.add_axes((left / width, 1 - (top + row * 0.82) / height, (width - left - right) / width,
                            row * 0.72 / height))
-        ax.set_xlim(*xlim)
-        ax.set_ylim(0.5, 5.5)
-        ax.set_yticks([1, 3, 5])
-        ax.set_yticklabels(["1", "3", "5"], fontproperties=font(7.5), color=MUTED)
-        for level in (1, 2, 3, 4, 5):
-            ax.axhline(level, color=LINE, linewidth=0.8, zorder=0)
-        for side in ("top", "right", "left", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(axis="both", length=0)
-        ax.set_xticks([])
-        ax.text(-0.07, 0.5, plain(t.gettext(DOMAIN_NAMES[domain])), transform=ax.transAxes, ha="right",
-                va="center", fontproperties=font(9.5), color=TEXT, parse_math=False)
         mine = [(x_of(p.at), p.scores[domain]) for p in client if domain in p.scores]
         theirs = [(x_of(p.at), p.scores[domain]) for p in worker if domain in p.scores]
-        if len(mine) > 1:
-            ax.plot([x for x, _ in mine], [y for _, y in mine], color=CLIENT_LINE, linewidth=1.6, zorder=2)
-        if len(theirs) > 1:
-            ax.plot(
-                [x for x, _ in theirs], [y for _, y in theirs], color=WORKER, linewidth=1.0, linestyle="--", zorder=2
-            )
-        for x, y in mine:
-            ax.scatter([x], [y], s=80, c=COLOURS[y], marker="o", edgecolors="white", linewidths=1.0, zorder=3)
-        for x, y in theirs:
-            ax.scatter([x], [y], s=60, facecolors="none", edgecolors=WORKER, marker="D", linewidths=1.2, zorder=4)
+        _domain_row(ax, plain(t.gettext(DOMAIN_NAMES[domain])), xlim, mine, theirs)
 
     # The time axis under the last row.
     axis_top = ax_top + axes_height
     tx = fig.add_axes((left / width, 1 - (axis_top + 0.05) / height, (width - left - right) / width, 0.01 / height))
-    tx.set_xlim(*xlim)
-    tx.set_yticks([])
-    for side in ("top", "right", "left"):
-        tx.spines[side].set_visible(False)
-    tx.spines["bottom"].set_color(LINE)
+    _time_axis(tx, t, xlim, first, span, single=len(times) == 1)
     if first is None:
-        tx.set_xticks([])
         fig.text(
             (left + (width - left - right) / 2) / width,
             1 - (header + axes_height / 2) / height,
@@ -128,25 +92,82 @@ def scan_chart_png(
             va="center",
             parse_math=False,
         )
-    else:
-        ticks = sorted({round(span * i / 4) for i in range(5)}) if span > 1 else [0]
-        if len(times) == 1:
-            ticks = [0]
-        tx.set_xticks(ticks)
-        tx.set_xticklabels([format_date(first + timedelta(days=d), "d MMM yy", locale=t.locale) for d in ticks],
-                           fontproperties=font(8.5), color=MUTED)
-
-    handles = [Line2D([], [], linestyle="-", color=CLIENT_LINE, marker="o", markersize=8,
-                      markerfacecolor=COLOURS[4], markeredgecolor="white")]
-    labels = [t.gettext("Your own score") if name is None else t.gettext("Score of the client")]
-    if worker:
-        handles.append(Line2D([], [], linestyle="--", color=WORKER, marker="D", markersize=7,
-                              markerfacecolor="none", markeredgecolor=WORKER))
-        labels.append(t.gettext("Score of the worker"))
-    fig.legend(handles, [drawable(label) for label in labels], loc="upper left", ncol=2, frameon=False,
-               prop=font(9), bbox_to_anchor=(0.3 / width, 1 - (axis_top + axis) / height))
+    _legend(fig, t, client_only=name is None, worker=bool(worker),
+            anchor=(0.3 / width, 1 - (axis_top + axis) / height))
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")
     fig.clear()
     return buffer.getvalue()
+
+
+def _titles(t: Translator, client: Sequence[ScanPoint], name: str | None) -> list[tuple[float, str, float, bool, str]]:
+    """(inches from the top, text, size, bold, colour) of the title and the line under it."""
+    title = (
+        t.gettext("How are things going for {name}?").format(name=name) if name else t.gettext("How are things going?")
+    )
+    if client:
+        subtitle = t.gettext("Scores from 1 to 5, from the starting point (0-meting) on {day}").format(
+            day=format_date(client[0].at.astimezone(t.zone).date(), "d MMM yyyy", locale=t.locale))
+    else:
+        subtitle = t.gettext("Scores from 1 to 5")
+    return [(0.2, title, 15, True, TEXT), (0.65, subtitle, 9.5, False, MUTED)]
+
+
+def _domain_row(ax: Axes, label: str, xlim: tuple[float, float], mine: list[tuple[float, int]],
+                theirs: list[tuple[float, int]]) -> None:
+    """One life area: its scores 1-5 over time, the client's as coloured dots on a line, the worker's as
+    open diamonds on a dashed one."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(0.5, 5.5)
+    ax.set_yticks([1, 3, 5])
+    ax.set_yticklabels(["1", "3", "5"], fontproperties=font(7.5), color=MUTED)
+    for level in (1, 2, 3, 4, 5):
+        ax.axhline(level, color=LINE, linewidth=0.8, zorder=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="both", length=0)
+    ax.set_xticks([])
+    ax.text(-0.07, 0.5, label, transform=ax.transAxes, ha="right",
+            va="center", fontproperties=font(9.5), color=TEXT, parse_math=False)
+    if len(mine) > 1:
+        ax.plot([x for x, _ in mine], [y for _, y in mine], color=CLIENT_LINE, linewidth=1.6, zorder=2)
+    if len(theirs) > 1:
+        ax.plot(
+            [x for x, _ in theirs], [y for _, y in theirs], color=WORKER, linewidth=1.0, linestyle="--", zorder=2
+        )
+    for x, y in mine:
+        ax.scatter([x], [y], s=80, c=COLOURS[y], marker="o", edgecolors="white", linewidths=1.0, zorder=3)
+    for x, y in theirs:
+        ax.scatter([x], [y], s=60, facecolors="none", edgecolors=WORKER, marker="D", linewidths=1.2, zorder=4)
+
+
+def _time_axis(tx: Axes, t: Translator, xlim: tuple[float, float], first: date | None, span: int, *,
+               single: bool) -> None:
+    """The time axis under the last row: dates at the start, the end and three points between."""
+    tx.set_xlim(*xlim)
+    tx.set_yticks([])
+    for side in ("top", "right", "left"):
+        tx.spines[side].set_visible(False)
+    tx.spines["bottom"].set_color(LINE)
+    if first is None:
+        tx.set_xticks([])
+        return
+    ticks = sorted({round(span * i / 4) for i in range(5)}) if span > 1 else [0]
+    if single:
+        ticks = [0]
+    tx.set_xticks(ticks)
+    tx.set_xticklabels([format_date(first + timedelta(days=d), "d MMM yy", locale=t.locale) for d in ticks],
+                       fontproperties=font(8.5), color=MUTED)
+
+
+def _legend(fig: Figure, t: Translator, *, client_only: bool, worker: bool, anchor: tuple[float, float]) -> None:
+    handles = [Line2D([], [], linestyle="-", color=CLIENT_LINE, marker="o", markersize=8,
+                      markerfacecolor=COLOURS[4], markeredgecolor="white")]
+    labels = [t.gettext("Your own score") if client_only else t.gettext("Score of the client")]
+    if worker:
+        handles.append(Line2D([], [], linestyle="--", color=WORKER, marker="D", markersize=7,
+                              markerfacecolor="none", markeredgecolor=WORKER))
+        labels.append(t.gettext("Score of the worker"))
+    fig.legend(handles, [drawable(label) for label in labels], loc="upper left", ncol=2, frameon=False,
+               prop=font(9), bbox_to_anchor=anchor)

@@ -1,7 +1,10 @@
 """Staff changes: a worker who leaves hands their households over; their history stays."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
@@ -37,70 +40,83 @@ async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegr
                 )
             ).scalars()
         )
-        changed: list[int] = []
         admins: list[Person] | None = None
         for place in places:
-            changed.append(place.household_id)
-            if place.role != CareRole.COORDINATING:
-                continue
-            backup = (
-                await session.execute(
-                    select(CareTeamMember)
-                    .join(Person, Person.id == CareTeamMember.worker_id)
-                    .where(
-                        CareTeamMember.household_id == place.household_id,
-                        CareTeamMember.role == CareRole.BACKUP,
-                        CareTeamMember.worker_id != worker.id,
-                        Person.active.is_(True),
-                    )
-                    .order_by(CareTeamMember.since, CareTeamMember.id)
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
-            scope = f"household:{place.household_id}"
-            if backup is not None:
-                backup.role, backup.since = CareRole.COORDINATING, now
-                successor = await session.get(Person, backup.worker_id)
-                audit(session, at=now, action="care_team.handover", actor=actor, subject=successor, scope=scope)
-                continue
-            audit(session, at=now, action="care_team.vacant", actor=actor, subject=worker, scope=scope)
-            if admins is None:
-                admins = list(
-                    (
-                        await session.execute(
-                            select(Person).where(Person.role == Role.ADMIN, Person.active.is_(True)).order_by(Person.id)
-                        )
-                    ).scalars()
-                )
-            for admin in admins:
-                t = translator(admin.locale, svc.settings.zone)
-                await outbox.enqueue(
-                    session,
-                    dedup_key=f"no_coordinator:{place.household_id}:{worker.id}:{admin.id}",
-                    person=admin,
-                    kind="staff",
-                    text=t.gettext(NEEDS_COORDINATOR).format(number=place.household_id),
-                    now=now,
-                )
-        # Their place in every care team goes, the coordinating place included (the backup's row took over).
-        from bot.services.nudges import climb_soon
-
-        await climb_soon(session, now, worker_id=worker.id)  # their open nudges climb on to others at once
-        await session.execute(delete(CareTeamMember).where(CareTeamMember.worker_id == worker.id))
-        # Nothing about clients reaches them any more: unsent messages to them are dropped...
-        await session.execute(
-            delete(OutboxMessage).where(
-                OutboxMessage.person_id == worker.id, OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
-            )
-        )
-        # ...and client invites they handed out no longer work (they would link a client to nobody).
-        open_invites = await session.execute(
-            select(Invite).where(Invite.created_by_id == worker.id, Invite.used_at.is_(None), Invite.expires_at > now)
-        )
-        for invite in open_invites.scalars():
-            invite.expires_at = now
+            if place.role == CareRole.COORDINATING and not await _hand_over(session, now, actor, worker, place):
+                if admins is None:
+                    admins = list((await session.execute(
+                        select(Person).where(Person.role == Role.ADMIN, Person.active.is_(True)).order_by(Person.id)
+                    )).scalars())
+                await _ask_admins(session, svc, now, admins, worker, place.household_id)
+        await _cut_off(session, now, worker)
         if worker.active:
             worker.active, worker.deactivated_at = False, now
             audit(session, at=now, action="worker.deactivated", actor=actor, subject=worker)
         await session.commit()
-        return sorted(set(changed))
+        return sorted({place.household_id for place in places})
+
+
+async def _hand_over(
+    session: AsyncSession, now: datetime, actor: Person | None, worker: Person, place: CareTeamMember
+) -> bool:
+    """The household's active backup worker becomes its coordinating worker; False when it has none (then the
+    place is audited as vacant)."""
+    backup = (
+        await session.execute(
+            select(CareTeamMember)
+            .join(Person, Person.id == CareTeamMember.worker_id)
+            .where(
+                CareTeamMember.household_id == place.household_id,
+                CareTeamMember.role == CareRole.BACKUP,
+                CareTeamMember.worker_id != worker.id,
+                Person.active.is_(True),
+            )
+            .order_by(CareTeamMember.since, CareTeamMember.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    scope = f"household:{place.household_id}"
+    if backup is None:
+        audit(session, at=now, action="care_team.vacant", actor=actor, subject=worker, scope=scope)
+        return False
+    backup.role, backup.since = CareRole.COORDINATING, now
+    successor = await session.get(Person, backup.worker_id)
+    audit(session, at=now, action="care_team.handover", actor=actor, subject=successor, scope=scope)
+    return True
+
+
+async def _ask_admins(
+    session: AsyncSession, svc: Services, now: datetime, admins: list[Person], worker: Person, household_id: int
+) -> None:
+    """Every active admin is asked to find the household a coordinating worker."""
+    for admin in admins:
+        t = translator(admin.locale, svc.settings.zone)
+        await outbox.enqueue(
+            session,
+            dedup_key=f"no_coordinator:{household_id}:{worker.id}:{admin.id}",
+            person=admin,
+            kind="staff",
+            text=t.gettext(NEEDS_COORDINATOR).format(number=household_id),
+            now=now,
+        )
+
+
+async def _cut_off(session: AsyncSession, now: datetime, worker: Person) -> None:
+    """The worker's place in every care team goes, the coordinating place included (the backup's row took
+    over); their open nudges climb on to others at once; nothing about clients reaches them any more."""
+    from bot.services.nudges import climb_soon
+
+    await climb_soon(session, now, worker_id=worker.id)
+    await session.execute(delete(CareTeamMember).where(CareTeamMember.worker_id == worker.id))
+    # Unsent messages to them are dropped...
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.person_id == worker.id, OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
+        )
+    )
+    # ...and client invites they handed out no longer work (they would link a client to nobody).
+    open_invites = await session.execute(
+        select(Invite).where(Invite.created_by_id == worker.id, Invite.used_at.is_(None), Invite.expires_at > now)
+    )
+    for invite in open_invites.scalars():
+        invite.expires_at = now

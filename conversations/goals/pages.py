@@ -3,7 +3,9 @@ the chart."""
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Awaitable, Callable
 
 from telegram import InputFile
 from telegram.ext import ConversationHandler
@@ -58,7 +60,22 @@ async def _ask_stop(turn: Turn, goal_id: int) -> int:
     return ConversationHandler.END
 
 
-@handler(Role.CLIENT, flow="goal", refusal=STALE)
+def _stale_when_refused(body: Callable[[Turn], Awaitable[int]]) -> Callable[[Turn], Awaitable[int]]:
+    """A goal button the body refuses (a bad id, someone else's goal) gets the stale button's answer; a payload
+    the opening cannot read at all keeps the opening's own refusal."""
+
+    @functools.wraps(body)
+    async def run(turn: Turn) -> int:
+        try:
+            return await body(turn)
+        except (BadCallback, NotAllowed):
+            return await turn.stale()
+
+    return run
+
+
+@handler(Role.CLIENT, flow="goal")
+@_stale_when_refused
 async def on_status(turn: Turn) -> int:
     """goal:<pause|resume|reached|stopyes>:<id>; goal:stop:<id> asks first. A bad or forged button: stale."""
     t = turn.t
@@ -85,7 +102,8 @@ async def on_status(turn: Turn) -> int:
     return ConversationHandler.END
 
 
-@handler(Role.CLIENT, flow="goal", refusal=STALE)
+@handler(Role.CLIENT, flow="goal")
+@_stale_when_refused
 async def checkin_now(turn: Turn) -> int:
     """goal:checkin:<id>: a check-in the client starts; the same four answers as the prompt."""
     t = turn.t

@@ -1,6 +1,7 @@
 """The peer expert's profile (/profiel): story, availability, a pause, themes and how many peers at most."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Update
@@ -59,53 +60,39 @@ async def profile_command(update: Update, context: Context) -> int:
     return await show_profile(update, context)
 
 
-async def ask_story(update: Update, context: Context) -> State | int:
-    return await _ask_profile_text(
-        update,
-        context,
-        State.STORY,
-        N_(
-            "Tell peers a little about yourself, in a few sentences. What did you go through? What helped you? "
-            "A peer reads this before they choose."
-        ),
-    )
+# The profile's typed answers: the question each one asks ({example}: a day two weeks from now).
+PROFILE_QUESTIONS = {
+    State.STORY: N_(
+        "Tell peers a little about yourself, in a few sentences. What did you go through? What helped you? "
+        "A peer reads this before they choose."
+    ),
+    State.AVAILABILITY: N_("When are you available? For example: weekdays in the evening."),
+    State.PAUSE: N_(
+        "From which day are you back? Type a date, like {example}, or words, like \"in two weeks\". "
+        "Until then you get no new peers; your peers are told when you are back."
+    ),
+}
 
 
-async def ask_availability(update: Update, context: Context) -> State | int:
-    return await _ask_profile_text(
-        update,
-        context,
-        State.AVAILABILITY,
-        N_("When are you available? For example: weekdays in the evening."),
-    )
+def _asking(state: State) -> Callable[[Update, Context], Awaitable[State | int]]:
+    """peer:pstory, peer:pavail, peer:pause: the question of `state`, from the profile's buttons."""
+
+    @handler(Role.PEER)
+    async def ask(turn: Turn) -> State | int:
+        t = turn.t
+        await quiet_stop(turn.context, turn.tid)
+        await turn.say(t.gettext(PROFILE_QUESTIONS[state]).format(example=_example_day(turn.context)),
+                       peer_keyboards.peer_back_to_profile(t))
+        return state
+
+    return ask
 
 
-async def ask_pause(update: Update, context: Context) -> State | int:
-    return await _ask_profile_text(
-        update,
-        context,
-        State.PAUSE,
-        N_(
-            "From which day are you back? Type a date, like {example}, or words, like \"in two weeks\". "
-            "Until then you get no new peers; your peers are told when you are back."
-        ),
-    )
+ask_story, ask_availability, ask_pause = (_asking(state) for state in PROFILE_QUESTIONS)
 
 
 def _example_day(context: Context) -> str:
     return numeric(common.today(context) + timedelta(days=14))
-
-
-async def _ask_profile_text(update: Update, context: Context, state: State, question: str) -> State | int:
-    await common.answer_button(update)
-    person = await common.acting_as(update, context, Role.PEER)
-    if person is None:
-        return ConversationHandler.END
-    await quiet_stop(context, person.telegram_id)
-    t = common.tr(context, person)
-    await common.say(update, context, t.gettext(question).format(example=_example_day(context)),
-                     peer_keyboards.peer_back_to_profile(t))
-    return state
 
 
 @handler(Role.PEER)

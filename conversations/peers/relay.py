@@ -114,7 +114,21 @@ async def relay(update: Update, context: Context) -> None:
         await common.say(update, context, t.gettext(PEER_SELF_GUIDANCE))
     elif out.crisis and not common.safety_shown(context):
         await common.say(update, context, safety_text(t, out.safety_contacts))
-    t_other = translator(out.to_locale, svc.settings.zone)
+    if not await _deliver(context, message, out, kind, text):
+        await common.say(
+            update,
+            context,
+            t.gettext("I could not deliver your message to {name}. Please try again later.").format(
+                name=out.other_name
+            ),
+        )
+    raise ApplicationHandlerStop
+
+
+async def _deliver(context: Context, message: Message, out: peers.RelayOut, kind: str, text: str | None) -> bool:
+    """The copy to the other side, in their language, with their answer button (unless they are talking
+    too); after a client's crisis language, the peer expert's guidance. False when Telegram refused it."""
+    t_other = translator(out.to_locale, common.services(context).settings.zone)
     label = out.sender_name if out.from_client else peer_label(t_other, out.sender_name)
     prefix = t_other.gettext("💬 {name}:").format(name=label)
     answer = (
@@ -132,7 +146,7 @@ async def relay(update: Update, context: Context) -> None:
             if len(caption) > 1024:
                 caption = caption[:1023] + "…"
             await context.bot.copy_message(
-                out.to_chat_id, chat.id, message.message_id, caption=caption, reply_markup=answer
+                out.to_chat_id, message.chat_id, message.message_id, caption=caption, reply_markup=answer
             )
         if out.crisis and out.from_client:
             await context.bot.send_message(
@@ -141,14 +155,8 @@ async def relay(update: Update, context: Context) -> None:
                 reply_markup=peer_keyboards.peer_worry_button(t_other, out.contact_id),
             )
     except TelegramError:
-        await common.say(
-            update,
-            context,
-            t.gettext("I could not deliver your message to {name}. Please try again later.").format(
-                name=out.other_name
-            ),
-        )
-    raise ApplicationHandlerStop
+        return False
+    return True
 
 
 def _relayable(message: Message) -> tuple[str | None, str | None, str | None]:

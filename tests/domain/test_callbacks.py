@@ -41,3 +41,10 @@ def test_numbers_joined_by_dots():
     for bad in ("12.0", "1.x.3", "", "1..3", "1.2.3.4", "-1.2.3"):
         with pytest.raises(BadCallback):
             callbacks.ints(bad, 3)
+
+
+def test_the_payload_limit_is_telegrams():
+    """bot/callbacks.py keeps the limit itself, so services never import telegram through it."""
+    from telegram.constants import InlineKeyboardButtonLimit
+
+    assert callbacks.MAX_CALLBACK_DATA == InlineKeyboardButtonLimit.MAX_CALLBACK_DATA

@@ -273,7 +273,8 @@ def _flatten(option: str, groups: dict[str, list[str]]) -> list[str]:
     return out
 
 
-def parse(text: str) -> Lexicon:
+def _sections(text: str) -> dict[str, list[str]]:
+    """The data file's lines per [section]: spelling, emoji, groups, ignore and one per crisis kind."""
     kinds = [kind.value for kind in CrisisKind]
     sections: dict[str, list[str]] = {"spelling": [], "emoji": [], "groups": [], "ignore": [], **{k: [] for k in kinds}}
     current: list[str] | None = None
@@ -287,17 +288,24 @@ def parse(text: str) -> Lexicon:
             raise ValueError(f"crisis list line {number}: entry before any [section]")
         else:
             current.append(line)
+    return sections
 
+
+def _emoji(entries: list[str]) -> dict[str, str]:
     emoji: dict[str, str] = {}
-    for entry in sections["emoji"]:
+    for entry in entries:
         sign, sep, words = entry.partition("=")
         if not sep or not sign.strip() or not words.strip():
             raise ValueError(f"crisis list: bad emoji line {entry!r}: 'emoji = words'")
         emoji[sign.strip()] = words.strip()
+    return emoji
 
+
+def _spellings(entries: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Respellings of one word (to one or two) and of two words (to one)."""
     one: dict[str, str] = {}
     two: dict[str, str] = {}
-    for entry in sections["spelling"]:
+    for entry in entries:
         variant, sep, standard = entry.partition("=")
         source, target = fold_text(variant), fold_text(standard)
         if not sep or not 1 <= len(source) <= 2 or not 1 <= len(target) <= 3 - len(source):
@@ -306,15 +314,26 @@ def parse(text: str) -> Lexicon:
             one[source[0]] = " ".join(target)
         else:
             two[f" {source[0]} {source[1]} "] = f" {target[0]} "
+    return one, two
 
+
+def _groups(entries: list[str]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
-    for entry in sections["groups"]:
+    for entry in entries:
         name, sep, values = entry.partition("=")
         name = name.strip().removeprefix("@")
         options = [" ".join(v.split()) for v in values.split("|") if v.strip()]
         if not sep or not name.isidentifier() or not options:
             raise ValueError(f"crisis list: bad group {entry!r}: '@name = words | words | ...'")
         groups[name] = [o for option in options for o in _flatten(option, groups)]
+    return groups
+
+
+def parse(text: str) -> Lexicon:
+    sections = _sections(text)
+    emoji = _emoji(sections["emoji"])
+    one, two = _spellings(sections["spelling"])
+    groups = _groups(sections["groups"])
 
     def compiled(kind: CrisisKind | None, lines: list[str]) -> list[Pattern]:
         seen: set[str] = set()
