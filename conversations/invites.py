@@ -112,12 +112,8 @@ async def ask_code(update: Update, context: Context) -> Step | int:
     if person is None or person.role != Role.CLIENT or person.has_worker:
         return await common.menu_or_welcome(update, context)
     t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext("Type the code you got from your worker. It has 12 letters and numbers."),
-        keyboards.menu_button(t),
-    )
+    ask = t.gettext("Type the code you got from your worker. It has 12 letters and numbers.")
+    await common.say(update, context, ask, keyboards.menu_button(t))
     return Step.CODE
 
 

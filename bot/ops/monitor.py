@@ -20,14 +20,13 @@ CONFLICT_PATIENCE = timedelta(minutes=2)  # an older process gives way when the 
 
 
 @dataclass
-class Window:
-    """Counts since the last status line."""
+class Counts:
+    """What a status line and /metrics count: updates, errors, ticks and the outbox's sends."""
 
     updates: int = 0
     errors: int = 0
     ticks: int = 0
     tick_failures: int = 0
-    tick_seconds: float = 0.0
     sent: int = 0
     retried: int = 0
     failed: int = 0
@@ -35,20 +34,21 @@ class Window:
 
 
 @dataclass
-class Monitor:
+class Window(Counts):
+    """Counts since the last status line."""
+
+    tick_seconds: float = 0.0
+
+
+@dataclass(kw_only=True)
+class Monitor(Counts):
+    """Totals since start (Counts), for /metrics (Prometheus computes rates from them), and the state the health
+    check reports."""
+
     started_at: datetime
-    # Totals since start, for /metrics (Prometheus computes rates from them).
-    updates: int = 0
-    errors: int = 0
-    ticks: int = 0
-    tick_failures: int = 0
     tick_seconds_sum: float = 0.0
     last_tick_seconds: float = 0.0
     last_tick_ok_at: datetime | None = None
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    rate_limited: int = 0
     # Since when the tick fails (None: the last tick went well), and why: the exception's type and code
     # location, never its message; database_down when the failure was the database not answering.
     failing_since: datetime | None = None

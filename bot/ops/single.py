@@ -147,14 +147,7 @@ async def is_running(database_url: str) -> bool:
         finally:
             await engine.dispose()
         return bool(held)
-    path = _lock_file(database_url, "run")
-    if path is None or not path.exists():
-        return False
-    fd = _flock(path)
-    if fd is None:
-        return True
-    os.close(fd)
-    return False
+    return _held(_lock_file(database_url, "run"))
 
 
 async def workers_running(database_url: str) -> int:

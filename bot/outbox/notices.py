@@ -34,13 +34,19 @@ class Rendered:
 # render(svc, session, recipient, about, ref) -> Rendered, or None to withdraw the message.
 Renderer = Callable[[Services, AsyncSession, Person, Person | None, dict[str, Any]], Awaitable[Rendered | None]]
 _RENDERERS: dict[str, Renderer] = {}
+_ABOUT_A_CLIENT: set[str] = set()
 
 
-def renders(kind: str) -> Callable[[Renderer], Renderer]:
+def renders(kind: str, *, about_a_client: bool = False) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of `kind`. `about_a_client`: the message says something about its client, so when
+    that client is gone (their account deleted) it is withdrawn without asking the renderer."""
+
     def register(function: Renderer) -> Renderer:
         if kind in _RENDERERS and _RENDERERS[kind] is not function:
             raise RuntimeError(f"two renderers for {kind}")
         _RENDERERS[kind] = function
+        if about_a_client:
+            _ABOUT_A_CLIENT.add(kind)
         return function
 
     return register
@@ -52,6 +58,8 @@ async def render(
     renderer = _RENDERERS.get(kind)
     if renderer is None:
         raise LookupError(f"no renderer for outbox kind {kind}")
+    if about is None and kind in _ABOUT_A_CLIENT:
+        return None
     return await renderer(svc, session, recipient, about, ref)
 
 

@@ -329,12 +329,10 @@ async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client:
                     ref={}, about=client, now=now)
 
 
-@renders("unreachable")
+@renders("unreachable", about_a_client=True)
 async def _render_unreachable(
     svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict[str, Any]
 ) -> Rendered | None:
-    if client is None:
-        return None
     t = translator(worker.locale, svc.settings.zone)
     # Without consent the worker may hear only that the client has not responded (bot/domain/disclosure.py).
     return Rendered(t.gettext("{name} has not responded for a while. Please get in touch another way.").format(

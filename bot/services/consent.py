@@ -186,12 +186,10 @@ async def set_consent(
         return share
 
 
-@renders("consent")
+@renders("consent", about_a_client=True)
 async def _render_consent(
     svc: Services, session: AsyncSession, viewer: Person, client: Person | None, ref: dict
 ) -> Rendered | None:
-    if client is None:
-        return None
     t = translator(viewer.locale, svc.settings.zone)
     text = (
         t.gettext("{name} now shares with you: {what}.") if ref.get("granted")

@@ -45,12 +45,10 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
         return name
 
 
-@renders("contact_request")
+@renders("contact_request", about_a_client=True)
 async def _render_contact_request(
     svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
 ) -> Rendered | None:
-    if client is None:
-        return None
     t = translator(worker.locale, svc.settings.zone)
     return Rendered(
         t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?")

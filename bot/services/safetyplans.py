@@ -251,6 +251,9 @@ class HopeBox:
     owner_name: str
     items: tuple[HopeView, ...]
 
+    def item(self, item_id: int) -> HopeView | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
 
 def _hope_view(row: HopeItem) -> HopeView:
     return HopeView(row.id, HopeKind(row.kind), row.text, row.file_id)
@@ -360,6 +363,9 @@ class SosSetup:
     candidates: tuple[Candidate, ...]
     own_home_plan: bool  # the client has a thuisplan: nobody in the household gets a message from Houvast
     code_word: str | None  # from the thuisplan, to offer as the text
+
+    def candidate(self, person_id: int) -> Candidate | None:
+        return next((c for c in self.candidates if c.person_id == person_id), None)
 
     @property
     def full(self) -> bool:

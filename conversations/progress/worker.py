@@ -184,9 +184,5 @@ async def skip_reason(update: Update, context: Context) -> int:
 async def odd_reason(update: Update, context: Context) -> None:
     person = await common.current(update, context)
     t = common.tr(context, person)
-    await common.say(
-        update,
-        context,
-        t.gettext("Please type the reason as text, or tap Skip."),
-        progress_keyboards.skip_reason_keyboard(t),
-    )
+    ask = t.gettext("Please type the reason as text, or tap Skip.")
+    await common.say(update, context, ask, progress_keyboards.skip_reason_keyboard(t))

@@ -235,16 +235,15 @@ async def pick(turn: Turn) -> None:
 @handler(Role.CLIENT, flow="hope")
 async def confirm_remove(turn: Turn) -> None:
     """hope:del:<id>: show it once more and ask."""
-    item_id = turn.int_arg()
     box = await safetyplans.hope_box(turn.svc, turn.tid)
-    item = next((i for i in box.items if i.id == item_id), None)
+    item = box.item(turn.int_arg())
     if item is None:
         await turn.say(turn.t.gettext("That is not in your hope box (any more)."),
                        keyboards.hope_box(turn.t, count=len(box.items)))
         return
     await _send_item(turn, item)
     question = turn.t.gettext("Do you want to take this out of your hope box?")
-    await turn.say(question, keyboards.hope_confirm(turn.t, item_id))
+    await turn.say(question, keyboards.hope_confirm(turn.t, item.id))
 
 
 @handler(Role.CLIENT, flow="hope")

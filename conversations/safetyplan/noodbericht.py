@@ -216,7 +216,7 @@ async def member(turn: Turn) -> int:
     """nood:member:<person_id>: someone of the household in Houvast. May Houvast send it to them itself?"""
     person_id = turn.int_arg()
     setup = await safetyplans.sos_setup(turn.svc, turn.tid)
-    candidate = next((c for c in setup.candidates if c.person_id == person_id), None)
+    candidate = setup.candidate(person_id)
     if candidate is None:
         return await turn.stale()
     if setup.own_home_plan:  # the client's own thuisplan: said to them, and only to them

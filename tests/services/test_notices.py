@@ -1,0 +1,33 @@
+"""The renderer registry (bot/outbox/notices.py): a message about a client who is gone is withdrawn before its
+renderer is asked; other kinds are asked as they are."""
+from bot.outbox import notices
+from bot.outbox.notices import Rendered, render, renders
+
+
+async def test_a_message_about_a_client_who_is_gone_is_withdrawn_without_asking_its_renderer(svc):
+    asked: list[object] = []
+
+    @renders("test_about_client", about_a_client=True)
+    async def about_client(svc, session, recipient, about, ref):
+        asked.append(about)
+        return Rendered("about " + about.name)
+
+    @renders("test_no_client")
+    async def no_client(svc, session, recipient, about, ref):
+        asked.append(about)
+        return Rendered("a note")
+
+    try:
+        async with svc.unit() as session:
+            assert await render(svc, session, "test_about_client", None, None, {}) is None
+            assert asked == []
+            assert (await render(svc, session, "test_no_client", None, None, {})).text == "a note"
+            assert asked == [None]
+    finally:
+        for kind in ("test_about_client", "test_no_client"):
+            notices._RENDERERS.pop(kind, None)
+            notices._ABOUT_A_CLIENT.discard(kind)
+
+
+def test_every_kind_that_says_something_about_its_client_is_marked():
+    assert {"consent", "contact_request", "unreachable"} <= notices._ABOUT_A_CLIENT
