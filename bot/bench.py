@@ -720,7 +720,7 @@ def bench_crisis() -> list[Row]:
                     {"baseline_value": bare, "added_s": load - bare}))
     for case, messages, repeat in (("typical message", typical, 1), ("4,000 characters", long_ones, 3),
                                    ("4,096 characters, one phrase repeated", worst, 3)):
-        context()._qualify.cache_clear()  # noqa: SLF001 - measure without the repeated-sentence cache
+        context()._qualify.cache_clear()
         value = _per_message_ms(detect, messages, repeat)
         base = _per_message_ms(keyword, messages, repeat)
         rows.append(Row("crisis", SQLITE, case, len(messages), value, "ms", "keyword test", value / base if base else None,

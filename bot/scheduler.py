@@ -16,8 +16,16 @@ from telegram.ext import Application, ContextTypes
 
 from bot import outbox
 from bot.ops import runtime, single
-from bot.services import alerts, checkins, gdpr, goals, nudges, peers, selfscan
-from bot.services import renderers  # noqa: F401 - every queued kind can be written when it is delivered
+from bot.services import (
+    alerts,
+    checkins,
+    gdpr,
+    goals,
+    nudges,
+    peers,
+    renderers,  # noqa: F401 - every queued kind can be written when it is delivered
+    selfscan,
+)
 from bot.services.base import Services
 
 

@@ -13,11 +13,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandl
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator, translator
 from bot.render.text import split
-from bot.services import people
-from bot.services import renderers  # noqa: F401 - every queued kind can be written (deliver_now)
+from bot.services import (
+    people,
+    renderers,  # noqa: F401 - every queued kind can be written (deliver_now)
+    security,
+)
 from bot.services.base import Services
 from bot.services.people import PersonView
-from bot.services import security
 from conversations import keyboards
 
 log = logging.getLogger(__name__)

@@ -118,7 +118,7 @@ async def run_tick(application: Application, tick: Callable[[asyncio.Event], Awa
     runtime.tick_task = asyncio.current_task()
     try:
         report = await tick(runtime.stopping)
-    except Exception as exc:  # noqa: BLE001 - reported in the status line and on /healthz
+    except Exception as exc:
         runtime.monitor.tick_failed(runtime.now(), describe(exc), database_down=is_database_error(exc))
         return
     finally:
@@ -177,7 +177,7 @@ async def log_status(runtime: Runtime) -> None:
     if runtime.svc is not None:
         try:
             figures = await asyncio.wait_for(db_figures.read(runtime.svc.sessions, now), 10)
-        except Exception:  # noqa: BLE001 - said in the line itself
+        except Exception:
             figures = None
     line = status_line(runtime.monitor.take_window(), figures, runtime.monitor, now)
     log.log(logging.INFO if figures is not None and runtime.monitor.failing_since is None else logging.WARNING, line)
@@ -210,7 +210,7 @@ def claim(database_url: str, *, health_listen: str = "127.0.0.1", health_port: i
     except AlreadyRunning:
         loop.close()
         raise StartRefused(SECOND_RUN_LINE, EXIT_OTHER_INSTANCE) from None
-    except Exception as exc:  # noqa: BLE001 - the database cannot be reached: said in one line
+    except Exception as exc:
         loop.close()
         raise StartRefused(f"Cannot reach the database (HOUVAST_DATABASE_URL): {type(exc).__name__}") from None
     sockets: list[socket.socket] = []
@@ -259,7 +259,7 @@ def serve(application: Application, claimed: Claim, webhook: dict[str, Any] | No
         loop.add_signal_handler(sig, runtime.request_stop)
     server = None
     if claimed.sockets:
-        running = lambda: application.running and not runtime.stopping.is_set()  # noqa: E731
+        running = lambda: application.running and not runtime.stopping.is_set()
         server = HTTPServer(make_app(runtime.monitor, application.bot_data["services"], running))
         server.add_sockets(claimed.sockets)
     application.job_queue.run_repeating(status_job, interval=STATUS_EVERY, first=STATUS_EVERY, name="status")

@@ -103,11 +103,11 @@ class RunLock:
             await self._connection.execute(text("SELECT 1"))
             await self._connection.commit()
             return True
-        except Exception:  # noqa: BLE001 - the connection is gone; the lock went with it
+        except Exception:
             pass
         try:
             return await self._take()
-        except Exception:  # noqa: BLE001 - still unreachable
+        except Exception:
             return None
 
     async def release(self) -> None:
@@ -186,7 +186,8 @@ async def tick_turn(engine: AsyncEngine) -> AsyncIterator[bool]:
     lock on a connection of its own; SQLite: a flock next to the database. Both go away with a dead process."""
     if engine.dialect.name == "postgresql":
         async with engine.connect() as connection:
-            mine = bool((await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": TICK_KEY})).scalar())
+            taken = await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": TICK_KEY})
+            mine = bool(taken.scalar())
             await connection.commit()
             try:
                 yield mine

@@ -63,7 +63,7 @@ class Worker:
                     report = await self.tick_task
                 except asyncio.CancelledError:
                     break
-                except Exception as exc:  # noqa: BLE001 - in the status line and on /healthz, once a minute
+                except Exception as exc:
                     self.monitor.tick_failed(self.svc.now(), describe(exc), database_down=is_database_error(exc))
                 else:
                     self.monitor.tick_done(self.svc.now(), loop.time() - started, report.sent, report.retried,
@@ -84,7 +84,7 @@ class Worker:
             now = self.svc.now()
             try:
                 found = await asyncio.wait_for(db_figures.read(self.svc.sessions, now), 10)
-            except Exception:  # noqa: BLE001 - said in the line itself
+            except Exception:
                 found = None
             line = "worker " + status_line(self.monitor.take_window(), found, self.monitor, now)
             failing = found is None or self.monitor.failing_since is not None

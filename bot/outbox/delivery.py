@@ -15,6 +15,7 @@ well within the lease, so nothing is sent twice; the rest of the batch waits for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import weakref
@@ -285,17 +286,16 @@ class _Run:
         if self.stopping is None:
             await asyncio.sleep(seconds)
             return
-        try:  # a stop ends the wait at once
+        with contextlib.suppress(TimeoutError):  # a stop ends the wait at once
             await asyncio.wait_for(self.stopping.wait(), seconds)
-        except TimeoutError:
-            pass
 
 
 def _markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
     rows = payload.get("buttons") or []
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows])
 
 
 async def _send(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Outcome:
@@ -305,7 +305,8 @@ async def _send(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Outcome:
         return Outcome("sent")
     except RetryAfter as exc:
         delay = exc.retry_after
-        return Outcome("retry", "RetryAfter", float(delay if isinstance(delay, (int, float)) else delay.total_seconds()))
+        seconds = delay if isinstance(delay, (int, float)) else delay.total_seconds()
+        return Outcome("retry", "RetryAfter", float(seconds))
     except Forbidden:
         return Outcome("blocked", "Forbidden")
     except BadRequest as exc:  # before NetworkError: a BadRequest is one

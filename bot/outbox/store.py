@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import CareTeamMember, OutboxMessage, Person
 from bot.i18n import translator
 from bot.outbox import notices
-from bot.services.base import Services, audit, granted_scopes
 from bot.outbox.notices import Rendered, renders
+from bot.services.base import Services, audit, granted_scopes
 
 LEASE = timedelta(minutes=2)  # a claim's life; every send renews it, so only a dead or stuck run loses it
 MAX_BACKOFF = timedelta(hours=1)
@@ -114,7 +114,8 @@ async def enqueue_many(session: AsyncSession, messages: list[Message], *, now: d
     if not messages:
         return 0
     keys = [m.dedup_key for m in messages]
-    existing = set((await session.execute(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))).scalars())
+    found = await session.execute(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))
+    existing = set(found.scalars())
     fresh: dict[str, Message] = {}
     for message in messages:
         if message.dedup_key not in existing:
@@ -131,7 +132,9 @@ async def enqueue_many(session: AsyncSession, messages: list[Message], *, now: d
     return len(fresh)
 
 
-async def withdraw(session: AsyncSession, *, about: Person, person: Person | None = None, scope: str | None = None) -> int:
+async def withdraw(
+    session: AsyncSession, *, about: Person, person: Person | None = None, scope: str | None = None
+) -> int:
     """Drop unsent messages about this client (to `person` only, of `scope` only, when given). Returns how many."""
     query = delete(OutboxMessage).where(OutboxMessage.about_id == about.id, *PENDING)
     if person is not None:
@@ -321,7 +324,8 @@ async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client:
         await session.execute(
             select(Person)
             .join(CareTeamMember, CareTeamMember.worker_id == Person.id)
-            .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role == "coordinating", Person.active)
+            .where(CareTeamMember.household_id == client.household_id, CareTeamMember.role == "coordinating",
+                   Person.active)
         )
     ).scalars()
     for worker in workers:

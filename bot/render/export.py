@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, STEPS
-from bot.domain.safetyplans import HOME, HOME_PART_NAMES, SAFETY, SAFETY_PART_NAMES
-from bot.domain.plans import PHASES
-from bot.i18n import N_, Translator
-from bot.render.fonts import DASH, GREY, Pdf, drawable, unadorned
-from bot.render.text import made_with_words
 from bot.domain.consent import SCOPE_NAMES
-from bot.render.export_words import NOT_IN_A_CLIENTS_EXPORT as NOT_IN_A_CLIENTS_EXPORT  # for the tests
+from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, STEPS
+from bot.domain.plans import PHASES
+from bot.domain.safetyplans import HOME, HOME_PART_NAMES, SAFETY, SAFETY_PART_NAMES
+from bot.i18n import N_, Translator
 from bot.render.export_words import (
     ACTIONS,
     COLUMNS,
@@ -32,6 +29,9 @@ from bot.render.export_words import (
     scalar,
     value_text,
 )
+from bot.render.export_words import NOT_IN_A_CLIENTS_EXPORT as NOT_IN_A_CLIENTS_EXPORT  # for the tests
+from bot.render.fonts import DASH, GREY, Pdf, drawable, unadorned
+from bot.render.text import made_with_words
 
 PART_NAMES_OF = {SAFETY: SAFETY_PART_NAMES, HOME: HOME_PART_NAMES}  # the safety plans' parts (CARD_PART_NAMES else)
 

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Person, RedAlert, RedAlertDelivery
 from bot.domain import alerts as rules
 from bot.domain.alerts import Source
@@ -22,10 +21,11 @@ from bot.domain.consent import Scope
 from bot.domain.ladder import Team
 from bot.domain.plans import PHASE_EMOJI, Phase
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, join_names, translator, Translator
+from bot.i18n import N_, Translator, join_names, translator
+from bot.outbox import store as outbox
+from bot.outbox.notices import Rendered, renders
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
-from bot.outbox.notices import Rendered, renders
 from bot.services.nudges import care_teams, first_name, work_hours
 
 # What a worker reads, per source: that it happened and when; never what the client wrote or scored.

@@ -9,22 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
-from bot.db.models import PhaseCheckin, Person, ToolVersion
+from bot.db.models import Person, PhaseCheckin, ToolVersion
 from bot.domain import forms
+from bot.domain.alerts import Source
 from bot.domain.consent import Scope
 from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
+from bot.outbox.notices import Rendered, renders
 from bot.services import alerts
 from bot.services.alerts import AlertNotice
-from bot.domain.alerts import Source
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
-from bot.services.consent import granted_scopes
-from bot.outbox.notices import Rendered, renders
-from bot.services.people import PersonView
 from bot.services.caseload import team_members
+from bot.services.consent import granted_scopes
+from bot.services.people import PersonView
 from bot.services.tools import crisis_contacts, own_card
 
 PHASE_QUESTION = N_("How are you doing today?")

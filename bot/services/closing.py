@@ -23,11 +23,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Consent, Household, Person, RelationScore, TrajectClosing
 from bot.domain.outcomes import RELATION_KEYS, valid_answer, valid_outcomes
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import has_place
 

@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import store as outbox
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
 from bot.domain.consent import CARE_ROLE_NAMES as CARE_ROLE_NAMES  # re-exported: the tests read it here
 from bot.domain.consent import SCOPE_NAMES, SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
 from bot.domain.roles import CareRole, Role
 from bot.i18n import translator
-from bot.services.base import NotAllowed, NotFound, Services, audit, granted_scopes, person_by_telegram
+from bot.outbox import store as outbox
 from bot.outbox.notices import Rendered, renders
+from bot.services.base import NotAllowed, NotFound, Services, audit, granted_scopes, person_by_telegram
 
 # Parts with versions: a look says which one.
 TOOL_SCOPES = (Scope.SIGNALING_PLAN, Scope.CRISIS_CARD, Scope.SAFETY_PLAN, Scope.HOME_PLAN)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import store as outbox
 from bot.db.models import GoalEvent, Person
 from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, next_working_moment
 from bot.i18n import translator
-from bot.services.base import Services, audit
-from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
+from bot.outbox import store as outbox
 from bot.outbox.notices import Rendered, renders
+from bot.services.base import Services, audit
 from bot.services.caseload import team_members
+from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
 
 
 async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: int) -> str | None:

@@ -22,7 +22,6 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
 from bot.db.models import Goal, GoalCheckin, GoalEvent, Nudge, Person
 from bot.domain.goals import (  # the labels and answer keys live with the rules; prompts here still use them
     ANSWER_LABELS,
@@ -42,6 +41,7 @@ from bot.domain.goals import (  # the labels and answer keys live with the rules
 )
 from bot.domain.roles import Role
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 
 STALL_TEXT = N_(
@@ -94,7 +94,9 @@ async def own_goal(session: AsyncSession, client: Person, goal_id: int) -> Goal:
     return goal
 
 
-def _event(session: AsyncSession, goal: Goal, kind: str, at: datetime, by: Person | None, detail: object = None) -> None:
+def _event(
+    session: AsyncSession, goal: Goal, kind: str, at: datetime, by: Person | None, detail: object = None
+) -> None:
     session.add(GoalEvent(goal_id=goal.id, at=at, kind=kind, by_id=by.id if by else None,
                           detail=json.dumps(detail, ensure_ascii=False, default=str) if detail is not None else None))
 
@@ -268,8 +270,9 @@ async def change_goal(
     async with svc.unit() as session:
         client = await acting_client(session, client_telegram_id)
         goal = await own_goal(session, client, goal_id)
-        changes = {k: v for k, v in {"title": title, "step": step, "target_date": target_date, "checkin_weekday": weekday,
-                                     "checkin_time": at, "every_weeks": every_weeks}.items() if v is not None}
+        asked = {"title": title, "step": step, "target_date": target_date, "checkin_weekday": weekday,
+                 "checkin_time": at, "every_weeks": every_weeks}
+        changes = {k: v for k, v in asked.items() if v is not None}
         for key, value in changes.items():
             setattr(goal, key, value)
         if "step" in changes:
@@ -478,7 +481,8 @@ async def _open_episode(svc: Services, session: AsyncSession, goal_id: int, reas
         await outbox.enqueue(
             session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,
             text=t.gettext(STALL_TEXT).format(goal=goal.title),
-            buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))] for key, label in STALL_CHOICES.items()],
+            buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))]
+                     for key, label in STALL_CHOICES.items()],
         )
     return Stall(goal.id, nudge.id, reasons)
 
@@ -488,6 +492,8 @@ async def goal_history(svc: Services, client_telegram_id: int, goal_id: int) -> 
         client = await acting_client(session, client_telegram_id)
         goal = await own_goal(session, client, goal_id)
         rows = await session.execute(
-            select(GoalCheckin.prompted_at, GoalCheckin.answer).where(GoalCheckin.goal_id == goal.id).order_by(GoalCheckin.prompted_at)
+            select(GoalCheckin.prompted_at, GoalCheckin.answer)
+            .where(GoalCheckin.goal_id == goal.id)
+            .order_by(GoalCheckin.prompted_at)
         )
         return [(at, Answer(answer) if answer else None) for at, answer in rows.all()]

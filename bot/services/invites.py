@@ -11,8 +11,8 @@ from bot.db.models import CareTeamMember, Household, Invite, InviteAttempt, Pers
 from bot.domain import invites as rules
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
-from bot.services.people import PersonView, new_person, view
 from bot.services.caseload import has_place
+from bot.services.people import PersonView, new_person, view
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from bot.domain.people import clean_name
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotFound, Services, audit, new_pseudonym, person_by_telegram
 
-
 SEEN_RESOLUTION = timedelta(minutes=5)  # "last contact" is shown in days; minutes are plenty
 
 

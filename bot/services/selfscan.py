@@ -22,15 +22,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Person, SelfScan
 from bot.domain import selfscan as rules
 from bot.domain.consent import Scope
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DomainComparison, ScanDomain
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
 from bot.services.base import (
-    NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged, viewer_and_subject,
+    NotAllowed,
+    NotFound,
+    Services,
+    audit,
+    person_by_telegram,
+    refuse_forged,
+    viewer_and_subject,
 )
 from bot.services.consent import authorize_view, relation_of
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import store as outbox
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
 from bot.domain.roles import CareRole, Role
 from bot.i18n import N_, translator
+from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, acting_admin, audit, person_by_telegram
 
 NEEDS_COORDINATOR = N_("Household {number} needs a new coordinating worker: their worker no longer works here.")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-
 from bot.db.models import CareTeamMember
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram

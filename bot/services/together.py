@@ -12,17 +12,17 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
-from bot.outbox import store as outbox
 from bot.db.models import PeerContact, Person, ToolProposal
 from bot.domain import forms
 from bot.domain.forms import Refused, Tool
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator, translator
+from bot.outbox import store as outbox
+from bot.outbox.notices import Rendered, renders
 from bot.services import tools
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import client_row, my_clients
-from bot.outbox.notices import Rendered, renders
 
 OPEN = "open"
 DECISIONS = {"ok": "confirmed", "edit": "changed", "no": "rejected"}

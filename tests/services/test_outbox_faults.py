@@ -56,7 +56,8 @@ async def test_retry_after_pauses_all_sends_and_the_message_goes_after_it(svc, a
     outbox.sender_for(bot).pacer = Pacer(per_second=1_000, per_chat_gap=0)
     loop = asyncio.get_running_loop()
     moments: list[tuple[str, float]] = []
-    api.listeners.append(lambda event, message: moments.append((message.text, loop.time())) if event == "sent" else None)
+    api.listeners.append(
+        lambda event, message: moments.append((message.text, loop.time())) if event == "sent" else None)
     api.fail_next("sendMessage", retry_after=1)
     failed_at = [0.0]
     original = api.dispatch
