@@ -1,0 +1,179 @@
+"""The tick's part: prompts for the goals that are due, and the stall looks that are due (`next_look_at`)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import callbacks
+from bot.db.models import Goal, GoalCheckin, Nudge, Person
+from bot.domain.goals import (  # the labels and answer keys live with the rules; prompts here still use them
+    ANSWER_LABELS,
+    STALL_CHOICES,
+    GoalFacts,
+    GoalStatus,
+    StallPolicy,
+    StallReason,
+    answer_key,
+    next_look,
+    stall_reasons,
+)
+from bot.i18n import translator
+from bot.outbox import store as outbox
+from bot.services.base import Services
+from bot.services.goals.core import (
+    RECENT_PROMPTS,
+    STALL_TEXT,
+    add_event,
+    look_when_missed,
+    remember_prompt,
+    schedule_next,
+    unpack_prompts,
+)
+
+
+async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
+    """Tick: prompts for goals whose check-in is due (indexed on status, next_checkin_at), in batches; a batch's
+    check-in rows and messages are written together."""
+    now = svc.now()
+    queued = 0
+    while True:
+        async with svc.unit() as session:
+            rows = list((await session.execute(
+                select(Goal, Person)
+                .join(Person, Person.id == Goal.owner_id)
+                .where(Goal.status == GoalStatus.ACTIVE, Goal.next_checkin_at <= now)
+                .order_by(Goal.next_checkin_at).limit(batch).with_for_update(skip_locked=True, of=Goal)
+            )).all())
+            prompted: list[tuple[Goal, Person, datetime | None, GoalCheckin]] = []
+            for goal, owner in rows:
+                slot = goal.next_checkin_at
+                schedule_next(svc, goal)
+                if owner.reminders_paused or not owner.active or owner.deletion_due_at is not None or owner.unreachable:
+                    continue
+                checkin = GoalCheckin(goal_id=goal.id, prompted_at=now)
+                session.add(checkin)
+                prompted.append((goal, owner, slot, checkin))
+            await session.flush()  # one insert for the batch's check-ins, which gives their ids
+            messages = []
+            for goal, owner, slot, checkin in prompted:
+                remember_prompt(goal, checkin.id, now)
+                look_when_missed(svc, goal, now)
+                t = translator(owner.locale, svc.settings.zone)
+                text = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
+                buttons = [[(t.gettext(label), callbacks.make("gchk", answer_key(answer), checkin.id))]
+                           for answer, label in ANSWER_LABELS.items()]
+                messages.append(outbox.Message(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
+                                               "goal_checkin", text, buttons))
+            queued += await outbox.enqueue_many(session, messages, now=now)
+            await session.commit()
+        if len(rows) < batch:
+            return queued
+
+
+
+
+async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
+    """The last few prompts of each goal from goal_checkins, in one query (a window function: the same on SQLite
+    and PostgreSQL), packed as `recent_prompts`."""
+    if not goal_ids:
+        return {}
+    ranked = (
+        select(
+            GoalCheckin.goal_id, GoalCheckin.id, GoalCheckin.prompted_at, GoalCheckin.answered_at, GoalCheckin.answer,
+            func.row_number().over(
+                partition_by=GoalCheckin.goal_id, order_by=(GoalCheckin.prompted_at.desc(), GoalCheckin.id.desc())
+            ).label("n"),
+        )
+        .where(GoalCheckin.goal_id.in_(goal_ids))
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked.c.goal_id, ranked.c.id, ranked.c.prompted_at, ranked.c.answered_at, ranked.c.answer)
+        .where(ranked.c.n <= RECENT_PROMPTS)
+        .order_by(ranked.c.goal_id, ranked.c.prompted_at, ranked.c.id)
+    )
+    out: dict[int, list[list[Any]]] = {}
+    for goal_id, checkin_id, prompted_at, answered_at, answer in rows.all():
+        out.setdefault(goal_id, []).append(
+            [checkin_id, prompted_at.timestamp(), answered_at.timestamp() if answered_at else None, answer])
+    return out
+
+
+@dataclass(frozen=True)
+class Stall:
+    goal_id: int
+    nudge_id: int
+    reasons: tuple[StallReason, ...]
+
+
+async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy | None = None) -> list[Stall]:
+    """Tick: look at the goals whose look is due (a range on the next_look_at index). An active goal that
+    stalled and is not in an open episode opens one, with one nudge, and a gentle message to the client. Every
+    goal looked at gets its next look (`next_look`), so it leaves the range until then. Only the columns the
+    rules need are read (no decrypting of titles and steps), except for a goal that stalls."""
+    policy = policy or svc.settings.stall_policy
+    now, zone = svc.now(), svc.settings.zone
+    stalls: list[Stall] = []
+    while True:
+        async with svc.unit() as session:
+            rows = (await session.execute(
+                select(Goal.id, Goal.status, Goal.stall_since, Goal.created_at, Goal.target_date, Goal.last_progress_at,
+                       Goal.recent_prompts)
+                .where(Goal.next_look_at <= now)
+                .order_by(Goal.next_look_at).limit(batch).with_for_update(skip_locked=True)
+            )).all()
+            if not rows:
+                return stalls
+            # Not active, or an open episode: no look until that changes (a resume, progress).
+            looked = [row for row in rows if row.status == GoalStatus.ACTIVE and row.stall_since is None]
+            unknown = await _recent_checkins(session, [row.id for row in looked if row.recent_prompts is None])
+            changes = {row.id: {"id": row.id, "next_look_at": None} for row in rows}
+            stalled: list[tuple[int, tuple[StallReason, ...]]] = []
+            for row in looked:
+                packed = row.recent_prompts
+                if packed is None:  # the goal's first look since the upgrade: its copy is made now
+                    packed = changes[row.id]["recent_prompts"] = unknown.get(row.id, [])
+                facts = GoalFacts(GoalStatus.ACTIVE, row.created_at, row.target_date, unpack_prompts(packed),
+                                  row.last_progress_at, False)
+                look = next_look(facts, policy, now=now, zone=zone)
+                if look == now:
+                    stalled.append((row.id, stall_reasons(facts, policy, now=now, zone=zone)))
+                else:
+                    changes[row.id]["next_look_at"] = look
+            for keys in ({"id", "next_look_at"}, {"id", "next_look_at", "recent_prompts"}):
+                same = [change for change in changes.values() if set(change) == keys]
+                if same:
+                    await session.execute(update(Goal), same)
+            for goal_id, reasons in stalled:
+                stalls.append(await _open_episode(svc, session, goal_id, reasons, now))
+            await session.commit()
+        if len(rows) < batch:
+            return stalls
+
+
+async def _open_episode(svc: Services, session: AsyncSession, goal_id: int, reasons: tuple[StallReason, ...],
+                        now: datetime) -> Stall:
+    """A stall episode begins: one nudge for the care team (bot/services/nudges.py) and a gentle message to the
+    client with three ways on."""
+    goal = await session.get(Goal, goal_id)
+    assert goal is not None
+    goal.stall_since = now
+    nudge = Nudge(goal_id=goal.id, reasons=",".join(reasons), created_at=now, rungs="", next_climb_at=now)
+    session.add(nudge)
+    await session.flush()
+    add_event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
+    owner = await session.get(Person, goal.owner_id)
+    if owner is not None and owner.active and not owner.unreachable and owner.deletion_due_at is None:
+        t = translator(owner.locale, svc.settings.zone)
+        await outbox.enqueue(
+            session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,
+            text=t.gettext(STALL_TEXT).format(goal=goal.title),
+            buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))]
+                     for key, label in STALL_CHOICES.items()],
+        )
+    return Stall(goal.id, nudge.id, reasons)
