@@ -10,21 +10,7 @@ answer or a change sets it to now, and each look to the next moment a rule could
 without progress, the day after the target date, an open prompt's 48 hours). So the tick looks at what is
 due, not at every goal: its cost follows what happens, not how many goals there are.
 """
-from bot.services.goals.core import (  # noqa: F401 - the package's face: callers use goals.x
-    RECENT_PROMPTS,
-    STALL_TEXT,
-    GoalView,
-    acting_client,
-    add_event,
-    goal_view,
-    look_now,
-    look_when_missed,
-    own_goal,
-    remember_answer,
-    remember_prompt,
-    schedule_next,
-    unpack_prompts,
-)
+from bot.services.goals.core import GoalView, acting_client, own_goal  # noqa: F401 - read by other services and flows
 from bot.services.goals.crud import (  # noqa: F401 - the package's face: callers use goals.x
     Answered,
     add_note,

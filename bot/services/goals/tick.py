@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
 from bot.db.models import Goal, GoalCheckin, Nudge, Person
-from bot.domain.goals import (  # the labels and answer keys live with the rules; prompts here still use them
+from bot.domain.goals import (
     ANSWER_LABELS,
     STALL_CHOICES,
     GoalFacts,
@@ -25,15 +25,7 @@ from bot.domain.goals import (  # the labels and answer keys live with the rules
 from bot.i18n import translator
 from bot.outbox import store as outbox
 from bot.services.base import Services
-from bot.services.goals.core import (
-    RECENT_PROMPTS,
-    STALL_TEXT,
-    add_event,
-    look_when_missed,
-    remember_prompt,
-    schedule_next,
-    unpack_prompts,
-)
+from bot.services.goals import core
 
 
 async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
@@ -52,7 +44,7 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
             prompted: list[tuple[Goal, Person, datetime | None, GoalCheckin]] = []
             for goal, owner in rows:
                 slot = goal.next_checkin_at
-                schedule_next(svc, goal)
+                core.schedule_next(svc, goal)
                 if owner.reminders_paused or not owner.active or owner.deletion_due_at is not None or owner.unreachable:
                     continue
                 checkin = GoalCheckin(goal_id=goal.id, prompted_at=now)
@@ -61,8 +53,8 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
             await session.flush()  # one insert for the batch's check-ins, which gives their ids
             messages = []
             for goal, owner, slot, checkin in prompted:
-                remember_prompt(goal, checkin.id, now)
-                look_when_missed(svc, goal, now)
+                core.remember_prompt(goal, checkin.id, now)
+                core.look_when_missed(svc, goal, now)
                 t = translator(owner.locale, svc.settings.zone)
                 text = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
                 buttons = [[(t.gettext(label), callbacks.make("gchk", answer_key(answer), checkin.id))]
@@ -94,7 +86,7 @@ async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> di
     )
     rows = await session.execute(
         select(ranked.c.goal_id, ranked.c.id, ranked.c.prompted_at, ranked.c.answered_at, ranked.c.answer)
-        .where(ranked.c.n <= RECENT_PROMPTS)
+        .where(ranked.c.n <= core.RECENT_PROMPTS)
         .order_by(ranked.c.goal_id, ranked.c.prompted_at, ranked.c.id)
     )
     out: dict[int, list[list[Any]]] = {}
@@ -138,7 +130,7 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
                 packed = row.recent_prompts
                 if packed is None:  # the goal's first look since the upgrade: its copy is made now
                     packed = changes[row.id]["recent_prompts"] = unknown.get(row.id, [])
-                facts = GoalFacts(GoalStatus.ACTIVE, row.created_at, row.target_date, unpack_prompts(packed),
+                facts = GoalFacts(GoalStatus.ACTIVE, row.created_at, row.target_date, core.unpack_prompts(packed),
                                   row.last_progress_at, False)
                 look = next_look(facts, policy, now=now, zone=zone)
                 if look == now:
@@ -166,13 +158,13 @@ async def _open_episode(svc: Services, session: AsyncSession, goal_id: int, reas
     nudge = Nudge(goal_id=goal.id, reasons=",".join(reasons), created_at=now, rungs="", next_climb_at=now)
     session.add(nudge)
     await session.flush()
-    add_event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
+    core.add_event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
     owner = await session.get(Person, goal.owner_id)
     if owner is not None and owner.active and not owner.unreachable and owner.deletion_due_at is None:
         t = translator(owner.locale, svc.settings.zone)
         await outbox.enqueue(
             session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,
-            text=t.gettext(STALL_TEXT).format(goal=goal.title),
+            text=t.gettext(core.STALL_TEXT).format(goal=goal.title),
             buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))]
                      for key, label in STALL_CHOICES.items()],
         )
