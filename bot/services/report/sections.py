@@ -1,43 +1,10 @@
-"""Reports: the admin's anonymous monthly figures (network level) and a worker's own caseload numbers.
-
-**Monthly report** (`monthly_report`): anonymous aggregates, never a name, a pseudonym or an id. Every count
-smaller than 5 shows as "< 5" and no mean or median of fewer than 5 values is shown (bot/domain/smallcells.py).
-The month runs from the 1st 00:00 to the next 1st 00:00 in the configured zone (Europe/Amsterdam).
-
-Definitions (also printed in the report where they are not obvious):
-- households: with at least one client, also those in self-management without a worker; "total" were open at
-  some time in the month (created before its end, not closed before its start); "new" were created in it;
-  "closed" had their traject closed in it. Clients alike.
-- goals per leefdomein: goals the client accepted (not a mere proposal or a declined one) that existed in the
-  month and were not reached or stopped before it; "reached": a goal marked reached in the month.
-- stall episodes: one nudge per episode, counted in the month it started. Time until acknowledged: from the
-  nudge to the first worker's "I'll get in touch"/"seen", for the month's nudges, median in hours.
-  Escalations: nudge deliveries on the backup or procesregisseur rung made in the month.
-- check-in response: goal check-ins prompted in the month and answered at all (a check-in the client starts
-  from the menu counts as asked and answered); phase prompts (outbox "checkin" messages) of the month answered
-  by a colour within 24 hours.
-- self-scan change: per client, the latest complete own scan before the month's end minus the first one
-  (the 0-meting), per leefdomein; the mean over the clients with at least two scans of that domain.
-- outcomes a-g: TrajectClosing rows of the month ("n.v.t." left out); working relationship: the client answers
-  of the month (RelationScore).
-- network: the current state of the team (there is no history of it), for households whose traject was open at
-  the end of the month. "Without a coordinating worker for more than 7 days": a household that had a team
-  (care-team rows or a recorded vacancy) with no coordinating worker, since the vacancy (or since the household
-  was made) more than 7 days before the month's end. "No contact for more than 14 days": an active client last
-  seen more than 14 days before the month's end. There is no organisation field: instead of organisations per
-  household the report counts the workers involved per household.
-
-**Caseload report** (`caseload_report`, in services/caseload.py): the worker's own households and clients,
-with goal and scan figures only of clients who share their goals with the worker (each look audited). These are
-not suppressed: they are the worker's own clients, counted only from what each one shares.
-"""
+"""The monthly report's sections, one function each (people, goals, stalls, response, scans, outcomes,
+network, team counts): anonymous aggregates, every small cell suppressed (bot/domain/smallcells.py)."""
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,114 +30,13 @@ from bot.domain.goals import Domain, GoalStatus
 from bot.domain.outcomes import OUTCOME_KEYS, OUTCOMES, RELATION_KEYS, RELATION_QUESTIONS
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DOMAIN_NAMES, GOAL_DOMAIN_NAMES
-from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
+from bot.domain.smallcells import count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import N_
-from bot.services.base import NotAllowed, Services, acting_admin, audit
-from bot.services.caseload import CaseloadClient as CaseloadClient  # the worker's own figures, read as
-from bot.services.caseload import CaseloadReport as CaseloadReport  # report.caseload_report by the flow
-from bot.services.caseload import caseload_report as caseload_report
-
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-VACANCY_DAYS = 7
-SILENCE_DAYS = 14
-PHASE_ANSWER_WINDOW = timedelta(hours=24)
+from bot.services.report.model import PHASE_ANSWER_WINDOW, SILENCE_DAYS, VACANCY_DAYS, Line, Section, hours, within
 
 
 @dataclass(frozen=True)
-class Line:
-    key: str  # stable, for the CSV and tests: "households.total", "goals.domain.wonen"
-    label: str  # msgid; may hold {subject}
-    value: str  # after small-cell suppression: "12", "< 5", "3.4", "+0.6", "80%"
-    subject: str | None = None  # msgid put into {subject} (a leefdomein, an outcome)
-    kind: str = "count"  # count, mean, median or rate: what a suppressed value hides, and why
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value == SUPPRESSED
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str  # msgid
-    lines: tuple[Line, ...]
-    note: str | None = None  # msgid
-
-
-@dataclass(frozen=True)
-class Report:
-    month: str
-    start: datetime
-    end: datetime
-    made_at: datetime
-    sections: tuple[Section, ...]
-
-    def value(self, key: str) -> str:
-        for section in self.sections:
-            for line in section.lines:
-                if line.key == key:
-                    return line.value
-        raise KeyError(key)
-
-    def lines(self) -> list[Line]:
-        return [line for section in self.sections for line in section.lines]
-
-
-def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """'2026-11' -> (1 Nov 00:00, 1 Dec 00:00) local, as aware UTC. ValueError for anything else."""
-    match = MONTH.match(month or "")
-    if match is None:
-        raise ValueError("use a month like 2026-11")
-    year, number = int(match.group(1)), int(match.group(2))
-    first = date(year, number, 1)
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return (datetime.combine(first, datetime.min.time(), zone).astimezone(UTC),
-            datetime.combine(following, datetime.min.time(), zone).astimezone(UTC))
-
-
-def previous_month(now: datetime, zone: ZoneInfo) -> str:
-    local = now.astimezone(zone).date().replace(day=1) - timedelta(days=1)
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def _in(at: datetime | None, start: datetime, end: datetime) -> bool:
-    return at is not None and start <= at < end
-
-
-def _hours(delta: timedelta) -> float:
-    return delta.total_seconds() / 3600
-
-
-# --- the monthly report ------------------------------------------------------------------------------
-
-
-async def monthly_report(svc: Services, month: str, *, by_telegram_id: int | None = None) -> Report:
-    """The admin's monthly figures. by_telegram_id None: the operator's command line; else an active admin."""
-    start, end = month_bounds(month, svc.settings.zone)
-    now = svc.now()
-    async with svc.unit() as session:
-        actor, allowed = await acting_admin(session, by_telegram_id)
-        if not allowed:
-            audit(session, at=now, action="report.monthly", actor=actor, outcome="denied")
-            await session.commit()
-            raise NotAllowed("only an admin")
-        month_households, people = await _people(session, start, end)
-        sections = (
-            people,
-            await _goals(session, start, end),
-            await _stalls(session, start, end),
-            await _response(session, start, end),
-            await _scans(session, start, end),
-            await _outcomes(session, start, end),
-            await _network(session, end, month_households),
-        )
-        audit(session, at=now, action="report.monthly", actor=actor, scope=month)
-        await session.commit()
-    return Report(month, start, end, now, sections)
-
-
-@dataclass(frozen=True)
-class _Households:
+class Households:
     """The month's households: all made before its end, their clients, and those open at some time in it."""
 
     all: dict[int, Household]
@@ -178,7 +44,7 @@ class _Households:
     open_in_month: set[int]
 
 
-async def _people(session: AsyncSession, start: datetime, end: datetime) -> tuple[_Households, Section]:
+async def people(session: AsyncSession, start: datetime, end: datetime) -> tuple[Households, Section]:
     """Households and clients."""
     households = {
         h.id: h for h in (await session.execute(select(Household).where(Household.created_at < end))).scalars()
@@ -191,8 +57,8 @@ async def _people(session: AsyncSession, start: datetime, end: datetime) -> tupl
             by_household[client.household_id].append(client)
     open_in_month = {hid for hid, h in households.items() if hid in by_household
                      and (h.closed_at is None or h.closed_at >= start)}
-    new = {hid for hid in open_in_month if _in(households[hid].created_at, start, end)}
-    closed = {hid for hid in by_household if _in(households[hid].closed_at, start, end)}
+    new = {hid for hid in open_in_month if within(households[hid].created_at, start, end)}
+    closed = {hid for hid in by_household if within(households[hid].closed_at, start, end)}
     month_clients = [c for hid in open_in_month for c in by_household[hid]]
     people = Section(
         "people",
@@ -209,7 +75,7 @@ async def _people(session: AsyncSession, start: datetime, end: datetime) -> tupl
             Line(
                 "clients.new",
                 N_("New clients"),
-                count_cell(sum(1 for c in month_clients if _in(c.created_at, start, end))),
+                count_cell(sum(1 for c in month_clients if within(c.created_at, start, end))),
             ),
             Line(
                 "clients.closed",
@@ -218,10 +84,10 @@ async def _people(session: AsyncSession, start: datetime, end: datetime) -> tupl
             ),
         ),
     )
-    return _Households(households, by_household, open_in_month), people
+    return Households(households, by_household, open_in_month), people
 
 
-async def _goals(session: AsyncSession, start: datetime, end: datetime) -> Section:
+async def goals(session: AsyncSession, start: datetime, end: datetime) -> Section:
     """Goals per life area: those open in the month, and those reached in it."""
     goals = list((await session.execute(select(Goal).where(Goal.created_at < end))).scalars())
     events: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
@@ -265,12 +131,12 @@ async def _goals(session: AsyncSession, start: datetime, end: datetime) -> Secti
     return goal_section
 
 
-async def _stalls(session: AsyncSession, start: datetime, end: datetime) -> Section:
+async def stalls(session: AsyncSession, start: datetime, end: datetime) -> Section:
     """Stalls, nudges, escalations."""
     nudges = list(
         (await session.execute(select(Nudge).where(Nudge.created_at >= start, Nudge.created_at < end))).scalars()
     )
-    waits = [_hours(n.acknowledged_at - n.created_at) for n in nudges if n.acknowledged_at is not None]
+    waits = [hours(n.acknowledged_at - n.created_at) for n in nudges if n.acknowledged_at is not None]
     deliveries = list((await session.execute(
         select(NudgeDelivery.nudge_id, NudgeDelivery.rung).where(
             NudgeDelivery.created_at >= start, NudgeDelivery.created_at < end,
@@ -308,7 +174,7 @@ async def _stalls(session: AsyncSession, start: datetime, end: datetime) -> Sect
     return stall_section
 
 
-async def _response(session: AsyncSession, start: datetime, end: datetime) -> Section:
+async def response(session: AsyncSession, start: datetime, end: datetime) -> Section:
     """Check-in response."""
     asked, answered = (await session.execute(
         select(func.count(), func.count(GoalCheckin.answered_at)).where(
@@ -355,7 +221,7 @@ async def _response(session: AsyncSession, start: datetime, end: datetime) -> Se
     return response
 
 
-async def _scans(session: AsyncSession, start: datetime, end: datetime) -> Section:
+async def scans(session: AsyncSession, start: datetime, end: datetime) -> Section:
     """Self-scan change from the 0-meting."""
     scans: dict[int, list[tuple[datetime, dict]]] = defaultdict(list)
     for client_id, at, scores in (await session.execute(
@@ -367,7 +233,7 @@ async def _scans(session: AsyncSession, start: datetime, end: datetime) -> Secti
     scan_lines = [
         Line("scan.zero", N_("Clients with a 0-meting"), count_cell(len(scans))),
         Line("scan.in_month", N_("Clients who did a self-scan in this month"),
-             count_cell(sum(1 for points in scans.values() if any(_in(at, start, end) for at, _ in points)))),
+             count_cell(sum(1 for points in scans.values() if any(within(at, start, end) for at, _ in points)))),
     ]
     for domain in scan_rules.ALL_DOMAINS:
         values = changes.get(domain, [])
@@ -379,7 +245,7 @@ async def _scans(session: AsyncSession, start: datetime, end: datetime) -> Secti
     return scan_section
 
 
-async def _outcomes(session: AsyncSession, start: datetime, end: datetime) -> Section:
+async def outcomes(session: AsyncSession, start: datetime, end: datetime) -> Section:
     """Outcomes at closing and working relationship."""
     closings = list((await session.execute(select(TrajectClosing.outcomes).where(
         TrajectClosing.at >= start, TrajectClosing.at < end))).scalars())
@@ -403,13 +269,13 @@ async def _outcomes(session: AsyncSession, start: datetime, end: datetime) -> Se
     return outcome_section
 
 
-async def _network(session: AsyncSession, end: datetime, month: _Households) -> Section:
+async def network(session: AsyncSession, end: datetime, month: Households) -> Section:
     """Network level: team figures at the time of the report, contact and reachability at the month's end."""
     households, by_household, open_in_month = month.all, month.clients, month.open_in_month
     open_at_end = {
         hid for hid in open_in_month if households[hid].closed_at is None or households[hid].closed_at >= end
     }
-    without, self_managed, workers_per = await _team_counts(session, open_at_end, households, end)
+    without, self_managed, workers_per = await team_counts(session, open_at_end, households, end)
     reference = end - timedelta(days=SILENCE_DAYS)
     end_clients = [c for hid in open_at_end for c in by_household[hid] if c.active]
     silent = sum(1 for c in end_clients if (c.last_seen_at or c.created_at) < reference)
@@ -448,7 +314,7 @@ async def _network(session: AsyncSession, end: datetime, month: _Households) -> 
     return network
 
 
-async def _team_counts(
+async def team_counts(
     session: AsyncSession, open_at_end: set[int], households: dict[int, Household], end: datetime
 ) -> tuple[int, int, list[int]]:
     """Of the households open at the month's end: how many have had no coordinating worker for more than
