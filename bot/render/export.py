@@ -10,14 +10,12 @@ DejaVu Sans from matplotlib (bot/render/fonts.py); characters it cannot draw (em
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from bot.domain.consent import SCOPE_NAMES
-from bot.domain.forms import CARD_PART_NAMES, CARD_STEPS, PART_NAMES, PHASE_NAMES, STEPS
-from bot.domain.plans import PHASES
-from bot.domain.safetyplans import HOME, HOME_PART_NAMES, SAFETY, SAFETY_PART_NAMES
+from bot.domain.safetyplans import HOME, SAFETY
 from bot.i18n import N_, Translator
+from bot.render.export_doc import Doc, by_key, tools_part
 from bot.render.export_words import (
     ACTIONS,
     COLUMNS,
@@ -30,156 +28,17 @@ from bot.render.export_words import (
     value_text,
 )
 from bot.render.export_words import NOT_IN_A_CLIENTS_EXPORT as NOT_IN_A_CLIENTS_EXPORT  # for the tests
-from bot.render.fonts import DASH, GREY, Pdf, drawable, unadorned
-from bot.render.text import made_with_words
-
-PART_NAMES_OF = {SAFETY: SAFETY_PART_NAMES, HOME: HOME_PART_NAMES}  # the safety plans' parts (CARD_PART_NAMES else)
-
-# --- the document ---------------------------------------------------------------------------------------------
+from bot.render.fonts import DASH, unadorned
 
 
-class _Doc:
-    def __init__(self, t: Translator) -> None:
-        self.t = t
-        title = t.gettext("Your data in Houvast")
-        self.pdf = Pdf(title, title, t.locale)
-        self.pdf.add_page()
-
-    def text(self, value: object, *, size: float = Pdf.BODY, bold: bool = False, indent: float = 0,
-             gap: float = 0, grey: bool = False) -> None:
-        text = drawable(str(value)).strip()
-        if not text:
-            return
-        pdf = self.pdf
-        left = pdf.l_margin
-        # A hanging indent that also holds when one long value runs over a page break.
-        pdf.set_left_margin(left + indent)
-        pdf.set_x(left + indent)
-        pdf.paragraph(text, size=size, bold=bold, colour=GREY if grey else (20, 20, 20))
-        pdf.set_left_margin(left)
-        pdf.set_x(left)
-        if gap:
-            pdf.ln(gap)
-
-    def section(self, title: str, intro: str | None = None) -> None:
-        self.pdf.ln(3)
-        self.pdf.heading(drawable(title))
-        if intro:
-            self.text(intro, grey=True, size=9.5)
-        self.pdf.ln(1)
-
-    def fields(self, table: str, row: Row, *, indent: float = 0, skip: tuple[str, ...] = ()) -> None:
-        """Every labelled field with a value, "Label: value"; empty fields say nothing."""
-        t = self.t
-        for key, value in row.items():
-            if key in skip or value in (None, "", [], {}):
-                continue
-            label = COLUMNS.get(table, {}).get(key, NAME_FIELDS.get(key, "?"))
-            if label is None:
-                continue
-            if label == "?":  # a column added later without a label: still shown, never lost
-                label = key.replace("_", " ")
-            else:
-                label = t.gettext(label)
-            self.text(f"{label}: {value_text(t, table, key, value)}", indent=indent)
-
-    def empty(self) -> None:
-        self.text(self.t.gettext("Nothing."), grey=True)
-
-
-def _tool_doc(doc: _Doc, kind: str, content: Any, indent: float) -> None:
-    """A saved signaleringsplan or crisis card, with the same headings as in the chat."""
-    t = doc.t
-    if not isinstance(content, dict) or not content:
-        doc.text(t.gettext("Empty."), indent=indent, grey=True)
-        return
-    if kind == "signaleringsplan":
-        for phase in PHASES:
-            part = content.get(phase.value) or {}
-            if not part:
-                continue
-            doc.text(unadorned(t.gettext(PHASE_NAMES[phase])), bold=True, indent=indent)
-            for key, items in part.items():
-                _tool_items(doc, t.gettext(PART_NAMES.get(key, key)), items, indent + 5)
-        return
-    names = PART_NAMES_OF.get(kind, CARD_PART_NAMES)
-    for key, value in content.items():
-        heading = t.gettext(names[key]) if key in names else key
-        if key == "made_with" and isinstance(value, str):  # "Met mijn begeleider": "Gemaakt met: mijn begeleider"
-            alone, who = made_with_words(t, value)
-            value = t.gettext("by me") if alone else who
-        _tool_items(doc, heading, value, indent)
-
-
-def _tool_items(doc: _Doc, heading: str, value: Any, indent: float) -> None:
-    t = doc.t
-    if isinstance(value, list):
-        doc.text(heading, bold=True, indent=indent)
-        for item in value:
-            if isinstance(item, dict):
-                item = ", ".join(str(item[k]) for k in ("name", "relation", "phone") if item.get(k))
-            doc.text(f"• {item}", indent=indent + 5)
-    else:
-        doc.text(f"{heading}: {scalar(t, value)}", indent=indent)
-
-
-def _step_name(t: Translator, kind: str, index: Any) -> str:
-    steps = STEPS.get(kind, CARD_STEPS)  # type: ignore[call-overload]
-    if not isinstance(index, int) or not 0 <= index < len(steps):
-        return scalar(t, index)
-    step = steps[index]
-    if step.label:
-        return t.gettext(step.label)
-    name = t.gettext(PART_NAMES.get(step.path[-1], "")) if kind == "signaleringsplan" \
-        else t.gettext(CARD_PART_NAMES[step.path[-1]])
-    if step.phase is not None:
-        name = f"{unadorned(t.gettext(PHASE_NAMES[step.phase])).split(':')[0]}: {name}"
-    return name
-
-
-def _by(rows: list[Row], key: str) -> dict[Any, list[Row]]:
-    grouped: dict[Any, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[row.get(key)].append(row)
-    return grouped
-
-
-def _tools(doc: _Doc, tables: dict[str, list[Row]], kind: str, title: str, intro: str) -> None:
-    t = doc.t
-    versions = [r for r in tables.get("tool_versions", []) if r.get("kind") == kind]
-    drafts = [r for r in tables.get("tool_drafts", []) if r.get("kind") == kind]
-    proposals = [r for r in tables.get("tool_proposals", []) if r.get("kind") == kind]
-    doc.section(title, intro)
-    if not (versions or drafts or proposals):
-        doc.empty()
-    for row in versions:
-        doc.text(
-            t.gettext("Version {n}, saved on {day}").format(n=row.get("version"), day=scalar(t, row.get("saved_at"))),
-            bold=True,
-        )
-        if row.get("saved_by_name"):
-            doc.text(f"{t.gettext(NAME_FIELDS['saved_by_name'])}: {row['saved_by_name']}")
-        _tool_doc(doc, kind, row.get("content"), 5)
-        doc.pdf.ln(2)
-    for row in drafts:
-        doc.text(t.gettext("Still being filled in, changed on {day}").format(day=scalar(t, row.get("updated_at"))),
-                 bold=True)
-        doc.text(f"{t.gettext(COLUMNS['tool_drafts']['step'])}: {_step_name(t, kind, row.get('step'))}")
-        _tool_doc(doc, kind, row.get("content"), 5)
-        doc.pdf.ln(2)
-    for row in proposals:
-        doc.text(t.gettext("Proposed answer for: {part}").format(part=_step_name(t, kind, row.get("step"))), bold=True)
-        doc.fields("tool_proposals", row, indent=5, skip=("step",))
-        doc.pdf.ln(1)
-
-
-def _goals(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _goals(doc: Doc, tables: dict[str, list[Row]]) -> None:
     t = doc.t
     doc.section(t.gettext("My goals"), t.gettext("Your goals, with every answer and what happened with them."))
     goals = tables.get("goals", [])
-    checkins, events = _by(tables.get("goal_checkins", []), "goal_id"), _by(tables.get("goal_events", []), "goal_id")
-    nudges = _by(tables.get("nudges", []), "goal_id")
-    deliveries = _by(tables.get("nudge_deliveries", []), "nudge_id")
+    checkins = by_key(tables.get("goal_checkins", []), "goal_id")
+    events = by_key(tables.get("goal_events", []), "goal_id")
+    nudges = by_key(tables.get("nudges", []), "goal_id")
+    deliveries = by_key(tables.get("nudge_deliveries", []), "nudge_id")
     if not goals:
         doc.empty()
     for goal in goals:
@@ -209,11 +68,11 @@ def _goals(doc: _Doc, tables: dict[str, list[Row]]) -> None:
         doc.pdf.ln(3)
 
 
-def _peers(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _peers(doc: Doc, tables: dict[str, list[Row]]) -> None:
     t = doc.t
     doc.section(t.gettext("Talking with a peer expert"))
     contacts = tables.get("peer_contacts", [])
-    messages = _by(tables.get("relay_messages", []), "contact_id")
+    messages = by_key(tables.get("relay_messages", []), "contact_id")
     rest = [(name, tables.get(name, [])) for name in ("peer_waiting_list", "misuse_reports")]
     if not contacts and not any(rows for _, rows in rest):
         doc.empty()
@@ -236,7 +95,7 @@ def _peers(doc: _Doc, tables: dict[str, list[Row]]) -> None:
             doc.fields(name, row, indent=5)
 
 
-def _audit(doc: _Doc, trail: list[Row]) -> None:
+def _audit(doc: Doc, trail: list[Row]) -> None:
     t = doc.t
     doc.section(t.gettext("Who did what with your data"))
     if not trail:
@@ -255,7 +114,7 @@ def _audit(doc: _Doc, trail: list[Row]) -> None:
         doc.text(f"{scalar(t, entry.get('at'))}: {who} {what}{extra}{refused}")
 
 
-def _crisis(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _crisis(doc: Doc, tables: dict[str, list[Row]]) -> None:
     """When what the client wrote sounded like a crisis (the kind and when, never the words), and the rood
     alerts to the care team: who got them and who picked them up."""
     t = doc.t
@@ -280,13 +139,13 @@ def _crisis(doc: _Doc, tables: dict[str, list[Row]]) -> None:
                 who=row.get("taken_by_name") or DASH, moment=scalar(t, row["taken_at"])), indent=5)
 
 
-def _safety(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _safety(doc: Doc, tables: dict[str, list[Row]]) -> None:
     """My safety plan: both plans, the hoopbox (what is in it; photos and voice messages stay in the chat) and
     the noodbericht (its text, who gets it, and every time it went)."""
     t = doc.t
     same = t.gettext("Every saved version, and what you were still filling in.")
-    _tools(doc, tables, SAFETY, t.gettext("My plan for thoughts of suicide"), same)
-    _tools(doc, tables, HOME, t.gettext("My home plan"), same)
+    tools_part(doc, tables, SAFETY, t.gettext("My plan for thoughts of suicide"), same)
+    tools_part(doc, tables, HOME, t.gettext("My home plan"), same)
     doc.section(t.gettext("My hope box"), t.gettext("What you kept. Photos and voice messages are on Telegram; "
                                                     "the JSON file has their file number."))
     items = tables.get("hope_items", [])
@@ -299,7 +158,7 @@ def _safety(doc: _Doc, tables: dict[str, list[Row]]) -> None:
             doc.text(str(row["text"]), indent=5)
     doc.section(t.gettext("My emergency message"), t.gettext("Your message, who gets it, and when it went."))
     settings, trusted = tables.get("emergency_settings", []), tables.get("trusted_people", [])
-    sends, deliveries = tables.get("emergency_sends", []), _by(tables.get("emergency_deliveries", []), "send_id")
+    sends, deliveries = tables.get("emergency_sends", []), by_key(tables.get("emergency_deliveries", []), "send_id")
     if not (settings or trusted or sends):
         doc.empty()
     for row in settings:
@@ -318,15 +177,15 @@ def _safety(doc: _Doc, tables: dict[str, list[Row]]) -> None:
 
 def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
     """The readable export: the parts in the order of the menu, then the trail of who did what."""
-    doc = _Doc(t)
+    doc = Doc(t)
     tables: dict[str, list[Row]] = data.get("tables") or {}
     _about_you(doc, data)
     _sharing_and_colours(doc, tables)
     _crisis(doc, tables)
     _goals(doc, tables)
-    _tools(doc, tables, "signaleringsplan", t.gettext("My signaleringsplan"),
+    tools_part(doc, tables, "signaleringsplan", t.gettext("My signaleringsplan"),
            t.gettext("Every saved version, and what you were still filling in."))
-    _tools(doc, tables, "crisiskaart", t.gettext("My crisis card"),
+    tools_part(doc, tables, "crisiskaart", t.gettext("My crisis card"),
            t.gettext("Every saved version, and what you were still filling in."))
     _safety(doc, tables)
     _scans(doc, tables)
@@ -337,7 +196,7 @@ def export_pdf(data: dict[str, Any], t: Translator) -> bytes:
     return doc.pdf.bytes()
 
 
-def _about_you(doc: _Doc, data: dict[str, Any]) -> None:
+def _about_you(doc: Doc, data: dict[str, Any]) -> None:
     """The title, the person and their household and care team."""
     t = doc.t
     doc.text(t.gettext("Your data in Houvast"), size=18, bold=True, gap=2)
@@ -360,7 +219,7 @@ def _about_you(doc: _Doc, data: dict[str, Any]) -> None:
                  f"{t.gettext('since {day}').format(day=scalar(t, member.get('since')))}")
 
 
-def _sharing_and_colours(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _sharing_and_colours(doc: Doc, tables: dict[str, list[Row]]) -> None:
     t = doc.t
     doc.section(t.gettext("Who sees what"), t.gettext("What you share with whom, and since when."))
     consents = tables.get("consents", [])
@@ -385,7 +244,7 @@ def _sharing_and_colours(doc: _Doc, tables: dict[str, list[Row]]) -> None:
         doc.text(f"{scalar(t, row.get('at'))}: {value_text(t, 'phase_checkins', 'phase', row.get('phase'))}")
 
 
-def _scans(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _scans(doc: Doc, tables: dict[str, list[Row]]) -> None:
     t = doc.t
     doc.section(t.gettext("How are things going? Your self-scans"))
     scans, relation = tables.get("self_scans", []), tables.get("relation_scores", [])
@@ -399,7 +258,7 @@ def _scans(doc: _Doc, tables: dict[str, list[Row]]) -> None:
         doc.fields("relation_scores", row, indent=5)
 
 
-def _messages_and_codes(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _messages_and_codes(doc: Doc, tables: dict[str, list[Row]]) -> None:
     """What Houvast sent, the codes used, and what it remembers for a moment."""
     t = doc.t
     doc.section(t.gettext("Messages Houvast sent you"))
@@ -433,7 +292,7 @@ def _messages_and_codes(doc: _Doc, tables: dict[str, list[Row]]) -> None:
         doc.text(f"• {value_text(t, 'user_data', 'data', row.get('data'))}")
 
 
-def _not_placed_yet(doc: _Doc, tables: dict[str, list[Row]]) -> None:
+def _not_placed_yet(doc: Doc, tables: dict[str, list[Row]]) -> None:
     # A table added later still appears, with its raw names, until it gets a place above.
     known = set(COLUMNS) | {"tool_versions", "tool_drafts", "tool_proposals"}  # (crisis tables: _crisis)
     for name, rows in tables.items():
