@@ -1,4 +1,5 @@
-"""`houvast bench`: how the bot's costs grow, measured against baselines taken in the same run.
+"""`houvast bench`: how the bot's costs grow, measured against baselines taken in the same run. A script more
+than a module: its seeding and its run are long lists of steps, kept in the order they happen.
 
 Four parts, each printed as a table and returned as `Row`s:
 

@@ -1,6 +1,9 @@
 """The `houvast` command for operators (docs/operations.md). Every expected error ends in one line on stderr
 naming the setting, and a non-zero exit: 1 for something wrong at run time, 2 for a wrong setting or argument,
-3 when another bot process already has the database or the token."""
+3 when another bot process already has the database or the token.
+
+Long by nature: one small function per subcommand (run, demo, worker, status, health, keygen, check, backup,
+restore, invite, report, ...), each a few lines over a service; splitting them would scatter the command list."""
 from __future__ import annotations
 
 import asyncio

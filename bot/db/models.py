@@ -1,4 +1,7 @@
-"""SQLAlchemy 2 typed models. Every schema change also gets an Alembic migration (bot/db/migrations)."""
+"""SQLAlchemy 2 typed models. Every schema change also gets an Alembic migration (bot/db/migrations).
+
+One file for the whole schema on purpose: the tables refer to each other, and one place to read them all is
+what a reviewer of a migration needs."""
 from __future__ import annotations
 
 from datetime import date, datetime, time

@@ -1,4 +1,5 @@
-"""An in-process fake of the Telegram Bot API for tests and the terminal demo.
+"""An in-process fake of the Telegram Bot API for tests and the terminal demo. Long by nature: one method per
+Bot API call Houvast makes, each with Telegram's own limits and errors; a test double, not product code.
 
 The real python-telegram-bot ``Application``/``Bot`` talk to it through PTB's own HTTP layer:
 ``LocalRequest`` is a ``telegram.request.BaseRequest`` that hands each call to a ``LocalBotApi`` and
