@@ -540,3 +540,13 @@ async def test_the_overview_shows_numbers_only_with_goals_consent_and_nothing_to
     anna, dirk = await _pseudonym(svc, ANNA), await _pseudonym(svc, DIRK)
     assert (anna, "status") in looks and (anna, Scope.GOALS) in looks
     assert all(actor != dirk for actor, _ in looks)  # Dirk was shown nothing of Sam, so nothing to audit
+
+
+async def test_more_nudges_due_than_one_batch_all_climb_in_one_tick(world):
+    """The ladder takes what is due in batches; a full batch means there may be more, so it goes on (a loop
+    variable once shadowed the batch and ended the tick after the first one)."""
+    svc = world
+    ids = [await stall(svc, title=f"Doel {n}") for n in range(3)]
+    await nudges.notify_nudges(svc, batch=2)  # two batches: 2, then 1
+    for nudge_id in ids:
+        assert (await nudge_row(svc, nudge_id)).rungs == "coordinating"

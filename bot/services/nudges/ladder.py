@@ -90,6 +90,24 @@ async def _absent(session: AsyncSession, worker_ids: Iterable[int], today: date)
     return set(rows.scalars())
 
 
+def _still_climbs(nudge: Nudge, goal: Goal, now: datetime, hours: WorkHours, policy: LadderPolicy) -> bool:
+    """Give the nudge its next look; True when it may reach a new rung now (not acknowledged, its episode still
+    open, not snoozed)."""
+    open_episode = (goal.status == GoalStatus.ACTIVE and goal.stall_since is not None
+                    and goal.stall_since <= nudge.created_at)
+    if nudge.acknowledged_at is not None or not open_episode:
+        nudge.next_climb_at = None  # acknowledged, or progress closed its episode: it climbs no more
+        return False
+    if nudge.snoozed_until is not None and nudge.snoozed_until > now:
+        nudge.next_climb_at = nudge.snoozed_until
+        return False
+    sent_at = max(nudge.created_at, nudge.snoozed_until or nudge.created_at)
+    rung = next_rung_at(sent_at, hours=hours, policy=policy, now=now)
+    daily = daily_look(nudge.id, now, hours)
+    nudge.next_climb_at = min(rung, daily) if rung is not None else daily
+    return True
+
+
 async def _climb(svc: Services, *, batch: int) -> int:
     """Record the rungs each nudge whose look is due reached by now and add a delivery for each new recipient;
     give it its next look."""
@@ -107,20 +125,7 @@ async def _climb(svc: Services, *, batch: int) -> int:
             )).all())
             if not due:
                 return added
-            rows = []
-            for nudge, goal in due:
-                open_episode = (goal.status == GoalStatus.ACTIVE and goal.stall_since is not None
-                                and goal.stall_since <= nudge.created_at)
-                if nudge.acknowledged_at is not None or not open_episode:
-                    nudge.next_climb_at = None  # acknowledged, or progress closed its episode: it climbs no more
-                elif nudge.snoozed_until is not None and nudge.snoozed_until > now:
-                    nudge.next_climb_at = nudge.snoozed_until
-                else:
-                    sent_at = max(nudge.created_at, nudge.snoozed_until or nudge.created_at)
-                    rung = next_rung_at(sent_at, hours=hours, policy=policy, now=now)
-                    daily = daily_look(nudge.id, now, hours)
-                    nudge.next_climb_at = min(rung, daily) if rung is not None else daily
-                    rows.append((nudge, goal))
+            rows = [(nudge, goal) for nudge, goal in due if _still_climbs(nudge, goal, now, hours, policy)]
             teams = await care_teams(session, {goal.household_id for _, goal in rows}, today)
             delivered: dict[int, set[int]] = defaultdict(set)
             for nudge_id, worker_id in (await session.execute(
@@ -131,9 +136,10 @@ async def _climb(svc: Services, *, batch: int) -> int:
             for nudge, goal in rows:
                 team = teams.get(goal.household_id, Team())
                 sent_at = max(nudge.created_at, nudge.snoozed_until or nudge.created_at)
-                due = due_rungs(sent_at, acknowledged=False, hours=hours, policy=policy, now=now)
+                # Not `due`: that name holds this batch, and a full batch means there may be more to take.
+                rungs_due = due_rungs(sent_at, acknowledged=False, hours=hours, policy=policy, now=now)
                 reached = _rungs(nudge.rungs)
-                new = [rung for rung in LADDER if rung in due and rung not in reached]
+                new = [rung for rung in LADDER if rung in rungs_due and rung not in reached]
                 if new:
                     nudge.rungs = ",".join(rung for rung in LADDER if rung in reached or rung in new)
                     owner = await session.get(Person, goal.client_id or goal.owner_id)
@@ -141,7 +147,7 @@ async def _climb(svc: Services, *, batch: int) -> int:
                         audit(session, at=now, action="nudge.escalated", subject=owner, scope=rung)
                 # Every reached rung, not only the new ones: an absence or a handover since then reroutes it.
                 for rung in LADDER:
-                    if rung not in due:
+                    if rung not in rungs_due:
                         continue
                     for worker_id in recipients(team, rungs_reached=frozenset({rung})):
                         if worker_id in delivered[nudge.id]:
