@@ -39,8 +39,9 @@ async def http_api():
 TEST_KEY = Fernet.generate_key().decode()
 
 
-async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str, **settings: str) -> tuple[Process, int]:
-    health_port = free_port()
+def houvast_env(tmp_path: Path, server: HttpBotApi, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a Houvast process under test: this machine's, without its HOUVAST_ settings, then the
+    local Bot API, the database, a data folder, a 5-second tick and a key; `settings` add or override."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOUVAST_")}
     env.update({
         "HOUVAST_TELEGRAM_TOKEN": "123:TEST",
@@ -48,11 +49,16 @@ async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str, **set
         "HOUVAST_BOT_API_BASE_FILE_URL": f"http://127.0.0.1:{server.port}/file/bot",
         "HOUVAST_DATABASE_URL": database_url,
         "HOUVAST_DATA_DIR": str(tmp_path / "data"),
-        "HOUVAST_HEALTH_PORT": str(health_port),
         "HOUVAST_TICK_SECONDS": "5",
         "HOUVAST_ENCRYPTION_KEYS": TEST_KEY,  # run refuses to start on Telegram without one
         **{f"HOUVAST_{name.upper()}": value for name, value in settings.items()},
     })
+    return env
+
+
+async def start_bot(tmp_path: Path, server: HttpBotApi, database_url: str, **settings: str) -> tuple[Process, int]:
+    health_port = free_port()
+    env = houvast_env(tmp_path, server, database_url, health_port=str(health_port), **settings)
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
                                                    stdout=PIPE, stderr=PIPE)
     return process, health_port

@@ -14,6 +14,7 @@ import signal
 import sys
 from asyncio.subprocess import PIPE, Process
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from bot.db.models import OutboxMessage, Person
 from bot.local.botapi import LocalBotApi
 from tests.flows.test_webhook import free_port
 from tests.httpbotapi import HttpBotApi
-from tests.ops.test_process import TEST_KEY, finished, start_bot, until, wait_healthy
+from tests.ops.test_process import finished, houvast_env, start_bot, until, wait_healthy
 
 FIRST_CHAT = 90_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,21 +49,36 @@ async def start_worker(tmp_path: Path, server: HttpBotApi, database_url: str, *,
                        module: tuple[str, ...] = ("bot.cli", "worker")) -> tuple[Process, int]:
     """`houvast worker`; with module=CHILD only its loop (tests/outbox_child.py), which waits for `go`."""
     health_port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("HOUVAST_")}
-    env.update({
-        "HOUVAST_TELEGRAM_TOKEN": "123:TEST",
-        "HOUVAST_BOT_API_BASE_URL": f"http://127.0.0.1:{server.port}/bot",
-        "HOUVAST_BOT_API_BASE_FILE_URL": f"http://127.0.0.1:{server.port}/file/bot",
-        "HOUVAST_DATABASE_URL": database_url,
-        "HOUVAST_DATA_DIR": str(tmp_path / "data"),
-        "HOUVAST_WORKER_HEALTH_PORT": str(health_port),
-        "HOUVAST_TICK_SECONDS": "5",
-        "HOUVAST_ENCRYPTION_KEYS": TEST_KEY,
-    })
+    env = houvast_env(tmp_path, server, database_url, worker_health_port=str(health_port))
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", *module, env=env, cwd=tmp_path,
                                                    stdin=PIPE, stdout=PIPE, stderr=PIPE)
     return process, health_port
+
+
+async def due_clients(svc, api: LocalBotApi, first_id: int, prefix: str, count: int = 10) -> Callable[[], int]:
+    """`count` clients whose phase check-in is due now (the tick's work); returns how many prompts they got."""
+    now = datetime.now(UTC)
+    async with svc.unit() as session:
+        for i in range(count):
+            session.add(Person(telegram_id=first_id + i, chat_id=first_id + i, role="client", locale="nl",
+                               pseudonym=f"{prefix}{i}", created_at=now, onboarded=True, active=True,
+                               reminders_paused=False, unreachable=False, checkin_time=time(10),
+                               checkin_rhythm="daily", next_checkin_at=now - timedelta(minutes=1)))
+            api.add_user(first_id + i, "Cliënt")
+        await session.commit()
+    return lambda: sum(len(api.messages(first_id + i)) for i in range(count))
+
+
+async def each_sent_once(http_api, texts: set[str], prompts: Callable[[], int], ports: list[int]) -> list[int]:
+    """Wait until the messages and the ten prompts went out, look again a second later, and check that each went
+    once; returns how many each process sent (its /metrics)."""
+    await until(lambda: len(accepted(http_api)) >= len(texts) and prompts() >= 10, "everything to go out")
+    await asyncio.sleep(1)  # a second look: nothing comes twice
+    sent = accepted(http_api)
+    assert set(sent) >= texts and all(sent[text] == 1 for text in texts)
+    assert prompts() == 10  # each prompt queued once (the tick's turn: one process a minute) and sent once
+    return [await metric(port, "houvast_outbox_sent_total") for port in ports]
 
 
 async def seed(svc, api: LocalBotApi, rows: int, *, prefix: str) -> list[str]:
@@ -125,22 +141,8 @@ async def test_a_bot_and_a_worker_share_the_tick_and_the_outbox_and_send_each_me
         worker, worker_port = await start_worker(tmp_path / "worker", http_api, database_url)
         await wait_healthy(worker, worker_port)
         texts = set(await seed(svc, api, 150, prefix="shared"))
-        now = datetime.now(UTC)
-        async with svc.unit() as session:  # and ten clients whose phase check-in is due: the tick's work
-            for i in range(10):
-                session.add(Person(telegram_id=95_000 + i, chat_id=95_000 + i, role="client", locale="nl",
-                                   pseudonym=f"due{i}", created_at=now, onboarded=True, active=True,
-                                   reminders_paused=False, unreachable=False, checkin_time=time(10),
-                                   checkin_rhythm="daily", next_checkin_at=now - timedelta(minutes=1)))
-                api.add_user(95_000 + i, "Cliënt")
-            await session.commit()
-        prompts = lambda: sum(len(api.messages(95_000 + i)) for i in range(10))  # noqa: E731
-        await until(lambda: len(accepted(http_api)) >= len(texts) and prompts() >= 10, "everything to go out")
-        await asyncio.sleep(1)  # a second look: nothing comes twice
-        sent = accepted(http_api)
-        assert set(sent) >= texts and all(sent[text] == 1 for text in texts)
-        assert prompts() == 10  # each prompt queued once (the tick's turn) and sent once
-        by_bot, by_worker = await metric(bot_port, "houvast_outbox_sent_total"), await metric(worker_port, "houvast_outbox_sent_total")
+        prompts = await due_clients(svc, api, 95_000, "due")
+        by_bot, by_worker = await each_sent_once(http_api, texts, prompts, [bot_port, worker_port])
         assert by_bot > 0 and by_worker > 0, (by_bot, by_worker)  # both sent: the outbox was shared
         assert by_bot + by_worker == len(texts) + 10
         for process in (bot, worker):

@@ -4,16 +4,13 @@ shared advisory lock in pg_locks) and so each keeps to its part of Telegram's pa
 is meant to run only beside the bot (docs/operations.md). CI runs it (.ci/run, HOUVAST_TEST_DATABASE_URL)."""
 from __future__ import annotations
 
-import asyncio
 import signal
-from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.db.models import Person
 from tests.conftest import PG_URL
-from tests.ops.test_process import finished, until, wait_healthy
-from tests.ops.test_worker import accepted, http_api, metric, seed, start_worker  # noqa: F401 (fixture)
+from tests.ops.test_process import finished, wait_healthy
+from tests.ops.test_worker import due_clients, each_sent_once, http_api, seed, start_worker  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="two workers count each other on PostgreSQL only")
 
@@ -29,22 +26,8 @@ async def test_two_workers_on_one_postgresql_share_the_tick_and_the_outbox_and_s
         for process, port in workers:
             await wait_healthy(process, port)
         texts = set(await seed(svc, api, 150, prefix="pg"))
-        now = datetime.now(UTC)
-        async with svc.unit() as session:  # and ten clients whose phase check-in is due: the tick's work
-            for i in range(10):
-                session.add(Person(telegram_id=96_000 + i, chat_id=96_000 + i, role="client", locale="nl",
-                                   pseudonym=f"pg{i}", created_at=now, onboarded=True, active=True,
-                                   reminders_paused=False, unreachable=False, checkin_time=time(10),
-                                   checkin_rhythm="daily", next_checkin_at=now - timedelta(minutes=1)))
-                api.add_user(96_000 + i, "Cliënt")
-            await session.commit()
-        prompts = lambda: sum(len(api.messages(96_000 + i)) for i in range(10))  # noqa: E731
-        await until(lambda: len(accepted(http_api)) >= len(texts) and prompts() >= 10, "everything to go out")
-        await asyncio.sleep(1)  # a second look: nothing comes twice
-        sent = accepted(http_api)
-        assert set(sent) >= texts and all(sent[text] == 1 for text in texts)
-        assert prompts() == 10  # each prompt queued once (one worker's turn) and sent once
-        by_each = [await metric(port, "houvast_outbox_sent_total") for _, port in workers]
+        prompts = await due_clients(svc, api, 96_000, "pg")
+        by_each = await each_sent_once(http_api, texts, prompts, [port for _, port in workers])
         assert all(count > 0 for count in by_each), by_each  # both sent: the outbox was shared
         assert sum(by_each) == len(texts) + 10
         for process, _ in workers:
