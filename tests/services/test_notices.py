@@ -31,3 +31,25 @@ async def test_a_message_about_a_client_who_is_gone_is_withdrawn_without_asking_
 
 def test_every_kind_that_says_something_about_its_client_is_marked():
     assert {"consent", "contact_request", "unreachable"} <= notices._ABOUT_A_CLIENT
+
+
+def test_every_renderer_in_the_code_is_registered_by_the_one_list():
+    """A service that starts to write a kind at send time must be in bot/services/renderers.py, or a worker
+    process (which imports only that list) could not send it. Every `@renders("...")` in the code is found there."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import bot
+
+    root = Path(bot.__file__).parent
+    written = {kind for path in root.rglob("*.py") if path.name != "notices.py"
+               for kind in re.findall(r'@renders\("(\w+)"', path.read_text(encoding="utf-8"))}
+    # In a fresh process: here the other tests have imported every service already.
+    listed = subprocess.run(
+        [sys.executable, "-c", "import bot.services.renderers\nfrom bot.outbox import notices\n"
+         "print(' '.join(sorted(notices.kinds())))"],
+        capture_output=True, text=True, check=True, cwd=root.parent,
+    ).stdout.split()
+    assert written and written <= set(listed), written - set(listed)
