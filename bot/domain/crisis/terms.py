@@ -6,14 +6,14 @@ message, so most messages cost a few dictionary look-ups and no regex at all.
 """
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.crisis.normalise import MARKS, data_lines, fold, fold_text, prepare
+from bot.domain.crisis.normalise import MARKS, fold, fold_text, prepare
+from bot.domain.crisis.termfile import GROUP, emoji_lines, expand, group_lines, sections, spelling_lines
 
 NUMBER = "%"  # a phrase word that stands for a number of two digits or more: "% pillen"
 MAX_GAP = 3
@@ -29,9 +29,6 @@ COMMON_WORDS = (
     "me mij mezelf mijn hem haar ons jullie hun er hier daar nu vandaag morgen gewoon echt heel zo klaar "
     "help hulp pillen genomen leven dood doodgaan sterven slaat slaan snijden krassen wakker plegen zelfmoord"
 )
-MAX_EXPANSIONS = 400  # phrases one line may expand to through @groups
-_SECTION = re.compile(r"\[(\w+)\]")
-_GROUP = re.compile(r"@(\w+)")
 # Words that tie a phrase to the writer: "ik wil dood" is about the writer even after "mijn zus zei:".
 SELF_WORDS = frozenset(fold_text("ik me mij mezelf mijn we wij ons onze"))
 NEGATIONS = frozenset(fold_text("niet geen nooit niemand niks niets"))
@@ -214,7 +211,7 @@ def _compile(
     groups: dict[str, list[str]],
 ) -> Pattern:
     slots: list[_Slot] = []
-    for i, piece in enumerate(_GROUP.split(phrase)):  # text, group name, text, group name, ...
+    for i, piece in enumerate(GROUP.split(phrase)):  # text, group name, text, group name, ...
         if i % 2:
             if not slots:
                 raise ValueError(f"crisis list: {phrase!r} must start with a word, not a @group")
@@ -244,116 +241,31 @@ def _compile(
     )
 
 
-def _expand(phrase: str, groups: dict[str, list[str]]) -> list[str]:
-    """A phrase that starts with a group, "@dood is het enige", becomes one phrase per option, so every
-    phrase starts with fixed text the index can look up; groups later in a phrase stay alternations."""
-    for name in _GROUP.findall(phrase):
-        if name not in groups:
-            raise ValueError(f"crisis list: unknown group @{name} in {phrase!r}")
-    first = _GROUP.match(phrase)
-    if first is None:
-        return [phrase]
-    return [f"{option}{phrase[first.end():]}" for option in groups[first[1]]]
-
-
-def _flatten(option: str, groups: dict[str, list[str]]) -> list[str]:
-    """A group that uses groups defined above it holds their options spelled out."""
-    names = _GROUP.findall(option)
-    if not names:
-        return [option]
-    pieces = _GROUP.split(option)
-    for name in names:
-        if name not in groups:
-            raise ValueError(f"crisis list: unknown group @{name} in {option!r}")
-    out = []
-    for choice in itertools.product(*(groups[name] for name in pieces[1::2])):
-        if len(out) > MAX_EXPANSIONS:
-            raise ValueError(f"crisis list: group option {option!r} expands to too many phrases")
-        out.append(" ".join((pieces[0] + "".join(v + rest for v, rest in zip(choice, pieces[2::2]))).split()))
-    return out
-
-
-def _sections(text: str) -> dict[str, list[str]]:
-    """The data file's lines per [section]: spelling, emoji, groups, ignore and one per crisis kind."""
-    kinds = [kind.value for kind in CrisisKind]
-    sections: dict[str, list[str]] = {"spelling": [], "emoji": [], "groups": [], "ignore": [], **{k: [] for k in kinds}}
-    current: list[str] | None = None
-    for number, line in data_lines(text):
-        header = _SECTION.fullmatch(line)
-        if header:
-            if header[1] not in sections:
-                raise ValueError(f"crisis list line {number}: unknown section [{header[1]}]")
-            current = sections[header[1]]
-        elif current is None:
-            raise ValueError(f"crisis list line {number}: entry before any [section]")
-        else:
-            current.append(line)
-    return sections
-
-
-def _emoji(entries: list[str]) -> dict[str, str]:
-    emoji: dict[str, str] = {}
-    for entry in entries:
-        sign, sep, words = entry.partition("=")
-        if not sep or not sign.strip() or not words.strip():
-            raise ValueError(f"crisis list: bad emoji line {entry!r}: 'emoji = words'")
-        emoji[sign.strip()] = words.strip()
-    return emoji
-
-
-def _spellings(entries: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Respellings of one word (to one or two) and of two words (to one)."""
-    one: dict[str, str] = {}
-    two: dict[str, str] = {}
-    for entry in entries:
-        variant, sep, standard = entry.partition("=")
-        source, target = fold_text(variant), fold_text(standard)
-        if not sep or not 1 <= len(source) <= 2 or not 1 <= len(target) <= 3 - len(source):
-            raise ValueError(f"crisis list: bad spelling {entry!r}: 'word = word(s)' or 'two words = word'")
-        if len(source) == 1:
-            one[source[0]] = " ".join(target)
-        else:
-            two[f" {source[0]} {source[1]} "] = f" {target[0]} "
-    return one, two
-
-
-def _groups(entries: list[str]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
-    for entry in entries:
-        name, sep, values = entry.partition("=")
-        name = name.strip().removeprefix("@")
-        options = [" ".join(v.split()) for v in values.split("|") if v.strip()]
-        if not sep or not name.isidentifier() or not options:
-            raise ValueError(f"crisis list: bad group {entry!r}: '@name = words | words | ...'")
-        groups[name] = [o for option in options for o in _flatten(option, groups)]
-    return groups
-
-
 def parse(text: str) -> Lexicon:
-    sections = _sections(text)
-    emoji = _emoji(sections["emoji"])
-    one, two = _spellings(sections["spelling"])
-    groups = _groups(sections["groups"])
+    sections_ = sections(text, [kind.value for kind in CrisisKind])
+    emoji = emoji_lines(sections_["emoji"])
+    one, two = spelling_lines(sections_["spelling"])
+    groups = group_lines(sections_["groups"])
 
     def compiled(kind: CrisisKind | None, lines: list[str]) -> list[Pattern]:
         seen: set[str] = set()
         out = []
         for line in lines:
-            for phrase in _expand(line, groups):
+            for phrase in expand(line, groups):
                 if phrase not in seen:
                     seen.add(phrase)
                     out.append(_compile(kind, phrase, one, two, groups))
         return out
 
-    texts = [*sections["ignore"], *(line for kind in CrisisKind for line in sections[kind.value])]
+    texts = [*sections_["ignore"], *(line for kind in CrisisKind for line in sections_[kind.value])]
     texts += [option for options in groups.values() for option in options] + list(one.values()) + [COMMON_WORDS]
     vocabulary = {
-        word for text in texts for token in _GROUP.sub(" ", text).split()
+        word for text in texts for token in GROUP.sub(" ", text).split()
         if not token.endswith("*") and token != NUMBER for word in fold(prepare(token))
     }
     return Lexicon(
-        patterns=Index(p for kind in CrisisKind for p in compiled(kind, sections[kind.value])),
-        ignores=Index(compiled(None, sections["ignore"])),
+        patterns=Index(p for kind in CrisisKind for p in compiled(kind, sections_[kind.value])),
+        ignores=Index(compiled(None, sections_["ignore"])),
         respell_one=one,
         respell_two=two,
         emoji=emoji,
