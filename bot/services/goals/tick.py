@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import callbacks
+from bot.db import bulk
 from bot.db.models import Goal, GoalCheckin, Nudge, Person
 from bot.domain.goals import (
     ANSWER_LABELS,
@@ -124,23 +125,23 @@ async def sweep_stalls(svc: Services, *, batch: int = 1000, policy: StallPolicy 
             # Not active, or an open episode: no look until that changes (a resume, progress).
             looked = [row for row in rows if row.status == GoalStatus.ACTIVE and row.stall_since is None]
             unknown = await _recent_checkins(session, [row.id for row in looked if row.recent_prompts is None])
-            changes = {row.id: {"id": row.id, "next_look_at": None} for row in rows}
+            looks: dict[int, datetime | None] = dict.fromkeys(row.id for row in rows)
+            copies: dict[int, list[list[Any]]] = {}
             stalled: list[tuple[int, tuple[StallReason, ...]]] = []
             for row in looked:
                 packed = row.recent_prompts
                 if packed is None:  # the goal's first look since the upgrade: its copy is made now
-                    packed = changes[row.id]["recent_prompts"] = unknown.get(row.id, [])
+                    packed = copies[row.id] = unknown.get(row.id, [])
                 facts = GoalFacts(GoalStatus.ACTIVE, row.created_at, row.target_date, core.unpack_prompts(packed),
                                   row.last_progress_at, False)
                 look = next_look(facts, policy, now=now, zone=zone)
                 if look == now:
                     stalled.append((row.id, stall_reasons(facts, policy, now=now, zone=zone)))
                 else:
-                    changes[row.id]["next_look_at"] = look
-            for keys in ({"id", "next_look_at"}, {"id", "next_look_at", "recent_prompts"}):
-                same = [change for change in changes.values() if set(change) == keys]
-                if same:
-                    await session.execute(update(Goal), same)
+                    looks[row.id] = look
+            await bulk.set_column(session, Goal.next_look_at, looks)
+            if copies:
+                await session.execute(update(Goal), [{"id": i, "recent_prompts": p} for i, p in copies.items()])
             for goal_id, reasons in stalled:
                 stalls.append(await _open_episode(svc, session, goal_id, reasons, now))
             await session.commit()
