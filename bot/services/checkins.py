@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import Person, PhaseCheckin, ToolVersion
 from bot.domain import forms
 from bot.domain.alerts import Source
@@ -26,14 +25,6 @@ from bot.services.caseload import team_members
 from bot.services.consent import granted_scopes
 from bot.services.people import PersonView
 from bot.services.tools import crisis_contacts, own_card
-
-PHASE_QUESTION = N_("How are you doing today?")
-PHASE_BUTTONS = {
-    Phase.GREEN: N_("🟢 Good"),
-    Phase.YELLOW: N_("🟡 Some tension"),
-    Phase.ORANGE: N_("🟠 Not good"),
-    Phase.RED: N_("🔴 Crisis"),
-}
 
 
 @dataclass(frozen=True)
@@ -188,7 +179,7 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                     )
                 ).scalars()
             )
-            messages = []
+            prompts = []
             for person in due:
                 slot = person.next_checkin_at
                 person.next_checkin_at = (
@@ -207,12 +198,9 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                 )  # a slot missed while the bot was down still gets one prompt, never a pile of them
                 if skip:
                     continue
-                t = translator(person.locale, svc.settings.zone)
-                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))]
-                           for phase, label in PHASE_BUTTONS.items()]
-                messages.append(outbox.Message(f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
-                                               person, "checkin", t.gettext(PHASE_QUESTION), buttons))
-            queued += await outbox.enqueue_many(session, messages, now=now)
+                prompts.append(outbox.Reference(
+                    f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}", person, "checkin"))
+            queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(due) < batch:
             return queued

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import callbacks
 from bot.db.models import Goal, GoalCheckin, Nudge, Person
 from bot.domain.goals import (
-    ANSWER_LABELS,
     STALL_CHOICES,
     GoalFacts,
     GoalStatus,
     StallPolicy,
     StallReason,
-    answer_key,
     next_look,
     stall_reasons,
 )
@@ -51,22 +49,35 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
                 session.add(checkin)
                 prompted.append((goal, owner, slot, checkin))
             await session.flush()  # one insert for the batch's check-ins, which gives their ids
-            messages = []
+            prompts = []
             for goal, owner, slot, checkin in prompted:
                 core.remember_prompt(goal, checkin.id, now)
                 core.look_when_missed(svc, goal, now)
-                t = translator(owner.locale, svc.settings.zone)
-                text = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
-                buttons = [[(t.gettext(label), callbacks.make("gchk", answer_key(answer), checkin.id))]
-                           for answer, label in ANSWER_LABELS.items()]
-                messages.append(outbox.Message(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
-                                               "goal_checkin", text, buttons))
-            queued += await outbox.enqueue_many(session, messages, now=now)
+                prompts.append(outbox.Reference(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
+                                                "goal_checkin", {"goal": goal.id, "checkin": checkin.id}))
+            queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(rows) < batch:
             return queued
 
 
+
+
+@dataclass(frozen=True)
+class GoalPrompt:
+    """What a goal's check-in prompt says (conversations/notices/prompts.py): its step, and the check-in asked."""
+
+    step: str
+    checkin_id: int
+
+
+async def goal_prompt(session: AsyncSession, owner: Person, ref: dict[str, Any]) -> GoalPrompt | None:
+    """The facts of a queued goal prompt (`ref`: goal and check-in ids), read when it is sent; None when the goal
+    is gone or is not the recipient's."""
+    goal = await session.get(Goal, int(ref["goal"]))
+    if goal is None or goal.owner_id != owner.id:
+        return None
+    return GoalPrompt(goal.step or goal.title, int(ref["checkin"]))
 
 
 async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
