@@ -9,4 +9,4 @@ tests/services/test_notices.py checks that every `@renders` in the code is regis
 """
 from bot.outbox import store  # noqa: F401 - "unreachable", to the coordinating worker
 from bot.services import renderers  # noqa: F401 - the kinds the services still write themselves
-from conversations.notices import prompts  # noqa: F401
+from conversations.notices import goals, prompts  # noqa: F401

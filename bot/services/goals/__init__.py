@@ -26,9 +26,9 @@ from bot.services.goals.crud import (  # noqa: F401 - the package's face: caller
     set_status,
 )
 from bot.services.goals.tick import (  # noqa: F401 - the package's face: callers use goals.x
-    GoalPrompt,
+    GoalNotice,
     Stall,
-    goal_prompt,
+    goal_notice,
     queue_goal_prompts,
     sweep_stalls,
 )

@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import Goal, GoalCheckin, Nudge, Person
 from bot.domain.goals import (
-    STALL_CHOICES,
     GoalFacts,
     GoalStatus,
     StallPolicy,
@@ -20,7 +18,6 @@ from bot.domain.goals import (
     next_look,
     stall_reasons,
 )
-from bot.i18n import translator
 from bot.outbox import store as outbox
 from bot.services.base import Services
 from bot.services.goals import core
@@ -64,20 +61,22 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
 
 
 @dataclass(frozen=True)
-class GoalPrompt:
-    """What a goal's check-in prompt says (conversations/notices/prompts.py): its step, and the check-in asked."""
+class GoalNotice:
+    """What a message about a client's own goal says (conversations/notices/goals.py): read when it is sent."""
 
-    step: str
-    checkin_id: int
+    goal_id: int
+    title: str
+    step: str | None
+    proposer: str | None  # the name of the worker who proposed it, if one did
 
 
-async def goal_prompt(session: AsyncSession, owner: Person, ref: dict[str, Any]) -> GoalPrompt | None:
-    """The facts of a queued goal prompt (`ref`: goal and check-in ids), read when it is sent; None when the goal
-    is gone or is not the recipient's."""
+async def goal_notice(session: AsyncSession, owner: Person, ref: dict[str, Any]) -> GoalNotice | None:
+    """The goal of a queued message (`ref["goal"]`); None when it is gone or is not the recipient's."""
     goal = await session.get(Goal, int(ref["goal"]))
     if goal is None or goal.owner_id != owner.id:
         return None
-    return GoalPrompt(goal.step or goal.title, int(ref["checkin"]))
+    proposer = await session.get(Person, goal.proposed_by_id) if goal.proposed_by_id is not None else None
+    return GoalNotice(goal.id, goal.title, goal.step, (proposer.name or "?") if proposer is not None else None)
 
 
 async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
@@ -172,11 +171,6 @@ async def _open_episode(svc: Services, session: AsyncSession, goal_id: int, reas
     core.add_event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
     owner = await session.get(Person, goal.owner_id)
     if owner is not None and owner.active and not owner.unreachable and owner.deletion_due_at is None:
-        t = translator(owner.locale, svc.settings.zone)
-        await outbox.enqueue(
-            session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,
-            text=t.gettext(core.STALL_TEXT).format(goal=goal.title),
-            buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))]
-                     for key, label in STALL_CHOICES.items()],
-        )
+        await outbox.refer(session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall",
+                           ref={"goal": goal.id}, about=None, now=now)
     return Stall(goal.id, nudge.id, reasons)
