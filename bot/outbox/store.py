@@ -21,9 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, OutboxMessage, Person
-from bot.i18n import translator
 from bot.outbox import notices
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import Services, audit, granted_scopes
 
 LEASE = timedelta(minutes=2)  # a claim's life; every send renews it, so only a dead or stuck run loses it
@@ -328,13 +326,3 @@ async def _tell_worker_unreachable(svc: Services, session: AsyncSession, client:
     for worker in workers:
         await refer(session, dedup_key=f"unreachable:{client.id}:{worker.id}", person=worker, kind="unreachable",
                     ref={}, about=client, now=now)
-
-
-@renders("unreachable", about_a_client=True)
-async def _render_unreachable(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict[str, Any]
-) -> Rendered | None:
-    t = translator(worker.locale, svc.settings.zone)
-    # Without consent the worker may hear only that the client has not responded (bot/domain/disclosure.py).
-    return Rendered(t.gettext("{name} has not responded for a while. Please get in touch another way.").format(
-        name=client.name or "?"))

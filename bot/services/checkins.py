@@ -12,12 +12,10 @@ from bot.db.models import Person, PhaseCheckin, ToolVersion
 from bot.domain import forms
 from bot.domain.alerts import Source
 from bot.domain.consent import Scope
-from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
+from bot.domain.plans import Contact, CrisisCard, Phase, PhasePlan
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
-from bot.i18n import N_, translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services import alerts
 from bot.services.alerts import AlertNotice
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
@@ -46,8 +44,6 @@ async def _client(session: AsyncSession, telegram_id: int) -> Person:
     return client
 
 
-ORANGE_TEXT = N_("{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch.")
-
 
 async def _alert(
     session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime, *, standing: bool
@@ -59,16 +55,6 @@ async def _alert(
     await outbox.refer(session, dedup_key=key, person=worker, kind="orange", about=client, ref={"phase": str(phase)},
                        scope=Scope.ALERTS if standing else None, now=now)
     audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=phase)
-
-
-@renders("orange")
-async def _render_orange(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
-    if client is None or not worker.active:
-        return None
-    t = translator(worker.locale, svc.settings.zone)
-    return Rendered(t.gettext(ORANGE_TEXT).format(emoji=PHASE_EMOJI[Phase(ref["phase"])], name=client.name or "?"))
 
 
 async def record_phase(svc: Services, client: int | PersonView, phase: Phase) -> PhaseResult:

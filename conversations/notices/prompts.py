@@ -1,5 +1,5 @@
-"""The tick's daily check-in prompt to the client (a goal's check-in prompt: goals.py). The words and keyboard
-are the chat's own, so the prompt and the same question asked in the chat cannot drift apart."""
+"""The tick's prompts to the client: the daily check-in and the self-scan (a goal's check-in prompt: goals.py).
+The words and keyboards are the chat's own, so a prompt and the same question asked in the chat cannot drift."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +9,7 @@ from bot.services.base import Services
 from conversations import keyboards
 from conversations.form_texts import PHASE_BUTTONS, PHASE_QUESTION
 from conversations.notices.shared import rows, words_for
+from conversations.progress.keyboards import scan_invitation
 
 
 @renders("checkin")
@@ -16,3 +17,11 @@ async def checkin(svc: Services, session: Session, client: Recipient, about: Rec
                   ref: dict[str, Any]) -> Rendered:
     t = words_for(svc, client)
     return Rendered(t.gettext(PHASE_QUESTION), rows(keyboards.phase_choices(t, PHASE_BUTTONS)))
+
+
+@renders("scan")
+async def scan(svc: Services, session: Session, client: Recipient, about: Recipient | None,
+               ref: dict[str, Any]) -> Rendered:
+    t = words_for(svc, client)
+    return Rendered(t.gettext("It is time for your self-scan: how are things going? It takes a few minutes. "
+                              "You score each part of your life from 1 to 5."), rows(scan_invitation(t)))
