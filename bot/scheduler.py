@@ -23,10 +23,10 @@ from bot.services import (
     goals,
     nudges,
     peers,
-    renderers,  # noqa: F401 - every queued kind can be written when it is delivered
     selfscan,
 )
 from bot.services.base import Services
+from conversations import notices  # noqa: F401 - every queued kind can be written when it is delivered
 
 
 async def tick(svc: Services, application: Application, stopping: asyncio.Event | None = None) -> outbox.DeliveryReport:

@@ -20,8 +20,9 @@ from bot.render.chart import phase_history_png
 from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
-from bot.services.checkins import PHASE_BUTTONS, PHASE_QUESTION, PhaseResult
+from bot.services.checkins import PhaseResult
 from conversations import common, keyboards, safety, safetyplan
+from conversations.form_texts import PHASE_BUTTONS, PHASE_QUESTION
 from conversations.handler import Turn, handler
 
 REPLIES = {

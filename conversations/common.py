@@ -15,7 +15,6 @@ from bot.i18n import N_, Translator, translator
 from bot.render.text import split
 from bot.services import (
     people,
-    renderers,  # noqa: F401 - every queued kind can be written (deliver_now)
     security,
 )
 from bot.services.base import Services
@@ -213,6 +212,7 @@ async def refuse(update: Update, context: Context, t: Translator, text: str = NO
 async def deliver_now(context: Context) -> None:
     """Send what a flow just queued (a consent notice, an alert) now; the minute tick is only the backstop."""
     from bot import outbox
+    from conversations import notices  # noqa: F401 - every queued kind can be written (imported by now anyway)
 
     # One small batch: a flow must not turn into a bulk send; the tick delivers the rest within a minute.
     await outbox.deliver_due(services(context), context.bot, batch=20, budget=0)

@@ -1,12 +1,21 @@
-"""The words of the step-by-step forms that other flows show too: why an answer was not taken, and a step's name."""
+"""The words of the step-by-step forms that other flows show too: why an answer was not taken, and a step's name;
+and the daily check-in's question, which the chat and the tick's prompt (conversations/notices) both ask."""
 from __future__ import annotations
 
 from babel.numbers import format_decimal
 
 from bot.domain import forms
 from bot.domain.forms import Tool
+from bot.domain.plans import Phase
 from bot.i18n import N_, Translator
 
+PHASE_QUESTION = N_("How are you doing today?")
+PHASE_BUTTONS = {
+    Phase.GREEN: N_("🟢 Good"),
+    Phase.YELLOW: N_("🟡 Some tension"),
+    Phase.ORANGE: N_("🟠 Not good"),
+    Phase.RED: N_("🔴 Crisis"),
+}
 REFUSALS = {
     "empty": N_("I got an empty answer. Please type some words."),
     "too_many": N_("This part is full. Remove something first with 🗑 Clear, or go on."),

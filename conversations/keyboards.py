@@ -217,12 +217,17 @@ def tool_parts(t: Translator, tool: str, labels: Sequence[str]) -> InlineKeyboar
     return for_client(in_rows(buttons, per_row=2), t)
 
 
-def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
-    """The four colours of a check-in, one per row, then the settings and the colour picture."""
-    rows = [
-        [InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "phase", str(phase)))]
+def phase_choices(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
+    """The four colours of a check-in, one per row: the daily prompt (conversations/notices/prompts.py)."""
+    return column([
+        InlineKeyboardButton(t.gettext(label), callback_data=callbacks.make("chk", "phase", str(phase)))
         for phase, label in labels.items()
-    ]
+    ])
+
+
+def phases(t: Translator, labels: Mapping[str, str]) -> InlineKeyboardMarkup:
+    """The four colours of a check-in (as the daily prompt), then the settings and the colour picture."""
+    rows = [list(row) for row in phase_choices(t, labels).inline_keyboard]
     rows.append([
         InlineKeyboardButton(t.gettext("⏰ Time and rhythm"), callback_data=callbacks.make("chk", "settings")),
         InlineKeyboardButton(t.gettext("📈 My colours"), callback_data=callbacks.make("chk", "history")),

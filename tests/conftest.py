@@ -17,8 +17,8 @@ from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.db.session import configure_encryption, make_engine, make_sessionmaker
 from bot.local.botapi import LocalBotApi
-from bot.services import renderers  # noqa: F401 - as whatever delivers: every kind has its renderer
 from bot.services.base import Services
+from conversations import notices  # noqa: F401 - as whatever delivers: every kind has its renderer
 from tests.chat import Chat, Harness
 
 PG_URL = os.environ.get("HOUVAST_TEST_DATABASE_URL")

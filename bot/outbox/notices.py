@@ -23,6 +23,9 @@ from bot.db.models import Person
 from bot.services.base import Services
 
 Buttons = list[list[tuple[str, str]]]
+# The renderers' argument types, named here so the layer above (conversations/notices) needs no database import.
+Session = AsyncSession
+Recipient = Person
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,14 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import Person, PhaseCheckin, ToolVersion
 from bot.domain import forms
 from bot.domain.alerts import Source
 from bot.domain.consent import Scope
-from bot.domain.plans import PHASE_EMOJI, Contact, CrisisCard, Phase, PhasePlan
+from bot.domain.plans import Contact, CrisisCard, Phase, PhasePlan
 from bot.domain.roles import CareRole, Role
 from bot.domain.schedule import Rhythm, next_checkin
-from bot.i18n import N_, translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services import alerts
 from bot.services.alerts import AlertNotice
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
@@ -26,14 +23,6 @@ from bot.services.caseload import team_members
 from bot.services.consent import granted_scopes
 from bot.services.people import PersonView
 from bot.services.tools import crisis_contacts, own_card
-
-PHASE_QUESTION = N_("How are you doing today?")
-PHASE_BUTTONS = {
-    Phase.GREEN: N_("🟢 Good"),
-    Phase.YELLOW: N_("🟡 Some tension"),
-    Phase.ORANGE: N_("🟠 Not good"),
-    Phase.RED: N_("🔴 Crisis"),
-}
 
 
 @dataclass(frozen=True)
@@ -55,8 +44,6 @@ async def _client(session: AsyncSession, telegram_id: int) -> Person:
     return client
 
 
-ORANGE_TEXT = N_("{emoji} {name} chose orange today: things are not going well. {name} asks you to get in touch.")
-
 
 async def _alert(
     session: AsyncSession, svc: Services, client: Person, worker: Person, phase: Phase, now: datetime, *, standing: bool
@@ -68,16 +55,6 @@ async def _alert(
     await outbox.refer(session, dedup_key=key, person=worker, kind="orange", about=client, ref={"phase": str(phase)},
                        scope=Scope.ALERTS if standing else None, now=now)
     audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=phase)
-
-
-@renders("orange")
-async def _render_orange(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
-    if client is None or not worker.active:
-        return None
-    t = translator(worker.locale, svc.settings.zone)
-    return Rendered(t.gettext(ORANGE_TEXT).format(emoji=PHASE_EMOJI[Phase(ref["phase"])], name=client.name or "?"))
 
 
 async def record_phase(svc: Services, client: int | PersonView, phase: Phase) -> PhaseResult:
@@ -188,7 +165,7 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                     )
                 ).scalars()
             )
-            messages = []
+            prompts = []
             for person in due:
                 slot = person.next_checkin_at
                 person.next_checkin_at = (
@@ -207,12 +184,9 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                 )  # a slot missed while the bot was down still gets one prompt, never a pile of them
                 if skip:
                     continue
-                t = translator(person.locale, svc.settings.zone)
-                buttons = [[(t.gettext(label), callbacks.make("chk", "phase", phase.value))]
-                           for phase, label in PHASE_BUTTONS.items()]
-                messages.append(outbox.Message(f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
-                                               person, "checkin", t.gettext(PHASE_QUESTION), buttons))
-            queued += await outbox.enqueue_many(session, messages, now=now)
+                prompts.append(outbox.Reference(
+                    f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}", person, "checkin"))
+            queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(due) < batch:
             return queued

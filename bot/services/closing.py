@@ -18,25 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import CareTeamMember, Consent, Household, Person, RelationScore, TrajectClosing
 from bot.domain.outcomes import RELATION_KEYS, valid_answer, valid_outcomes
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, translator
 from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import has_place
-
-CLOSED_TEXT = N_(
-    "Your traject with {worker} has ended. Houvast stays yours: your plans, crisis card, goals and check-ins stay. "
-    "{worker} no longer sees anything of yours.\n\nWill you answer 4 short questions about the support?"
-)
-ANSWER_BUTTON = N_("✍️ Answer 4 short questions")
-NOT_NOW = N_("Not now")
 
 
 @dataclass(frozen=True)
@@ -116,13 +108,9 @@ async def close_traject(svc: Services, worker_tg: int, household_id: int, outcom
         await session.execute(delete(CareTeamMember).where(CareTeamMember.household_id == household.id))
         asked = 0
         for client in clients:
-            t = translator(client.locale, svc.settings.zone)
-            if await outbox.enqueue(
+            if await outbox.refer(
                 session, dedup_key=f"closed:{household.id}:{client.id}:{now.isoformat()}", person=client,
-                kind="traject_closed", now=now,
-                text=t.gettext(CLOSED_TEXT).format(worker=worker.name or "?"),
-                buttons=[[(t.gettext(ANSWER_BUTTON), callbacks.make("prg", "rel", "start"))],
-                         [(t.gettext(NOT_NOW), callbacks.make("menu", "show"))]],
+                kind="traject_closed", ref={"worker": worker.id}, about=None, now=now,
             ):
                 asked += 1
         audit(session, at=now, action="traject.closed", actor=worker, scope=f"household:{household.id}")
@@ -180,3 +168,9 @@ async def answer_relation(svc: Services, client_tg: int, key: str, value: int) -
             audit(session, at=now, action="relation.answered", actor=client, subject=client)
         await session.commit()
         return following
+
+
+async def closed_by(session: AsyncSession, ref: dict[str, Any]) -> str:
+    """Who closed the traject, for the client's message about it (`ref["worker"]`), read when it is sent."""
+    worker = await session.get(Person, int(ref["worker"]))
+    return (worker.name if worker is not None else None) or "?"

@@ -10,11 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEntry, CareTeamMember, Consent, PeerContact, Person, ToolVersion
 from bot.domain.consent import CARE_ROLE_NAMES as CARE_ROLE_NAMES  # re-exported: the tests read it here
-from bot.domain.consent import SCOPE_NAMES, SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
+from bot.domain.consent import SCOPES, Relation, Scope, is_viewer_for, may_view, scopes_for
 from bot.domain.roles import CareRole, Role
-from bot.i18n import translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import NotAllowed, NotFound, Services, audit, granted_scopes, person_by_telegram
 
 # Parts with versions: a look says which one.
@@ -184,18 +182,6 @@ async def set_consent(
                             await granted_scopes(session, client.id, viewer.id), scopes_for(relation))
         await session.commit()
         return share
-
-
-@renders("consent", about_a_client=True)
-async def _render_consent(
-    svc: Services, session: AsyncSession, viewer: Person, client: Person | None, ref: dict
-) -> Rendered | None:
-    t = translator(viewer.locale, svc.settings.zone)
-    text = (
-        t.gettext("{name} now shares with you: {what}.") if ref.get("granted")
-        else t.gettext("{name} no longer shares with you: {what}.")
-    ).format(name=client.name or "?", what=t.gettext(SCOPE_NAMES[Scope(ref["scope"])]))
-    return Rendered(text)
 
 
 async def views_of_my_data(svc: Services, client_telegram_id: int, limit: int = 300) -> list[ViewRecord]:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import GoalEvent, Person
 from bot.domain.roles import CareRole, Role
 from bot.domain.workhours import WorkHours, next_working_moment
-from bot.i18n import translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import Services, audit
 from bot.services.caseload import team_members
 from bot.services.goals import acting_client, own_goal  # one rule for whose goal this is
@@ -43,16 +40,6 @@ async def ask_worker_contact(svc: Services, client_telegram_id: int, goal_id: in
         name = worker.name or "?"
         await session.commit()
         return name
-
-
-@renders("contact_request", about_a_client=True)
-async def _render_contact_request(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
-    t = translator(worker.locale, svc.settings.zone)
-    return Rendered(
-        t.gettext("{name} asks you to get in touch about one of their goals.").format(name=client.name or "?")
-    )
 
 
 async def household_size(svc: Services, client_telegram_id: int) -> int:

@@ -21,13 +21,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import CareTeamMember, Person, SelfScan
 from bot.domain import selfscan as rules
 from bot.domain.consent import Scope
 from bot.domain.roles import CareRole, Role
 from bot.domain.selfscan import DomainComparison, ScanDomain
-from bot.i18n import N_, translator
 from bot.outbox import store as outbox
 from bot.services.base import (
     NotAllowed,
@@ -41,11 +39,6 @@ from bot.services.base import (
 from bot.services.consent import authorize_view, relation_of
 
 CLIENT, WORKER = "client", "worker"
-INVITATION = N_(
-    "It is time for your self-scan: how are things going? It takes a few minutes. "
-    "You score each part of your life from 1 to 5."
-)
-START_LABEL = N_("📊 Start the self-scan")
 
 
 def every_days(svc: Services) -> int:
@@ -336,11 +329,9 @@ async def queue_scan_prompts(svc: Services, *, batch: int = 500) -> int:
                     if person.role != Role.CLIENT or not person.active:
                         person.next_scan_at = None
                     continue
-                t = translator(person.locale, svc.settings.zone)
-                if await outbox.enqueue(
+                if await outbox.refer(
                     session, dedup_key=f"scan:{person.id}:{slot.isoformat() if slot else now.isoformat()}",
-                    person=person, kind="scan", text=t.gettext(INVITATION), now=now,
-                    buttons=[[(t.gettext(START_LABEL), callbacks.make("prg", "scan"))]],
+                    person=person, kind="scan", ref={}, about=None, now=now,
                 ):
                     queued += 1
             await session.commit()

@@ -8,11 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, Invite, OutboxMessage, Person
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, translator
 from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, acting_admin, audit, person_by_telegram
-
-NEEDS_COORDINATOR = N_("Household {number} needs a new coordinating worker: their worker no longer works here.")
 
 
 async def deactivate_worker(svc: Services, worker_telegram_id: int, *, by_telegram_id: int | None = None) -> list[int]:
@@ -90,15 +87,8 @@ async def _ask_admins(
 ) -> None:
     """Every active admin is asked to find the household a coordinating worker."""
     for admin in admins:
-        t = translator(admin.locale, svc.settings.zone)
-        await outbox.enqueue(
-            session,
-            dedup_key=f"no_coordinator:{household_id}:{worker.id}:{admin.id}",
-            person=admin,
-            kind="staff",
-            text=t.gettext(NEEDS_COORDINATOR).format(number=household_id),
-            now=now,
-        )
+        await outbox.refer(session, dedup_key=f"no_coordinator:{household_id}:{worker.id}:{admin.id}", person=admin,
+                           kind="staff", ref={"household": household_id}, about=None, now=now)
 
 
 async def _cut_off(session: AsyncSession, now: datetime, worker: Person) -> None:

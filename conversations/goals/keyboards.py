@@ -94,7 +94,7 @@ def goal_detail(t: Translator, goal: GoalView) -> InlineKeyboardMarkup:
 
     buttons: list[InlineKeyboardButton] = []
     if goal.status == GoalStatus.PROPOSED:
-        buttons += [button(N_("👍 Yes, I want it"), "accept"), button(N_("👎 No, thank you"), "decline")]
+        buttons += goal_proposal(t, goal.id).inline_keyboard[0]
     if goal.status == GoalStatus.ACTIVE:
         buttons.append(button(N_("✅ Check in now"), "checkin"))
     if goal.status in (GoalStatus.ACTIVE, GoalStatus.PAUSED):
@@ -141,10 +141,23 @@ def goal_after(t: Translator, goal_id: int | None = None) -> InlineKeyboardMarku
     ]), t)
 
 
+def goal_proposal(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
+    """Yes or no to a worker's proposal: one row (the message that tells of it), or on the goal's page."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t.gettext("👍 Yes, I want it"), callback_data=callbacks.make("goal", "accept", goal_id)),
+        InlineKeyboardButton(t.gettext("👎 No, thank you"), callback_data=callbacks.make("goal", "decline", goal_id)),
+    ]])
+
+
+def goal_stall(t: Translator, goal_id: int, keys: tuple[str, ...] = tuple(STALL_CHOICES)) -> InlineKeyboardMarkup:
+    """The gentle ways on when a goal stalls (the message that tells of it), one per row."""
+    return column([
+        InlineKeyboardButton(t.gettext(STALL_CHOICES[key]), callback_data=callbacks.make("gstall", key, goal_id))
+        for key in keys
+    ])
+
+
 def goal_stall_other(t: Translator, goal_id: int) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(t.gettext(STALL_CHOICES[key]), callback_data=callbacks.make("gstall", key, goal_id))]
-        for key in ("smaller", "pause")
-    ]
+    rows = [list(row) for row in goal_stall(t, goal_id, ("smaller", "pause")).inline_keyboard]
     rows.append([menu_item(t)])
     return InlineKeyboardMarkup(rows)

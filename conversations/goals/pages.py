@@ -17,7 +17,7 @@ from bot.render.goal_chart import goals_png
 from bot.services import goals
 from bot.services.base import NotAllowed, NotFound
 from conversations.goals import keyboards as goal_keyboards
-from conversations.goals.shared import CLOSED, CLOSED_TEXT
+from conversations.goals.shared import CLOSED, CLOSED_TEXT, checkin_question
 from conversations.goals.views import list_text, show_detail
 from conversations.handler import STALE, Turn, handler
 
@@ -115,8 +115,7 @@ async def checkin_now(turn: Turn) -> int:
         checkin_id = await goals.open_checkin(turn.svc, turn.tid, goal.id)
     except NotFound:
         return await _closed(turn)
-    question = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
-    await turn.say(question, goal_keyboards.goal_answers(t, checkin_id))
+    await turn.say(checkin_question(t, goal.step or goal.title), goal_keyboards.goal_answers(t, checkin_id))
     return ConversationHandler.END
 
 

@@ -87,3 +87,8 @@ def read_answer(t: Translator, raw: str, limit: int, *, back: bool = True) -> tu
     if problem:
         return None, None, problem_text(t, problem, limit)
     return value, None, None
+
+
+def checkin_question(t: Translator, step: str) -> str:
+    """A goal's check-in question: the tick's prompt (conversations/notices/prompts.py) and the chat's ask it."""
+    return t.gettext("How did it go with your step \"{step}\"?").format(step=step)

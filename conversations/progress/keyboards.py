@@ -16,6 +16,17 @@ def progress_menu_row(t: Translator) -> list[InlineKeyboardButton]:
     return [button(t.gettext("🏠 Menu"), "menu", "show")]
 
 
+def scan_invitation(t: Translator) -> InlineKeyboardMarkup:
+    """The periodic invitation to the self-scan (conversations/notices/prompts.py)."""
+    return InlineKeyboardMarkup([[button(t.gettext("📊 Start the self-scan"), "prg", "scan")]])
+
+
+def relation_invitation(t: Translator) -> InlineKeyboardMarkup:
+    """After a traject closes: the four questions about the support, or not now (conversations/notices/closing.py)."""
+    return InlineKeyboardMarkup([[button(t.gettext("✍️ Answer 4 short questions"), "prg", "rel", "start")],
+                                 [button(t.gettext("Not now"), "menu", "show")]])
+
+
 def herstelplan_keyboard(
     t: Translator, client_id: int, *, household: bool, client: bool = False, home: bool = False
 ) -> InlineKeyboardMarkup:

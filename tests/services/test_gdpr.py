@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from bot import outbox
 from bot.db.models import (
     AuditEntry,
     Base,
@@ -329,7 +330,9 @@ async def test_without_a_backup_every_admin_is_asked_once(svc):
         admins = {p.id for p in (await session.execute(select(Person).where(Person.role == Role.ADMIN))).scalars()}
     assert coordinating == 0
     assert len(messages) == 4 and {m.person_id for m in messages} == admins
-    assert {str(h) for h in changed} == {re.search(r"\d+", json.loads(m.payload)["text"]).group() for m in messages}
+    async with svc.unit() as session:
+        texts = [(await outbox.render_row(svc, session, m))["text"] for m in messages]  # written when sent
+    assert {str(h) for h in changed} == {re.search(r"\d+", text).group() for text in texts}
 
 
 async def test_only_workers_are_deactivated(svc):

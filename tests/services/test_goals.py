@@ -28,9 +28,9 @@ async def prompt_ids(svc):
                 select(OutboxMessage).where(OutboxMessage.kind == "goal_checkin").order_by(OutboxMessage.id)
             )
         ).scalars()
-        import json
+        from bot import outbox
 
-        return [int(json.loads(r.payload)["buttons"][0][0][1].split(":")[2]) for r in rows]
+        return [int((await outbox.render_row(svc, session, r))["buttons"][0][0][1].split(":")[2]) for r in rows]
 
 
 async def test_a_goal_is_prompted_weekly_and_answered(svc, clock):

@@ -34,8 +34,9 @@ def test_every_kind_that_says_something_about_its_client_is_marked():
 
 
 def test_every_renderer_in_the_code_is_registered_by_the_one_list():
-    """A service that starts to write a kind at send time must be in bot/services/renderers.py, or a worker
-    process (which imports only that list) could not send it. Every `@renders("...")` in the code is found there."""
+    """A module that starts to write a kind at send time must be imported by conversations/notices/__init__.py,
+    or a worker process (which imports only that list) could not send it. Every `@renders("...")` in the code is
+    found there."""
     import re
     import subprocess
     import sys
@@ -43,13 +44,14 @@ def test_every_renderer_in_the_code_is_registered_by_the_one_list():
 
     import bot
 
-    root = Path(bot.__file__).parent
-    written = {kind for path in root.rglob("*.py") if path.name != "notices.py"
+    root = Path(bot.__file__).parent.parent
+    written = {kind for package in ("bot", "conversations") for path in (root / package).rglob("*.py")
+               if path.name != "notices.py"
                for kind in re.findall(r'@renders\("(\w+)"', path.read_text(encoding="utf-8"))}
     # In a fresh process: here the other tests have imported every service already.
     listed = subprocess.run(
-        [sys.executable, "-c", "import bot.services.renderers\nfrom bot.outbox import notices\n"
+        [sys.executable, "-c", "import conversations.notices\nfrom bot.outbox import notices\n"
          "print(' '.join(sorted(notices.kinds())))"],
-        capture_output=True, text=True, check=True, cwd=root.parent,
+        capture_output=True, text=True, check=True, cwd=root,
     ).stdout.split()
     assert written and written <= set(listed), written - set(listed)

@@ -418,7 +418,7 @@ async def test_the_invitation_comes_after_91_days_once_and_not_while_paused(worl
     async with svc.unit() as session:
         message = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "scan"))).scalar_one()
         sam = await person_by_telegram(session, SAM)
-    payload = json.loads(message.payload)
+        payload = await outbox.render_row(svc, session, message)  # written when it is sent
     assert "time for your self-scan" in payload["text"] and payload["buttons"] == [
         [["📊 Start the self-scan", "prg:scan"]]
     ]
@@ -664,10 +664,11 @@ async def test_closing_records_outcomes_ends_the_team_and_keeps_everything_of_th
         message = (
             await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "traject_closed"))
         ).scalar_one()
+        rendered = await outbox.render_row(svc, session, message)  # written when it is sent
     assert row.outcomes == OUTCOMES and household.closed_at == svc.now()
     assert await count(svc, CareTeamMember, CareTeamMember.household_id == target.household_id) == 0
     assert consents and not any(consents)  # switched off, not deleted
-    assert "prg:rel:start" in message.payload
+    assert "prg:rel:start" in json.dumps(rendered["buttons"]) and "Anna" in rendered["text"]
     assert await count(svc, Goal, Goal.id == goal.id) == 1
     assert (await tools.current(svc, SAM, Tool.CARD)) is not None
     view = await herstelplan.herstelplan(svc, SAM)

@@ -26,7 +26,9 @@ from bot.services.goals.crud import (  # noqa: F401 - the package's face: caller
     set_status,
 )
 from bot.services.goals.tick import (  # noqa: F401 - the package's face: callers use goals.x
+    GoalNotice,
     Stall,
+    goal_notice,
     queue_goal_prompts,
     sweep_stalls,
 )

@@ -17,13 +17,8 @@ from bot.domain.goals import (
     next_goal_checkin,
 )
 from bot.domain.roles import Role
-from bot.i18n import N_
 from bot.services.base import NotAllowed, Services, person_by_telegram
 
-STALL_TEXT = N_(
-    "Your goal \"{goal}\" is not moving right now. That happens, and it is normal. "
-    "What would help?"
-)
 RECENT_PROMPTS = 6  # enough for every stall rule (2 missed, 3 'nog niet')
 
 

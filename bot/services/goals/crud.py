@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 
 from sqlalchemy import or_, select
 
-from bot import callbacks
 from bot.db.models import Goal, GoalCheckin, Person
 from bot.domain.goals import (
     PROGRESS,
@@ -14,7 +13,6 @@ from bot.domain.goals import (
     Domain,
     GoalStatus,
 )
-from bot.i18n import translator
 from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.goals import core
@@ -70,15 +68,8 @@ async def propose_goal(
         session.add(goal)
         await session.flush()
         core.add_event(session, goal, "proposed", now, worker, {"title": title})
-        t = translator(client.locale, svc.settings.zone)
-        await outbox.enqueue(
-            session, dedup_key=f"goal-proposed:{goal.id}", person=client, kind="goal_proposal",
-            text=t.gettext("{worker} proposes a goal for you: \"{goal}\". Do you want it? You decide.").format(
-                worker=worker.name or "?", goal=title),
-            buttons=[[(t.gettext("👍 Yes, I want it"), callbacks.make("goal", "accept", goal.id)),
-                      (t.gettext("👎 No, thank you"), callbacks.make("goal", "decline", goal.id))]],
-            now=now,
-        )
+        await outbox.refer(session, dedup_key=f"goal-proposed:{goal.id}", person=client, kind="goal_proposal",
+                           ref={"goal": goal.id}, about=None, now=now)
         view = core.goal_view(goal)
         await session.commit()
         return view

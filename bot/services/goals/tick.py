@@ -9,21 +9,16 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db import bulk
 from bot.db.models import Goal, GoalCheckin, Nudge, Person
 from bot.domain.goals import (
-    ANSWER_LABELS,
-    STALL_CHOICES,
     GoalFacts,
     GoalStatus,
     StallPolicy,
     StallReason,
-    answer_key,
     next_look,
     stall_reasons,
 )
-from bot.i18n import translator
 from bot.outbox import store as outbox
 from bot.services.base import Services
 from bot.services.goals import core
@@ -52,22 +47,37 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
                 session.add(checkin)
                 prompted.append((goal, owner, slot, checkin))
             await session.flush()  # one insert for the batch's check-ins, which gives their ids
-            messages = []
+            prompts = []
             for goal, owner, slot, checkin in prompted:
                 core.remember_prompt(goal, checkin.id, now)
                 core.look_when_missed(svc, goal, now)
-                t = translator(owner.locale, svc.settings.zone)
-                text = t.gettext("How did it go with your step \"{step}\"?").format(step=goal.step or goal.title)
-                buttons = [[(t.gettext(label), callbacks.make("gchk", answer_key(answer), checkin.id))]
-                           for answer, label in ANSWER_LABELS.items()]
-                messages.append(outbox.Message(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
-                                               "goal_checkin", text, buttons))
-            queued += await outbox.enqueue_many(session, messages, now=now)
+                prompts.append(outbox.Reference(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
+                                                "goal_checkin", {"goal": goal.id, "checkin": checkin.id}))
+            queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(rows) < batch:
             return queued
 
 
+
+
+@dataclass(frozen=True)
+class GoalNotice:
+    """What a message about a client's own goal says (conversations/notices/goals.py): read when it is sent."""
+
+    goal_id: int
+    title: str
+    step: str | None
+    proposer: str | None  # the name of the worker who proposed it, if one did
+
+
+async def goal_notice(session: AsyncSession, owner: Person, ref: dict[str, Any]) -> GoalNotice | None:
+    """The goal of a queued message (`ref["goal"]`); None when it is gone or is not the recipient's."""
+    goal = await session.get(Goal, int(ref["goal"]))
+    if goal is None or goal.owner_id != owner.id:
+        return None
+    proposer = await session.get(Person, goal.proposed_by_id) if goal.proposed_by_id is not None else None
+    return GoalNotice(goal.id, goal.title, goal.step, (proposer.name or "?") if proposer is not None else None)
 
 
 async def _recent_checkins(session: AsyncSession, goal_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
@@ -162,11 +172,6 @@ async def _open_episode(svc: Services, session: AsyncSession, goal_id: int, reas
     core.add_event(session, goal, "stalled", now, None, {"reasons": list(reasons)})
     owner = await session.get(Person, goal.owner_id)
     if owner is not None and owner.active and not owner.unreachable and owner.deletion_due_at is None:
-        t = translator(owner.locale, svc.settings.zone)
-        await outbox.enqueue(
-            session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall", now=now,
-            text=t.gettext(core.STALL_TEXT).format(goal=goal.title),
-            buttons=[[(t.gettext(label), callbacks.make("gstall", key, goal.id))]
-                     for key, label in STALL_CHOICES.items()],
-        )
+        await outbox.refer(session, dedup_key=f"stall-client:{nudge.id}", person=owner, kind="stall",
+                           ref={"goal": goal.id}, about=None, now=now)
     return Stall(goal.id, nudge.id, reasons)
