@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import bulk
 from bot.db.models import Person, PhaseCheckin, ToolVersion
 from bot.domain import forms
 from bot.domain.alerts import Source
@@ -166,9 +167,10 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                 ).scalars()
             )
             prompts = []
+            following: dict[int, datetime | None] = {}
             for person in due:
                 slot = person.next_checkin_at
-                person.next_checkin_at = (
+                following[person.id] = (
                     next_checkin(
                         person.checkin_time or time(10),
                         person.checkin_rhythm or Rhythm.DAILY,
@@ -186,6 +188,7 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
                     continue
                 prompts.append(outbox.Reference(
                     f"checkin:{person.id}:{slot.isoformat() if slot else now.isoformat()}", person, "checkin"))
+            await bulk.set_column(session, Person.next_checkin_at, following)  # one statement, not one per person
             queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(due) < batch:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import bulk
@@ -37,22 +37,26 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
                 .where(Goal.status == GoalStatus.ACTIVE, Goal.next_checkin_at <= now)
                 .order_by(Goal.next_checkin_at).limit(batch).with_for_update(skip_locked=True, of=Goal)
             )).all())
-            prompted: list[tuple[Goal, Person, datetime | None, GoalCheckin]] = []
+            prompted: list[tuple[Goal, Person, datetime | None]] = []
             for goal, owner in rows:
                 slot = goal.next_checkin_at
                 core.schedule_next(svc, goal)
                 if owner.reminders_paused or not owner.active or owner.deletion_due_at is not None or owner.unreachable:
                     continue
-                checkin = GoalCheckin(goal_id=goal.id, prompted_at=now)
-                session.add(checkin)
-                prompted.append((goal, owner, slot, checkin))
-            await session.flush()  # one insert for the batch's check-ins, which gives their ids
+                prompted.append((goal, owner, slot))
+            # One INSERT for the batch's check-ins, returning their ids by goal (a goal has one in a batch). The
+            # ORM's flush, or asking for the ids in order, sends a statement per row on SQLite.
+            checkin_ids = dict((await session.execute(
+                insert(GoalCheckin).returning(GoalCheckin.goal_id, GoalCheckin.id),
+                [{"goal_id": goal.id, "prompted_at": now} for goal, _, _ in prompted],
+            )).all()) if prompted else {}
             prompts = []
-            for goal, owner, slot, checkin in prompted:
-                core.remember_prompt(goal, checkin.id, now)
+            for goal, owner, slot in prompted:
+                checkin_id = checkin_ids[goal.id]
+                core.remember_prompt(goal, checkin_id, now)
                 core.look_when_missed(svc, goal, now)
                 prompts.append(outbox.Reference(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
-                                                "goal_checkin", {"goal": goal.id, "checkin": checkin.id}))
+                                                "goal_checkin", {"goal": goal.id, "checkin": checkin_id}))
             queued += await outbox.refer_many(session, prompts, now=now)
             await session.commit()
         if len(rows) < batch:
