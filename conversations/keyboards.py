@@ -326,16 +326,21 @@ def as_markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup
     )
 
 
+def dossier_button(t: Translator, client_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id))
+
+
+def alert_take(t: Translator, alert_id: int, client_id: int) -> InlineKeyboardMarkup:
+    """A rood alert (conversations/notices/alerts.py): "I will pick it up", and the dossier."""
+    return column([InlineKeyboardButton(t.gettext("🙋 I will pick it up"),
+                                        callback_data=callbacks.make("red", "take", alert_id)),
+                   dossier_button(t, client_id)])
+
+
 def after_nudge(t: Translator, client_id: int | None) -> InlineKeyboardMarkup:
     rows = []
     if client_id is not None:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id)
-                )
-            ]
-        )
+        rows.append([dossier_button(t, client_id)])
     rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
     return InlineKeyboardMarkup(rows)
 
