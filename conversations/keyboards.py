@@ -12,7 +12,7 @@ from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.domain.scaling import Direction
 from bot.i18n import N_, Translator
-from bot.services.nudges import OverviewPage
+from bot.services.nudges import SNOOZE_DAYS, OverviewPage
 
 # The main menu per role: (action, label). Big buttons, one per row; every menu ends with language and help.
 FILL_IN_TOGETHER = ("together", N_("🤝 Fill in together"))
@@ -335,6 +335,27 @@ def alert_take(t: Translator, alert_id: int, client_id: int) -> InlineKeyboardMa
     return column([InlineKeyboardButton(t.gettext("🙋 I will pick it up"),
                                         callback_data=callbacks.make("red", "take", alert_id)),
                    dossier_button(t, client_id)])
+
+
+def nudge_keyboard(t: Translator, nudge_id: int, client_id: int) -> InlineKeyboardMarkup:
+    """A full nudge (sent, or opened from a digest): respond, seen, later, the dossier."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.gettext("📞 I will get in touch"),
+                              callback_data=callbacks.make("ndg", "contact", nudge_id))],
+        [InlineKeyboardButton(t.gettext("👀 Seen"), callback_data=callbacks.make("ndg", "seen", nudge_id))],
+        [InlineKeyboardButton(t.ngettext("⏰ Later: {n} day", "⏰ Later: {n} days", days).format(n=days),
+                              callback_data=callbacks.make("ndg", "later", f"{nudge_id}.{days}"))
+         for days in SNOOZE_DAYS],
+        [dossier_button(t, client_id)],
+    ])
+
+
+def digest_keyboard(items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A morning digest: per line, its number and name, to open that nudge. `items`: (nudge id, first name)."""
+    return column([
+        InlineKeyboardButton(f"📂 {number}. {name}"[:60], callback_data=callbacks.make("ndg", "open", nudge_id))
+        for number, (nudge_id, name) in enumerate(items, start=1)
+    ])
 
 
 def after_nudge(t: Translator, client_id: int | None) -> InlineKeyboardMarkup:

@@ -21,6 +21,7 @@ from bot.services.people import PersonView
 from conversations import common, keyboards, menu
 from conversations.common import Context
 from conversations.handler import Turn, handler
+from conversations.notices.nudges import nudge_text
 
 ASK_FROM = N_("From which day are you away? Type a date, like {example}. Or a word, like \"tomorrow\" or \"Monday\".")
 ASK_TO = N_("Until which day are you away (the last day)? Type a date, like {example}. "
@@ -55,8 +56,8 @@ def _ask(t: Translator, context: Context, question: str, after: date | None = No
 async def open_nudge(turn: Turn) -> None:
     """ndg:open:<id>, from a digest: the full nudge with its buttons."""
     nudge_id = turn.int_arg()
-    message = await nudges.nudge_message(turn.svc, turn.tid, nudge_id)
-    await turn.say(message.text, keyboards.as_markup(message.buttons))
+    facts = await nudges.nudge_message(turn.svc, turn.tid, nudge_id)
+    await turn.say(nudge_text(turn.t, facts), keyboards.nudge_keyboard(turn.t, facts.nudge_id, facts.client_id))
 
 
 @handler(Role.WORKER, flow="ndg", stop=None)

@@ -14,7 +14,7 @@ from bot.services.alerts import AlertFacts, alert_facts, escalation_facts, taken
 from bot.services.base import Services
 from bot.services.nudges import first_name
 from conversations.keyboards import alert_take
-from conversations.notices.shared import rows, words_for
+from conversations.notices.shared import rows, words_for, written
 
 # What a worker reads, per source: that it happened and when; never what the client wrote or scored.
 WORKER_TEXTS = {
@@ -69,15 +69,13 @@ async def escalated(svc: Services, session: Session, target: Recipient, client: 
 @renders("alert_taken")
 async def taken(svc: Services, session: Session, recipient: Recipient, client: Recipient | None,
                 ref: dict[str, Any]) -> Rendered | None:
-    facts = await taken_facts(session, recipient, client, ref)
-    if facts is None:
-        return None
-    t = words_for(svc, recipient)
-    if client is None:  # the client themselves
-        return Rendered(t.gettext("{worker} has seen your message and will get in touch with you.").format(
-            worker=facts.taken_by))
-    return Rendered(t.gettext("✅ {worker} picked up the alert about {name}.").format(
-        worker=facts.taken_by, name=client.name or "?"))
+    """To the other workers told, and to the client themselves (no `client`: it is about them)."""
+    return written(svc, recipient, await taken_facts(session, recipient, client, ref), lambda t, facts: Rendered(
+        t.gettext("{worker} has seen your message and will get in touch with you.").format(worker=facts.taken_by)
+        if client is None else
+        t.gettext("✅ {worker} picked up the alert about {name}.").format(worker=facts.taken_by,
+                                                                         name=client.name or "?")
+    ))
 
 
 @renders("orange")
