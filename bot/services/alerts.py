@@ -40,6 +40,7 @@ class AlertNotice:
     away: tuple[str, ...] = ()
     ask_name: str | None = None
     unread_until: datetime | None = None
+    told_ids: tuple[int, ...] = ()  # the workers told, for a message that names them when it is sent
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ async def raise_alert(
         ):
             audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=source)
     return AlertNotice(tuple(names[w] for w in plan.told), away,
-                       unread_until=rules.unread_until(work_hours(svc.settings), now))
+                       unread_until=rules.unread_until(work_hours(svc.settings), now), told_ids=tuple(plan.told))
 
 
 async def _client(session: AsyncSession, telegram_id: int) -> Person | None:

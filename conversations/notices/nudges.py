@@ -40,7 +40,8 @@ def nudge_text(t: Translator, nudge: NudgeFacts) -> str:
             lines += ["", t.gettext("What happened:")] + [f"• {t.gettext(REASON_TEXTS[r])}" for r in nudge.reasons]
         if nudge.checkins:
             lines += ["", t.gettext("Last check-ins:")]
-            lines += [f"• {t.day(at)}: {t.gettext(ANSWER_LABELS[answer]) if answer else t.gettext('no answer')}"
+            no_answer = t.gettext("no answer")
+            lines += [f"• {t.day(at)}: {t.gettext(ANSWER_LABELS[answer]) if answer else no_answer}"
                       for at, answer in nudge.checkins]
     if nudge.note is not None:
         lines += ["", t.gettext(NOTES[nudge.note])]
