@@ -6,13 +6,13 @@ from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.goals import DOMAIN_LABELS
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.domain.scaling import Direction
 from bot.i18n import N_, Translator
 from bot.services.nudges import SNOOZE_DAYS, OverviewPage
+from conversations import callbacks
 
 # The main menu per role: (action, label). Big buttons, one per row; every menu ends with language and help.
 FILL_IN_TOGETHER = ("together", N_("🤝 Fill in together"))

@@ -7,8 +7,6 @@ from enum import StrEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.dates import numeric, parse_day
 from bot.domain.disclosure import Signal, no_contact_for
 from bot.domain.plans import PHASE_EMOJI
@@ -18,7 +16,8 @@ from bot.services import nudges
 from bot.services.base import NotAllowed, NotFound
 from bot.services.nudges import AbsenceView, BadDates, OverviewRow
 from bot.services.people import PersonView
-from conversations import common, keyboards, menu
+from conversations import callbacks, common, keyboards, menu
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.notices.nudges import nudge_text

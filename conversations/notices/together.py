@@ -6,12 +6,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.forms import Tool
 from bot.i18n import N_, Translator
 from bot.outbox.notices import Recipient, Rendered, Session, renders
 from bot.services.base import Services
 from bot.services.together import DISCREET, ProposalView, proposal_facts
+from conversations import callbacks
 from conversations.form_texts import step_label
 from conversations.keyboards import column
 from conversations.notices.shared import rows, written

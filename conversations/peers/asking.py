@@ -7,7 +7,6 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.callbacks import BadCallback
 from bot.domain.peers import Theme
 from bot.domain.roles import Role
 from bot.i18n import Translator
@@ -16,6 +15,7 @@ from bot.services.base import NotAllowed, NotFound
 from bot.services.peers import ContactView, FindResult
 from bot.services.people import PersonView
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler, with_draft
 from conversations.peers import keyboards as peer_keyboards

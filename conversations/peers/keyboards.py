@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.forms import TOOL_NAMES
 from bot.domain.peers import MAX_PEERS_LIMIT, THEME_NAMES, THEMES
 from bot.i18n import Translator
 from bot.services import together
 from bot.services.peers import ContactView, Profile, Proposal
+from conversations import callbacks
 from conversations.keyboards import column, for_client, menu_item
 
 

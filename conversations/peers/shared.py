@@ -5,13 +5,12 @@ from enum import StrEnum
 
 from telegram import Update
 
-from bot import callbacks
 from bot.domain.consent import SCOPE_NAMES, SCOPES
 from bot.domain.peers import THEME_NAMES, Theme
 from bot.i18n import N_, Translator
 from bot.services import peers
 from bot.services.peers import ContactView
-from conversations import common
+from conversations import callbacks, common
 from conversations.common import Context
 
 PEER_GUIDANCE = N_(
