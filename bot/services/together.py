@@ -157,6 +157,18 @@ async def propose(
         return view
 
 
+async def proposal_facts(session: AsyncSession, recipient: Person, ref: dict[str, Any]) -> ProposalView | None:
+    """A queued "together" (to the client) or "together_decided" (to the helper) when it is sent: the proposal,
+    if it is still there and is between these two."""
+    row = await session.get(ToolProposal, int(ref["proposal"]))
+    if row is None or recipient.id not in (row.client_id, row.helper_id):
+        return None
+    client = await session.get(Person, row.client_id)
+    helper = await session.get(Person, row.helper_id) if row.helper_id is not None else None
+    return ProposalView(row.id, first_name(client.name if client else None), Tool(row.kind), row.step, row.text,
+                        first_name(helper.name) if helper else "?")
+
+
 async def open_proposal(svc: Services, client_telegram_id: int, proposal_id: int) -> ProposalView:
     """The client's own open proposal; any other id (forged, someone else's, decided) is refused."""
     async with svc.unit() as session:
@@ -231,18 +243,6 @@ async def decide(
     return Decision(
         proposal_id, DECISIONS[action], tool, index, first_name(helper.name) if helper else "?", version
     )
-
-
-async def proposal_facts(session: AsyncSession, recipient: Person, ref: dict[str, Any]) -> ProposalView | None:
-    """A queued "together" (to the client) or "together_decided" (to the helper) when it is sent: the proposal,
-    if it is still there and is between these two."""
-    row = await session.get(ToolProposal, int(ref["proposal"]))
-    if row is None or recipient.id not in (row.client_id, row.helper_id):
-        return None
-    client = await session.get(Person, row.client_id)
-    helper = await session.get(Person, row.helper_id) if row.helper_id is not None else None
-    return ProposalView(row.id, first_name(client.name if client else None), Tool(row.kind), row.step, row.text,
-                        first_name(helper.name) if helper else "?")
 
 
 async def _working_copy(

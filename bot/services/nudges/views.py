@@ -34,33 +34,6 @@ class SnoozeResult:
 
 
 @dataclass(frozen=True)
-class NudgeFacts:
-    """What a full nudge may say to this worker (conversations/notices/nudges.py writes it). With the client's
-    GOALS consent the goal and its last check-ins; without it only `signal`. `note`: "escalated" (it came up the
-    ladder to this worker) or "standing_in" (for a coordinating worker who is away)."""
-
-    nudge_id: int
-    client_id: int
-    name: str  # the client's first name
-    reasons: tuple[StallReason, ...]
-    note: str | None = None
-    signal: Signal | None = None
-    title: str | None = None
-    step: str | None = None
-    checkins: tuple[tuple[datetime, Answer | None], ...] = ()
-
-
-@dataclass(frozen=True)
-class DigestLine:
-    """One line of a morning digest: a goal's title with consent, else the client's one signal."""
-
-    nudge_id: int
-    name: str
-    title: str | None = None
-    signal: Signal | None = None
-
-
-@dataclass(frozen=True)
 class AbsenceView:
     starts_on: date
     ends_on: date
@@ -96,3 +69,30 @@ class OverviewPage:
     total: int
     has_next: bool
     has_previous: bool
+
+
+@dataclass(frozen=True)
+class NudgeFacts:
+    """What a full nudge may say to this worker (conversations/notices/nudges.py writes it). With the client's
+    GOALS consent the goal and its last check-ins; without it only `signal`. `note`: "escalated" (it came up the
+    ladder to this worker) or "standing_in" (for a coordinating worker who is away)."""
+
+    nudge_id: int
+    client_id: int
+    name: str  # the client's first name
+    reasons: tuple[StallReason, ...]
+    note: str | None = None
+    signal: Signal | None = None
+    title: str | None = None
+    step: str | None = None
+    checkins: tuple[tuple[datetime, Answer | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of a morning digest: a goal's title with consent, else the client's one signal."""
+
+    nudge_id: int
+    name: str
+    title: str | None = None
+    signal: Signal | None = None
