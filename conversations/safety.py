@@ -19,7 +19,7 @@ from bot.render.text import join_names, safety_line, safety_text
 from bot.services import alerts, safety
 from bot.services.alerts import AlertNotice
 from bot.services.safety import CrisisHelp
-from conversations import callbacks, common, keyboards, safetyplan
+from conversations import callbacks, common, keyboards, safetyplan, worker_keyboards
 from conversations.common import Context
 from conversations.handler import Turn, handler
 
@@ -152,7 +152,7 @@ async def on_take(turn: Turn) -> None:
         text = t.gettext("You already picked this up.")
     else:
         text = t.gettext("{worker} already picked this up.").format(worker=result.by_name)
-    await turn.say(text, keyboards.after_nudge(t, result.client_id))
+    await turn.say(text, worker_keyboards.after_nudge(t, result.client_id))
     if result.outcome == "ok":
         await turn.deliver_now()
 

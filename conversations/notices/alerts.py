@@ -13,8 +13,8 @@ from bot.outbox.notices import Recipient, Rendered, Session, renders
 from bot.services.alerts import AlertFacts, alert_facts, escalation_facts, taken_facts
 from bot.services.base import Services
 from bot.services.nudges import first_name
-from conversations.keyboards import alert_take
 from conversations.notices.shared import rows, words_for, written
+from conversations.worker_keyboards import alert_take
 
 # What a worker reads, per source: that it happened and when; never what the client wrote or scored.
 WORKER_TEXTS = {

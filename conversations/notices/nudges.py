@@ -11,8 +11,8 @@ from bot.i18n import N_, Translator
 from bot.outbox.notices import Recipient, Rendered, Session, renders
 from bot.services.base import Services
 from bot.services.nudges import REASON_TEXTS, DigestLine, NudgeFacts, digest_to_send, nudge_to_send
-from conversations.keyboards import digest_keyboard, nudge_keyboard
 from conversations.notices.shared import rows, written
+from conversations.worker_keyboards import digest_keyboard, nudge_keyboard
 
 NUDGE_HEADER = N_("⏸ A goal of {name} has stalled.")
 NOT_SHARED = N_("{name} has not shared goal details with you.")

@@ -119,9 +119,9 @@ def callback_data(payload):
 
 async def opened(svc, worker_telegram_id, nudge_id):
     """`ndg:open` as the chat writes it (workers here read English): the facts, in words and buttons."""
-    from conversations.keyboards import nudge_keyboard
     from conversations.notices.nudges import nudge_text
     from conversations.notices.shared import rows
+    from conversations.worker_keyboards import nudge_keyboard
 
     facts = await nudges.nudge_message(svc, worker_telegram_id, nudge_id)
     t = translator("en", svc.settings.zone)
