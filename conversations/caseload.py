@@ -12,8 +12,6 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.consent import SCOPE_NAMES, SCOPES
 from bot.domain.forms import OTHER_VIEWS, VIEWABLE
 from bot.domain.goals import DOMAIN_LABELS, Domain
@@ -23,7 +21,8 @@ from bot.services import caseload, tools
 from bot.services import goals as goal_service
 from bot.services.base import NotAllowed
 from bot.services.people import PersonView
-from conversations import common, keyboards, menu
+from conversations import callbacks, common, keyboards, menu
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.goals.shared import MAX_TEXT, clean_text
 from conversations.handler import Turn, handler, listing, with_draft

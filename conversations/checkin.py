@@ -9,8 +9,6 @@ from datetime import time
 from telegram import InputFile
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.forms import PART_NAMES
 from bot.domain.plans import PHASE_EMOJI, Phase
 from bot.domain.roles import Role
@@ -21,7 +19,8 @@ from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
 from bot.services.checkins import PhaseResult
-from conversations import common, keyboards, safety, safetyplan
+from conversations import callbacks, common, keyboards, safety, safetyplan
+from conversations.callbacks import BadCallback
 from conversations.form_texts import PHASE_BUTTONS, PHASE_QUESTION
 from conversations.handler import Turn, handler
 

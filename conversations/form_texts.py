@@ -9,13 +9,6 @@ from bot.domain.forms import Tool
 from bot.domain.plans import Phase
 from bot.i18n import N_, Translator
 
-PHASE_QUESTION = N_("How are you doing today?")
-PHASE_BUTTONS = {
-    Phase.GREEN: N_("🟢 Good"),
-    Phase.YELLOW: N_("🟡 Some tension"),
-    Phase.ORANGE: N_("🟠 Not good"),
-    Phase.RED: N_("🔴 Crisis"),
-}
 REFUSALS = {
     "empty": N_("I got an empty answer. Please type some words."),
     "too_many": N_("This part is full. Remove something first with 🗑 Clear, or go on."),
@@ -24,6 +17,13 @@ REFUSALS = {
     "duplicate": N_("That is already in the list."),
     "too_long": N_("That answer is too long. One answer can have at most {max} characters. "
                    "Please make it shorter, or send it in parts."),
+}
+PHASE_QUESTION = N_("How are you doing today?")
+PHASE_BUTTONS = {
+    Phase.GREEN: N_("🟢 Good"),
+    Phase.YELLOW: N_("🟡 Some tension"),
+    Phase.ORANGE: N_("🟠 Not good"),
+    Phase.RED: N_("🔴 Crisis"),
 }
 
 

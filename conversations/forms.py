@@ -13,8 +13,6 @@ from babel.numbers import format_decimal
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Kind, Refused, Tool
 from bot.i18n import N_, Translator
@@ -23,8 +21,9 @@ from bot.services import safetyplans, tools
 from bot.services.base import NotAllowed, Services
 from bot.services.people import PersonView
 from bot.services.tools import Draft
-from conversations import common, keyboards, menu
+from conversations import callbacks, common, keyboards, menu
 from conversations import tools as tools_flow  # the tool's own home screen shows the saved result
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.form_texts import refusal_text
 

@@ -8,11 +8,10 @@ import json
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks
 from bot.domain.roles import Role
 from bot.render.export import export_pdf
 from bot.services import gdpr
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
 from conversations.common import Context
 from conversations.handler import Turn, handler, opened
 

@@ -25,8 +25,6 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.consent import Scope, scope_from_button
 from bot.domain.forms import VIEWABLE, Tool
 from bot.domain.roles import Role
@@ -34,7 +32,8 @@ from bot.i18n import Translator
 from bot.services import security
 from bot.services.base import NotAllowed, NotFound, Services
 from bot.services.people import PersonView
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 
 END = ConversationHandler.END

@@ -7,15 +7,14 @@ from enum import StrEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain import invites as invite_rules
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.render.qr import qr_png
 from bot.services import invites, people, security
 from bot.services.base import NotAllowed
-from conversations import common, keyboards, menu, privacy
+from conversations import callbacks, common, keyboards, menu, privacy
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.onboarding import REDEEM_PROBLEMS
 

@@ -6,13 +6,12 @@ from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.goals import DOMAIN_LABELS
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.domain.roles import Role
 from bot.domain.scaling import Direction
 from bot.i18n import N_, Translator
-from bot.services.nudges import OverviewPage
+from conversations import callbacks
 
 # The main menu per role: (action, label). Big buttons, one per row; every menu ends with language and help.
 FILL_IN_TOGETHER = ("together", N_("🤝 Fill in together"))
@@ -317,54 +316,7 @@ def column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button] for button in buttons])
 
 
-# Nudges, overview and absence (workers)
-
-def as_markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """Button rows as the services build them for the outbox: (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def after_nudge(t: Translator, client_id: int | None) -> InlineKeyboardMarkup:
-    rows = []
-    if client_id is not None:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t.gettext("📂 Open dossier"), callback_data=callbacks.make("wk", "client", client_id)
-                )
-            ]
-        )
-    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
-    return InlineKeyboardMarkup(rows)
-
-
-def overview_keyboard(t: Translator, page: OverviewPage, labels: Sequence[str]) -> InlineKeyboardMarkup:
-    """One button per client (to the dossier), then previous / next page, then the menu."""
-    rows = [[InlineKeyboardButton(label[:60], callback_data=callbacks.make("wk", "client", row.client_id))]
-            for row, label in zip(page.rows, labels, strict=True)]
-    nav = []
-    if page.has_previous:
-        nav.append(
-            InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=callbacks.make("ovz", "page", page.page - 1))
-        )
-    if page.has_next:
-        nav.append(
-            InlineKeyboardButton(t.gettext("Next ➡️"), callback_data=callbacks.make("ovz", "page", page.page + 1))
-        )
-    if nav:
-        rows.append(nav)
-    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
-    return InlineKeyboardMarkup(rows)
-
-
-def absence_keyboard(t: Translator, *, can_end: bool) -> InlineKeyboardMarkup:
-    rows = []
-    if can_end:
-        rows.append([InlineKeyboardButton(t.gettext("✅ I am back"), callback_data=callbacks.make("afw", "end"))])
-    rows.append([InlineKeyboardButton(t.gettext("🏠 Menu"), callback_data=callbacks.make("menu", "show"))])
-    return InlineKeyboardMarkup(rows)
+# Nudges, alerts, overview and absence (workers): conversations/worker_keyboards.py
 
 
 # Peer support and filling in together

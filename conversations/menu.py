@@ -7,11 +7,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import callbacks
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import people
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
 from conversations.common import Context
 
 HELP = {

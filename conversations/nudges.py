@@ -7,8 +7,6 @@ from enum import StrEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.dates import numeric, parse_day
 from bot.domain.disclosure import Signal, no_contact_for
 from bot.domain.plans import PHASE_EMOJI
@@ -18,9 +16,11 @@ from bot.services import nudges
 from bot.services.base import NotAllowed, NotFound
 from bot.services.nudges import AbsenceView, BadDates, OverviewRow
 from bot.services.people import PersonView
-from conversations import common, keyboards, menu
+from conversations import callbacks, common, keyboards, menu, worker_keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler
+from conversations.notices.nudges import nudge_text
 
 ASK_FROM = N_("From which day are you away? Type a date, like {example}. Or a word, like \"tomorrow\" or \"Monday\".")
 ASK_TO = N_("Until which day are you away (the last day)? Type a date, like {example}. "
@@ -55,8 +55,8 @@ def _ask(t: Translator, context: Context, question: str, after: date | None = No
 async def open_nudge(turn: Turn) -> None:
     """ndg:open:<id>, from a digest: the full nudge with its buttons."""
     nudge_id = turn.int_arg()
-    message = await nudges.nudge_message(turn.svc, turn.tid, nudge_id)
-    await turn.say(message.text, keyboards.as_markup(message.buttons))
+    facts = await nudges.nudge_message(turn.svc, turn.tid, nudge_id)
+    await turn.say(nudge_text(turn.t, facts), worker_keyboards.nudge_keyboard(turn.t, facts.nudge_id, facts.client_id))
 
 
 @handler(Role.WORKER, flow="ndg", stop=None)
@@ -78,7 +78,7 @@ async def acknowledge(turn: Turn) -> None:
         text = t.gettext("You already responded to this.")
     else:
         text = t.gettext("{name} already responded to this.").format(name=result.by_name)
-    await turn.say(text, keyboards.after_nudge(t, result.client_id))
+    await turn.say(text, worker_keyboards.after_nudge(t, result.client_id))
 
 
 @handler(Role.WORKER, flow="ndg", stop=None)
@@ -152,7 +152,7 @@ async def show_overview(turn: Turn) -> None:
                         "for a while.")]
     text, markup = (
         "\n".join(lines),
-        keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows]),
+        worker_keyboards.overview_keyboard(t, result, [f"{_mark(r)} {r.name}" for r in result.rows]),
     )
     if turn.update.callback_query is not None and (turn.update.callback_query.data or "").startswith("ovz:"):
         await turn.edit(text, markup)  # paging changes the overview in place
@@ -166,7 +166,8 @@ async def show_overview(turn: Turn) -> None:
 async def _confirm(update: Update, context: Context, t: Translator, absence: AbsenceView) -> None:
     await common.say(update, context, t.gettext(
         "You are away from {start} to {end}. Meanwhile nudges about your clients go to their backup worker."
-    ).format(start=t.day(absence.starts_on), end=t.day(absence.ends_on)), keyboards.absence_keyboard(t, can_end=True))
+    ).format(start=t.day(absence.starts_on), end=t.day(absence.ends_on)),
+        worker_keyboards.absence_keyboard(t, can_end=True))
 
 
 async def _save(update: Update, context: Context, t: Translator, worker: PersonView, start: date, end: date) -> bool:
@@ -201,7 +202,7 @@ async def start_absence(turn: Turn) -> int:
     if current:
         text = t.gettext("You are away from {start} to {end}.").format(
             start=t.day(current[0].starts_on), end=t.day(current[0].ends_on)) + "\n\n" + text
-    await turn.say(text, keyboards.absence_keyboard(t, can_end=bool(current)))
+    await turn.say(text, worker_keyboards.absence_keyboard(t, can_end=bool(current)))
     return Step.FROM
 
 

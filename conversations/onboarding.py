@@ -10,14 +10,13 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot import callbacks
 from bot.domain import invites as invite_rules
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES, parse_clock_time
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.services import invites, people
 from bot.services.people import PersonView
-from conversations import common, keyboards, menu, privacy
+from conversations import callbacks, common, keyboards, menu, privacy
 from conversations.common import Context
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import BadCallback
 from bot.domain.consent import CARE_ROLE_NAMES, SCOPE_NAMES, SCOPES, Scope, toggled
 from bot.domain.disclosure import STATUS_SCOPE, gets_signal
 from bot.domain.looks import Look, LookGroup, group_looks
@@ -14,6 +13,7 @@ from bot.services import consent, security
 from bot.services.base import NotAllowed
 from bot.services.consent import ViewerShare
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import STALE, Turn, buttons, handler, listing, opened
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks
 from bot.domain.crisis import CrisisKind, detect
 from bot.domain.roles import Role
 from bot.domain.safety import Reply, SafetyPacer
@@ -20,7 +19,7 @@ from bot.render.text import join_names, safety_line, safety_text
 from bot.services import alerts, safety
 from bot.services.alerts import AlertNotice
 from bot.services.safety import CrisisHelp
-from conversations import common, keyboards, safetyplan
+from conversations import callbacks, common, keyboards, safetyplan, worker_keyboards
 from conversations.common import Context
 from conversations.handler import Turn, handler
 
@@ -153,7 +152,7 @@ async def on_take(turn: Turn) -> None:
         text = t.gettext("You already picked this up.")
     else:
         text = t.gettext("{worker} already picked this up.").format(worker=result.by_name)
-    await turn.say(text, keyboards.after_nudge(t, result.client_id))
+    await turn.say(text, worker_keyboards.after_nudge(t, result.client_id))
     if result.outcome == "ok":
         await turn.deliver_now()
 

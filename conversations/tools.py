@@ -8,8 +8,6 @@ import io
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Tool
 from bot.domain.plans import PHASES
@@ -21,7 +19,8 @@ from bot.render import safetyplan as safety_render
 from bot.render.text import card_text, phase_text, split
 from bot.services import safetyplans, tools
 from bot.services.tools import Saved
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.form_texts import step_label
 from conversations.handler import Turn

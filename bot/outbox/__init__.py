@@ -6,12 +6,13 @@ in one process or several), sends several at once within Telegram's limits, and 
 Telegram accepted it. Network trouble and 429s are retried with back-off; a person who blocked the bot is
 marked unreachable instead of being retried forever.
 
-Two kinds of row. A message to the person it is about (their own prompt) may carry its text (`enqueue`). A
-message to anyone else about a client carries a reference (`refer`): kind, ids and the client (`about_id`); its
-text is rendered when it is sent, through the consent check (bot/outbox/notices.py). A row with `about_id`
-goes when that client's account is deleted (ON DELETE CASCADE), a row with a consent `scope` is withdrawn when
-the client revokes it (`withdraw`) and is checked again just before sending. A row that was sent, or failed for
-good, keeps no text and no reference: only who, what kind and when.
+A service queues a fact (`refer`, or `refer_many` for a batch): kind, ids and, for a message to someone else
+about a client, that client (`about_id`); its text is written when it is sent, by the renderer of its kind
+(bot/outbox/notices.py, conversations/notices/), through the consent check. A row with a text (`enqueue`) is
+still sent as it is: rows queued by an older version, and the tests. A row with `about_id` goes when that client's
+account is deleted (ON DELETE CASCADE), a row with a consent `scope` is withdrawn when the client revokes it
+(`withdraw`) and is checked again just before sending. A row that was sent, or failed for good, keeps no text and
+no reference: only who, what kind and when.
 
 Two parts: `bot/outbox/store.py` is the database (queue, claim, check a claim, record; no Telegram), and
 `bot/outbox/delivery.py` sends (pacing, sends in flight, what each Telegram error means). The sending names are
@@ -34,6 +35,7 @@ from bot.outbox.store import (
     prepare,
     record,
     refer,
+    refer_many,
     release,
     render_row,
     withdraw,
@@ -54,5 +56,5 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "IN_FLIGHT", "LEASE", "MAX_ATTEMPTS", "MAX_BACKOFF", "PER_CHAT_GAP", "SENDS_PER_SECOND", "Claim",
     "DeliveryReport", "Outcome", "Pacer", "backoff", "claim", "deliver_due", "enqueue", "prepare", "record",
-    "refer", "release", "render_row", "round_robin", "sender_for", "withdraw",
+    "refer", "refer_many", "release", "render_row", "round_robin", "sender_for", "withdraw",
 ]

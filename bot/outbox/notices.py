@@ -7,9 +7,10 @@ check as any view (each look audited), and returns the text and buttons; or None
 the rows it refers to are gone (an account deleted), the relation ended, or there is nothing left to say.
 Once Telegram accepted it, the outbox row keeps no text (see bot/outbox/store.py).
 
-Services register a renderer for each kind they queue with `@renders("kind")`. The outbox imports none of them:
-whatever delivers (bot/scheduler.py, the chat's `deliver_now`, the tests) imports bot/services/renderers.py
-first, the one list of the services that register one.
+The renderers live in the Telegram layer, one module per family in conversations/notices/, registered with
+`@renders("kind")`: a service queues the facts, a renderer asks a service for what they mean now and writes them
+with the chat's own words and keyboards. The outbox imports none of them: whatever delivers (bot/scheduler.py,
+the chat's `deliver_now`, the tests) imports conversations/notices/ first, the one list.
 """
 from __future__ import annotations
 

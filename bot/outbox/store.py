@@ -44,7 +44,7 @@ async def enqueue(
     scope: str | None = None,
 ) -> bool:
     """Add a message with its text to the open unit of work unless one with this key exists. True when added.
-    For a message to the person themselves; a message to someone else about a client should `refer` instead.
+    No service uses it any more (they `refer`); rows it wrote are still sent as they are.
     `about` ties it to that client (it goes with their account), `scope` to their consent (a revoke withdraws
     it, and it is checked again before sending)."""
     payload = {"text": text, "buttons": [[list(button) for button in row] for row in buttons or []]}
@@ -64,8 +64,9 @@ async def refer(
     not_before: datetime | None = None,
     scope: str | None = None,
 ) -> bool:
-    """Queue a message about a client as a reference: `ref` holds ids only, never text. The renderer registered
-    for `kind` (bot/outbox/notices.py) makes the text when it is sent. True when added."""
+    """Queue a message as a fact: `ref` holds ids and small codes, never text. The renderer registered for `kind`
+    (conversations/notices/) makes the text when it is sent. `about`: the client it is about, when that is not the
+    recipient. True when added."""
     return await _add(session, dedup_key=dedup_key, person=person, kind=kind, now=now, not_before=not_before,
                       about=about, scope=scope, ref=ref)
 

@@ -9,39 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import CareTeamMember, Person, RedAlert, RedAlertDelivery
 from bot.domain import alerts as rules
 from bot.domain.alerts import Source
 from bot.domain.consent import Scope
 from bot.domain.ladder import Team
-from bot.domain.plans import PHASE_EMOJI, Phase
 from bot.domain.roles import CareRole, Role
-from bot.i18n import N_, Translator, join_names, translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.nudges import care_teams, first_name, work_hours
-
-# What a worker reads, per source: that it happened and when; never what the client wrote or scored.
-WORKER_TEXTS = {
-    Source.CHECKIN: N_("{emoji} {name} chose red today: crisis. Please get in touch now."),
-    Source.CRISIS: N_("🔴 {name} wrote something that may mean a crisis ({when}). Please get in touch now."),
-    Source.SCAN: N_("🔴 {name} chose \"acute problem: I need help now\" in the self-scan ({when}). "
-                    "Please get in touch now."),
-    Source.WORRY: N_("📣 {peer}, the peer expert of {name}, is worried about {name}. Please get in touch with {name}."),
-    Source.ASKED: N_("🔴 {name} wants you to know that things are not going well right now ({when}). "
-                     "Please get in touch."),
-}
-ALSO_TOLD = N_("Also told: {names}.")
-ESCALATED = N_("🔴 {name} needs someone now. A message went to {workers} on {when}, but nobody has picked it up yet. "
-               "Please make sure someone gets in touch.")
-TAKE = N_("🙋 I will pick it up")
 
 
 @dataclass(frozen=True)
@@ -58,6 +40,7 @@ class AlertNotice:
     away: tuple[str, ...] = ()
     ask_name: str | None = None
     unread_until: datetime | None = None
+    told_ids: tuple[int, ...] = ()  # the workers told, for a message that names them when it is sent
 
 
 @dataclass(frozen=True)
@@ -67,14 +50,6 @@ class TakeResult:
     client_name: str
     client_id: int
     by_me: bool = False
-
-
-def take_buttons(t: Translator, alert_id: int, client_id: int) -> list[list[tuple[str, str]]]:
-    """As data, for the outbox: the delivery side builds the keyboard."""
-    return [
-        [(t.gettext(TAKE), callbacks.make("red", "take", alert_id))],
-        [(t.gettext("📂 Open dossier"), callbacks.make("wk", "client", client_id))],
-    ]
 
 
 async def team_of(session: AsyncSession, svc: Services, client: Person) -> Team:
@@ -110,16 +85,6 @@ async def _role(session: AsyncSession, client: Person, worker_id: int) -> str:
         )
     ).scalar_one_or_none()
     return role or CareRole.INVOLVED
-
-
-def _worker_text(svc: Services, worker: Person, client: Person, source: Source, now: datetime,
-                 others: list[str], peer: Person | None) -> str:
-    t = translator(worker.locale, svc.settings.zone)
-    text = t.gettext(WORKER_TEXTS[source]).format(
-        emoji=PHASE_EMOJI[Phase.RED], name=client.name or "?", when=t.moment(now), peer=first_name(peer))
-    if others:
-        text += "\n\n" + t.gettext(ALSO_TOLD).format(names=join_names(t, others))
-    return text
 
 
 async def raise_alert(
@@ -166,7 +131,7 @@ async def raise_alert(
         ):
             audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=source)
     return AlertNotice(tuple(names[w] for w in plan.told), away,
-                       unread_until=rules.unread_until(work_hours(svc.settings), now))
+                       unread_until=rules.unread_until(work_hours(svc.settings), now), told_ids=tuple(plan.told))
 
 
 async def _client(session: AsyncSession, telegram_id: int) -> Person | None:
@@ -247,12 +212,8 @@ async def take(svc: Services, worker_telegram_id: int, alert_id: int) -> TakeRes
                 session, dedup_key=f"red-taken:{alert.id}:{other_id}", person=other, kind="alert_taken", about=client,
                 ref={"alert": alert.id}, now=now,
             )
-        tc = translator(client.locale, svc.settings.zone)
-        await outbox.enqueue(
-            session, dedup_key=f"red-taken-client:{alert.id}", person=client, kind="alert_taken",
-            text=tc.gettext("{worker} has seen your message and will get in touch with you.").format(worker=by),
-            now=now,
-        )
+        await outbox.refer(session, dedup_key=f"red-taken-client:{alert.id}", person=client, kind="alert_taken",
+                           ref={"alert": alert.id}, about=None, now=now)
         await session.commit()
         return TakeResult("ok", by, first_name(client), client.id, by_me=True)
 
@@ -307,41 +268,49 @@ async def _still_told(session: AsyncSession, alert_id: int, worker: Person) -> R
     return alert if told is not None else None
 
 
-@renders("alert")
-async def _render_alert(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
+@dataclass(frozen=True)
+class AlertFacts:
+    """A rood alert as a message to a worker says it (conversations/notices/alerts.py): what happened and when,
+    never the client's words. `names`: the other workers told, or for an escalation those who were told."""
+
+    alert_id: int
+    client_id: int
+    source: Source | None
+    at: datetime
+    names: tuple[str, ...] = ()
+    peer: str = "?"
+    taken_by: str | None = None
+
+
+async def _names(session: AsyncSession, ids: list[Any]) -> tuple[str, ...]:
+    return tuple([first_name(await session.get(Person, int(w))) for w in ids])
+
+
+async def alert_facts(session: AsyncSession, worker: Person, client: Person | None, ref: dict[str, Any]
+                      ) -> AlertFacts | None:
+    """A queued "alert": None when the alert is gone or this worker is no longer on it."""
     alert = await _still_told(session, int(ref["alert"]), worker)
     if alert is None or client is None:
         return None
     peer = await session.get(Person, int(ref["peer"])) if ref.get("peer") else None
-    others = [first_name(await session.get(Person, int(w))) for w in ref.get("others", [])]
-    t = translator(worker.locale, svc.settings.zone)
-    text = _worker_text(svc, worker, client, Source(ref["source"]), datetime.fromisoformat(ref["at"]), others, peer)
-    return Rendered(text, take_buttons(t, alert.id, client.id))
+    return AlertFacts(alert.id, client.id, Source(ref["source"]), datetime.fromisoformat(ref["at"]),
+                      await _names(session, ref.get("others", [])), first_name(peer))
 
 
-@renders("alert_escalated")
-async def _render_escalated(
-    svc: Services, session: AsyncSession, target: Person, client: Person | None, ref: dict
-) -> Rendered | None:
+async def escalation_facts(session: AsyncSession, target: Person, client: Person | None, ref: dict[str, Any]
+                           ) -> AlertFacts | None:
+    """A queued "alert_escalated": None when it was picked up meanwhile (nothing to ask any more)."""
     alert = await _still_told(session, int(ref["alert"]), target)
     if alert is None or client is None or alert.taken_at is not None:
-        return None  # picked up meanwhile: nothing to ask of the procesregisseur any more
-    t = translator(target.locale, svc.settings.zone)
-    workers = join_names(t, [first_name(await session.get(Person, int(w))) for w in ref.get("told", [])])
-    text = t.gettext(ESCALATED).format(name=first_name(client), workers=workers, when=t.moment(alert.created_at))
-    return Rendered(text, take_buttons(t, alert.id, client.id))
+        return None
+    return AlertFacts(alert.id, client.id, None, alert.created_at, await _names(session, ref.get("told", [])))
 
 
-@renders("alert_taken")
-async def _render_taken(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
+async def taken_facts(session: AsyncSession, recipient: Person, client: Person | None, ref: dict[str, Any]
+                      ) -> AlertFacts | None:
+    """A queued "alert_taken", to another worker told (`client` set) or to the client themselves."""
     alert = await session.get(RedAlert, int(ref["alert"]))
-    if alert is None or client is None or alert.taken_by_id is None:
+    if alert is None or alert.taken_by_id is None or (client is None and alert.client_id != recipient.id):
         return None
     taker = await session.get(Person, alert.taken_by_id)
-    t = translator(worker.locale, svc.settings.zone)
-    return Rendered(t.gettext("✅ {worker} picked up the alert about {name}.").format(
-        worker=first_name(taker), name=client.name or "?"))
+    return AlertFacts(alert.id, alert.client_id, None, alert.taken_at or alert.created_at, taken_by=first_name(taker))

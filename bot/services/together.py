@@ -7,19 +7,18 @@ The helper sees nothing of the tool itself: that stays behind the client's conse
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import PeerContact, Person, ToolProposal
 from bot.domain import forms
 from bot.domain.forms import Refused, Tool
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.roles import Role
-from bot.i18n import N_, Translator, translator
+from bot.i18n import Translator, translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services import tools
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram, refuse_forged
 from bot.services.caseload import client_row, my_clients
@@ -29,7 +28,6 @@ DECISIONS = {"ok": "confirmed", "edit": "changed", "no": "rejected"}
 TOOLS = (Tool.CARD, Tool.PLAN, Tool.SAFETY, Tool.HOME)  # index in callback data: new tools go at the end
 # A message about the thuisplan shows nothing on the phone's lock screen or in the chat list: the client opens it.
 DISCREET = frozenset({Tool.HOME})
-NEW_MESSAGE = N_("📬 There is a new message for you in Houvast.")
 
 
 def tools_for(helper_role: str) -> tuple[Tool, ...]:
@@ -61,17 +59,6 @@ class Decision:
     step: int
     helper_name: str
     version: int | None  # the new version, when something was saved
-
-
-def step_name(t: Translator, tool: Tool, index: int) -> str:
-    """The part of the tool, as the client knows it (the same words as the form's own step list)."""
-    step = forms.STEPS[tool][index]
-    if step.label:
-        return t.gettext(step.label)
-    if tool == Tool.PLAN:
-        phase = t.gettext(forms.PHASE_NAMES[step.phase]).split(":")[0] if step.phase else ""
-        return f"{phase}: {t.gettext(forms.PART_NAMES[step.path[-1]])}"
-    return t.gettext(forms.CARD_PART_NAMES[step.path[-1]])
 
 
 def made_with_label(t: Translator, helper: Person) -> str:
@@ -161,47 +148,25 @@ async def propose(
         )
         session.add(row)
         await session.flush()
-        t = translator(client.locale, svc.settings.zone)
-        if tool in DISCREET:
-            message, buttons = t.gettext(NEW_MESSAGE), [[(t.gettext("👀 Open"), callbacks.make("tog", "show", row.id))]]
-        else:
-            message, buttons = proposal_message(t, first_name(helper.name), tool, step, row.text, row.id)
-        await outbox.enqueue(
-            session,
-            dedup_key=f"together:{row.id}",
-            person=client,
-            kind="together",
-            text=message,
-            now=now,
-            buttons=buttons,
-        )
+        # A fact, written when it is sent (conversations/notices/together.py): the home plan as a neutral note.
+        await outbox.refer(session, dedup_key=f"together:{row.id}", person=client, kind="together",
+                           ref={"proposal": row.id}, about=None, now=now)
         audit(session, at=now, action="together.proposed", actor=helper, subject=client, scope=tool)
         view = ProposalView(row.id, first_name(client.name), tool, step, row.text)
         await session.commit()
         return view
 
 
-TOOL_WORDS = {Tool.CARD: N_("crisis card"), Tool.PLAN: N_("signaleringsplan"),
-              Tool.SAFETY: N_("plan for thoughts of suicide"), Tool.HOME: N_("home plan")}
-
-
-def proposal_message(t: Translator, helper_name: str, tool: Tool, step: int, text: str,
-                     proposal_id: int) -> tuple[str, list[list[tuple[str, str]]]]:
-    """What the client reads about a proposal, with Confirm / Change / Reject. For the thuisplan this is shown
-    only after the client opened the neutral "new message" (see `propose`)."""
-    message = "\n".join([
-        t.gettext('{helper} fills in your {tool} with you. A proposal for "{part}":').format(
-            helper=helper_name, tool=t.gettext(TOOL_WORDS[tool]), part=step_name(t, tool, step)),
-        "",
-        text,
-        "",
-        t.gettext("Is this right? Nothing is saved until you confirm. You decide."),
-    ])
-    return message, [
-        [(t.gettext("✅ Confirm"), callbacks.make("tog", "ok", proposal_id))],
-        [(t.gettext("✏️ Change"), callbacks.make("tog", "edit", proposal_id))],
-        [(t.gettext("✖️ Reject"), callbacks.make("tog", "no", proposal_id))],
-    ]
+async def proposal_facts(session: AsyncSession, recipient: Person, ref: dict[str, Any]) -> ProposalView | None:
+    """A queued "together" (to the client) or "together_decided" (to the helper) when it is sent: the proposal,
+    if it is still there and is between these two."""
+    row = await session.get(ToolProposal, int(ref["proposal"]))
+    if row is None or recipient.id not in (row.client_id, row.helper_id):
+        return None
+    client = await session.get(Person, row.client_id)
+    helper = await session.get(Person, row.helper_id) if row.helper_id is not None else None
+    return ProposalView(row.id, first_name(client.name if client else None), Tool(row.kind), row.step, row.text,
+                        first_name(helper.name) if helper else "?")
 
 
 async def open_proposal(svc: Services, client_telegram_id: int, proposal_id: int) -> ProposalView:
@@ -278,25 +243,6 @@ async def decide(
     return Decision(
         proposal_id, DECISIONS[action], tool, index, first_name(helper.name) if helper else "?", version
     )
-
-
-DECIDED_TEXTS = {
-    "ok": N_('{client} confirmed your proposal for "{part}". It is saved.'),
-    "edit": N_('{client} changed your proposal for "{part}" and saved their own words.'),
-    "no": N_('{client} did not take your proposal for "{part}". Nothing was saved.'),
-}
-
-
-@renders("together_decided")
-async def _render_decided(
-    svc: Services, session: AsyncSession, helper: Person, client: Person | None, ref: dict
-) -> Rendered | None:
-    row = await session.get(ToolProposal, int(ref["proposal"]))
-    if client is None or row is None or ref.get("action") not in DECIDED_TEXTS:
-        return None
-    t = translator(helper.locale, svc.settings.zone)
-    return Rendered(t.gettext(DECIDED_TEXTS[ref["action"]]).format(
-        client=first_name(client.name), part=step_name(t, Tool(row.kind), row.step)))
 
 
 async def _working_copy(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from telegram.ext import ConversationHandler
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.goals import STALL_CHOICES, Answer, GoalStatus, answer_from_key
 from bot.domain.roles import Role
 from bot.i18n import N_
 from bot.services import goal_requests, goals
 from bot.services.base import NotAllowed, NotFound
-from conversations import common
+from conversations import callbacks, common
+from conversations.callbacks import BadCallback
 from conversations.goals import keyboards as goal_keyboards
 from conversations.goals.shared import (
     CLOSED,

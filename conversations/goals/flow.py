@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import callbacks
-from conversations import common, menu
+from conversations import callbacks, common, menu
 from conversations.goals.checkin_answer import (
     ask_step,
     on_answer,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.goals import (
     ANSWER_LABELS,
     DOMAIN_LABELS,
@@ -16,6 +15,7 @@ from bot.domain.goals import (
 from bot.domain.people import SUGGESTED_CHECKIN_TIMES
 from bot.i18n import N_, Translator
 from bot.services.goals import GoalView
+from conversations import callbacks
 from conversations.keyboards import column, for_client, menu_item
 
 

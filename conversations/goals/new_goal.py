@@ -12,7 +12,6 @@ from typing import Any
 from babel.dates import format_date
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import BadCallback
 from bot.domain.dates import numeric
 from bot.domain.goals import (
     DOMAIN_LABELS,
@@ -29,6 +28,7 @@ from bot.i18n import N_, Translator
 from bot.services import goal_requests, goals
 from bot.services.base import NotAllowed
 from conversations import common
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.goals import keyboards as goal_keyboards
 from conversations.goals.shared import MAX_TEXT, Step, read_answer

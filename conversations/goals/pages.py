@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable
 from telegram import InputFile
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import BadCallback
 from bot.domain.goals import GoalStatus
 from bot.domain.roles import Role
 from bot.render.goal_chart import goals_png
 from bot.services import goals
 from bot.services.base import NotAllowed, NotFound
+from conversations.callbacks import BadCallback
 from conversations.goals import keyboards as goal_keyboards
 from conversations.goals.shared import CLOSED, CLOSED_TEXT, checkin_question
 from conversations.goals.views import list_text, show_detail

@@ -7,5 +7,4 @@ Importing this package imports them all, so every kind has its renderer: whateve
 first (bot/scheduler.py, and so `houvast worker`; the chat's `deliver_now`; the tests).
 tests/services/test_notices.py checks that every `@renders` in the code is registered through this list.
 """
-from bot.services import renderers  # noqa: F401 - the kinds the services still write themselves
-from conversations.notices import alerts, closing, goals, prompts, team  # noqa: F401
+from conversations.notices import alerts, closing, goals, nudges, peers, prompts, safety, team, together  # noqa: F401

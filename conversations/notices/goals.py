@@ -12,7 +12,7 @@ from bot.services.base import Services
 from bot.services.goals import GoalNotice, goal_notice
 from conversations.goals.keyboards import goal_answers, goal_proposal, goal_stall
 from conversations.goals.shared import checkin_question
-from conversations.notices.shared import rows, words_for
+from conversations.notices.shared import rows, written
 
 STALL_TEXT = N_(
     "Your goal \"{goal}\" is not moving right now. That happens, and it is normal. "
@@ -22,10 +22,7 @@ STALL_TEXT = N_(
 
 async def _about_goal(svc: Services, session: Session, client: Recipient, ref: dict[str, Any],
                       write: Callable[[Translator, GoalNotice], Rendered]) -> Rendered | None:
-    goal = await goal_notice(session, client, ref)
-    if goal is None:  # the goal is gone
-        return None
-    return write(words_for(svc, client), goal)
+    return written(svc, client, await goal_notice(session, client, ref), write)  # withdrawn when the goal is gone
 
 
 @renders("goal_checkin")

@@ -7,7 +7,6 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.callbacks import BadCallback
 from bot.domain.peers import Theme
 from bot.domain.roles import Role
 from bot.i18n import Translator
@@ -16,10 +15,11 @@ from bot.services.base import NotAllowed, NotFound
 from bot.services.peers import ContactView, FindResult
 from bot.services.people import PersonView
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler, with_draft
 from conversations.peers import keyboards as peer_keyboards
-from conversations.peers.shared import ADMIN_SEES, WAITING_LIST_SEES, State, quiet_stop
+from conversations.peers.shared import ADMIN_SEES, WAITING_LIST_SEES, State, proposal_text, quiet_stop
 
 
 @handler(Role.CLIENT)
@@ -33,7 +33,7 @@ async def ask_peer(turn: Turn) -> int:
         return ConversationHandler.END
     proposal = await peers.open_proposal(svc, turn.tid)
     if proposal is not None:
-        await turn.say(peers.proposal_text(t, proposal), keyboards.as_markup(peers.proposal_buttons(t, proposal)))
+        await turn.say(proposal_text(t, proposal), peer_keyboards.peer_proposal(t, proposal))
         return ConversationHandler.END
     text = "\n\n".join(
         [
@@ -88,8 +88,8 @@ async def show_result(update: Update, context: Context, person: PersonView, resu
         await common.say(
             update,
             context,
-            peers.proposal_text(t, result.proposal),
-            keyboards.as_markup(peers.proposal_buttons(t, result.proposal)),
+            proposal_text(t, result.proposal),
+            peer_keyboards.peer_proposal(t, result.proposal),
         )
     elif result.outcome == "active" and result.contact is not None:
         await client_home(update, context, t, result.contact)

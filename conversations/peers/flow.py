@@ -9,8 +9,7 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot import callbacks
-from conversations import common, menu
+from conversations import callbacks, common, menu
 from conversations.handler import buttons
 from conversations.peers.asking import (
     ask_peer,

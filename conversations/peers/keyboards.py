@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.forms import TOOL_NAMES
 from bot.domain.peers import MAX_PEERS_LIMIT, THEME_NAMES, THEMES
 from bot.i18n import Translator
 from bot.services import together
-from bot.services.peers import ContactView, Profile
+from bot.services.peers import ContactView, Profile, Proposal
+from conversations import callbacks
 from conversations.keyboards import column, for_client, menu_item
 
 
@@ -28,6 +28,37 @@ def peer_themes(t: Translator) -> InlineKeyboardMarkup:
     )
     buttons.append(menu_item(t))
     return for_client(column(buttons), t)
+
+
+def peer_proposal(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup:
+    """Yes, someone else, or no (a handover: yes, or stay with the peer expert who asks)."""
+    def make(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label[:60], callback_data=callbacks.make("peer", action, proposal.contact_id))
+
+    accept = make(t.gettext("👍 Yes, talk with {name}").format(name=proposal.peer_name), "accept")
+    if proposal.handover_from:
+        return column([accept, make(t.gettext("✋ No, stay with {name}").format(name=proposal.handover_from),
+                                    "decline")])
+    return column([accept, make(t.gettext("🔄 Someone else"), "other"), make(t.gettext("✖️ No, thank you"), "decline")])
+
+
+def peer_rating(t: Translator, contact_id: int) -> InlineKeyboardMarkup:
+    """How was it, 1 to 5, after a contact ended; or skip."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(str(n), callback_data=callbacks.make("peer", "rate", f"{contact_id}.{n}"))
+         for n in range(1, 6)],
+        [InlineKeyboardButton(t.gettext("⏭ Skip"), callback_data=callbacks.make("peer", "fbskip", contact_id))],
+    ])
+
+
+def peer_talk(t: Translator, contact_id: int, name: str) -> InlineKeyboardMarkup:
+    return column([InlineKeyboardButton(t.gettext("💬 Talk to {name}").format(name=name)[:60],
+                                        callback_data=callbacks.make("peer", "talk", contact_id))])
+
+
+def peer_suspend(t: Translator, peer_id: int, name: str) -> InlineKeyboardMarkup:
+    return column([InlineKeyboardButton(t.gettext("⛔ Suspend {name}").format(name=name)[:60],
+                                        callback_data=callbacks.make("peer", "suspend", peer_id))])
 
 
 def peer_skip(t: Translator, action: str, arg: object | None = None) -> InlineKeyboardMarkup:

@@ -7,7 +7,6 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.callbacks import BadCallback
 from bot.domain.peers import Theme
 from bot.domain.roles import Role
 from bot.i18n import N_
@@ -15,6 +14,7 @@ from bot.render.text import split
 from bot.services import caseload, peers
 from bot.services.base import NotAllowed, NotFound
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler, listing
 from conversations.peers import keyboards as peer_keyboards

@@ -9,7 +9,6 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.callbacks import BadCallback
 from bot.domain.dates import numeric, parse_day
 from bot.domain.peers import THEME_NAMES, THEMES
 from bot.domain.roles import Role
@@ -17,6 +16,7 @@ from bot.i18n import N_, Translator
 from bot.services import peers
 from bot.services.peers import Profile
 from conversations import common
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards

@@ -14,12 +14,18 @@ from bot.domain.roles import Role
 from bot.i18n import translator
 from bot.render.text import safety_text, split
 from bot.services import peers
-from bot.services.peers import peer_label
 from conversations import common
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.peers import keyboards as peer_keyboards
-from conversations.peers.shared import KEEP_TALKING, PEER_GUIDANCE, PEER_SELF_GUIDANCE, stop_talking, talking
+from conversations.peers.shared import (
+    KEEP_TALKING,
+    PEER_GUIDANCE,
+    PEER_SELF_GUIDANCE,
+    peer_label,
+    stop_talking,
+    talking,
+)
 
 
 @handler(Role.CLIENT, Role.PEER, flow="peer", stop=None)

@@ -5,13 +5,12 @@ from enum import StrEnum
 
 from telegram import Update
 
-from bot import callbacks
 from bot.domain.consent import SCOPE_NAMES, SCOPES
 from bot.domain.peers import THEME_NAMES, Theme
 from bot.i18n import N_, Translator
 from bot.services import peers
 from bot.services.peers import ContactView
-from conversations import common
+from conversations import callbacks, common
 from conversations.common import Context
 
 PEER_GUIDANCE = N_(
@@ -27,6 +26,29 @@ PEER_SELF_GUIDANCE = N_(
 )
 
 
+
+
+def peer_label(t: Translator, name: str) -> str:
+    """How a peer expert is named to a client: 'Joost (peer expert)'."""
+    return t.gettext("{name} (peer expert)").format(name=name)
+
+
+def proposal_text(t: Translator, proposal: peers.Proposal, proposer: str | None = None) -> str:
+    """What a client reads about a proposed peer expert (in the chat, and as a message: conversations/notices)."""
+    lines = []
+    if proposal.handover_from:
+        lines.append(t.gettext("{old} asks if {new} may take over as your peer expert.").format(
+            old=proposal.handover_from, new=proposal.peer_name))
+    elif proposer:
+        lines.append(t.gettext("{worker} suggests you talk with a peer expert: someone who went through it too."
+                               ).format(worker=proposer))
+    lines.append(t.gettext("{name} could be your peer expert.").format(name=proposal.peer_name))
+    if proposal.story:
+        lines += ["", t.gettext("{name} tells about themselves:").format(name=proposal.peer_name), proposal.story]
+    if proposal.theme:
+        lines += ["", t.gettext("Theme: {theme}").format(theme=t.gettext(THEME_NAMES[Theme(proposal.theme)]))]
+    lines += ["", t.gettext("Do you want to talk with {name}? You decide.").format(name=proposal.peer_name)]
+    return "\n".join(lines)
 
 
 # Buttons of these flows do not end a conversation through the relay: they belong to it (end, report, worry),

@@ -6,7 +6,6 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.callbacks import BadCallback
 from bot.domain import forms
 from bot.domain.forms import TOOL_NAMES, Refused
 from bot.domain.roles import Role
@@ -15,6 +14,7 @@ from bot.services import together
 from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.form_texts import refusal_text, step_label
 from conversations.handler import Turn, handler, listing, with_draft

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.outcomes import (
     NOT_RELEVANT,
     OUTCOME_KEYS,
@@ -19,7 +17,8 @@ from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.services import closing
 from bot.services.base import NotAllowed
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards

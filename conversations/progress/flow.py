@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot import callbacks
-from conversations import common, menu
+from conversations import callbacks, common, menu
 from conversations.handler import buttons
 from conversations.progress.closing import on_close, on_outcome, on_relation, start_closing
 from conversations.progress.herstelplan import choose_plan_pdf, open_plan, send_plan_pdf, show_part

@@ -6,13 +6,13 @@ import asyncio
 
 from telegram import Update
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.roles import Role
 from bot.render import herstelplan as plan_render
 from bot.services import herstelplan
 from bot.services.base import NotAllowed
 from bot.services.herstelplan import Part
+from conversations import callbacks
+from conversations.callbacks import BadCallback
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards
 from conversations.progress.shared import HOUSEHOLD_KEY, PART_KEYS, client_list, payload_arg, send_file

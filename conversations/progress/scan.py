@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.callbacks import BadCallback
 from bot.domain.roles import Role
 from bot.domain.safety import scan_help_kind, scan_needs_help
 from bot.domain.selfscan import (
@@ -22,6 +21,7 @@ from bot.services import selfscan
 from bot.services.base import NotAllowed, NotFound
 from bot.services.selfscan import Finished, ScanDraft
 from conversations import keyboards, safety
+from conversations.callbacks import BadCallback
 from conversations.handler import Turn, handler
 from conversations.progress import keyboards as progress_keyboards
 from conversations.progress.shared import NOT_SHARED, client_list, no_emoji, payload_int, send_file

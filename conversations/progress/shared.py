@@ -6,14 +6,13 @@ from enum import StrEnum
 
 from telegram import InputFile, Update
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.i18n import N_
 from bot.render import herstelplan as plan_render
 from bot.services import caseload
 from bot.services.herstelplan import Part
 from bot.services.people import PersonView
-from conversations import common, keyboards
+from conversations import callbacks, common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.progress import keyboards as progress_keyboards
 

@@ -9,7 +9,6 @@ from babel.dates import format_date
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import BadCallback
 from bot.domain.dates import parse_month
 from bot.domain.roles import CareRole, Role
 from bot.domain.scaling import DIRECTION_NAMES, REASON_TEXTS, Direction
@@ -19,6 +18,7 @@ from bot.services import caseload, report, scaling
 from bot.services.base import NotAllowed, NotFound
 from bot.services.people import PersonView
 from conversations import common, keyboards
+from conversations.callbacks import BadCallback
 from conversations.common import Context
 from conversations.handler import Turn, handler, listing
 from conversations.keyboards import DIRECTION_KEYS

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import callbacks
-from conversations import common, menu
+from conversations import callbacks, common, menu
 from conversations.safetyplan import hoopbox, noodbericht, plans, wipe
 from conversations.safetyplan.plans import offer_after_crisis
 from conversations.safetyplan.states import State

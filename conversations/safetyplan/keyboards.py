@@ -6,12 +6,11 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.domain.forms import Tool
 from bot.domain.safetyplans import MAX_TRUSTED, SOS_TEXTS, share_url
 from bot.i18n import N_, Translator
 from bot.services.safetyplans import Candidate, HopeView, SosStatus, TrustedView
-from conversations import keyboards
+from conversations import callbacks, keyboards
 
 HUB = N_("🛟 My safety plan")
 NOW = N_("🌱 What can I do now?")

@@ -7,7 +7,7 @@ about danger at home, the thuisplan's own steps with Veilig Thuis and 112.
 """
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.domain.crisis import CrisisKind
 from bot.domain.forms import TOOL_NAMES, Tool
@@ -20,6 +20,7 @@ from bot.services.safetyplans import HomePlan, SafetyPlan
 from conversations import common
 from conversations import keyboards as shared_keyboards
 from conversations.common import Context
+from conversations.notices.together import proposal_message
 from conversations.safetyplan import keyboards
 from conversations.safetyplan.turn import Turn, handler
 
@@ -123,7 +124,4 @@ async def show_proposal(turn: Turn) -> None:
     except NotFound:
         await turn.say(turn.t.gettext("You already answered this proposal."), shared_keyboards.menu_button(turn.t))
         return
-    text, buttons = together.proposal_message(turn.t, proposal.helper_name, proposal.tool, proposal.step,
-                                              proposal.text, proposal.proposal_id)
-    await turn.say(text, InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                                               for row in buttons]))
+    await turn.say(*proposal_message(turn.t, proposal))

@@ -55,3 +55,12 @@ def test_every_renderer_in_the_code_is_registered_by_the_one_list():
         capture_output=True, text=True, check=True, cwd=root,
     ).stdout.split()
     assert written and written <= set(listed), written - set(listed)
+    # Every kind a service queues (outbox.refer, a batch's Reference, the peers' _refer) has its renderer there.
+    queued = set()
+    for path in (root / "bot").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        queued |= set(re.findall(r'\brefer\((?:[^()]|\([^()]*\))*?kind="(\w+)"', text, re.S))
+        queued |= set(re.findall(r'outbox\.Reference\((?:[^()]|\([^()]*\))*?,\s*\w+,\s*"(\w+)"', text, re.S))
+        queued |= set(re.findall(r'core\._refer\(session, svc, \w+, [^,]+, "(\w+)"', text))
+    assert {"checkin", "goal_checkin", "peer", "peer_started", "alert"} <= queued  # the patterns still find them
+    assert queued <= set(listed), queued - set(listed)

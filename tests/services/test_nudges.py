@@ -23,6 +23,7 @@ from bot.domain.consent import Scope
 from bot.domain.goals import Answer, Domain
 from bot.domain.plans import Phase
 from bot.domain.roles import CareRole, Role
+from bot.i18n import translator
 from bot.local.botapi import LocalBotApi, LocalRequest
 from bot.services import checkins, consent, goals, invites, nudges, people, team
 from bot.services.base import NotAllowed, NotFound
@@ -116,6 +117,17 @@ def callback_data(payload):
     return [data for row in payload["buttons"] for _, data in row]
 
 
+async def opened(svc, worker_telegram_id, nudge_id):
+    """`ndg:open` as the chat writes it (workers here read English): the facts, in words and buttons."""
+    from conversations.notices.nudges import nudge_text
+    from conversations.notices.shared import rows
+    from conversations.worker_keyboards import nudge_keyboard
+
+    facts = await nudges.nudge_message(svc, worker_telegram_id, nudge_id)
+    t = translator("en", svc.settings.zone)
+    return {"text": nudge_text(t, facts), "buttons": rows(nudge_keyboard(t, facts.nudge_id, facts.client_id))}
+
+
 async def nudge_row(svc, nudge_id) -> Nudge:
     async with svc.unit() as session:
         return await session.get(Nudge, nudge_id)
@@ -183,8 +195,8 @@ async def test_several_waiting_nudges_go_out_as_one_morning_digest(world, clock)
     async with svc.unit() as session:
         assert all(d.notified_at == clock.current for d in (await session.execute(select(NudgeDelivery))).scalars())
     # "Open" shows the full nudge with its buttons.
-    opened = await nudges.nudge_message(svc, ANNA, first)
-    assert "Schulden op een rij" in opened.text and f"ndg:seen:{first}" in callback_data({"buttons": opened.buttons})
+    shown = await opened(svc, ANNA, first)
+    assert "Schulden op een rij" in shown["text"] and f"ndg:seen:{first}" in callback_data(shown)
 
 
 async def test_the_backup_after_two_working_days_and_the_procesregisseur_after_five(world, clock):
@@ -466,10 +478,10 @@ async def test_without_goals_consent_the_nudge_names_no_goal(world, clock):
     assert api.messages(ANNA)[0].text == payload["text"]
     assert [(a.outcome, a.scope) for a in await audits(svc, "view")] == [("ok", "status")]  # sending is the look
     await share_goals(svc)
-    shown = await nudges.nudge_message(svc, ANNA, nudge_id)
-    assert "Goal: Schulden op een rij" in shown.text and "Step: Post openen" in shown.text
-    assert "Last check-ins:" in shown.text and shown.text.count("⏳ Not yet") == 3
-    assert "not yet" in shown.text  # the rule that fired, in plain words
+    shown = (await opened(svc, ANNA, nudge_id))["text"]
+    assert "Goal: Schulden op een rij" in shown and "Step: Post openen" in shown
+    assert "Last check-ins:" in shown and shown.count("⏳ Not yet") == 3
+    assert "not yet" in shown  # the rule that fired, in plain words
     looks = [a for a in await audits(svc, "view") if a.scope == Scope.GOALS]
     assert [a.outcome for a in looks] == ["ok"]
 

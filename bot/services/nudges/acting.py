@@ -16,8 +16,8 @@ from bot.db.models import (
 from bot.domain.roles import CareRole, Role
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.nudges.core import ACK_KINDS, SNOOZE_DAYS, first_name
-from bot.services.nudges.reading import _render
-from bot.services.nudges.views import AckResult, NudgeMessage, SnoozeResult
+from bot.services.nudges.reading import nudge_facts
+from bot.services.nudges.views import AckResult, NudgeFacts, SnoozeResult
 
 # --- what a worker does with a nudge ------------------------------------------------------------------
 
@@ -57,14 +57,14 @@ async def _acknowledger(session: AsyncSession, nudge_id: int) -> tuple[int | Non
     return (row[0], row[1]) if row else (None, None)
 
 
-async def nudge_message(svc: Services, worker_telegram_id: int, nudge_id: int) -> NudgeMessage:
+async def nudge_message(svc: Services, worker_telegram_id: int, nudge_id: int) -> NudgeFacts:
     """`ndg:open`: the full nudge, as it would be sent, for a worker who may see it."""
     async with svc.unit() as session:
         worker = await _worker(session, worker_telegram_id)
         nudge, goal = await _nudge_for(svc, session, worker, nudge_id)
         rung = (await session.execute(select(NudgeDelivery.rung).where(
             NudgeDelivery.nudge_id == nudge.id, NudgeDelivery.worker_id == worker.id))).scalar_one_or_none()
-        message = await _render(svc, session, worker, nudge, goal, rung)
+        message = await nudge_facts(svc, session, worker, nudge, goal, rung)
         await session.commit()  # the audited look
         return message
 

@@ -11,7 +11,6 @@ from bot.db.models import (
     Nudge,
     Person,
 )
-from bot.domain.disclosure import Signal
 from bot.domain.goals import GoalStatus, StallReason
 from bot.domain.ladder import Rung
 from bot.domain.roles import CareRole
@@ -25,21 +24,12 @@ LADDER_ROLES = (CareRole.COORDINATING, CareRole.BACKUP, CareRole.PROCESREGISSEUR
 LAST_CHECKINS = 4  # check-ins shown in a nudge (with consent)
 DIGEST_MAX = 30  # nudges named in one digest message; more follow in the next one
 
-NUDGE_HEADER = N_("⏸ A goal of {name} has stalled.")
-NOT_SHARED = N_("{name} has not shared goal details with you.")
-# Without goals consent a worker reads one of these and nothing more (bot/domain/disclosure.py).
-SIGNAL_TEXTS = {
-    Signal.QUIET: N_("{name} has not responded for a while."),
-    Signal.STUCK: N_("A goal of {name} is stuck. Ask how things are going."),
-}
 REASON_TEXTS = {
     StallReason.MISSED: N_("The last check-ins were not answered."),
     StallReason.NOT_YET: N_("The last answers were \"not yet\", several times in a row."),
     StallReason.NO_PROGRESS: N_("No progress for four weeks or more."),
     StallReason.OVERDUE: N_("The target date has passed."),
 }
-ESCALATED = N_("Nobody has responded yet, so this now comes to you as well.")
-STANDING_IN = N_("The coordinating worker is away, so this comes to you.")
 
 
 def work_hours(settings: Settings) -> WorkHours:

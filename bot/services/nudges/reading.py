@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import (
     Goal,
     GoalCheckin,
@@ -18,32 +19,19 @@ from bot.db.models import (
 )
 from bot.domain.consent import Scope
 from bot.domain.disclosure import STATUS_SCOPE, Signal, stall_signal
-from bot.domain.goals import ANSWER_LABELS, Answer, StallReason
+from bot.domain.goals import Answer, StallReason
 from bot.domain.ladder import Rung
 from bot.domain.roles import CareRole
 from bot.domain.workhours import is_working_time
-from bot.i18n import Translator, translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import Services, audit
 from bot.services.caseload import has_place
 from bot.services.consent import authorize_view, granted_scopes
 from bot.services.nudges import core
 from bot.services.nudges.ladder import _absent, _climb
-from bot.services.nudges.views import NudgeMessage
+from bot.services.nudges.views import DigestLine, NudgeFacts
 
 # --- what a worker reads ------------------------------------------------------------------------------
-
-
-def nudge_buttons(t: Translator, nudge_id: int, client_id: int) -> list[list[tuple[str, str]]]:
-    """The nudge's buttons as (label, callback data) rows: they travel through the outbox as data."""
-    return [
-        [(t.gettext("📞 I will get in touch"), callbacks.make("ndg", "contact", nudge_id))],
-        [(t.gettext("👀 Seen"), callbacks.make("ndg", "seen", nudge_id))],
-        [(t.ngettext("⏰ Later: {n} day", "⏰ Later: {n} days", days).format(n=days),
-          callbacks.make("ndg", "later", f"{nudge_id}.{days}")) for days in core.SNOOZE_DAYS],
-        [(t.gettext("📂 Open dossier"), callbacks.make("wk", "client", client_id))],
-    ]
 
 
 async def _may_see_goals(svc: Services, session: AsyncSession, worker: Person, client: Person) -> bool:
@@ -53,75 +41,56 @@ async def _may_see_goals(svc: Services, session: AsyncSession, worker: Person, c
     return await authorize_view(session, viewer=worker, client=client, scope=Scope.GOALS, now=svc.now())
 
 
-async def _render(
+async def nudge_facts(
     svc: Services, session: AsyncSession, worker: Person, nudge: Nudge, goal: Goal, rung: str | None,
-) -> NudgeMessage:
+) -> NudgeFacts:
+    """What the full nudge may say to this worker now: goal details with the client's GOALS consent (the look
+    audited by the consent check), else only the one signal (audited as a status look)."""
     client = await session.get(Person, goal.client_id or goal.owner_id)
-    t = translator(worker.locale, svc.settings.zone)
-    name = core.first_name(client)
-    reasons = [StallReason(r) for r in nudge.reasons.split(",") if r in set(StallReason)]
-    shares = client is not None and await _may_see_goals(svc, session, worker, client)
-    if shares:
-        lines = [t.gettext(core.NUDGE_HEADER).format(name=name), t.gettext("Goal: {title}").format(title=goal.title)]
-        if goal.step:
-            lines.append(t.gettext("Step: {step}").format(step=goal.step))
-        if reasons:
-            lines += ["", t.gettext("What happened:")] + [f"• {t.gettext(core.REASON_TEXTS[r])}" for r in reasons]
-        checkins = list((await session.execute(
-            select(GoalCheckin).where(GoalCheckin.goal_id == goal.id)
-            .order_by(GoalCheckin.prompted_at.desc(), GoalCheckin.id.desc()).limit(core.LAST_CHECKINS)
-        )).scalars())
-        if checkins:
-            lines += ["", t.gettext("Last check-ins:")]
-            for row in reversed(checkins):
-                answer = t.gettext(ANSWER_LABELS[Answer(row.answer)]) if row.answer else t.gettext("no answer")
-                lines.append(f"• {t.day(row.answered_at or row.prompted_at)}: {answer}")
-    else:
-        # The one sentence a worker may read without consent; the look is audited like any other.
-        lines = ["⏸ " + t.gettext(core.SIGNAL_TEXTS[stall_signal(reasons)]).format(name=name),
-                 t.gettext(core.NOT_SHARED).format(name=name)]
-        audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
+    reasons = tuple(StallReason(r) for r in nudge.reasons.split(",") if r in set(StallReason))
+    note = None
     if rung in (Rung.BACKUP, Rung.PROCESREGISSEUR):
-        lines += ["", t.gettext(core.ESCALATED)]
-    elif rung == Rung.COORDINATING and not await has_place(
-        session, goal.household_id, worker.id, CareRole.COORDINATING
-    ):
-        lines += ["", t.gettext(core.STANDING_IN)]
-    return NudgeMessage("\n".join(lines), nudge_buttons(t, nudge.id, client.id if client else goal.owner_id))
+        note = "escalated"
+    elif rung == Rung.COORDINATING and not await has_place(session, goal.household_id, worker.id,
+                                                            CareRole.COORDINATING):
+        note = "standing_in"
+    facts = NudgeFacts(nudge.id, client.id if client else goal.owner_id, core.first_name(client), reasons, note)
+    if client is None or not await _may_see_goals(svc, session, worker, client):
+        # The one sentence a worker may read without consent; the look is audited like any other.
+        audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
+        return replace(facts, signal=stall_signal(reasons))
+    checkins = list((await session.execute(
+        select(GoalCheckin).where(GoalCheckin.goal_id == goal.id)
+        .order_by(GoalCheckin.prompted_at.desc(), GoalCheckin.id.desc()).limit(core.LAST_CHECKINS)
+    )).scalars())
+    return replace(facts, title=goal.title, step=goal.step, checkins=tuple(
+        (row.answered_at or row.prompted_at, Answer(row.answer) if row.answer else None) for row in reversed(checkins)))
 
 
-async def _digest(
+async def digest_facts(
     svc: Services, session: AsyncSession, worker: Person, items: Sequence[tuple[Nudge, Goal]]
-) -> NudgeMessage:
+) -> list[DigestLine]:
     """One line per nudge for clients who share their goals with this worker; one line per client (the signal,
     never how many goals) for clients who do not."""
-    t = translator(worker.locale, svc.settings.zone)
-    lines: list[str] = []
-    buttons: list[list[tuple[str, str]]] = []
-    signals: dict[int, tuple[int, Signal]] = {}  # client id -> (line index, signal) for clients without consent
+    lines: list[DigestLine] = []
+    signals: dict[int, int] = {}  # client id -> its line, for clients without consent
     for nudge, goal in items:
         client = await session.get(Person, goal.client_id or goal.owner_id)
         name = core.first_name(client)
         if client is not None and await _may_see_goals(svc, session, worker, client):
-            lines.append(f"{len(lines) + 1}. {name}: {goal.title}")
-            buttons.append([(f"📂 {len(lines)}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
+            lines.append(DigestLine(nudge.id, name, title=goal.title))
             continue
         signal = stall_signal(r for r in nudge.reasons.split(",") if r in set(StallReason))
         key = client.id if client is not None else -goal.owner_id
         if key in signals:  # a second nudge of the same client: no count, at most "stuck" instead of "quiet"
-            index, before = signals[key]
-            if before == Signal.QUIET and signal == Signal.STUCK:
-                signals[key] = (index, signal)
-                lines[index] = f"{index + 1}. " + t.gettext(core.SIGNAL_TEXTS[signal]).format(name=name)
+            index = signals[key]
+            if lines[index].signal == Signal.QUIET and signal == Signal.STUCK:
+                lines[index] = replace(lines[index], signal=signal)
             continue
         audit(session, at=svc.now(), action="view", actor=worker, subject=client, scope=STATUS_SCOPE)
-        signals[key] = (len(lines), signal)
-        lines.append(f"{len(lines) + 1}. " + t.gettext(core.SIGNAL_TEXTS[signal]).format(name=name))
-        buttons.append([(f"📂 {len(lines)}. {name}"[:60], callbacks.make("ndg", "open", nudge.id))])
-    header = t.ngettext("One message about your clients:", "{n} messages about your clients:",
-                        len(lines)).format(n=len(lines))
-    lines = [header, *lines, "", t.gettext("Tap a name to see more and respond.")]
-    return NudgeMessage("\n".join(lines), buttons)
+        signals[key] = len(lines)
+        lines.append(DigestLine(nudge.id, name, signal=signal))
+    return lines
 
 
 async def _send_waiting(svc: Services, *, batch: int) -> int:
@@ -208,23 +177,20 @@ async def _queue(
     return 1 if added else 0
 
 
-@renders("nudge")
-async def _render_nudge(
-    svc: Services, session: AsyncSession, worker: Person, client: Person | None, ref: dict
-) -> Rendered | None:
+async def nudge_to_send(svc: Services, session: AsyncSession, worker: Person, ref: dict[str, Any]) -> NudgeFacts | None:
+    """A queued "nudge" when it is sent; None when the client's account is gone or this worker no longer works
+    with them."""
     row = (await session.execute(
         select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id == int(ref["nudge"]))
     )).first()
     if row is None or not worker.active or not await has_place(session, row[1].household_id, worker.id):
-        return None  # the client's account is gone, or this worker no longer works with them
-    message = await _render(svc, session, worker, row[0], row[1], ref.get("rung"))
-    return Rendered(message.text, message.buttons)
+        return None
+    return await nudge_facts(svc, session, worker, row[0], row[1], ref.get("rung"))
 
 
-@renders("nudge_digest")
-async def _render_digest(
-    svc: Services, session: AsyncSession, worker: Person, _about: Person | None, ref: dict
-) -> Rendered | None:
+async def digest_to_send(svc: Services, session: AsyncSession, worker: Person, ref: dict[str, Any]
+                         ) -> list[DigestLine] | None:
+    """A queued "nudge_digest" when it is sent: the nudges still there and still this worker's, in their order."""
     ids = [int(i) for i in ref.get("nudges", [])]
     rows = (await session.execute(
         select(Nudge, Goal).join(Goal, Goal.id == Nudge.goal_id).where(Nudge.id.in_(ids))
@@ -234,8 +200,7 @@ async def _render_digest(
                    key=lambda item: order[item[0].id])
     if not items or not worker.active:
         return None
-    message = await _digest(svc, session, worker, items)
-    return Rendered(message.text, message.buttons)
+    return await digest_facts(svc, session, worker, items)
 
 
 async def notify_nudges(svc: Services, *, batch: int = 500) -> int:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.disclosure import Signal
+from bot.domain.goals import Answer, StallReason
 from bot.domain.plans import Phase
 
 
@@ -30,12 +31,6 @@ class SnoozeResult:
     outcome: str  # "ok" | "already" (someone acknowledged it meanwhile)
     until: datetime | None
     by_name: str | None = None
-
-
-@dataclass(frozen=True)
-class NudgeMessage:
-    text: str
-    buttons: list[list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -74,3 +69,30 @@ class OverviewPage:
     total: int
     has_next: bool
     has_previous: bool
+
+
+@dataclass(frozen=True)
+class NudgeFacts:
+    """What a full nudge may say to this worker (conversations/notices/nudges.py writes it). With the client's
+    GOALS consent the goal and its last check-ins; without it only `signal`. `note`: "escalated" (it came up the
+    ladder to this worker) or "standing_in" (for a coordinating worker who is away)."""
+
+    nudge_id: int
+    client_id: int
+    name: str  # the client's first name
+    reasons: tuple[StallReason, ...]
+    note: str | None = None
+    signal: Signal | None = None
+    title: str | None = None
+    step: str | None = None
+    checkins: tuple[tuple[datetime, Answer | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of a morning digest: a goal's title with consent, else the client's one signal."""
+
+    nudge_id: int
+    name: str
+    title: str | None = None
+    signal: Signal | None = None

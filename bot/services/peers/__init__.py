@@ -6,15 +6,14 @@ client says yes (also when a worker or the peer expert handing over proposed it)
 the peer expert is "close" to the client for the consent check (services/consent.relation_of), so the client
 can tick in /privacy what the peer expert may see; by default nothing.
 
-By topic: views.py (what the services hand back), core.py (what every part uses), rendered.py (the notices'
-texts), profile.py, finding.py (match and proposal), contacts.py (relay, ending, rating, handing over),
-safety.py (Zorg melden, misuse, suspending) and waiting.py (the waiting list, reminders, retention). Callers
-use the package: `from bot.services import peers; peers.find_peer(...)`.
+By topic: views.py (what the services hand back), core.py (what every part uses), facts.py (what the
+notices say, read when they are sent), profile.py, finding.py (match and proposal), contacts.py (relay, ending,
+rating, handing over), safety.py (Zorg melden, misuse, suspending) and waiting.py (the waiting list, reminders,
+retention). Callers use the package: `from bot.services import peers; peers.find_peer(...)`.
 """
 
 from __future__ import annotations
 
-from bot.services.peers import rendered  # noqa: F401 (registers the peer notices with the outbox)
 from bot.services.peers.contacts import (
     contact,
     end_contact,
@@ -23,7 +22,6 @@ from bot.services.peers.contacts import (
     my_contacts,
     propose_handover,
     rate,
-    rating_buttons,
     relay,
     relay_state,
     start_talking,
@@ -35,10 +33,8 @@ from bot.services.peers.core import (
     PROPOSED,
     RED_POLICIES,
     RELAY_KINDS,
-    peer_label,
-    proposal_buttons,
-    proposal_text,
 )
+from bot.services.peers.facts import ContactFacts, PeerNotice, contact_facts, misuse_facts, peer_notice
 from bot.services.peers.finding import accept, decline, find_peer, open_proposal, someone_else, worker_propose
 from bot.services.peers.profile import (
     come_back,
@@ -59,8 +55,10 @@ __all__ = [
     "PROPOSED",
     "RED_POLICIES",
     "RELAY_KINDS",
+    "ContactFacts",
     "ContactView",
     "FindResult",
+    "PeerNotice",
     "Profile",
     "Proposal",
     "RelayOut",
@@ -69,23 +67,22 @@ __all__ = [
     "accept",
     "come_back",
     "contact",
+    "contact_facts",
     "decline",
     "end_contact",
     "find_peer",
     "give_feedback",
     "handover_options",
+    "misuse_facts",
     "my_contacts",
     "offer_waiting",
     "open_proposal",
     "pause",
-    "peer_label",
+    "peer_notice",
     "profile",
-    "proposal_buttons",
-    "proposal_text",
     "propose_handover",
     "purge_relay",
     "rate",
-    "rating_buttons",
     "red_policy",
     "relay",
     "relay_state",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import (
     PeerContact,
     Person,
@@ -16,7 +15,6 @@ from bot.domain.crisis import detect
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.plans import Contact
 from bot.domain.roles import Role
-from bot.i18n import Translator
 from bot.services.base import NotAllowed, NotFound, Services, audit, person_by_telegram
 from bot.services.consent import granted_scopes
 from bot.services.peers import core
@@ -187,17 +185,10 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
         await core._close(session, svc, row)
         client, peer = await core._sides(session, row)
         by_client = person.id == client.id
-        tc = core._t(svc, client)
-        if by_client:
-            if peer.active:
-                await core._refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
-            question = tc.gettext("Your contact with {name} has ended.").format(name=first_name(peer.name))
-        else:
-            question = tc.gettext("{name} ended your contact.").format(name=first_name(peer.name))
-        question += "\n\n" + tc.gettext("How was it for you? 1 is bad, 5 is very good.")
-        await core._notify(
-            session, svc, client, f"peer-rate:{row.id}", "peer", question, rating_buttons(tc, row.id)
-        )
+        if by_client and peer.active:
+            await core._refer(session, svc, peer, f"peer-ended:{row.id}", "peer_ended", client, row)
+        # The client is asked how it was (conversations/notices/peers.py says who ended it).
+        await core._say(session, svc, client, f"peer-rate:{row.id}", "rate", contact=row.id, by_client=by_client)
         audit(
             session,
             at=svc.now(),
@@ -208,13 +199,6 @@ async def end_contact(svc: Services, telegram_id: int, contact_id: int) -> Conta
         view = core._view(row, client, peer)
         await session.commit()
         return view
-
-
-def rating_buttons(t: Translator, contact_id: int) -> list[list[tuple[str, str]]]:
-    return [
-        [(str(n), callbacks.make("peer", "rate", f"{contact_id}.{n}")) for n in range(1, 6)],
-        [(t.gettext("⏭ Skip"), callbacks.make("peer", "fbskip", contact_id))],
-    ]
 
 
 async def _ended_of_client(
@@ -283,6 +267,6 @@ async def propose_handover(
         client = await session.get(Person, row.client_id)
         assert client is not None
         proposal = await core._propose(session, svc, client, to_peer_id, row.theme, peer, handover_from=peer)
-        await _offer(session, svc, client, proposal, None)
+        await _offer(session, svc, client, proposal)
         await session.commit()
         return proposal

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import callbacks
 from bot.db.models import (
     Consent,
     PeerContact,
@@ -145,28 +145,11 @@ def _profile(person: Person, row: PeerProfile, active: int) -> Profile:
     )
 
 
-def peer_label(t: Translator, name: str) -> str:
-    """How a peer expert is named to a client: 'Joost (peer expert)'."""
-    return t.gettext("{name} (peer expert)").format(name=name)
-
-
-async def _notify(
-    session: AsyncSession,
-    svc: Services,
-    person: Person,
-    key: str,
-    kind: str,
-    text: str,
-    buttons: list[list[tuple[str, str]]] | None = None,
-) -> None:
-    await outbox.enqueue(
-        session, dedup_key=key, person=person, kind=kind, text=text, buttons=buttons, now=svc.now()
-    )
-
-
-async def _tell(session: AsyncSession, svc: Services, person: Person, key: str, msgid: str, **values: str) -> None:
-    """Queue a short peer notice to `person`: the message `msgid` in their language, filled in with `values`."""
-    await _notify(session, svc, person, key, "peer", _t(svc, person).gettext(msgid).format(**values))
+async def _say(session: AsyncSession, svc: Services, person: Person, key: str, say: str, **ref: Any) -> bool:
+    """Queue a short peer notice to `person` as a fact: which notice (`say`) and its ids; conversations/notices/
+    peers.py writes it in their language when it is sent."""
+    return await outbox.refer(session, dedup_key=key, person=person, kind="peer", ref={"say": say, **ref},
+                              about=None, now=svc.now())
 
 
 async def _refer(
@@ -190,61 +173,6 @@ async def _referred_contact(
 
 def _unique(prefix: str) -> str:
     return f"{prefix}:{secrets.token_hex(6)}"
-
-
-def _proposal_text(t: Translator, proposal: Proposal, proposer: str | None) -> str:
-    lines = []
-    if proposal.handover_from:
-        lines.append(
-            t.gettext("{old} asks if {new} may take over as your peer expert.").format(
-                old=proposal.handover_from, new=proposal.peer_name
-            )
-        )
-    elif proposer:
-        lines.append(
-            t.gettext(
-                "{worker} suggests you talk with a peer expert: someone who went through it too."
-            ).format(worker=proposer)
-        )
-    lines.append(t.gettext("{name} could be your peer expert.").format(name=proposal.peer_name))
-    if proposal.story:
-        lines += [
-            "",
-            t.gettext("{name} tells about themselves:").format(name=proposal.peer_name),
-            proposal.story,
-        ]
-    if proposal.theme:
-        lines += [
-            "",
-            t.gettext("Theme: {theme}").format(
-                theme=t.gettext(rules.THEME_NAMES[rules.Theme(proposal.theme)])
-            ),
-        ]
-    lines += ["", t.gettext("Do you want to talk with {name}? You decide.").format(name=proposal.peer_name)]
-    return "\n".join(lines)
-
-
-def proposal_text(t: Translator, proposal: Proposal, proposer: str | None = None) -> str:
-    return _proposal_text(t, proposal, proposer)
-
-
-def proposal_buttons(t: Translator, proposal: Proposal) -> list[list[tuple[str, str]]]:
-    """As (label, data) rows, for the outbox and for the flow alike."""
-    accept = (
-        t.gettext("👍 Yes, talk with {name}").format(name=proposal.peer_name)[:60],
-        callbacks.make("peer", "accept", proposal.contact_id),
-    )
-    if proposal.handover_from:
-        stay = (
-            t.gettext("✋ No, stay with {name}").format(name=proposal.handover_from)[:60],
-            callbacks.make("peer", "decline", proposal.contact_id),
-        )
-        return [[accept], [stay]]
-    return [
-        [accept],
-        [(t.gettext("🔄 Someone else"), callbacks.make("peer", "other", proposal.contact_id))],
-        [(t.gettext("✖️ No, thank you"), callbacks.make("peer", "decline", proposal.contact_id))],
-    ]
 
 
 async def _propose(

@@ -172,15 +172,10 @@ async def accept(svc: Services, client_telegram_id: int, contact_id: int) -> Fin
         return FindResult("active", contact=view)
 
 
-async def _offer(
-    session: AsyncSession, svc: Services, client: Person, proposal: Proposal, by: str | None
-) -> None:
-    """Queue the proposal to the client, with who proposed it (`by`, a first name) when not the client."""
-    t = core._t(svc, client)
-    await core._notify(
-        session, svc, client, f"peer-proposal:{proposal.contact_id}", "peer",
-        core._proposal_text(t, proposal, by), core.proposal_buttons(t, proposal),
-    )
+async def _offer(session: AsyncSession, svc: Services, client: Person, proposal: Proposal) -> None:
+    """Queue the proposal to the client; who proposed it is read from the contact when it is sent."""
+    await core._say(session, svc, client, f"peer-proposal:{proposal.contact_id}", "proposal",
+                    contact=proposal.contact_id)
 
 
 async def worker_propose(
@@ -203,6 +198,6 @@ async def worker_propose(
         if not found:
             return FindResult("none")
         proposal = await core._propose(session, svc, client, found[0].peer_id, theme, worker)
-        await _offer(session, svc, client, proposal, first_name(worker.name))
+        await _offer(session, svc, client, proposal)
         await session.commit()
         return FindResult("proposed", proposal)

@@ -12,9 +12,7 @@ from bot.db.models import (
     Person,
 )
 from bot.domain import peers as rules
-from bot.domain.peers import first_name
 from bot.domain.roles import Role
-from bot.i18n import N_
 from bot.services.base import Services, audit
 from bot.services.peers import core
 from bot.services.peers.views import Profile
@@ -85,12 +83,8 @@ async def pause(svc: Services, peer_telegram_id: int, until: date) -> int:
             client = await session.get(Person, contact.client_id)
             if client is None or not client.active:
                 continue
-            t = core._t(svc, client)
-            text = t.gettext(
-                "{name} is away for a while and is back on {day}. You can still write; "
-                "{name} answers when back."
-            ).format(name=first_name(peer.name), day=t.day(until))
-            await core._notify(session, svc, client, f"peer-away:{contact.id}:{until.isoformat()}", "peer", text)
+            await core._say(session, svc, client, f"peer-away:{contact.id}:{until.isoformat()}", "away",
+                            contact=contact.id, until=until.isoformat())
             told += 1
         audit(session, at=svc.now(), action="peer.paused", actor=peer)
         await session.commit()
@@ -109,8 +103,8 @@ async def come_back(svc: Services, peer_telegram_id: int) -> int:
                 client = await session.get(Person, contact.client_id)
                 if client is None or not client.active:
                     continue
-                await core._tell(session, svc, client, core._unique(f"peer-back:{contact.id}"),
-                                 N_("{name} is back."), name=first_name(peer.name))
+                await core._say(session, svc, client, core._unique(f"peer-back:{contact.id}"), "back",
+                                contact=contact.id)
                 told += 1
         await session.commit()
         return told

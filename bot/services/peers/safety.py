@@ -17,7 +17,7 @@ from bot.domain.consent import Scope
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.plans import Phase
 from bot.domain.roles import Role
-from bot.i18n import N_, join_names
+from bot.i18n import join_names
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit
 from bot.services.peers import core
@@ -100,13 +100,9 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
         if not notice.told:
             await session.commit()
             return WorryResult("away", name, join_names(core._t(svc, peer), notice.away))
-        workers = join_names(core._t(svc, client), notice.told)  # in the client's language; the peer's below
         day = rules.local_day(now, svc.settings.zone).isoformat()
-        await core._tell(
-            session, svc, client, f"peer-worry-told:{row.id}:{day}",
-            N_("{peer} was worried about you and let {worker} know. {worker} will get in touch with you."),
-            peer=first_name(peer.name), worker=workers,
-        )
+        await core._say(session, svc, client, f"peer-worry-told:{row.id}:{day}", "worry_told", contact=row.id,
+                        workers=list(notice.told_ids))
         await session.commit()
         return WorryResult("told", name, join_names(core._t(svc, peer), notice.told))
 
@@ -165,11 +161,8 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
             await core._close(session, svc, contact)
             client = await session.get(Person, contact.client_id)
             if client is not None and client.active:
-                await core._tell(
-                    session, svc, client, f"peer-suspended:{contact.id}",
-                    N_("Your contact with {name} has stopped. You can ask for another peer expert with /maatje."),
-                    name=first_name(peer.name),
-                )
+                await core._say(session, svc, client, f"peer-suspended:{contact.id}", "suspended",
+                                contact=contact.id)
         ids = select(PeerContact.id).where(PeerContact.peer_id == peer.id)
         await session.execute(
             update(MisuseReport)
@@ -177,10 +170,7 @@ async def suspend_peer(svc: Services, admin_telegram_id: int, peer_id: int) -> i
             .values(handled_at=now)
         )
         if peer.active:
-            await core._tell(session, svc, peer, core._unique(f"peer-suspension:{peer.id}"), N_(
-                "An admin has suspended your role as peer expert. Your contacts have stopped. "
-                "Please contact your organisation."
-            ))
+            await core._say(session, svc, peer, core._unique(f"peer-suspension:{peer.id}"), "suspension")
         audit(session, at=now, action="peer.suspended", actor=admin, subject=peer)
         await session.commit()
         return len(contacts)

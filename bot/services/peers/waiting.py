@@ -64,17 +64,8 @@ async def offer_waiting(svc: Services) -> int:
                 continue
             proposal = await core._propose(session, svc, client, found[0].peer_id, wait.theme, client)
             wait.resolved_at = now
-            t = core._t(svc, client)
-            text = t.gettext("A peer expert is free now.") + "\n\n" + core._proposal_text(t, proposal, None)
-            await core._notify(
-                session,
-                svc,
-                client,
-                f"peer-proposal:{proposal.contact_id}",
-                "peer",
-                text,
-                core.proposal_buttons(t, proposal),
-            )
+            await core._say(session, svc, client, f"peer-proposal:{proposal.contact_id}", "free",
+                            contact=proposal.contact_id)
             offered += 1
         await session.commit()
     return offered

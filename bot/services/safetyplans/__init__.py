@@ -5,8 +5,9 @@ engine fills them in). What is here: answers offered from the client's other pla
 can do now and call, the hoopbox, and the noodbericht with its trusted people.
 
 Nothing here builds a keyboard or imports Telegram. A noodbericht to someone in Houvast is queued as a reference
-(`outbox.refer`, kind "sos"): its text is written when it is sent, after checking again that the person may
-still get it (still in the household, the client still agrees, nobody in the household has a thuisplan).
+(`outbox.refer`, kind "sos"): its text is written when it is sent (conversations/notices/safety.py), after
+checking again that the person may still get it (still in the household, the client still agrees, nobody in the
+household has a thuisplan: `sos_facts`).
 """
 from bot.domain.safetyplans import HomePlan as HomePlan
 from bot.domain.safetyplans import SafetyPlan as SafetyPlan
@@ -31,9 +32,9 @@ from bot.services.safetyplans.plans import (  # noqa: F401 - the package's face:
     who_to_call,
 )
 from bot.services.safetyplans.sos import (  # noqa: F401 - the package's face: callers use safetyplans.x
-    SOS_MESSAGE,
     Candidate,
     Refused,
+    SosFacts,
     SosLine,
     SosSetup,
     SosStatus,
@@ -43,6 +44,7 @@ from bot.services.safetyplans.sos import (  # noqa: F401 - the package's face: c
     remove_trusted,
     send_sos,
     set_sos_text,
+    sos_facts,
     sos_setup,
     sos_status,
 )

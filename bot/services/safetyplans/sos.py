@@ -21,9 +21,8 @@ from bot.domain.forms import Tool
 from bot.domain.peers import first_name
 from bot.domain.roles import Role
 from bot.domain.safetyplans import Route
-from bot.i18n import N_, translator
+from bot.i18n import translator
 from bot.outbox import store as outbox
-from bot.outbox.notices import Rendered, renders
 from bot.services.base import (
     NotAllowed,
     Services,
@@ -295,16 +294,19 @@ async def sos_status(svc: Services, client_telegram_id: int, send_id: int) -> So
         return await _status(svc, session, client, send)
 
 
-SOS_MESSAGE = N_("🆘 An emergency message from {name}, sent with Houvast:\n\n\"{text}\"\n\n"
-                 "Is {name} in danger right now? Call 112.")
+@dataclass(frozen=True)
+class SosFacts:
+    """A noodbericht as a trusted person reads it (conversations/notices/safety.py): the client's first name and
+    their own words (None: the default text)."""
+
+    name: str
+    text: str | None
 
 
-@renders("sos")
-async def _render_sos(
-    svc: Services, session: AsyncSession, member: Person, client: Person | None, ref: dict[str, Any]
-) -> Rendered | None:
+async def sos_facts(session: AsyncSession, member: Person, client: Person | None, ref: dict[str, Any]
+                    ) -> SosFacts | None:
     """Checked again at the moment it goes: the client still agrees, the person is still in the household, and
-    nobody in it has a thuisplan. Otherwise it is withdrawn, and the client sees it did not arrive."""
+    nobody in it has a thuisplan. Otherwise None: it is withdrawn, and the client sees it did not arrive."""
     send = await session.get(EmergencySend, int(ref.get("send", 0)))
     if client is None or send is None or send.client_id != client.id or not client.active:
         return None
@@ -314,6 +316,4 @@ async def _render_sos(
     if not agreed or not _is_member(client, member) or await home_plan_in_household(session, client):
         return None
     setting = await session.get(EmergencySetting, client.id)
-    t = translator(member.locale, svc.settings.zone)
-    text = setting.text if setting else t.gettext(rules.SOS_TEXTS[0])
-    return Rendered(t.gettext(SOS_MESSAGE).format(name=first_name(client.name), text=text))
+    return SosFacts(first_name(client.name), setting.text if setting else None)

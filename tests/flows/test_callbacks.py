@@ -1,7 +1,7 @@
 import pytest
 
-from bot import callbacks
-from bot.callbacks import BadCallback
+from conversations import callbacks
+from conversations.callbacks import BadCallback
 
 
 def test_round_trip():
@@ -44,7 +44,7 @@ def test_numbers_joined_by_dots():
 
 
 def test_the_payload_limit_is_telegrams():
-    """bot/callbacks.py keeps the limit itself, so services never import telegram through it."""
+    """conversations/callbacks.py checks payloads against Telegram's own limit."""
     from telegram.constants import InlineKeyboardButtonLimit
 
     assert callbacks.MAX_CALLBACK_DATA == InlineKeyboardButtonLimit.MAX_CALLBACK_DATA

@@ -1,5 +1,7 @@
 """callback_data is `flow:action[:arg]`, ASCII, at most 64 bytes; built and parsed only here.
 
+The codec belongs to the Telegram layer: the services hand facts and ids, the flows and the renderers of
+conversations/notices make the buttons (the layers contract keeps bot/services from importing it).
 Whatever comes back from a button is untrusted: it may be forged or stale. Parsing only checks the form;
 the service checks that the person pressing may do what the button asks.
 """
@@ -8,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Telegram's limit on a button's callback_data, in bytes (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA; a test
-# keeps the two equal). Written here, so services that build buttons never import telegram through this module.
-MAX_CALLBACK_DATA = 64
+from telegram.constants import InlineKeyboardButtonLimit
+
+# Telegram's limit on a button's callback_data, in bytes.
+MAX_CALLBACK_DATA: int = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 _PART = re.compile(r"^[a-z0-9_]{1,24}$")
 _ARG = re.compile(r"^[A-Za-z0-9_.,-]{0,40}$")
 
