@@ -1,5 +1,8 @@
 """The words of the export (bot/render/export.py): every column's label or the mark that it is technical
-(COLUMNS; a test keeps it complete), and every stored value said in words, every day in full with its year."""
+(COLUMNS; a test keeps it complete), and every stored value said in words, every day in full with its year.
+
+Just over 400 lines because COLUMNS lists every column of every table the export holds: one table to check
+against the schema, which splitting would scatter."""
 from __future__ import annotations
 
 import json

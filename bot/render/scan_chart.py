@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from matplotlib.axes import Axes
@@ -55,13 +56,7 @@ def scan_chart_png(
                  va="top", parse_math=False)
 
     times = sorted(p.at for p in everything)
-    if times:
-        first = times[0].astimezone(zone).date()
-        span = max((times[-1].astimezone(zone).date() - first).days, 1)
-        pad = max(span * 0.06, 10)
-        xlim = (-pad, span + pad)
-    else:
-        first, span, xlim = None, 1, (0.0, 1.0)
+    first, span, xlim = _time_range(times, zone)
 
     def x_of(at: datetime) -> float:
         assert first is not None
@@ -82,16 +77,9 @@ def scan_chart_png(
     tx = fig.add_axes((left / width, 1 - (axis_top + 0.05) / height, (width - left - right) / width, 0.01 / height))
     _time_axis(tx, t, xlim, first, span, single=len(times) == 1)
     if first is None:
-        fig.text(
-            (left + (width - left - right) / 2) / width,
-            1 - (header + axes_height / 2) / height,
-            drawable(t.gettext("No self-scan yet.")),
-            fontproperties=font(13, True),
-            color=MUTED,
-            ha="center",
-            va="center",
-            parse_math=False,
-        )
+        fig.text((left + (width - left - right) / 2) / width, 1 - (header + axes_height / 2) / height,
+                 drawable(t.gettext("No self-scan yet.")), fontproperties=font(13, True), color=MUTED,
+                 ha="center", va="center", parse_math=False)
     _legend(fig, t, client_only=name is None, worker=bool(worker),
             anchor=(0.3 / width, 1 - (axis_top + axis) / height))
 
@@ -99,6 +87,16 @@ def scan_chart_png(
     fig.savefig(buffer, format="png", facecolor="white")
     fig.clear()
     return buffer.getvalue()
+
+
+def _time_range(times: Sequence[datetime], zone: ZoneInfo) -> tuple[date | None, int, tuple[float, float]]:
+    """The first day, the days spanned (at least 1) and the x-axis limits with some room on both sides."""
+    if not times:
+        return None, 1, (0.0, 1.0)
+    first = times[0].astimezone(zone).date()
+    span = max((times[-1].astimezone(zone).date() - first).days, 1)
+    pad = max(span * 0.06, 10)
+    return first, span, (-pad, span + pad)
 
 
 def _titles(t: Translator, client: Sequence[ScanPoint], name: str | None) -> list[tuple[float, str, float, bool, str]]:
