@@ -128,9 +128,14 @@ def handlers() -> list[tuple[int, BaseHandler]]:
 async def _post_init(application: Application) -> None:
     t = translator(application.bot_data["services"].settings.default_language)
     await application.bot.set_my_commands([BotCommand(name, t.gettext(text)) for name, text in COMMANDS])
-    # The crisis detector's word lists and context engine load in about a second: in a thread, so start-up
-    # does not wait for them and the first client's message does not either.
-    application.create_task(asyncio.to_thread(crisis.warm_up), name="crisis-warm-up")
+    # The crisis detector's word lists, model and context engine load in about a second: in a thread, so the
+    # first client's message does not wait for them. As a job, which runs once the application has started,
+    # so after polling began: loading them beside the start-up (spaCy, NumPy) held it up by a second (issue 15).
+    application.job_queue.run_once(_warm_up_crisis, when=0, name="crisis-warm-up")
+
+
+async def _warm_up_crisis(_context: object) -> None:
+    await asyncio.to_thread(crisis.warm_up)
 
 
 def build_application(

@@ -14,7 +14,6 @@ from bot.domain.plans import PHASE_EMOJI, Phase
 from bot.domain.roles import Role
 from bot.domain.schedule import Rhythm
 from bot.i18n import N_, Translator
-from bot.render.chart import phase_history_png
 from bot.render.text import card_essentials, safety_text
 from bot.services import checkins
 from bot.services.base import NotAllowed
@@ -137,6 +136,8 @@ async def history_picture(turn: Turn) -> None:
     svc = turn.svc
     t = turn.t
     entries = await checkins.history(svc, turn.tid, days=28)
+    from bot.render.chart import phase_history_png  # matplotlib loads on first use, not at start-up
+
     png = await asyncio.to_thread(phase_history_png, entries, t, days=28, now=svc.now())
     await turn.context.bot.send_photo(turn.update.effective_chat.id, InputFile(io.BytesIO(png), filename="kleuren.png"),
                                  caption=t.gettext("Your colours of the last 4 weeks."))

@@ -9,7 +9,6 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.domain.roles import Role
-from bot.render.export import export_pdf
 from bot.services import gdpr
 from conversations import callbacks, common, keyboards
 from conversations.common import Context
@@ -28,6 +27,8 @@ async def my_data(turn: Turn) -> None:
         "Here is everything Houvast keeps about you: a file for computers (JSON) and a PDF to read."))
     raw = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await turn.context.bot.send_document(chat_id, InputFile(io.BytesIO(raw), filename=JSON_NAME))
+    from bot.render.export import export_pdf  # fpdf2 loads on first use, not at start-up
+
     pdf = await asyncio.to_thread(export_pdf, data, t)  # a long history makes a long PDF: off the event loop
     await turn.context.bot.send_document(chat_id, InputFile(io.BytesIO(pdf), filename=PDF_NAME))
     await turn.say(t.gettext(

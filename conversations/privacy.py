@@ -8,7 +8,7 @@ from bot.domain.disclosure import STATUS_SCOPE, gets_signal
 from bot.domain.looks import Look, LookGroup, group_looks
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
-from bot.render.plan import long_day
+from bot.render.text import long_day
 from bot.services import consent, security
 from bot.services.base import NotAllowed
 from bot.services.consent import ViewerShare

@@ -13,8 +13,6 @@ from bot.domain.forms import TOOL_NAMES, Tool
 from bot.domain.plans import PHASES
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
-from bot.render import card as card_render
-from bot.render import plan as plan_render
 from bot.render import safetyplan as safety_render
 from bot.render.text import card_text, phase_text, split
 from bot.services import safetyplans, tools
@@ -59,6 +57,9 @@ async def show_saved(turn: Turn, saved: Saved | None) -> None:
 
 
 def render_file(t: Translator, saved: Saved, kind: str) -> tuple[bytes, str]:
+    from bot.render import card as card_render  # fpdf2, fontTools and Pillow load on first use, not at start-up
+    from bot.render import plan as plan_render
+
     if saved.tool in SAFETY_TOOLS:  # the thuisplan's file has a name that says nothing
         plan, name = safetyplans.plan_of(saved), "veiligheidsplan" if saved.tool == Tool.SAFETY else "plan"
         if kind == "pdf":

@@ -38,6 +38,7 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
     bare, full = [row for row in rows if row.section == "updates"]
     assert bare.ratio == 1.0 and _number(bare.value) and _number(full.value)
     assert full.details["phase_checkins"] == 20 + 10  # every press went all the way to the database (and warm-up)
+    assert full.details["sql_per_update"] <= 4  # issue 15: a phase check-in in at most four statements
     assert math.isclose(full.ratio, full.value / bare.value)
 
     crisis = [row for row in rows if row.section == "crisis"]

@@ -22,14 +22,14 @@ from bot.render.fonts import (
     GREY,
     RGB,
     WHITE,
-    Pdf,
     Sheet,
     drawable,
     fit_ellipsis,
+    fitted_png,
     rgb,
 )
-from bot.render.plan import contact_line, fitted_png
-from bot.render.text import card_day, made_line
+from bot.render.pdf import Pdf
+from bot.render.text import card_day, contact_line, made_line
 
 CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, a bank card, in mm
 PAD = 2.5

@@ -16,7 +16,8 @@ from bot.render.export_words import (
     scalar,
     value_text,
 )
-from bot.render.fonts import GREY, Pdf, drawable, unadorned
+from bot.render.fonts import GREY, drawable, unadorned
+from bot.render.pdf import Pdf
 from bot.render.text import made_with_words
 
 PART_NAMES_OF = {SAFETY: SAFETY_PART_NAMES, HOME: HOME_PART_NAMES}  # the safety plans' parts (CARD_PART_NAMES else)

@@ -2,23 +2,27 @@
 
 We use the DejaVu Sans that ships inside matplotlib, so rendering needs no system fonts. DejaVu has no emoji;
 characters it cannot draw are dropped (`drawable`) instead of showing as empty boxes or failing.
+
+This module stays light: the conversations import it, and the bot must start without loading matplotlib,
+fontTools or Pillow (issue 15). They are imported where a font is read or a picture is drawn; the PDF base
+class, which needs fpdf2 to exist, is in bot/render/pdf.py.
 """
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# matplotlib's own data folder (what matplotlib.get_data_path() says), found without importing matplotlib.
+FONT_DIR = Path(find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"  # type: ignore[union-attr,arg-type]
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
@@ -34,6 +38,8 @@ GREY: RGB = (110, 110, 110)
 @lru_cache(maxsize=1)
 def _coverage() -> frozenset[int]:
     """Codepoints both the regular and the bold face can draw."""
+    from fontTools.ttLib import TTFont
+
     maps = [TTFont(str(path), lazy=True).getBestCmap() for path in (REGULAR, BOLD)]
     return frozenset(maps[0]) & frozenset(maps[1])
 
@@ -79,6 +85,8 @@ def plain(label: str) -> str:
 
 
 def rgb(colour: str) -> RGB:
+    from PIL import ImageColor
+
     red, green, blue = ImageColor.getrgb(colour)[:3]
     return red, green, blue
 
@@ -100,84 +108,14 @@ def ink(colour: str) -> RGB:
     return BLACK if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else WHITE
 
 
-class Pdf(FPDF):
-    """A4 with DejaVu, a footer with page numbers, and every text passed through `drawable`."""
-
-    BODY = 10.5  # pt
-    LINE = 5.0  # mm
-
-    def __init__(self, title: str, footer: str, locale: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FAMILY, "", str(REGULAR))
-        self.add_font(FAMILY, "B", str(BOLD))
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.set_title(drawable(title))
-        self.set_creator("Houvast")
-        self.set_lang(locale)
-        self.footer_text = drawable(footer)
-
-    def normalize_text(self, text: str) -> str:
-        # The one place fpdf2 sees every string (cell, multi_cell, widths): no user emoji can reach the font.
-        return super().normalize_text(drawable(text))
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FAMILY, size=8)
-        self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.footer_text}   {self.page_no()}/{{nb}}", align="C")
-
-    def bytes(self) -> bytes:
-        return bytes(self.output())
-
-    # Building blocks for flowing pages. Widths of 0 run to the right margin; pages break by themselves.
-
-    def band(self, label: str, colour: str, *, size: float, height: float) -> None:
-        self.set_font(FAMILY, "B", size)
-        self.set_fill_color(*rgb(colour))
-        self.set_text_color(*ink(colour))
-        margin, self.c_margin = self.c_margin, 3
-        self.cell(0, height, label, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.c_margin = margin
-        self.set_text_color(*BLACK)
-
-    def heading(self, text: str) -> None:
-        if self.will_page_break(7 + self.LINE):  # keep a heading with its first line
-            self.add_page()
-        self.set_font(FAMILY, "B", 11)
-        self.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def paragraph(self, text: str, *, size: float = BODY, colour: RGB = BLACK, bold: bool = False) -> None:
-        self.set_font(FAMILY, "B" if bold else "", size)
-        self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.48, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_text_color(*BLACK)
-
-    def bullets(self, items: Sequence[str]) -> None:
-        """One bullet per entry, or a dash when there are none."""
-        self.set_font(FAMILY, size=self.BODY)
-        left = self.l_margin
-        for item in items or [DASH]:
-            if self.will_page_break(self.LINE):
-                self.add_page()
-            self.set_x(left + 2)
-            if items:
-                self.cell(5, self.LINE, "•")
-            # A hanging indent that survives page breaks inside one long entry.
-            self.set_left_margin(left + 7)
-            self.set_x(left + 7)
-            self.multi_cell(0, self.LINE, item, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_left_margin(left)
-            self.set_x(left)
-        self.ln(2)
-
-
 @lru_cache(maxsize=32)
-def pil_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+def pil_font(size: int, bold: bool = False) -> FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
-def wrap_px(text: str, font: ImageFont.FreeTypeFont, width: float, limit: int | None = None) -> list[str]:
+def wrap_px(text: str, font: FreeTypeFont, width: float, limit: int | None = None) -> list[str]:
     """Word-wrap to a width in pixels; keeps the text's own line breaks and splits words wider than a line.
 
     With `limit`, stops after limit + 1 lines: enough to know the text must be cut, without measuring all of
@@ -205,7 +143,7 @@ def wrap_px(text: str, font: ImageFont.FreeTypeFont, width: float, limit: int | 
     return lines
 
 
-def _split_word(word: str, font: ImageFont.FreeTypeFont, width: float, count: int) -> list[str]:
+def _split_word(word: str, font: FreeTypeFont, width: float, count: int) -> list[str]:
     """A word too wide for one line in pieces that fit (by bisection); after `count` pieces, the rest as is."""
     most = int(width / (font.size * 0.2)) + 1  # no DejaVu letter is narrower than a fifth of its size
     pieces: list[str] = []
@@ -236,6 +174,8 @@ def fit_ellipsis(line: str, width: float, measure: Callable[[str], float]) -> st
 
 # Telegram refuses photos over 10 MB, with width + height > 10000 or a side ratio above 20.
 MAX_PHOTO_HEIGHT = 8800
+# Image: (lines per entry, entries per part), from generous to tight, until the picture fits Telegram.
+PNG_LIMITS = ((6, 20), (3, 10), (2, 6), (1, 4))
 
 
 class Sheet:
@@ -246,7 +186,7 @@ class Sheet:
         self.left, self.right = margin, width - margin  # the text column; panels narrow it
         self.y = margin
         self._rects: list[tuple[tuple[int, int, int, int], RGB]] = []
-        self._texts: list[tuple[int, int, str, ImageFont.FreeTypeFont, RGB]] = []
+        self._texts: list[tuple[int, int, str, FreeTypeFont, RGB]] = []
 
     def text(self, text: str, size: int, *, bold: bool = False, fill: RGB = BLACK, bullet: bool = False,
              max_lines: int | None = None, after: float = 0.3) -> None:
@@ -303,6 +243,8 @@ class Sheet:
             texts = [item for item in texts if item[1] + item[3].size * 1.3 <= limit]
             texts.append((self.margin, limit + 20, f"{ELLIPSIS} {drawable(overflow_note)}",
                           pil_font(34, True), BLACK))
+        from PIL import Image, ImageDraw
+
         image = Image.new("RGB", (self.width, height), WHITE)
         draw = ImageDraw.Draw(image)
         for box, fill in self._rects:
@@ -314,3 +256,13 @@ class Sheet:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=False)
         return buffer.getvalue()
+
+
+def fitted_png(sheet_for: Callable[[int, int], Sheet], note: str) -> bytes:
+    """The photo of `sheet_for(lines, entries)` with the most of PNG_LIMITS that fits Telegram's photo height;
+    `note` says where the rest is when even the least does not fit."""
+    for lines, entries in PNG_LIMITS:
+        sheet = sheet_for(lines, entries)
+        if sheet.height <= MAX_PHOTO_HEIGHT:
+            break
+    return sheet.png(note)

@@ -1,4 +1,5 @@
-"""Mijn herstelplan as chat messages (a short overview, one message per part) and as one A4 PDF to take along.
+"""Mijn herstelplan as chat messages (a short overview, one message per part); the A4 PDF to take along is made
+by bot/render/herstelplan_pdf.py.
 
 Pure: takes the PlanView of bot.services.herstelplan and a translator. A part the viewer may not see says so
 in one line; it never hints at what is in it.
@@ -8,19 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from fpdf.enums import XPos, YPos
-
 from bot.domain.consent import CARE_ROLE_NAMES
 from bot.domain.forms import PHASE_NAMES
 from bot.domain.goals import ANSWER_LABELS, Domain, GoalStatus
-from bot.domain.plans import PHASE_COLOURS, PHASE_EMOJI
+from bot.domain.plans import PHASE_EMOJI
 from bot.domain.safetyplans import HomePlan, SafetyPlan
 from bot.domain.selfscan import ALL_DOMAINS, DOMAIN_NAMES, FACES, GOAL_DOMAIN_NAMES, LEVELS
 from bot.i18n import N_, Translator
-from bot.render.fonts import BLACK, FAMILY, GREY, Pdf, plain, rgb
-from bot.render.plan import contact_line, long_day
+from bot.render.fonts import plain
 from bot.render.safetyplan import plan_texts
-from bot.render.text import split
+from bot.render.text import contact_line, long_day, split
 from bot.services.herstelplan import GoalLine, MemberPlan, Part, PlanView
 
 GOAL_DOMAINS = GOAL_DOMAIN_NAMES  # keyed by the domain's value; a goals.Domain (a StrEnum) finds its label
@@ -46,20 +44,20 @@ DOMAIN_ORDER = [Domain.WONEN, Domain.FINANCIEN, Domain.DAGACTIVITEITEN, Domain.G
 PDF_BLUE = "#2b5d8a"
 
 
-def _title(view: PlanView, t: Translator) -> str:
+def plan_title(view: PlanView, t: Translator) -> str:
     if view.viewer_is_client:
         return t.gettext("📘 My herstelplan")
     return t.gettext("📘 Herstelplan of {name}").format(name=view.subject.name)
 
 
-def _by_domain(goals: Sequence[GoalLine]) -> dict[Domain, list[GoalLine]]:
+def by_domain(goals: Sequence[GoalLine]) -> dict[Domain, list[GoalLine]]:
     grouped: dict[Domain, list[GoalLine]] = defaultdict(list)
     for goal in goals:
         grouped[goal.domain].append(goal)
     return {domain: grouped[domain] for domain in DOMAIN_ORDER if grouped.get(domain)}
 
 
-def _goal_lines(goal: GoalLine, t: Translator) -> list[str]:
+def goal_lines(goal: GoalLine, t: Translator) -> list[str]:
     head = goal.title
     if goal.status != GoalStatus.ACTIVE:
         head += f" ({t.gettext(STATUS_NAMES[goal.status])})"
@@ -82,17 +80,17 @@ def goals_text(goals: Sequence[GoalLine], t: Translator, *, title: str) -> str:
     if not goals:
         return title + "\n" + t.gettext("No goals yet.")
     blocks = [title]
-    for domain, items in _by_domain(goals).items():
+    for domain, items in by_domain(goals).items():
         block = [t.gettext(GOAL_DOMAINS[domain])]
         for goal in items:
-            first, *rest = _goal_lines(goal, t)
+            first, *rest = goal_lines(goal, t)
             block.append(f"• {first}")
             block += [f"   {line}" for line in rest]
         blocks.append("\n".join(block))
     return "\n\n".join(blocks)
 
 
-def _phase_line(member: MemberPlan, t: Translator) -> str:
+def phase_line(member: MemberPlan, t: Translator) -> str:
     if member.phase is None:
         return t.gettext("No check-in yet.")
     # The same words as everywhere else ("Rood: crisis"), not a second spelling of them.
@@ -111,7 +109,7 @@ def scan_lines(member: MemberPlan, t: Translator) -> list[str]:
     return lines
 
 
-def _support_lines(member: MemberPlan, t: Translator) -> list[str]:
+def support_lines(member: MemberPlan, t: Translator) -> list[str]:
     if not member.supporters:
         return [t.gettext("No worker linked. You keep your plan yourself.") if member.is_viewer
                 else t.gettext("No worker linked.")]
@@ -126,7 +124,7 @@ def part_text(member: MemberPlan, part: Part, t: Translator) -> str:
     if part == Part.GOALS:
         return goals_text(member.goals, t, title=title)
     if part == Part.PHASE:
-        return title + "\n" + _phase_line(member, t)
+        return title + "\n" + phase_line(member, t)
     if part == Part.SCAN:
         return title + "\n" + "\n".join(scan_lines(member, t))
     if part == Part.CONTACTS:
@@ -135,7 +133,7 @@ def part_text(member: MemberPlan, part: Part, t: Translator) -> str:
     if part in (Part.SAFETY, Part.HOME):
         plan = member.safety if part == Part.SAFETY else member.home
         return "\n\n".join(plan_texts(plan, t)) if plan else title + "\n" + t.gettext("Not filled in yet.")
-    return title + "\n" + "\n".join(_support_lines(member, t))
+    return title + "\n" + "\n".join(support_lines(member, t))
 
 
 def _plan_line(plan: SafetyPlan | HomePlan | None, t: Translator) -> str:
@@ -149,11 +147,11 @@ def summary_text(view: PlanView, t: Translator) -> str:
     """The short message: one line per part, buttons lead into each."""
     member = view.subject
     not_shared = t.gettext("not shared")
-    lines = [_title(view, t), ""]
+    lines = [plan_title(view, t), ""]
     if Part.GOALS in member.shown:
         open_goals = [g for g in member.goals if g.status != GoalStatus.REACHED]
         reached = len(member.goals) - len(open_goals)
-        domains = ", ".join(plain(t.gettext(GOAL_DOMAINS[d])) for d in _by_domain(open_goals))
+        domains = ", ".join(plain(t.gettext(GOAL_DOMAINS[d])) for d in by_domain(open_goals))
         text = t.ngettext("{n} goal", "{n} goals", len(open_goals)).format(n=len(open_goals))
         if domains:
             text += f" ({domains})"
@@ -163,7 +161,7 @@ def summary_text(view: PlanView, t: Translator) -> str:
     else:
         lines.append(f"{t.gettext(PART_TITLES[Part.GOALS])}: {not_shared}")
     lines.append(f"{t.gettext(PART_TITLES[Part.PHASE])}: "
-                 + (_phase_line(member, t) if Part.PHASE in member.shown else not_shared))
+                 + (phase_line(member, t) if Part.PHASE in member.shown else not_shared))
     if Part.SCAN in member.shown:
         scan = t.day(member.scan.at) if member.scan else t.gettext("not done yet")
     else:
@@ -214,100 +212,3 @@ def household_texts(view: PlanView, t: Translator) -> list[str]:
     for member in view.others:
         texts += member_texts(member, t)
     return texts
-
-
-# --- PDF -----------------------------------------------------------------------------------------------
-
-
-class PlanPdf(Pdf):
-    def section(self, text: str) -> None:
-        if self.will_page_break(30):
-            self.add_page()
-        self.ln(2)
-        self.band(plain(text), PDF_BLUE, size=12, height=9)
-        self.ln(2)
-
-    def part(self, text: str) -> None:
-        """The heading of one part of the plan: bigger than a leefdomein under it, in the plan's blue."""
-        if self.will_page_break(8 + 2 * self.LINE):
-            self.add_page()
-        self.ln(1)
-        self.set_font(FAMILY, "B", 12.5)
-        self.set_text_color(*rgb(PDF_BLUE))
-        self.multi_cell(0, 7, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_text_color(*BLACK)
-
-    def muted(self, text: str) -> None:
-        self.paragraph(text, colour=GREY)
-        self.ln(1)
-
-
-def _pdf_goals(pdf: PlanPdf, goals: Sequence[GoalLine], t: Translator) -> None:
-    if not goals:
-        pdf.muted(t.gettext("No goals yet."))
-        return
-    for domain, items in _by_domain(goals).items():
-        pdf.paragraph(plain(t.gettext(GOAL_DOMAINS[domain])), bold=True)
-        pdf.bullets(["\n".join(_goal_lines(goal, t)) for goal in items])
-
-
-def _pdf_member(pdf: PlanPdf, member: MemberPlan, t: Translator, view: PlanView) -> None:
-    for part in PARTS_IN_PDF:
-        title = plain(t.gettext(PART_TITLES[part]))
-        if part not in view.asked:
-            continue
-        pdf.part(title)
-        if part not in member.shown:
-            pdf.muted(t.gettext(NOT_SHARED).format(name=member.name))
-        elif part == Part.GOALS:
-            _pdf_goals(pdf, member.goals, t)
-        elif part == Part.PHASE:
-            colour = PHASE_COLOURS[member.phase.phase] if member.phase else None
-            if colour:
-                pdf.band(plain(_phase_line(member, t)), colour, size=10, height=7)
-                pdf.ln(2)
-            else:
-                pdf.muted(_phase_line(member, t))
-        elif part == Part.SCAN:
-            lines = scan_lines(member, t)
-            pdf.paragraph(lines[0])
-            pdf.bullets([plain(line) for line in lines[1:]] if member.scan else [])
-        elif part == Part.CONTACTS:
-            pdf.bullets([contact_line(c) for c in member.contacts])
-        elif member.supporters:
-            pdf.bullets([line.removeprefix("• ") for line in _support_lines(member, t)])
-        else:
-            pdf.muted(_support_lines(member, t)[0])
-
-
-PARTS_IN_PDF = (Part.GOALS, Part.SCAN, Part.PHASE, Part.CONTACTS, Part.SUPPORT)
-
-
-def plan_pdf(view: PlanView, t: Translator) -> bytes:
-    """One A4 document: the subject's plan, then the household's shared goals and the other members."""
-    title = plain(_title(view, t)) if view.viewer_is_client else plain(
-        t.gettext("📘 Herstelplan of {name}").format(name=view.subject.name))
-    made = long_day(t, view.made_at) if view.made_at else ""
-    pdf = PlanPdf(title, t.gettext("Herstelplan of {name}, {day}").format(name=view.subject.name, day=made), t.locale)
-    pdf.add_page()
-    pdf.paragraph(t.gettext("Herstelplan of {name}").format(name=view.subject.name), size=18, bold=True)
-    pdf.muted(t.gettext("Made on {day}. This plan belongs to {name}: {name} decides who sees it.").format(
-        day=made, name=view.subject.name))
-    if view.closed_at is not None:
-        pdf.muted(t.gettext("The traject with the worker ended on {day}.").format(day=long_day(t, view.closed_at)))
-    _pdf_member(pdf, view.subject, t, view)
-    if view.household_goals or view.household_goals_hidden or view.others:
-        pdf.section(t.gettext("👪 Goals of the whole household"))
-        _pdf_goals(pdf, view.household_goals, t)
-        if view.household_goals_hidden:
-            pdf.muted(t.ngettext(
-                "{n} shared goal is not shared with you.", "{n} shared goals are not shared with you.",
-                view.household_goals_hidden).format(n=view.household_goals_hidden))
-        for member in view.others:
-            pdf.section(member.name)
-            _pdf_member(pdf, member, t, view)
-    pdf.ln(4)
-    pdf.muted(
-        t.gettext("In danger, call 112. Thinking about suicide? Call 113 or 0800-0113. That is free, day and night.")
-    )
-    return pdf.bytes()

@@ -1,13 +1,12 @@
 """The signaleringsplan as a printable A4 PDF and as one portrait image for the phone's gallery."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
-
 from bot.domain.forms import PART_NAMES, PHASE_NAMES
-from bot.domain.plans import PHASE_COLOURS, PHASES, Contact, Phase, SignalingPlan
+from bot.domain.plans import PHASE_COLOURS, PHASES, Phase, SignalingPlan
 from bot.i18n import N_, Translator
-from bot.render.fonts import DASH, GREY, MAX_PHOTO_HEIGHT, Pdf, Sheet
+from bot.render.fonts import DASH, GREY, Sheet, fitted_png
+from bot.render.pdf import Pdf
+from bot.render.text import contact_line, long_day
 
 PHASE_LABELS: dict[Phase, tuple[str, str]] = {
     Phase.GREEN: (N_("Green"), N_("Things are going well")),
@@ -17,20 +16,6 @@ PHASE_LABELS: dict[Phase, tuple[str, str]] = {
 }
 PARTS = ("signs_self", "signs_others", "what_i_do", "what_others_do")
 CALL_PHASES = (Phase.ORANGE, Phase.RED)  # only these list who to call
-# Image: (lines per entry, entries per part), from generous to tight, until the picture fits Telegram.
-PNG_LIMITS = ((6, 20), (3, 10), (2, 6), (1, 4))
-
-
-def contact_line(contact: Contact) -> str:
-    """'Mam (moeder): 06 12345678'."""
-    line = contact.name + (f" ({contact.relation})" if contact.relation else "")
-    return f"{line}: {contact.phone}" if contact.phone else line
-
-
-def long_day(t: Translator, value: date | datetime) -> str:
-    """'maandag 23 november 2025': a printed page is kept longer than a chat, so it needs the year."""
-    local = value.astimezone(t.zone) if isinstance(value, datetime) and value.tzinfo else value
-    return f"{t.day(local)} {local.year}"
 
 
 def _parts(plan: SignalingPlan, phase: Phase, t: Translator) -> list[tuple[str, list[str]]]:
@@ -137,16 +122,6 @@ def _plan_sheet(plan: SignalingPlan, t: Translator, lines: int, entries: int) ->
         sheet.left, sheet.right = sheet.margin, sheet.width - sheet.margin
         sheet.space(32)
     return sheet
-
-
-def fitted_png(sheet_for: Callable[[int, int], Sheet], note: str) -> bytes:
-    """The photo of `sheet_for(lines, entries)` with the most of PNG_LIMITS that fits Telegram's photo height;
-    `note` says where the rest is when even the least does not fit."""
-    for lines, entries in PNG_LIMITS:
-        sheet = sheet_for(lines, entries)
-        if sheet.height <= MAX_PHOTO_HEIGHT:
-            break
-    return sheet.png(note)
 
 
 def plan_png(plan: SignalingPlan, t: Translator) -> bytes:

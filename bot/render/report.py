@@ -8,14 +8,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
-
-from fpdf.enums import XPos, YPos
+from typing import TYPE_CHECKING
 
 from bot.i18n import N_, Translator
-from bot.render.fonts import FAMILY, GREY, Pdf, plain
-from bot.render.plan import long_day
+from bot.render.fonts import FAMILY, GREY, plain
+from bot.render.text import long_day
 from bot.services.caseload import CaseloadReport
 from bot.services.report import Line, Report
+
+if TYPE_CHECKING:
+    from bot.render.pdf import Pdf
 
 BAND = "#2b5d8a"
 SHADE = (242, 245, 248)
@@ -64,6 +66,10 @@ def period_text(report: Report, t: Translator) -> str:
 
 
 def report_pdf(report: Report, t: Translator, *, organisation: str = "Houvast") -> bytes:
+    from fpdf.enums import XPos, YPos
+
+    from bot.render.pdf import Pdf  # fpdf2 loads with the first PDF, not at start-up
+
     title = t.gettext("Houvast monthly report {month}").format(month=report.month)
     pdf = Pdf(title, f"{organisation} · {title}", t.locale)
     pdf.add_page()

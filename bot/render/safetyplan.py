@@ -8,8 +8,7 @@ says so, so a view also shows what is still missing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from fpdf.enums import XPos, YPos
+from typing import TYPE_CHECKING
 
 from bot.domain.plans import Contact
 from bot.domain.safetyplans import (
@@ -24,9 +23,11 @@ from bot.domain.safetyplans import (
     SafetyPlan,
 )
 from bot.i18n import N_, Translator
-from bot.render.fonts import FAMILY, GREY, MAX_PHOTO_HEIGHT, Pdf, Sheet
-from bot.render.plan import PNG_LIMITS, contact_line, long_day
-from bot.render.text import split
+from bot.render.fonts import FAMILY, GREY, MAX_PHOTO_HEIGHT, PNG_LIMITS, Sheet
+from bot.render.text import contact_line, long_day, split
+
+if TYPE_CHECKING:
+    from bot.render.pdf import Pdf
 
 SAFETY_COLOUR = "#2b5d8a"  # a calm blue: this plan is for a dark moment, not an alarm
 HOME_COLOUR = "#5b4a8a"
@@ -168,6 +169,8 @@ def _intro(plan: SafetyPlan | HomePlan, t: Translator) -> str:
 
 def _checklist(pdf: Pdf, items: Sequence[str]) -> None:
     """A box to tick per entry, in the place of the bullet: a list to take along."""
+    from fpdf.enums import XPos, YPos
+
     left = pdf.l_margin
     pdf.set_font(FAMILY, size=pdf.BODY + 1)
     for item in items:
@@ -185,6 +188,8 @@ def _checklist(pdf: Pdf, items: Sequence[str]) -> None:
 
 def plan_pdf(plan: SafetyPlan | HomePlan, t: Translator) -> bytes:
     title, subtitle = _titles(plan, t)
+    from bot.render.pdf import Pdf  # fpdf2 loads with the first PDF, not at start-up
+
     colour = SAFETY_COLOUR if isinstance(plan, SafetyPlan) else HOME_COLOUR
     pdf = Pdf(title, title, t.locale)
     pdf.add_page()

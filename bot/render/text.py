@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from babel.dates import format_date
 from telegram.constants import MessageLimit
@@ -17,6 +17,18 @@ CARD_VIEW_ORDER = (
     "contacts", "what_helps", "what_does_not_help", "what_happens", "care_providers",
     "medication", "allergies", "treatment_preferences", "practical",
 )
+
+
+def contact_line(contact: Contact) -> str:
+    """'Mam (moeder): 06 12345678'."""
+    line = contact.name + (f" ({contact.relation})" if contact.relation else "")
+    return f"{line}: {contact.phone}" if contact.phone else line
+
+
+def long_day(t: Translator, value: date | datetime) -> str:
+    """'maandag 23 november 2025': a printed page is kept longer than a chat, so it needs the year."""
+    local = value.astimezone(t.zone) if isinstance(value, datetime) and value.tzinfo else value
+    return f"{t.day(local)} {local.year}"
 
 
 def _contact(c: Contact) -> str:

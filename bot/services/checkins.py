@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import bulk
@@ -58,6 +58,15 @@ async def _alert(
     audit(session, at=now, action="alert.sent", actor=client, subject=worker, scope=phase)
 
 
+# The two statements of a green or yellow check-in, built once: an update does not build and key them again.
+_NEW_CHECKIN = insert(PhaseCheckin.__table__)
+_LATEST_PLAN = (
+    select(ToolVersion.content)
+    .where(ToolVersion.client_id == bindparam("client_id"), ToolVersion.kind == forms.Tool.PLAN)
+    .order_by(ToolVersion.version.desc()).limit(1)
+)
+
+
 async def record_phase(svc: Services, client: int | PersonView, phase: Phase) -> PhaseResult:
     """A check-in by colour. `client` is the Telegram id, or the person a flow already read for this update (then
     green and yellow cost three statements in all: nothing else is needed for their reply). Orange also looks up
@@ -71,14 +80,9 @@ async def record_phase(svc: Services, client: int | PersonView, phase: Phase) ->
         else:
             row = await _client(session, client)
             client_id, name = row.id, row.name
-        session.add(PhaseCheckin(client_id=client_id, phase=phase, at=now))
-        plan_row = (
-            await session.execute(
-                select(ToolVersion.content)
-                .where(ToolVersion.client_id == client_id, ToolVersion.kind == forms.Tool.PLAN)
-                .order_by(ToolVersion.version.desc()).limit(1)
-            )
-        ).scalar_one_or_none()
+        # A plain INSERT, not the ORM's unit of work: nothing in this update reads the row back.
+        await session.execute(_NEW_CHECKIN, {"client_id": client_id, "phase": phase, "at": now})
+        plan_row = (await session.execute(_LATEST_PLAN, {"client_id": client_id})).scalar_one_or_none()
         plan = forms.to_plan(json.loads(plan_row), name or "").phase(phase) if plan_row else None
         if phase not in (Phase.ORANGE, Phase.RED):
             await session.commit()

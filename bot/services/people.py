@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -41,7 +42,7 @@ async def _coordinator_id(session: AsyncSession, household_id: int | None) -> in
     ).scalar_one_or_none()
 
 
-def _view(person: Person, has_worker: bool) -> PersonView:
+def _view(person: Person | Row, has_worker: bool) -> PersonView:
     return PersonView(
         id=person.id,
         telegram_id=person.telegram_id,
@@ -68,20 +69,27 @@ _HAS_WORKER = (
 )
 
 
+# Every update reads this: the columns a PersonView needs, not an ORM object, in a statement built once.
+_WHOAMI = select(
+    Person.id, Person.telegram_id, Person.role, Person.name, Person.locale, Person.onboarded, Person.reminders_paused,
+    Person.checkin_time, Person.active, Person.unreachable, Person.last_seen_at, _HAS_WORKER,
+).where(Person.telegram_id == bindparam("telegram_id"))
+
+
 async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
     """The person behind an update, in one query (flows read it once per update: conversations/common.current)."""
     async with svc.unit() as session:
-        row = (await session.execute(select(Person, _HAS_WORKER).where(Person.telegram_id == telegram_id))).first()
-        if row is None or not row[0].active:
+        row = (await session.execute(_WHOAMI, {"telegram_id": telegram_id})).first()
+        if row is None or not row.active:
             return None
-        person, has_worker = row
         now = svc.now()
         # Written at most every few minutes and only when something changed: every update reads this row.
-        if person.unreachable or person.last_seen_at is None or now - person.last_seen_at >= SEEN_RESOLUTION:
-            person.last_seen_at = now
-            person.unreachable = False  # they are writing to us: reachable again (they unblocked the bot)
+        if row.unreachable or row.last_seen_at is None or now - row.last_seen_at >= SEEN_RESOLUTION:
+            # They are writing to us: reachable again (they unblocked the bot).
+            await session.execute(update(Person).where(Person.id == row.id).values(last_seen_at=now, unreachable=False)
+                                  .execution_options(synchronize_session=False))
             await session.commit()
-        return _view(person, bool(has_worker))
+        return _view(row, bool(row.has_worker))
 
 
 class _Changes:

@@ -12,7 +12,6 @@ from telegram.ext import ConversationHandler
 
 from bot.domain.goals import GoalStatus
 from bot.domain.roles import Role
-from bot.render.goal_chart import goals_png
 from bot.services import goals
 from bot.services.base import NotAllowed, NotFound
 from conversations.callbacks import BadCallback
@@ -149,6 +148,8 @@ async def chart(turn: Turn) -> int:
     items = await goals.my_goals(svc, turn.tid, include_closed=True)
     histories = {g.id: await goals.goal_history(svc, turn.tid, g.id)
                  for g in items if g.status != GoalStatus.PROPOSED}
+    from bot.render.goal_chart import goals_png  # matplotlib loads on first use, not at start-up
+
     png = goals_png(items, histories, t)
     await turn.context.bot.send_photo(turn.update.effective_chat.id, InputFile(io.BytesIO(png), filename="doelen.png"),
                                  caption=t.gettext("Your goals: the check-ins over time, and the goals you reached."),

@@ -133,5 +133,7 @@ async def send_plan_pdf(turn: Turn) -> None:
     except (BadCallback, ValueError, NotAllowed):
         await turn.refuse()
         return
-    data = await asyncio.to_thread(plan_render.plan_pdf, view, t)  # keep the event loop free while it renders
+    from bot.render.herstelplan_pdf import plan_pdf  # fpdf2 loads on first use, not at start-up
+
+    data = await asyncio.to_thread(plan_pdf, view, t)  # keep the event loop free while it renders
     await send_file(turn.update, turn.context, data, "herstelplan.pdf")

@@ -15,7 +15,6 @@ from bot.domain.selfscan import (
     next_unanswered,
 )
 from bot.i18n import N_, Translator
-from bot.render.scan_chart import scan_chart_png
 from bot.services import safety as safety_service
 from bot.services import selfscan
 from bot.services.base import NotAllowed, NotFound
@@ -203,6 +202,8 @@ async def show_chart(turn: Turn) -> None:
         await turn.refuse(NOT_SHARED)
         return
     name = history.client_name if turn.person.role == Role.WORKER else None
+    from bot.render.scan_chart import scan_chart_png  # matplotlib loads on first use, not at start-up
+
     png = await asyncio.to_thread(scan_chart_png, history.client, t, worker=history.worker, name=name)
     caption = t.gettext("Your self-scans.") if name is None else t.gettext("Self-scans of {name}.").format(name=name)
     await send_file(turn.update, turn.context, png, "zelfscan.png", photo=True, caption=caption)

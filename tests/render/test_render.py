@@ -55,16 +55,16 @@ def colour_pixels(png: bytes, hex_colour: str, tolerance: int = 8) -> int:
 
 
 class PdfTexts:
-    """Every text a PDF of ours draws (cell and multi_cell on bot.render.fonts.Pdf, not what it only measures),
+    """Every text a PDF of ours draws (cell and multi_cell on bot.render.pdf.Pdf, not what it only measures),
     with its page: the PDF's own streams hold glyph ids, not letters."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from bot.render import fonts
+        from bot.render import pdf
 
         self.on_page: list[tuple[int, str]] = []
         for name in ("cell", "multi_cell"):
-            original = getattr(fonts.Pdf, name)
-            monkeypatch.setattr(fonts.Pdf, name, self._spy(original))
+            original = getattr(pdf.Pdf, name)
+            monkeypatch.setattr(pdf.Pdf, name, self._spy(original))
 
     def _spy(self, original: Any) -> Any:
         def spy(pdf: Any, *args: Any, **kwargs: Any) -> Any:

@@ -32,7 +32,8 @@ from bot.domain.scaling import Direction, Reason, ScalingFacts, ScalingPolicy
 from bot.domain.selfscan import ScanDomain
 from bot.i18n import translator
 from bot.render import herstelplan as plan_render
-from bot.render.fonts import Pdf
+from bot.render.herstelplan_pdf import plan_pdf
+from bot.render.pdf import Pdf
 from bot.render.scan_chart import scan_chart_png
 from bot.services import (
     checkins,
@@ -144,7 +145,7 @@ async def test_an_empty_plan_shows_every_part_as_not_filled_in_yet(world, monkey
     assert "My herstelplan" in text and "0 goals" in text and "not done yet" in text and "Anna, Bram" in text
     assert "No goals yet." in plan_render.part_texts(view, Part.GOALS, EN)[0]
     texts = pdf_texts(monkeypatch)
-    pdf = plan_render.plan_pdf(view, EN)
+    pdf = plan_pdf(view, EN)
     assert pdf.startswith(b"%PDF") and any("No goals yet." in t for t in texts)
 
 
@@ -154,7 +155,7 @@ async def test_a_client_on_their_own_keeps_their_plan_without_a_worker(svc):
     view = await herstelplan.herstelplan(svc, KIM)
     assert view.subject.supporters == () and view.others == ()
     assert "nobody linked" in plan_render.summary_text(view, EN)
-    assert plan_render.plan_pdf(view, EN).startswith(b"%PDF")
+    assert plan_pdf(view, EN).startswith(b"%PDF")
 
 
 async def test_a_full_plan_has_goals_colour_scan_contacts_and_supporters(world, clock, monkeypatch):
@@ -192,7 +193,7 @@ async def test_a_full_plan_has_goals_colour_scan_contacts_and_supporters(world, 
     assert "Step now: Inschrijven" in goals_text and "Last check-in" in goals_text and "A little" in goals_text
     assert "Acute problem" in plan_render.part_texts(view, Part.SCAN, EN)[0]
     texts = pdf_texts(monkeypatch)
-    pdf = plan_render.plan_pdf(view, EN)
+    pdf = plan_pdf(view, EN)
     assert pdf.startswith(b"%PDF")
     joined = "\n".join(texts)
     for expected in ("Eigen huis", "Schulden op een rij", "Mam (moeder): 06 12345678", "Joost", "Yellow"):
@@ -205,7 +206,7 @@ async def test_a_full_plan_has_goals_colour_scan_contacts_and_supporters(world, 
     assert [s.relation for s in seen.subject.supporters] == ["coordinating", "backup"]
     assert "does not share this with you" in plan_render.part_texts(seen, Part.GOALS, EN)[0]
     texts.clear()
-    plan_render.plan_pdf(seen, EN)
+    plan_pdf(seen, EN)
     assert "Eigen huis" not in "\n".join(texts) and "Mam (moeder): 06 12345678" in "\n".join(texts)
 
 
@@ -236,7 +237,7 @@ async def test_a_household_of_three_sees_only_what_each_member_shares(world, mon
     assert "Doel van Mo" in joined and "Doel van Lin" not in joined and "Lin does not share this with you" in joined
     assert "4 shared" not in joined and "Samen verhuizen" in joined
     spy = pdf_texts(monkeypatch)
-    assert plan_render.plan_pdf(view, EN).startswith(b"%PDF")
+    assert plan_pdf(view, EN).startswith(b"%PDF")
     assert "Doel van Mo" in "\n".join(spy) and "Doel van Lin" not in "\n".join(spy)
 
     # Mo sees nothing of Sam's or Lin's own parts: nobody shares with Mo.
@@ -250,7 +251,7 @@ async def test_a_household_of_three_sees_only_what_each_member_shares(world, mon
     assert [g.title for g in lin.goals] == ["Doel van Lin"]
     assert anna.household_goals == () and anna.household_goals_hidden == 1
     assert "1 shared goal is not shared with you." in "\n".join(plan_render.household_texts(anna, EN))
-    assert plan_render.plan_pdf(anna, EN).startswith(b"%PDF")
+    assert plan_pdf(anna, EN).startswith(b"%PDF")
 
     # Each look of someone else's part is audited, refused ones as denied.
     async with svc.unit() as session:

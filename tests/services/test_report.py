@@ -27,7 +27,7 @@ from bot.db.models import (
 from bot.domain.consent import Scope
 from bot.domain.smallcells import SUPPRESSED, count_cell, mean_cell, median_cell, rate_cell
 from bot.i18n import translator
-from bot.render.fonts import Pdf
+from bot.render.pdf import Pdf
 from bot.render.report import caseload_text, line_label, report_csv, report_pdf
 from bot.services import report
 from bot.services.base import NotAllowed

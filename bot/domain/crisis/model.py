@@ -18,11 +18,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.crisis.normalise import fold, prepare
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where a model is read or scores: NumPy loads with the detector, not at start-up
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
@@ -83,6 +84,8 @@ class _Vectorizer:
 
     def scores(self, text: str) -> np.ndarray:
         """This vectorizer's share of the class scores: TF-IDF with 1 + log(tf), L2-normalised, times weights."""
+        import numpy as np
+
         rows, counts = [], []
         for gram, count in self.grams(text).items():
             row = self.index.get(gram)
@@ -105,6 +108,8 @@ class Model:
     checks: list[tuple[str, float]] = field(default_factory=list)  # (text, P(none) by scikit-learn)
 
     def probabilities(self, text: str) -> dict[str, float]:
+        import numpy as np
+
         normalised = model_text(text)
         scores = self.intercepts + sum(v.scores(normalised) for v in self.vectorizers)
         scores = np.exp(scores - scores.max())
@@ -140,6 +145,8 @@ def to_json(model: Model) -> dict[str, Any]:
 def from_json(data: dict[str, Any]) -> Model:
     if data.get("format") != 1:
         raise ValueError("crisis model: unknown format")
+    import numpy as np
+
     vectorizers = []
     for raw in data["vectorizers"]:
         grams = list(raw["features"])
