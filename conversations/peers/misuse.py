@@ -9,7 +9,7 @@ from telegram.ext import (
 
 from bot.domain.peers import Theme
 from bot.domain.roles import Role
-from bot.i18n import N_
+from bot.i18n import N_, join_names
 from bot.render.text import split
 from bot.services import caseload, peers
 from bot.services.base import NotAllowed, NotFound
@@ -43,7 +43,7 @@ async def worry(turn: Turn) -> None:
     )
     t = turn.t
     await turn.say(t.gettext(WORRY_REPLIES[result.outcome]).format(
-            name=result.client_name, worker=result.worker_name or ""
+            name=result.client_name, worker=join_names(t, result.worker_names)
         ),
     )
     await turn.deliver_now()

@@ -79,18 +79,19 @@ def status_text(t: Translator, status: SosStatus) -> tuple[str, list[str]]:
         lines.append(t.gettext(
             "You have not chosen anyone yet. Send it yourself to someone you trust: tap the button."))
     for line in status.lines:
+        name = line.name or t.gettext("someone who left Houvast")
         if line.state == "sent":
             lines.append("✅ " + t.gettext("{name} got it from Houvast ({time}).").format(
-                name=line.name, time=t.clock_time(line.sent_at)))
+                name=name, time=t.clock_time(line.sent_at)))
         elif line.state == "waiting":
-            lines.append("⏳ " + t.gettext("Houvast is sending it to {name} now.").format(name=line.name))
+            lines.append("⏳ " + t.gettext("Houvast is sending it to {name} now.").format(name=name))
         elif line.state == "failed":
             lines.append("❌ " + t.gettext("{name} did not get it from Houvast. Send it yourself: tap the button.")
-                         .format(name=line.name))
-            share.append(line.name)
+                         .format(name=name))
+            share.append(name)
         else:
-            lines.append("📤 " + t.gettext("{name}: send it yourself, tap the button.").format(name=line.name))
-            share.append(line.name)
+            lines.append("📤 " + t.gettext("{name}: send it yourself, tap the button.").format(name=name))
+            share.append(name)
     if any(line.route == Route.HOUVAST for line in status.lines):
         lines += ["", t.gettext("Tap Who got it? to see it again.")]
     return "\n".join(lines)[:MessageLimit.MAX_TEXT_LENGTH], share

@@ -359,7 +359,7 @@ async def test_a_worry_reaches_the_worker_only_with_consent_for_alerts(world):
     svc, _, _ = world
     contact = await connect(svc)
     result = await peers.report_worry(svc, 905, contact.contact_id)
-    assert (result.outcome, result.client_name, result.worker_name) == ("ask_client", "Sam", "Anna")
+    assert (result.outcome, result.client_name, result.worker_names) == ("ask_client", "Sam", ("Anna",))
     assert await outbox_to(svc, 900, "alert") == []
     with pytest.raises(NotAllowed):
         await peers.report_worry(svc, 501, contact.contact_id)  # the peer expert's button
@@ -392,7 +392,7 @@ async def test_a_worry_is_a_rood_alert_that_skips_an_absent_worker(world):
     await consent.set_consent(svc, client_telegram_id=501, viewer_id=anna, scope=Scope.ALERTS, granted=True)
     await nudges.set_absence(svc, 900, svc.now().date(), svc.now().date())
     result = await peers.report_worry(svc, 905, contact.contact_id)
-    assert (result.outcome, result.worker_name) == ("away", "Anna")
+    assert (result.outcome, result.worker_names) == ("away", ("Anna",))
     assert await outbox_to(svc, 900, "alert") == []
     await nudges.clear_absence(svc, 900)
     assert (await peers.report_worry(svc, 905, contact.contact_id)).outcome == "told"

@@ -20,7 +20,6 @@ from bot.domain import peers as rules
 from bot.domain.consent import Scope
 from bot.domain.peers import Candidate, ContactStatus, first_name
 from bot.domain.roles import Role
-from bot.i18n import Translator, translator
 from bot.outbox import store as outbox
 from bot.services.base import NotAllowed, Services, audit, person_by_telegram
 from bot.services.peers.views import ContactView, Profile, Proposal
@@ -32,10 +31,6 @@ RED_POLICIES = ("notify", "ask")
 
 
 # ---- small helpers -----------------------------------------------------------------------------------
-
-
-def _t(svc: Services, person: Person) -> Translator:
-    return translator(person.locale, svc.settings.zone)
 
 
 def _today(svc: Services) -> date:

@@ -17,7 +17,6 @@ from bot.domain.consent import Scope
 from bot.domain.peers import ContactStatus, first_name
 from bot.domain.plans import Phase
 from bot.domain.roles import Role
-from bot.i18n import join_names
 from bot.services import alerts
 from bot.services.base import NotAllowed, NotFound, Services, audit
 from bot.services.peers import core
@@ -85,7 +84,7 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
                 outcome="no_consent",
             )
             await session.commit()
-            return WorryResult("ask_client", name, first_name(coordinating.name) if coordinating else None)
+            return WorryResult("ask_client", name, (first_name(coordinating.name),) if coordinating else ())
         # A rood alert like any other: at once to whoever of the two is present, with "Ik pak het op".
         notice = await alerts.raise_alert(session, svc, client, Source.WORRY, allowed=allowed, peer=peer)
         audit(
@@ -99,12 +98,12 @@ async def report_worry(svc: Services, peer_telegram_id: int, contact_id: int) ->
         )
         if not notice.told:
             await session.commit()
-            return WorryResult("away", name, join_names(core._t(svc, peer), notice.away))
+            return WorryResult("away", name, tuple(notice.away))
         day = rules.local_day(now, svc.settings.zone).isoformat()
         await core._say(session, svc, client, f"peer-worry-told:{row.id}:{day}", "worry_told", contact=row.id,
                         workers=list(notice.told_ids))
         await session.commit()
-        return WorryResult("told", name, join_names(core._t(svc, peer), notice.told))
+        return WorryResult("told", name, tuple(notice.told))
 
 
 # ---- misuse ------------------------------------------------------------------------------------------

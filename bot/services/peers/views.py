@@ -76,13 +76,13 @@ class RelayOut:
 
 @dataclass(frozen=True)
 class WorryResult:
-    """outcome: told (the workers and the client are told; worker_name holds who), ask_client (no consent: ask
-    the client first), away (whoever may be told is away now; worker_name holds who), no_worker (the client has
+    """outcome: told (the workers and the client are told; worker_names holds who), ask_client (no consent: ask
+    the client first), away (whoever may be told is away now; worker_names holds who), no_worker (the client has
     no coordinating or backup worker in Houvast)."""
 
     outcome: str
-    client_name: str
-    worker_name: str | None = None
+    client_name: str  # and worker_names: who is told or away; the chat joins them ("Anna en Bram")
+    worker_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

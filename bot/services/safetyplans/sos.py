@@ -189,7 +189,7 @@ async def remove_trusted(svc: Services, client_telegram_id: int, trusted_id: int
 
 @dataclass(frozen=True)
 class SosLine:
-    name: str
+    name: str | None
     route: Route
     state: str  # "sent", "waiting", "failed" (from Houvast), or "share" (the client sends it)
     sent_at: datetime | None = None
@@ -218,11 +218,10 @@ async def _status(svc: Services, session: AsyncSession, client: Person, send: Em
     keys = [d.outbox_key for d in deliveries if d.outbox_key]
     rows = {row.dedup_key: row for row in (await session.execute(
         select(OutboxMessage).where(OutboxMessage.dedup_key.in_(keys)))).scalars()} if keys else {}
-    t = translator(client.locale, svc.settings.zone)
     lines = []
     for delivery in deliveries:
         person = await session.get(Person, delivery.person_id) if delivery.person_id else None
-        name = first_name(person.name) if person else (delivery.name or t.gettext("someone who left Houvast"))
+        name = first_name(person.name) if person else delivery.name  # None: the chat says they left Houvast
         if delivery.route == Route.SHARE:
             lines.append(SosLine(name, Route.SHARE, "share"))
             continue
