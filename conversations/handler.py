@@ -15,6 +15,7 @@ goal, an answered proposal) catches it itself.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -160,7 +161,14 @@ def handler(
     def wrap(body: Body) -> Callable[[Update, Context], Awaitable[Any]]:
         @functools.wraps(body)
         async def run(update: Update, context: Context) -> Any:
-            await common.answer_button(update)
+            # The button is answered while the person is read: its round trip to Telegram need not come first.
+            answering = asyncio.ensure_future(common.answer_button(update))
+            try:
+                return await opened(update, context)
+            finally:
+                await answering
+
+        async def opened(update: Update, context: Context) -> Any:
             person = await common.acting_as(update, context, *roles)
             if person is None:
                 return stop

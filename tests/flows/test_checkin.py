@@ -91,3 +91,17 @@ async def test_crisis_language_gets_the_safety_message_first_and_the_flow_goes_o
     assert "stap 1 van 18" in replies[-1].text and "ik wil niet meer leven" in replies[-1].text
     replies = await sam.send("ik ga dood van het lachen")
     assert "113" not in replies[0].text
+
+
+async def test_a_button_is_answered_once_while_the_answer_is_worked_out(chat, harness, api):
+    """The opening of every handler answers the press as it reads the person (conversations/handler.py): one
+    quiet answer per press, also when the press is refused, and the reply still comes."""
+    sam, anna = await client_and_worker(chat, harness, share_alerts=False)
+    harness.clock.advance(hours=12)
+    await tick(harness.services, harness.app)
+    before = len(api.callback_answers)
+    replies = await sam.press("Goed")
+    assert "nog niets geschreven" in replies[-1].text
+    assert len(api.callback_answers) == before + 1 and not api.callback_answers[-1].get("text")
+    replies = await anna.press_data(anna.last().message_id, "chk:phase:groen")  # a worker: not her button
+    assert replies and len(api.callback_answers) == before + 2
