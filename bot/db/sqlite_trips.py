@@ -95,9 +95,23 @@ def _fits() -> bool:
     )
 
 
+_library_rollback = dialect.AsyncAdapt_aiosqlite_connection.rollback
+
+
+def _rollback_if_begun(adapted: Any) -> None:
+    """No trip to the thread to end a transaction that never began: the sqlite3 module begins one only before a
+    write, so after a read (every update's look-up of the person) there is nothing to roll back."""
+    connection = getattr(adapted._connection, "_connection", None)  # aiosqlite's sqlite3 connection, or None
+    if isinstance(connection, sqlite3.Connection) and not connection.in_transaction:
+        return
+    _library_rollback(adapted)
+
+
 def install() -> bool:
-    """Use the one-trip cursor for every aiosqlite connection of this process (all of them are ours)."""
+    """Use the one-trip cursor, and the rollback that skips a trip when there is nothing to roll back, for every
+    aiosqlite connection of this process (all of them are ours)."""
     if _fits():
         dialect.AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor
+        dialect.AsyncAdapt_aiosqlite_connection.rollback = _rollback_if_begun  # type: ignore[method-assign]
         return True
     return False
