@@ -76,13 +76,23 @@ class Pacer:
         """When this chat may have its next message (a second after its last one left)."""
         return self._chat_next.get(chat_id, -math.inf)
 
+    def late(self, chat_id: int, now: float) -> bool:
+        """This chat's moment went by half a spacing ago or more: the event loop or the process stalled (or
+        nothing was waiting). Then no one knows when the send before really left (a stall can fall between its
+        moment and its request leaving, so it may have just gone): see `resume`."""
+        planned = max(self.next_free, self.chat_free(chat_id), self.paused_until)
+        return now - planned >= self.gap / 2
+
+    def resume(self, now: float) -> None:
+        """After a stall the spacing starts again one spacing from now, as if the send before had just left:
+        the sends held up go one by one at the spacing, never faster to catch up. (Going at once got 429s: the
+        send before had been held up after its moment, and the two reached Telegram together.)"""
+        self.next_free = now + self.gap
+
     def take(self, chat_id: int, now: float) -> None:
-        """A send to this chat leaves at `now` (at or after its moment). The next moment is one spacing after
-        this one's planned moment, so a send that left a little late costs the pace nothing. One that left more
-        than half a spacing late (the event loop or the process stalled, or nothing was waiting) starts the
-        spacing again from when it really left: the sends held up behind it follow one by one at the spacing,
-        never faster to catch up. Catching up is what got 429s: a stall can also fall between a send's moment
-        and its request leaving, and the sends that hurry after it then reach Telegram within one second."""
+        """A send to this chat leaves at `now`, on its moment or a little after (less than half a spacing, else
+        `late`). The next moment is one spacing after this one's planned moment, so a send that left a little
+        late costs the pace nothing."""
         planned = max(self.next_free, self.chat_free(chat_id), self.paused_until)
         base = planned if now - planned < self.gap / 2 else now
         self.next_free = base + self.gap
@@ -351,6 +361,9 @@ class _Run:
                 at = pacer.moment(chat_id, now)
                 if at > now:
                     await delivery.sleep(at - now)
+                    continue
+                if pacer.late(chat_id, now):
+                    pacer.resume(now)
                     continue
                 if (wait := pacer.admit(now)) > 0:
                     await delivery.sleep(wait)  # this second's sends are used up (a shared pace, or late sends)
