@@ -60,6 +60,7 @@ class Pacer:
         self.gap = 1.0 / per_second
         self.per_chat_gap = per_chat_gap
         self.next_free = -math.inf
+        self._sent_since_resume = False  # a send left since the last `resume` (or ever)
         self.paused_until = -math.inf
         self._chat_next: dict[int, float] = {}
         # The most sends this process starts in any one second, counted on the moments they really leave: the
@@ -80,6 +81,8 @@ class Pacer:
         """This chat's moment went by half a spacing ago or more: the event loop or the process stalled (or
         nothing was waiting). Then no one knows when the send before really left (a stall can fall between its
         moment and its request leaving, so it may have just gone): see `resume`."""
+        if not self._sent_since_resume:  # nothing left since the last stall was seen: no send can be just gone
+            return False
         planned = max(self.next_free, self.chat_free(chat_id), self.paused_until)
         return now - planned >= self.gap / 2
 
@@ -88,6 +91,7 @@ class Pacer:
         the sends held up go one by one at the spacing, never faster to catch up. (Going at once got 429s: the
         send before had been held up after its moment, and the two reached Telegram together.)"""
         self.next_free = now + self.gap
+        self._sent_since_resume = False
 
     def take(self, chat_id: int, now: float) -> None:
         """A send to this chat leaves at `now`, on its moment or a little after (less than half a spacing, else
@@ -96,6 +100,7 @@ class Pacer:
         planned = max(self.next_free, self.chat_free(chat_id), self.paused_until)
         base = planned if now - planned < self.gap / 2 else now
         self.next_free = base + self.gap
+        self._sent_since_resume = True
         self._chat_next[chat_id] = now + self.per_chat_gap
         if len(self._chat_next) > 10_000:  # chats whose second has passed need no memory
             self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}

@@ -76,7 +76,10 @@ def test_after_a_stall_the_sends_held_up_go_one_by_one_at_the_spacing_not_in_a_b
     pacer.resume(woke)  # the send before may have left just now (the stall fell after its moment)
     held_up = [leave(pacer, chat, now=woke) for chat in range(10, 16)]
     assert held_up == pytest.approx([woke + i / 30 for i in range(1, 7)])  # one by one, a spacing apart
-    assert not any(pacer.late(chat, now=at) for chat, at in zip(range(16, 20), [woke + 7 / 30] * 4, strict=True))
+    assert not pacer.late(16, now=woke + 7 / 30)
+    pacer.resume(2.0)  # another stall; the wait of one spacing ends late again (the machine is busy) ...
+    assert not pacer.late(16, now=2.5)  # ... but nothing left since: it goes, no waiting a spacing again and again
+    assert not Pacer().late(1, now=100.0)  # nothing sent yet: the first send goes at once
 
 
 def test_a_429_pauses_every_send_waiting_for_a_moment_and_the_spacing_goes_on_from_its_end():
