@@ -458,18 +458,6 @@ async def _seed_recipients(svc: Any, chats: int) -> list[Any]:
     return people
 
 
-def _latency_request(api: Any, latency: float) -> Any:
-    """A LocalRequest whose every Bot API call takes `latency` seconds, like a round trip to Telegram."""
-    from bot.local.botapi import LocalRequest
-
-    class SlowRequest(LocalRequest):
-        async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-            await asyncio.sleep(latency)
-            return await super().do_request(*args, **kwargs)
-
-    return SlowRequest(api)
-
-
 async def bench_outbox_case(workdir: Path, case: str, *, chats: int, messages: int, batch: int | None,
                             interleave: bool = True, latency: float = 0.0) -> Row:
     """Queue `messages` for `chats` chats and deliver them with `deliver_due` (one call with room for all of them,
@@ -500,8 +488,8 @@ async def bench_outbox_case(workdir: Path, case: str, *, chats: int, messages: i
             for person in people:
                 api.add_user(person.chat_id, f"Cliënt {person.id}")
             sent_at: list[float] = []
-            api.listeners.append(lambda event, _message: sent_at.append(wallclock.monotonic()) if event == "sent" else None)
-            request = _latency_request(api, latency) if latency else LocalRequest(api)
+            api.listeners.append(lambda event, _message: sent_at.append(api.now()) if event == "sent" else None)
+            request = LocalRequest(api, latency=latency)
             bot = Bot("123:BENCH", request=request, get_updates_request=LocalRequest(api))
             await bot.initialize()
             calls = 0

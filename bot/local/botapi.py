@@ -23,6 +23,8 @@ recorded as ``SentMessage`` objects.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextvars
 import copy
 import inspect
 import json
@@ -364,6 +366,10 @@ def _close_tag(
 # --------------------------------------------------------------------------------------------------
 # The fake server
 # --------------------------------------------------------------------------------------------------
+
+# The moment the call being handled reached the server, when a LocalRequest with a round trip set it: the
+# network carries a request that has left whatever the sender's event loop does meanwhile (see LocalRequest).
+_arrived_at: contextvars.ContextVar[float | None] = contextvars.ContextVar("arrived_at", default=None)
 
 
 class LocalBotApi:
@@ -1220,10 +1226,19 @@ class LocalBotApi:
                 return failure
         return None
 
+    def now(self) -> float:
+        """The server's clock: the moment the call being handled arrived (a LocalRequest with a round trip
+        says when), else ``clock()``."""
+        arrived = _arrived_at.get()
+        return self._clock() if arrived is None else arrived
+
     def _check_flood(self, chat: JSON) -> None:
+        """Telegram's limits over a sliding window, counted at the moment each call arrives: a call may be
+        handled a little after a later-leaving one has (the sender's loop was busy), so moments are kept in
+        order and a call counts every other call within `span` before it."""
         if not self.enforce_flood_limits:
             return
-        now = self._clock()
+        now = self.now()
         if chat["type"] == "private":  # one message per second, plus a burst of one
             limit, window = FloodLimit.MESSAGES_PER_SECOND_PER_CHAT + 1, 1.0
         else:
@@ -1232,12 +1247,13 @@ class LocalBotApi:
             (self._all_sends, FloodLimit.MESSAGES_PER_SECOND, 1.0),
             (self._chat_sends.setdefault(chat["id"], deque()), limit, window),
         ):
-            while sends and sends[0] <= now - span:
+            while sends and sends[0] <= sends[-1] - 2 * span:  # older than any window still to be checked
                 sends.popleft()
-            if len(sends) >= allowed:
-                raise _too_many(max(1, math.ceil(sends[0] + span - now)))
-        self._all_sends.append(now)
-        self._chat_sends[chat["id"]].append(now)
+            recent = [at for at in sends if now - span < at <= now]
+            if len(recent) >= allowed:
+                raise _too_many(max(1, math.ceil(recent[0] + span - now)))
+        for sends in (self._all_sends, self._chat_sends[chat["id"]]):
+            sends.insert(bisect.bisect_right(sends, now), now)
 
     def _notify(self) -> None:
         for event in self._waiters:
@@ -1331,13 +1347,20 @@ def _pick(buttons: list[Any], text_or_index: str | int) -> Any:
 
 
 class LocalRequest(BaseRequest):
-    """A ``BaseRequest`` that sends PTB's Bot API calls to a ``LocalBotApi`` instead of HTTP."""
+    """A ``BaseRequest`` that sends PTB's Bot API calls to a ``LocalBotApi`` instead of HTTP.
 
-    __slots__ = ("_read_timeout", "api", "initialized")
+    ``latency``: every call takes that round trip (seconds), like a real network to Telegram. The call reaches
+    the server half-way, at a moment fixed when it leaves: the server counts it (flood limits, ``api.now()``)
+    at that moment even when this event loop is busy then and handles it a little later, as a request on the
+    wire does not wait for its sender. Counting it when the loop gets round to it would bunch every call in
+    flight across a stall of the bot's loop into one moment, which Telegram never sees."""
 
-    def __init__(self, api: LocalBotApi, read_timeout: float | None = 5.0) -> None:
+    __slots__ = ("_read_timeout", "api", "initialized", "latency")
+
+    def __init__(self, api: LocalBotApi, read_timeout: float | None = 5.0, latency: float = 0.0) -> None:
         self.api = api
         self._read_timeout = read_timeout
+        self.latency = latency
         self.initialized = False
 
     @property
@@ -1363,7 +1386,19 @@ class LocalRequest(BaseRequest):
         if method == "GET":  # File.download_*: https://api.telegram.org/file/bot<token>/<file_path>
             _, _, path = url.partition("/file/bot")
             return self.api.download(unquote(path.partition("/")[2]))
-        status, body = await self.api.dispatch(url.rsplit("/", 1)[-1], _decode(request_data))
+        call = url.rsplit("/", 1)[-1], _decode(request_data)
+        if not self.latency:
+            status, body = await self.api.dispatch(*call)
+            return status, json.dumps(body).encode("utf-8")
+        loop = asyncio.get_running_loop()
+        left, arrives = loop.time(), self.api._clock() + self.latency / 2
+        await asyncio.sleep(self.latency / 2)
+        token = _arrived_at.set(arrives)
+        try:
+            status, body = await self.api.dispatch(*call)
+        finally:
+            _arrived_at.reset(token)
+        await asyncio.sleep(max(left + self.latency - loop.time(), 0.0))  # the answer's way back
         return status, json.dumps(body).encode("utf-8")
 
 

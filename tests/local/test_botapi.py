@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.constants import FileSizeLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
@@ -405,6 +406,29 @@ async def test_flood_limits(api: LocalBotApi) -> None:
                 await app.bot.send_message(user, "broadcast")
         assert api.stats["sent"] == 3 + 29
         assert api.stats["rate_limited"] == 2
+
+
+async def test_a_call_with_a_round_trip_is_counted_when_it_reaches_the_server() -> None:
+    """Half-way through its round trip, at a moment fixed when it left: a sender whose loop is busy when the
+    call arrives does not move it later (a request on the wire does not wait for its sender)."""
+    now = [10.0]
+    api = LocalBotApi(enforce_flood_limits=True, clock=lambda: now[0])
+    arrived: list[float] = []
+    api.listeners.append(lambda event, _message: arrived.append(api.now()) if event == "sent" else None)
+    bot = Bot("123:ABC", request=LocalRequest(api, latency=0.02), get_updates_request=LocalRequest(api))
+    async with bot:
+        api.add_user(USER, "Sam")
+        first = asyncio.create_task(bot.send_message(USER, "1"))
+        await asyncio.sleep(0)  # it has left at 10.0
+        now[0] = 10.9  # the server's clock runs on while it is on its way
+        await first
+        assert arrived == [pytest.approx(10.01)]
+        await bot.send_message(USER, "2")  # leaves at 10.9: within a second of the first, a burst of one
+        with pytest.raises(RetryAfter):
+            await bot.send_message(USER, "3")  # a third within that second: counted at arrival, too many
+        now[0] = 11.2  # a second after the first arrived: room again
+        await bot.send_message(USER, "3")
+    assert api.now() == 11.2 and api.stats["rate_limited"] == 1
 
 
 async def test_bot_settings_and_misc_methods(api: LocalBotApi, app: App) -> None:

@@ -50,6 +50,54 @@ def test_a_moment_is_never_given_in_the_past():
     assert pacer.reserve(2, now=100.0) == pytest.approx(100.0 + 1 / 30)
 
 
+def leave(pacer: Pacer, chat: int, now: float) -> float:
+    """A send that was ready at `now` and left on its moment, or at `now` when that had passed."""
+    moment = pacer.moment(chat, now)
+    pacer.take(chat, moment)
+    return moment
+
+
+def test_sends_leave_a_spacing_apart_and_one_a_little_late_costs_the_pace_nothing():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    assert [leave(pacer, chat, now=0.0) for chat in range(3)] == pytest.approx([0.0, 1 / 30, 2 / 30])
+    assert pacer.moment(3, now=0.0) == pytest.approx(3 / 30)  # a moment is only looked at: nothing is taken
+    assert pacer.moment(3, now=0.0) == pytest.approx(3 / 30)
+    pacer.take(3, now=3 / 30 + 0.01)  # woke 10 ms late (under half a spacing)
+    assert pacer.moment(4, now=3 / 30 + 0.01) == pytest.approx(4 / 30)  # still on time: nothing lost
+
+
+def test_after_a_stall_the_sends_held_up_go_one_by_one_at_the_spacing_not_in_a_bunch():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    for chat in range(10):
+        leave(pacer, chat, now=0.0)  # the tenth at 0.3 s
+    # The event loop stalls half a second: every waiting send's moment has gone by when it wakes at 0.8.
+    woke = 0.8
+    assert pacer.late(10, now=woke) and not pacer.late(10, now=10 / 30 + 0.01)  # 10 ms late is not a stall
+    pacer.resume(woke)  # the send before may have left just now (the stall fell after its moment)
+    held_up = [leave(pacer, chat, now=woke) for chat in range(10, 16)]
+    assert held_up == pytest.approx([woke + i / 30 for i in range(1, 7)])  # one by one, a spacing apart
+    assert not pacer.late(16, now=woke + 7 / 30)
+    pacer.resume(2.0)  # another stall; the wait of one spacing ends late again (the machine is busy) ...
+    assert not pacer.late(16, now=2.5)  # ... but nothing left since: it goes, no waiting a spacing again and again
+    assert not Pacer().late(1, now=100.0)  # nothing sent yet: the first send goes at once
+
+
+def test_a_429_pauses_every_send_waiting_for_a_moment_and_the_spacing_goes_on_from_its_end():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    leave(pacer, 1, now=10.0)
+    pacer.pause(until=12.0)  # the send of chat 1 got a 429 with retry_after 2
+    assert all(pacer.moment(chat, now=10.1) == 12.0 for chat in range(2, 40))
+    assert pacer.moment(1, now=11.5) == 12.0
+    assert [leave(pacer, chat, now=12.0) for chat in range(2, 5)] == pytest.approx([12.0, 12.0 + 1 / 30, 12.0 + 2 / 30])
+
+
+def test_a_chat_waits_its_second_from_when_its_last_message_really_left():
+    pacer = Pacer(per_second=30, per_chat_gap=1.0)
+    pacer.take(7, now=5.25)  # its moment was 5.0; it left late
+    assert pacer.chat_free(7) == 6.25 and pacer.moment(7, now=5.3) == 6.25
+    assert pacer.moment(8, now=5.3) == 5.3  # another chat is not held up by it
+
+
 async def test_retry_after_pauses_all_sends_and_the_message_goes_after_it(svc, api, clock):
     await seed_rows(svc, api, rows=6, chats=6)
     bot = await fast_bot(api)
