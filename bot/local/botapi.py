@@ -388,6 +388,8 @@ class LocalBotApi:
         clock: Callable[[], float] = time.monotonic,
         callback_query_ttl: float = 15.0,
     ) -> None:
+        # Long: one attribute for each kind of state the fake server keeps (chats, messages, files, queries,
+        # limits, what tests read back); a list of fields, not logic.
         self.bot_user: JSON = {
             "id": bot_id,
             "is_bot": True,
