@@ -717,6 +717,93 @@ def bench_crisis() -> list[Row]:
     return rows
 
 
+# --------------------------------------------------------------------------------------------------
+# e. Start-up: a fresh `houvast run` to its first getUpdates, against a bare bot's
+# --------------------------------------------------------------------------------------------------
+
+# A bare python-telegram-bot polling the same server: the baseline of a start.
+BARE_START = """
+import sys
+from telegram.ext import Application, MessageHandler, filters
+async def echo(update, context): await update.message.reply_text(update.message.text)
+app = Application.builder().token("123:BENCH").base_url(sys.argv[1]).build()
+app.add_handler(MessageHandler(filters.TEXT, echo))
+app.run_polling()
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _until_polling(command: list[str], env: dict[str, str], polled: asyncio.Event, timeout: float) -> float:
+    """Seconds from starting `command` to the first getUpdates the server saw; the process is stopped then."""
+    polled.clear()
+    started = wallclock.perf_counter()
+    process = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await asyncio.wait_for(polled.wait(), timeout)
+        return wallclock.perf_counter() - started
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def bench_startup(workdir: Path, runs: int = 3, timeout: float = 60.0) -> list[Row]:
+    """`houvast run` (migrated SQLite, no crisis warm-up wait) as an operator starts it, over HTTP to the local
+    Bot API, from process start to its first getUpdates: the fastest and the slowest of `runs`, next to a bare
+    PTB bot's start in the same minutes."""
+    import sys
+
+    from cryptography.fernet import Fernet
+
+    from bot.local.botapi import LocalBotApi
+    from bot.local.httpbotapi import HttpBotApi
+
+    api = LocalBotApi(bot_username="houvast_bot")
+    polled = asyncio.Event()
+    dispatch = api.dispatch
+
+    async def watching(method: str, params: dict[str, Any]) -> Any:
+        if method.lower() == "getupdates":
+            polled.set()
+        return await dispatch(method, params)
+
+    api.dispatch = watching  # type: ignore[method-assign]
+    server = HttpBotApi(api)
+    port = server.start()
+    base = f"http://127.0.0.1:{port}/bot"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOUVAST_")}
+    env.update({"HOUVAST_TELEGRAM_TOKEN": "123:BENCH", "HOUVAST_BOT_API_BASE_URL": base,
+                "HOUVAST_BOT_API_BASE_FILE_URL": f"http://127.0.0.1:{port}/file/bot",
+                "HOUVAST_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/startup.sqlite3",
+                "HOUVAST_DATA_DIR": str(workdir / "startup-data"), "HOUVAST_HEALTH_PORT": str(_free_port()),
+                "HOUVAST_ENCRYPTION_KEYS": Fernet.generate_key().decode()})  # as in production: at rest encrypted
+    houvast = [sys.executable, "-m", "bot.cli", "run"]
+    bare = [sys.executable, "-c", BARE_START, base]
+    try:
+        migrate = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "migrate", env=env,
+                                                       stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=asyncio.subprocess.DEVNULL)
+        await migrate.wait()
+        times: dict[str, list[float]] = {"houvast": [], "bare": []}
+        for _ in range(runs):  # in turns, so both see the same minutes of a shared machine
+            times["bare"].append(await _until_polling(bare, env, polled, timeout))
+            times["houvast"].append(await _until_polling(houvast, env, polled, timeout))
+    finally:
+        server.stop()
+    fast, slow = min(times["houvast"]), max(times["houvast"])
+    base_fast = min(times["bare"])
+    return [Row("startup", SQLITE, "houvast run, start to first getUpdates", runs, fast, "s", "bare PTB bot",
+                fast / base_fast, {"slowest_s": slow, "baseline_value": base_fast,
+                                   "baseline_slowest_s": max(times["bare"])})]
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -779,6 +866,19 @@ def tables(rows: list[Row]) -> list[Table]:
             table.add_row(r.case, str(r.size), _fmt(r.value, 3), r.unit, r.baseline,
                           _fmt(r.details.get("baseline_value"), 4), _fmt(r.ratio, 1))
         out.append(table)
+    starts = [r for r in rows if r.section == "startup"]
+    if starts:
+        table = Table(title="e. Start-up: process start to the first getUpdates", title_justify="left")
+        for name in ("case", "runs", "fastest s", "slowest s", "bare PTB fastest s", "bare slowest s", "× bare"):
+            table.add_column(name, justify="left" if name == "case" else "right")
+        for r in starts:
+            d = r.details
+            if r.skipped:
+                table.add_row(r.case, str(r.size), "skipped", r.skipped, "", "", "")
+                continue
+            table.add_row(r.case, str(r.size), _fmt(r.value, 2), _fmt(d["slowest_s"], 2), _fmt(d["baseline_value"], 2),
+                          _fmt(d["baseline_slowest_s"], 2), _fmt(r.ratio, 2))
+        out.append(table)
     return out
 
 
@@ -809,7 +909,8 @@ async def run_bench(
     latency_messages: int = 300,
     seed_budget: float = 300.0,
     tick_timeout: float = 120.0,
-    parts: tuple[str, ...] = ("tick", "outbox", "updates", "crisis"),
+    parts: tuple[str, ...] = ("tick", "outbox", "updates", "crisis", "startup"),
+    startup_runs: int = 3,
     console: Console | None = None,
     workdir: Path | None = None,
 ) -> list[Row]:
@@ -864,6 +965,13 @@ async def run_bench(
             except Exception as exc:
                 log.debug("updates bench failed", exc_info=True)
                 show([Row("updates", SQLITE, "bare and full", updates, None, "updates/s", "", None, skipped=_reason(exc))])
+        if "startup" in parts:
+            console.log(f"startup: houvast run and a bare bot, {startup_runs} starts each, in turns")
+            try:
+                show(await bench_startup(work, startup_runs))
+            except Exception as exc:
+                log.debug("startup bench failed", exc_info=True)
+                show([Row("startup", SQLITE, "houvast run", 0, None, "s", "", None, skipped=_reason(exc))])
         if "crisis" in parts:
             console.log("crisis: loading the detector, then typical, long and repeated messages")
             try:

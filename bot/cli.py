@@ -90,12 +90,13 @@ def prepare(settings: Settings) -> None:
 
 
 def _prepare(settings: Settings) -> None:
-    from bot.db.migrate import upgrade
+    from bot.db.migrate import at_head, upgrade
     from bot.db.session import configure_encryption, make_engine, make_sessionmaker
     from bot.startup import verify_key
 
     try:
-        upgrade(settings.database_url)
+        if not at_head(settings.database_url):
+            upgrade(settings.database_url)
     except Exception as exc:
         raise StartupError(
             f"Cannot reach the database (HOUVAST_DATABASE_URL): cannot open or upgrade it ({type(exc).__name__})."
@@ -578,8 +579,9 @@ def bench(
         help="also on PostgreSQL: a temporary database is created on this server and dropped afterwards"),
     sizes: str | None = typer.Option(None, "--sizes", help="numbers of goals, comma separated, e.g. 10000,100000"),
 ) -> None:
-    """Measure the tick against the number of goals, the outbox send rate and updates per second against a bare
-    bot, on scratch databases (the configured database is not touched). See docs/benchmark.md."""
+    """Measure the tick against the number of goals, the outbox send rate, updates per second against a bare bot
+    and the start of `houvast run`, on scratch databases (the configured database is not touched). See
+    docs/benchmark.md."""
     from bot.bench import FULL_SIZES, QUICK_SIZES, SQLITE, parse_sizes, run_bench
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

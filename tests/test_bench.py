@@ -14,11 +14,11 @@ def _number(value: object) -> bool:
 async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
     out = io.StringIO()
     rows = await run_bench(
-        [200], [SQLITE], updates=20, outbox_chats=10, pair_messages=4, latency_messages=5,
+        [200], [SQLITE], updates=20, outbox_chats=10, pair_messages=4, latency_messages=5, startup_runs=1,
         console=Console(file=out, width=160), workdir=tmp_path,
     )
     assert all(isinstance(row, Row) for row in rows)
-    assert {row.section for row in rows} == {"tick", "outbox", "updates", "crisis"}
+    assert {row.section for row in rows} == {"tick", "outbox", "updates", "crisis", "startup"}
 
     [tick] = [row for row in rows if row.section == "tick"]
     assert tick.skipped is None and tick.database == SQLITE and tick.size == 200
@@ -46,6 +46,10 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
         "load (fresh process)", "typical message", "4,000 characters", "4,096 characters, one phrase repeated"]
     for row in crisis:
         assert row.skipped is None and _number(row.value) and _number(row.ratio) and row.ratio > 0
+
+    [start] = [row for row in rows if row.section == "startup"]
+    assert start.skipped is None, start.skipped  # `houvast run` reached getUpdates over HTTP, and so did a bare bot
+    assert _number(start.value) and _number(start.details["baseline_value"]) and start.ratio > 0
 
     printed = out.getvalue()
     assert "Tick" in printed and "Outbox" in printed and "Updates" in printed

@@ -21,8 +21,8 @@ from cryptography.fernet import Fernet
 
 from bot.db.models import OutboxMessage, Person
 from bot.local.botapi import LocalBotApi
+from bot.local.httpbotapi import HttpBotApi
 from tests.flows.test_webhook import free_port
-from tests.httpbotapi import HttpBotApi
 
 CHATS = range(7001, 7031)  # thirty people with a message waiting
 

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 
 from bot.db.models import OutboxMessage, Person
 from bot.local.botapi import LocalBotApi
+from bot.local.httpbotapi import HttpBotApi
 from tests.flows.test_webhook import free_port
-from tests.httpbotapi import HttpBotApi
 from tests.ops.test_process import finished, houvast_env, start_bot, until, wait_healthy
 
 FIRST_CHAT = 90_000

@@ -1,4 +1,5 @@
-"""The local Bot API over real HTTP, for tests that run `houvast run` as a process of its own."""
+"""The local Bot API over real HTTP, for a `houvast run` in a process of its own (the process tests, the
+start-up part of `houvast bench`)."""
 from __future__ import annotations
 
 import asyncio
