@@ -15,7 +15,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,12 +96,19 @@ async def _add(
     return True
 
 
+class Addressee(Protocol):
+    """Whom a message of a batch goes to: a Person, or a row with these two columns."""
+
+    id: int
+    chat_id: int
+
+
 @dataclass(frozen=True)
 class Reference:
     """One message of a batch for `refer_many`: a fact (kind and ids) for the person themselves."""
 
     dedup_key: str
-    person: Person
+    person: Addressee
     kind: str
     ref: dict[str, Any] = field(default_factory=dict)
 

@@ -159,17 +159,16 @@ async def queue_due_prompts(svc: Services, *, batch: int = 500) -> int:
     queued = 0
     while True:
         async with svc.unit() as session:
-            due = list(
-                (
-                    await session.execute(
-                        select(Person)
-                        .where(Person.next_checkin_at <= now)
-                        .order_by(Person.next_checkin_at)
-                        .limit(batch)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).scalars()
-            )
+            # The columns the rule needs, not whole people: names and other encrypted fields stay unread.
+            due = (await session.execute(
+                select(Person.id, Person.chat_id, Person.next_checkin_at, Person.checkin_time, Person.checkin_rhythm,
+                       Person.role, Person.active, Person.reminders_paused, Person.deletion_due_at,
+                       Person.unreachable)
+                .where(Person.next_checkin_at <= now)
+                .order_by(Person.next_checkin_at)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )).all()
             prompts = []
             following: dict[int, datetime | None] = {}
             for person in due:
