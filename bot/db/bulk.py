@@ -7,31 +7,51 @@ is cheap, so it keeps the ORM's bulk UPDATE.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, TextClause, bindparam, text, update
+from sqlalchemy import ARRAY, JSON, Integer, Text, TextClause, bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 
 async def set_column(session: AsyncSession, column: InstrumentedAttribute[Any], values: Mapping[int, Any]) -> None:
     """UPDATE column's table SET column = values[id] WHERE id = id, for every id in `values`."""
-    if not values:
+    await set_columns(session, column.class_, (column.key,), {key: (value,) for key, value in values.items()})
+
+
+async def set_columns(session: AsyncSession, model: type, names: tuple[str, ...],
+                      rows: Mapping[int, tuple[Any, ...]]) -> None:
+    """UPDATE model's table SET names[i] = rows[id][i] WHERE id = id, for every id in `rows`. A JSON column
+    travels as text and is cast back on PostgreSQL (asyncpg has no array of JSON)."""
+    if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
-        parameters = {"ids": list(values), "values": list(values.values())}
-        await session.execute(_unnest_update(column.class_, column.key), parameters)
+        table = model.__table__  # type: ignore[attr-defined]
+        parameters: dict[str, list[Any]] = {"ids": list(rows)}
+        for i, name in enumerate(names):
+            as_json = isinstance(table.c[name].type, JSON)
+            parameters[f"v{i}"] = [(json.dumps(row[i]) if row[i] is not None else None) if as_json else row[i]
+                                   for row in rows.values()]
+        await session.execute(_unnest_update(model, names), parameters)
     else:
-        await session.execute(update(column.class_), [{"id": key, column.key: value} for key, value in values.items()])
+        await session.execute(update(model), [{"id": key, **dict(zip(names, row))} for key, row in rows.items()])
 
 
 @cache
-def _unnest_update(model: type, name: str) -> TextClause:
+def _unnest_update(model: type, names: tuple[str, ...]) -> TextClause:
     table = model.__table__  # type: ignore[attr-defined]
-    column = table.c[name]
+    columns = [table.c[name] for name in names]
+    sets = ", ".join(
+        f"{c.name} = CAST(data.v{i} AS json)" if isinstance(c.type, JSON) else f"{c.name} = data.v{i}"
+        for i, c in enumerate(columns))
+    arrays = ", ".join(f":v{i}" for i in range(len(columns)))
+    fields = ", ".join(f"v{i}" for i in range(len(columns)))
+    binds = [bindparam("ids", type_=ARRAY(Integer))] + [
+        bindparam(f"v{i}", type_=ARRAY(Text if isinstance(c.type, JSON) else c.type)) for i, c in enumerate(columns)]
     return text(
-        f"UPDATE {table.name} SET {column.name} = data.value FROM unnest(:ids, :values) AS data(id, value) "
+        f"UPDATE {table.name} SET {sets} FROM unnest(:ids, {arrays}) AS data(id, {fields}) "
         f"WHERE {table.name}.id = data.id"
-    ).bindparams(bindparam("ids", type_=ARRAY(Integer)), bindparam("values", type_=ARRAY(column.type)))
+    ).bindparams(*binds)

@@ -37,27 +37,36 @@ async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
                 .where(Goal.status == GoalStatus.ACTIVE, Goal.next_checkin_at <= now)
                 .order_by(Goal.next_checkin_at).limit(batch).with_for_update(skip_locked=True, of=Goal)
             )).all())
-            prompted: list[tuple[Goal, Person, datetime | None]] = []
-            for goal, owner in rows:
-                slot = goal.next_checkin_at
-                core.schedule_next(svc, goal)
-                if owner.reminders_paused or not owner.active or owner.deletion_due_at is not None or owner.unreachable:
-                    continue
-                prompted.append((goal, owner, slot))
-            # One INSERT for the batch's check-ins, returning their ids by goal (a goal has one in a batch). The
-            # ORM's flush, or asking for the ids in order, sends a statement per row on SQLite.
-            checkin_ids = dict((await session.execute(
-                insert(GoalCheckin).returning(GoalCheckin.goal_id, GoalCheckin.id),
-                [{"goal_id": goal.id, "prompted_at": now} for goal, _, _ in prompted],
-            )).all()) if prompted else {}
-            prompts = []
-            for goal, owner, slot in prompted:
-                checkin_id = checkin_ids[goal.id]
-                core.remember_prompt(goal, checkin_id, now)
-                core.look_when_missed(svc, goal, now)
-                prompts.append(outbox.Reference(f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}", owner,
-                                                "goal_checkin", {"goal": goal.id, "checkin": checkin_id}))
-            queued += await outbox.refer_many(session, prompts, now=now)
+            # The goals' new times and prompts are worked out on the objects, then written in one statement
+            # (bulk.set_columns) instead of the unit of work's executemany groups; the objects leave the session.
+            with session.no_autoflush:
+                prompted: list[tuple[Goal, Person, datetime | None]] = []
+                for goal, owner in rows:
+                    slot = goal.next_checkin_at
+                    core.schedule_next(svc, goal)
+                    if (owner.reminders_paused or not owner.active or owner.deletion_due_at is not None
+                            or owner.unreachable):
+                        continue
+                    prompted.append((goal, owner, slot))
+                # One INSERT for the batch's check-ins, returning their ids by goal (a goal has one in a batch). The
+                # ORM's flush, or asking for the ids in order, sends a statement per row on SQLite.
+                checkin_ids = dict((await session.execute(
+                    insert(GoalCheckin).returning(GoalCheckin.goal_id, GoalCheckin.id),
+                    [{"goal_id": goal.id, "prompted_at": now} for goal, _, _ in prompted],
+                )).all()) if prompted else {}
+                prompts = []
+                for goal, owner, slot in prompted:
+                    checkin_id = checkin_ids[goal.id]
+                    core.remember_prompt(goal, checkin_id, now)
+                    core.look_when_missed(svc, goal, now)
+                    key = f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}"
+                    ref = {"goal": goal.id, "checkin": checkin_id}
+                    prompts.append(outbox.Reference(key, owner, "goal_checkin", ref))
+                queued += await outbox.refer_many(session, prompts, now=now)
+            changes = {goal.id: (goal.next_checkin_at, goal.next_look_at, goal.recent_prompts) for goal, _ in rows}
+            for goal, _ in rows:
+                session.expunge(goal)
+            await bulk.set_columns(session, Goal, ("next_checkin_at", "next_look_at", "recent_prompts"), changes)
             await session.commit()
         if len(rows) < batch:
             return queued
