@@ -60,14 +60,36 @@ async def deliver(svc: Services, bot: Bot, stopping: asyncio.Event | None = None
 async def due_work(svc: Services) -> None:
     """Everything the tick selects from the database, without sending: the part the benchmark times."""
     await alerts.escalate_due(svc)  # first: a rood alert nobody picked up in 30 working minutes
+    chains = (_checkin_work, _goal_work, _peer_work, selfscan.queue_scan_prompts)
+    if svc.engine.dialect.name == "postgresql":
+        # The chains touch different rows, so on PostgreSQL they run side by side, each on a connection of its
+        # own: one's wait for the server is another's time to compute. SQLite has one writer, so there they
+        # take turns.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for chain in chains:
+                    group.create_task(chain(svc))
+        except ExceptionGroup as failed:  # the others were cancelled; report the cause as a tick in turns would
+            raise failed.exceptions[0] from None
+    else:
+        for chain in chains:
+            await chain(svc)
+
+
+async def _checkin_work(svc: Services) -> None:
     await checkins.queue_due_prompts(svc)
+
+
+async def _goal_work(svc: Services) -> None:
     await goals.queue_goal_prompts(svc)
-    await goals.sweep_stalls(svc)
-    await nudges.notify_nudges(svc)
+    await goals.sweep_stalls(svc)  # after the prompts, which move the goals' next looks
+    await nudges.notify_nudges(svc)  # after the sweep, so a new stall reaches the team this minute
+
+
+async def _peer_work(svc: Services) -> None:
     await peers.offer_waiting(svc)
     await peers.remind_quiet_contacts(svc)
     await peers.purge_relay(svc)
-    await selfscan.queue_scan_prompts(svc)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import CareTeamMember, OutboxMessage, Person
@@ -114,25 +115,27 @@ class Reference:
 
 
 async def refer_many(session: AsyncSession, references: list[Reference], *, now: datetime) -> int:
-    """`refer` for a batch (the tick's prompts): one query for the keys that exist, one INSERT for the rest (Core,
-    a list of rows: a minute's prompts cost one statement, not one ORM object each). Returns how many were added."""
-    if not references:
-        return 0
-    keys = [r.dedup_key for r in references]
-    found = await session.execute(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))
-    existing = set(found.scalars())
+    """`refer` for a batch (the tick's prompts): one INSERT that skips keys already queued (ON CONFLICT DO NOTHING
+    on the unique dedup_key, the same on SQLite and PostgreSQL: no round trip to look first, and no race with
+    another process queueing the same key). Returns how many were added."""
     fresh: dict[str, Reference] = {}
     for reference in references:
-        if reference.dedup_key not in existing:
-            fresh.setdefault(reference.dedup_key, reference)
-    if fresh:
-        await session.execute(insert(OutboxMessage.__table__), [
-            {"dedup_key": r.dedup_key, "person_id": r.person.id, "chat_id": r.person.chat_id, "kind": r.kind,
-             "payload": None, "ref": r.ref, "about_id": None, "scope": None, "created_at": now,
-             "next_attempt_at": now, "attempts": 0}
-            for r in fresh.values()
-        ])
-    return len(fresh)
+        fresh.setdefault(reference.dedup_key, reference)
+    if not fresh:
+        return 0
+    added = await session.execute(_insert_new(session.get_bind().dialect.name), [
+        {"dedup_key": r.dedup_key, "person_id": r.person.id, "chat_id": r.person.chat_id, "kind": r.kind,
+         "payload": None, "ref": r.ref, "about_id": None, "scope": None, "created_at": now,
+         "next_attempt_at": now, "attempts": 0}
+        for r in fresh.values()
+    ])
+    return len(added.all())
+
+
+def _insert_new(dialect: str) -> Any:
+    table = OutboxMessage.__table__
+    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return statement.on_conflict_do_nothing(index_elements=[table.c.dedup_key]).returning(table.c.id)
 
 
 async def withdraw(

@@ -60,7 +60,7 @@ def test_every_renderer_in_the_code_is_registered_by_the_one_list():
     for path in (root / "bot").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         queued |= set(re.findall(r'\brefer\((?:[^()]|\([^()]*\))*?kind="(\w+)"', text, re.S))
-        queued |= set(re.findall(r'outbox\.Reference\((?:[^()]|\([^()]*\))*?,\s*\w+,\s*"(\w+)"', text, re.S))
+        queued |= set(re.findall(r'outbox\.Reference\((?:[^()]|\([^()]*\))*?,\s*[\w.]+,\s*"(\w+)"', text, re.S))
         queued |= set(re.findall(r'core\._refer\(session, svc, \w+, [^,]+, "(\w+)"', text))
     assert {"checkin", "goal_checkin", "peer", "peer_started", "alert"} <= queued  # the patterns still find them
     assert queued <= set(listed), queued - set(listed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,20 @@ from bot.domain.roles import Role
 from bot.services.base import NotAllowed, Services, person_by_telegram
 
 RECENT_PROMPTS = 6  # enough for every stall rule (2 missed, 3 'nog niet')
+
+
+class GoalSchedule(Protocol):
+    """What the bookkeeping of prompts and looks reads and writes: a Goal, or the tick's row of its columns."""
+
+    status: str
+    created_at: datetime
+    checkin_weekday: int
+    checkin_time: time
+    every_weeks: int
+    next_checkin_at: datetime | None
+    stall_since: datetime | None
+    next_look_at: datetime | None
+    recent_prompts: list[Any] | None
 
 
 @dataclass(frozen=True)
@@ -79,7 +93,7 @@ def look_now(goal: Goal, now: datetime) -> None:
     goal.next_look_at = now if goal.status == GoalStatus.ACTIVE and goal.stall_since is None else None
 
 
-def look_when_missed(svc: Services, goal: Goal, prompted_at: datetime) -> None:
+def look_when_missed(svc: Services, goal: GoalSchedule, prompted_at: datetime) -> None:
     """A prompt went out: by the end of its answer window the goal needs a look, if not sooner."""
     if goal.status != GoalStatus.ACTIVE or goal.stall_since is not None:
         return
@@ -88,7 +102,7 @@ def look_when_missed(svc: Services, goal: Goal, prompted_at: datetime) -> None:
         goal.next_look_at = missed_at
 
 
-def remember_prompt(goal: Goal, checkin_id: int, at: datetime) -> None:
+def remember_prompt(goal: GoalSchedule, checkin_id: int, at: datetime) -> None:
     """Keep the goal's own copy of its last prompts (`recent_prompts`) in step with goal_checkins."""
     if goal.recent_prompts is None:
         return  # not known yet: the next look reads goal_checkins
@@ -109,7 +123,7 @@ def unpack_prompts(packed: list[list[Any]]) -> tuple[Prompt, ...]:
                         Answer(given) if given else None) for _, sent, done, given in packed)
 
 
-def schedule_next(svc: Services, goal: Goal) -> None:
+def schedule_next(svc: Services, goal: GoalSchedule) -> None:
     goal.next_checkin_at = (
         next_goal_checkin(goal.checkin_weekday, goal.checkin_time, goal.every_weeks, now=svc.now(),
                           zone=svc.settings.zone, anchor=goal.created_at.date())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -24,54 +24,81 @@ from bot.services.base import Services
 from bot.services.goals import core
 
 
+@dataclass(frozen=True)
+class _Owner:
+    id: int
+    chat_id: int
+
+
+@dataclass
+class _DueGoal:
+    """A goal whose prompt is due, as the tick reads it: the columns the schedule rules use (core.GoalSchedule)
+    and its owner's, not ORM objects (no identity map, no decrypting of titles, no unit of work to flush)."""
+
+    id: int
+    status: str
+    created_at: datetime
+    checkin_weekday: int
+    checkin_time: time
+    every_weeks: int
+    next_checkin_at: datetime | None
+    stall_since: datetime | None
+    next_look_at: datetime | None
+    recent_prompts: list[Any] | None
+    owner: outbox.Addressee
+    owner_quiet: bool  # paused, gone, leaving or unreachable: the goal moves on without a prompt
+
+
+_DUE_COLUMNS = (Goal.id, Goal.status, Goal.created_at, Goal.checkin_weekday, Goal.checkin_time, Goal.every_weeks,
+                Goal.next_checkin_at, Goal.stall_since, Goal.next_look_at, Goal.recent_prompts)
+
+
 async def queue_goal_prompts(svc: Services, *, batch: int = 500) -> int:
-    """Tick: prompts for goals whose check-in is due (indexed on status, next_checkin_at), in batches; a batch's
-    check-in rows and messages are written together."""
+    """Tick: prompts for goals whose check-in is due (indexed on status, next_checkin_at), in batches. A batch
+    costs four statements whatever its size: the due rows, one INSERT for the check-ins, one for the messages,
+    one UPDATE for the goals' new times and recent prompts (bulk.set_columns)."""
     now = svc.now()
     queued = 0
     while True:
         async with svc.unit() as session:
-            rows = list((await session.execute(
-                select(Goal, Person)
+            rows = (await session.execute(
+                select(*_DUE_COLUMNS, Person.id.label("owner_id"), Person.chat_id, Person.reminders_paused,
+                       Person.active, Person.deletion_due_at, Person.unreachable)
                 .join(Person, Person.id == Goal.owner_id)
                 .where(Goal.status == GoalStatus.ACTIVE, Goal.next_checkin_at <= now)
                 .order_by(Goal.next_checkin_at).limit(batch).with_for_update(skip_locked=True, of=Goal)
-            )).all())
-            # The goals' new times and prompts are worked out on the objects, then written in one statement
-            # (bulk.set_columns) instead of the unit of work's executemany groups; the objects leave the session.
-            with session.no_autoflush:
-                prompted: list[tuple[Goal, Person, datetime | None]] = []
-                for goal, owner in rows:
-                    slot = goal.next_checkin_at
-                    core.schedule_next(svc, goal)
-                    if (owner.reminders_paused or not owner.active or owner.deletion_due_at is not None
-                            or owner.unreachable):
-                        continue
-                    prompted.append((goal, owner, slot))
-                # One INSERT for the batch's check-ins, returning their ids by goal (a goal has one in a batch). The
-                # ORM's flush, or asking for the ids in order, sends a statement per row on SQLite.
-                checkin_ids = dict((await session.execute(
-                    insert(GoalCheckin).returning(GoalCheckin.goal_id, GoalCheckin.id),
-                    [{"goal_id": goal.id, "prompted_at": now} for goal, _, _ in prompted],
-                )).all()) if prompted else {}
-                prompts = []
-                for goal, owner, slot in prompted:
-                    checkin_id = checkin_ids[goal.id]
-                    core.remember_prompt(goal, checkin_id, now)
-                    core.look_when_missed(svc, goal, now)
-                    key = f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}"
-                    ref = {"goal": goal.id, "checkin": checkin_id}
-                    prompts.append(outbox.Reference(key, owner, "goal_checkin", ref))
-                queued += await outbox.refer_many(session, prompts, now=now)
-            changes = {goal.id: (goal.next_checkin_at, goal.next_look_at, goal.recent_prompts) for goal, _ in rows}
-            for goal, _ in rows:
-                session.expunge(goal)
-            await bulk.set_columns(session, Goal, ("next_checkin_at", "next_look_at", "recent_prompts"), changes)
+            )).all()
+            due = [_due_goal(row) for row in rows]
+            prompted: list[tuple[_DueGoal, datetime | None]] = []
+            for goal in due:
+                slot = goal.next_checkin_at
+                core.schedule_next(svc, goal)
+                if not goal.owner_quiet:
+                    prompted.append((goal, slot))
+            # One INSERT for the batch's check-ins, returning their ids by goal (a goal has one in a batch).
+            checkin_ids = dict((await session.execute(
+                insert(GoalCheckin).returning(GoalCheckin.goal_id, GoalCheckin.id),
+                [{"goal_id": goal.id, "prompted_at": now} for goal, _ in prompted],
+            )).all()) if prompted else {}
+            prompts = []
+            for goal, slot in prompted:
+                checkin_id = checkin_ids[goal.id]
+                core.remember_prompt(goal, checkin_id, now)
+                core.look_when_missed(svc, goal, now)
+                key = f"goal-checkin:{goal.id}:{slot.isoformat() if slot else now}"
+                ref = {"goal": goal.id, "checkin": checkin_id}
+                prompts.append(outbox.Reference(key, goal.owner, "goal_checkin", ref))
+            queued += await outbox.refer_many(session, prompts, now=now)
+            await bulk.set_columns(session, Goal, ("next_checkin_at", "next_look_at", "recent_prompts"), {
+                goal.id: (goal.next_checkin_at, goal.next_look_at, goal.recent_prompts) for goal in due})
             await session.commit()
         if len(rows) < batch:
             return queued
 
 
+def _due_goal(row: Any) -> _DueGoal:
+    quiet = row.reminders_paused or not row.active or row.deletion_due_at is not None or row.unreachable
+    return _DueGoal(*row[:len(_DUE_COLUMNS)], owner=_Owner(row.owner_id, row.chat_id), owner_quiet=bool(quiet))
 
 
 @dataclass(frozen=True)
