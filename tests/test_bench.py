@@ -27,6 +27,8 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
                 "day_sweep_s", "day_looks", "day_stalls"):
         assert _number(tick.details[key]), key
     assert tick.details["clients"] == 67 and tick.details["checkins"] == 600
+    warm = tick.details["warm_ticks_s"]  # the figure is the median of the warm ticks, the slowest shown beside it
+    assert len(warm) == 5 and tick.value == sorted(warm)[2] and tick.details["slowest_tick_s"] == max(warm)
 
     sends = [row for row in rows if row.section == "outbox"]
     assert len(sends) == 5
