@@ -14,7 +14,6 @@ from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -28,7 +27,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.domain import crisis
 from bot.errors import on_error
 from bot.i18n import N_, translator
-from bot.ops import heap, runtime
+from bot.ops import runtime
 from bot.persistence import SqlPersistence
 from bot.services.base import Services
 from conversations import (
@@ -135,10 +134,8 @@ async def _post_init(application: Application) -> None:
     application.job_queue.run_once(_warm_up_crisis, when=0, name="crisis-warm-up")
 
 
-async def _warm_up_crisis(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _warm_up_crisis(_context: object) -> None:
     await asyncio.to_thread(crisis.warm_up)
-    if context.application.bot_data.get(heap.AFTER_START):
-        heap.settle()  # start-up is done: what lives as long as the process leaves the collector's way
 
 
 def build_application(

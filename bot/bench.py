@@ -54,7 +54,6 @@ from bot.db.models import Goal, GoalCheckin, Household, Nudge, OutboxMessage, Pe
 from bot.domain.goals import Answer, Domain, GoalFacts, GoalStatus, Prompt, StallPolicy, next_look
 from bot.domain.ladder import LadderPolicy, due_rungs, next_rung_at
 from bot.domain.workhours import WorkHours
-from bot.ops import heap
 from bot.services.nudges import daily_look
 
 log = logging.getLogger(__name__)
@@ -987,11 +986,7 @@ async def run_bench(
                 continue
             console.log(f"{part}: {note}")
             try:
-                if part in ("outbox", "updates"):  # they stand for a running bot, whose start-up heap is settled
-                    with heap.settled():
-                        show(await measure())
-                else:
-                    show(await measure())
+                show(await measure())
             except Exception as exc:  # a part that cannot run is a skipped row, not a crash
                 log.debug("%s bench failed", part, exc_info=True)
                 failed.skipped = _reason(exc)

@@ -60,7 +60,7 @@ async def deliver(svc: Services, bot: Bot, stopping: asyncio.Event | None = None
 async def due_work(svc: Services) -> None:
     """Everything the tick selects from the database, without sending: the part the benchmark times."""
     await alerts.escalate_due(svc)  # first: a rood alert nobody picked up in 30 working minutes
-    chains = (_checkin_work, _goal_work, _peer_work, selfscan.queue_scan_prompts)
+    chains = (checkins.queue_due_prompts, _goal_work, _peer_work, selfscan.queue_scan_prompts)
     if svc.engine.dialect.name == "postgresql":
         # The chains touch different rows, so on PostgreSQL they run side by side, each on a connection of its
         # own: one's wait for the server is another's time to compute. SQLite has one writer, so there they
@@ -74,10 +74,6 @@ async def due_work(svc: Services) -> None:
     else:
         for chain in chains:
             await chain(svc)
-
-
-async def _checkin_work(svc: Services) -> None:
-    await checkins.queue_due_prompts(svc)
 
 
 async def _goal_work(svc: Services) -> None:

@@ -23,7 +23,6 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import SystemClock
 from bot.ops import figures as db_figures
-from bot.ops import heap
 from bot.ops.monitor import Monitor, status_line
 from bot.ops.single import AlreadyRunning, RunLock
 
@@ -256,7 +255,6 @@ def serve(application: Application, claimed: Claim, webhook: dict[str, Any] | No
     runtime = Runtime.of(application)
     runtime.lock = claimed.lock
     runtime.monitor.started_at = runtime.now()  # polling starts now: the newcomer rule counts from here
-    application.bot_data[heap.AFTER_START] = True  # once the crisis detector is loaded (bot/app.py)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, runtime.request_stop)
     server = None

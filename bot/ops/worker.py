@@ -24,7 +24,6 @@ from telegram.request import HTTPXRequest
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.ops import figures as db_figures
-from bot.ops import heap
 from bot.ops.monitor import Monitor, status_line
 from bot.ops.runtime import STATUS_EVERY, STOP_GRACE, Claim, is_database_error, release
 from bot.services.base import Services
@@ -123,7 +122,6 @@ def serve(settings: Settings, claimed: Claim) -> int:
 
     async def main() -> None:
         await bot.initialize()
-        heap.settle()  # start-up is done (bot/ops/heap.py)
         log.info("worker started: ticks every %s s beside the bot", settings.tick_seconds)
         try:
             await worker.run()
