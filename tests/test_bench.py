@@ -1,6 +1,7 @@
 """`houvast bench` at tiny sizes: every part runs and its rows are well formed. No timing is asserted."""
 import io
 import math
+import statistics
 
 from rich.console import Console
 
@@ -39,7 +40,10 @@ async def test_bench_runs_at_tiny_sizes_and_reports_well_formed_rows(tmp_path):
 
     bare, full = [row for row in rows if row.section == "updates"]
     assert bare.ratio == 1.0 and _number(bare.value) and _number(full.value)
-    assert full.details["phase_checkins"] == 20 + 10  # every press went all the way to the database (and warm-up)
+    assert full.details["phase_checkins"] == 5 * 20 + 10  # every press of five rounds (and the warm-up) was recorded
+    rounds = full.details["rounds_s"]  # the figure is the median round, the slowest shown beside it
+    assert len(rounds) == 5 and math.isclose(full.details["ms_per_update"], 1000 * statistics.median(rounds) / 20)
+    assert math.isclose(full.details["slowest_ms_per_update"], 1000 * max(rounds) / 20)
     assert full.details["sql_per_update"] <= 4  # issue 15: a phase check-in in at most four statements
     assert math.isclose(full.ratio, full.value / bare.value)
 

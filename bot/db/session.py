@@ -50,7 +50,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={sqlite_trips.BUSY_TIMEOUT_MS}")
             # WAL with NORMAL, as SQLite advises for WAL: a commit is in the log before it returns, so a crash
             # or kill of the process loses nothing (tests/ops/test_worker_kill.py); only a power cut or an OS crash
             # may lose the last commits, never corrupt the file. FULL waited for the disk on every commit (0.3 ms

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextvars
-import copy
 import inspect
 import json
 import logging
@@ -443,7 +442,7 @@ class LocalBotApi:
             "close": lambda p: True,
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
-            "getmycommands": lambda p: copy.deepcopy(self.commands.get(self._command_key(p), [])),
+            "getmycommands": lambda p: _clone(self.commands.get(self._command_key(p), [])),
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "editmessagecaption": self._edit_message_caption,
@@ -559,7 +558,7 @@ class LocalBotApi:
             raise AssertionError(f"user {user_id} has no message {message_id} to edit")
         raw.pop("entities", None)
         raw.update(_text_content(new_text), edit_date=int(time.time()))
-        return self._queue_update("edited_message", copy.deepcopy(raw))
+        return self._queue_update("edited_message", _clone(raw))
 
     def press(self, user_id: int, message_id: int, callback_data: str, chat_id: int | None = None) -> JSON:
         """Press an inline button: a callback_query update carrying the bot's current message."""
@@ -572,7 +571,7 @@ class LocalBotApi:
         query = {
             "id": query_id,
             "from": self._user(user_id),
-            "message": copy.deepcopy(raw),
+            "message": _clone(raw),
             "chat_instance": str(chat_id * 7919 % 10**12),
             "data": callback_data,
         }
@@ -657,7 +656,7 @@ class LocalBotApi:
     @property
     def pending_updates(self) -> list[JSON]:
         """Updates not yet confirmed by a getUpdates offset (or consumed by ``process``)."""
-        return copy.deepcopy(self._pending)
+        return _clone(self._pending)
 
     # ---- failure injection ----------------------------------------------------------------------
 
@@ -695,7 +694,7 @@ class LocalBotApi:
         """
         self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
         self._notify()
-        await application.process_update(Update.de_json(copy.deepcopy(update), application.bot))
+        await application.process_update(Update.de_json(_clone(update), application.bot))
 
     async def process_pending(self, application: AnyApplication) -> None:
         """``process`` every queued update in order (block/unblock updates included)."""
@@ -802,7 +801,7 @@ class LocalBotApi:
                 )
             self._pending = [u for u in self._pending if self._is_allowed(u)]
             if self._pending or loop.time() >= deadline:
-                return copy.deepcopy(self._pending[: max(1, min(limit, 100))])
+                return _clone(self._pending[: max(1, min(limit, 100))])
             await self._wait_for_change(deadline, loop)
 
     def _delete_webhook(self, p: JSON) -> bool:
@@ -848,7 +847,7 @@ class LocalBotApi:
     # ---- Bot API methods: chats and messages ----------------------------------------------------
 
     def _get_chat(self, p: JSON) -> JSON:
-        return self._chat(_require(p, "chat_id")) | copy.deepcopy(_CHAT_FULL_INFO)
+        return self._chat(_require(p, "chat_id")) | _clone(_CHAT_FULL_INFO)
 
     def _send_chat_action(self, p: JSON) -> bool:
         self._target_chat(p)
@@ -897,7 +896,7 @@ class LocalBotApi:
             raise _bad("message to copy not found")
         chat = self._target_chat(p)
         content = {
-            k: copy.deepcopy(v)
+            k: _clone(v)
             for k, v in source.items()
             if k in (*_MEDIA_KINDS, "text", "entities", "caption", "caption_entities")
         }
@@ -1061,7 +1060,7 @@ class LocalBotApi:
             "date": int(time.time()),
         } | content
         self._raw[(chat["id"], raw["message_id"])] = raw
-        return self._queue_update("message", copy.deepcopy(raw))
+        return self._queue_update("message", _clone(raw))
 
     def _member_update(self, user_id: int, old: str, new: str) -> JSON:
         user = self._user(user_id)
@@ -1073,14 +1072,14 @@ class LocalBotApi:
             "new_chat_member": {"status": new, "user": self.bot_user}
             | ({"until_date": 0} if new == "kicked" else {}),
         }
-        return self._queue_update("my_chat_member", copy.deepcopy(member))
+        return self._queue_update("my_chat_member", _clone(member))
 
     def _queue_update(self, kind: str, payload: JSON) -> JSON:
         update = {"update_id": self._next_update_id, kind: payload}
         self._next_update_id += 1
         self._pending.append(update)
         self._notify()
-        return copy.deepcopy(update)
+        return _clone(update)
 
     def _is_allowed(self, update: JSON) -> bool:
         kind = next(k for k in update if k != "update_id")
@@ -1134,7 +1133,7 @@ class LocalBotApi:
         self._log.setdefault(chat["id"], []).append(sent)
         self.stats["sent"] += 1
         self._announce("sent", sent)
-        return copy.deepcopy(raw)
+        return _clone(raw)
 
     def _reply_target(self, chat_id: int, p: JSON) -> JSON | None:
         params = p.get("reply_parameters") or {}
@@ -1188,7 +1187,7 @@ class LocalBotApi:
         sent.edited += 1
         self.stats["edited"] += 1
         self._announce("edited", sent)
-        return copy.deepcopy(raw)
+        return _clone(raw)
 
     def _announce(self, event: str, message: SentMessage) -> None:
         for listener in list(self.listeners):
@@ -1402,6 +1401,12 @@ class LocalRequest(BaseRequest):
             _arrived_at.reset(token)
         await asyncio.sleep(max(left + self.latency - loop.time(), 0.0))  # the answer's way back
         return status, json.dumps(body).encode("utf-8")
+
+
+def _clone(data: Any) -> Any:
+    """A copy of JSON data the way it travels: through JSON, as Telegram's answers and updates do (and much
+    cheaper than ``copy.deepcopy``, which the timed parts of ``houvast bench`` would otherwise count)."""
+    return json.loads(json.dumps(data))
 
 
 def _decode(request_data: RequestData | None) -> JSON:

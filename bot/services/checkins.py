@@ -81,8 +81,9 @@ async def record_phase(svc: Services, client: int | PersonView, phase: Phase) ->
             row = await _client(session, client)
             client_id, name = row.id, row.name
         # A plain INSERT, not the ORM's unit of work: nothing in this update reads the row back.
-        await session.execute(_NEW_CHECKIN, {"client_id": client_id, "phase": phase, "at": now})
-        plan_row = (await session.execute(_LATEST_PLAN, {"client_id": client_id})).scalar_one_or_none()
+        connection = await session.connection()  # Core: neither statement needs the ORM's result work
+        await connection.execute(_NEW_CHECKIN, {"client_id": client_id, "phase": phase, "at": now})
+        plan_row = (await connection.execute(_LATEST_PLAN, {"client_id": client_id})).scalar_one_or_none()
         plan = forms.to_plan(json.loads(plan_row), name or "").phase(phase) if plan_row else None
         if phase not in (Phase.ORANGE, Phase.RED):
             await session.commit()

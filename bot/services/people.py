@@ -78,17 +78,18 @@ _WHOAMI = select(
 
 async def whoami(svc: Services, telegram_id: int) -> PersonView | None:
     """The person behind an update, in one query (flows read it once per update: conversations/common.current)."""
-    async with svc.unit() as session:
-        row = (await session.execute(_WHOAMI, {"telegram_id": telegram_id})).first()
+    # A Core connection, not a session: a row of columns needs no unit of work and none of the ORM's result work.
+    async with svc.engine.connect() as connection:
+        row = (await connection.execute(_WHOAMI, {"telegram_id": telegram_id})).first()
         if row is None or not row.active:
             return None
         now = svc.now()
         # Written at most every few minutes and only when something changed: every update reads this row.
         if row.unreachable or row.last_seen_at is None or now - row.last_seen_at >= SEEN_RESOLUTION:
             # They are writing to us: reachable again (they unblocked the bot).
-            await session.execute(update(Person).where(Person.id == row.id).values(last_seen_at=now, unreachable=False)
-                                  .execution_options(synchronize_session=False))
-            await session.commit()
+            await connection.execute(update(Person).where(Person.id == row.id)
+                                     .values(last_seen_at=now, unreachable=False))
+            await connection.commit()
         return _view(row, bool(row.has_worker))
 
 

@@ -19,8 +19,8 @@ async def test_while_the_database_is_away_one_apology_per_message_and_one_line_a
                                                                                         monkeypatch):
     app, svc = harness.app, harness.services
     sam = await onboard_client(chat(501, "Sam"))
-    monkeypatch.setattr(svc, "sessions", database_away)
-    monkeypatch.setattr(app.persistence, "sessions", database_away)
+    # Every connection the bot asks for fails, as when the server is down: sessions, Core reads, persistence.
+    monkeypatch.setattr(svc.engine.sync_engine, "raw_connection", database_away)
     caplog.set_level(logging.INFO)
 
     references = set()
