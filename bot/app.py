@@ -167,3 +167,16 @@ def build_application(
         application.add_handler(handler, group=group)
     application.add_error_handler(on_error)
     return application
+
+
+async def stop_application(application: Application) -> None:
+    """Stop an Application that was started by hand (initialize, start), as run_polling stops its own.
+
+    run_polling and run_webhook call post_shutdown; PTB leaves that to whoever drives the lifecycle by hand,
+    as the local chat, the benchmark and the tests do. Without it the engine is never disposed: its pooled
+    SQLite connections are left to the garbage collector, each with a thread that outlives the event loop.
+    """
+    await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

@@ -596,7 +596,7 @@ async def bench_full(workdir: Path, updates: int, warmup: int = 10) -> tuple[lis
     """A seeded client (the demo's Sam) answers the phase check-in prompt the outbox delivered: each press of
     `chk:phase:groen` runs the guards, the conversations, the service (a PhaseCheckin row) and a reply."""
     from bot import outbox
-    from bot.app import build_application
+    from bot.app import build_application, stop_application
     from bot.db.session import configure_encryption
     from bot.local.botapi import LocalBotApi, LocalRequest
     from bot.local.demo_seed import DEMO_PEOPLE, seed_demo
@@ -648,8 +648,7 @@ async def bench_full(workdir: Path, updates: int, warmup: int = 10) -> tuple[lis
             costs = {"sql_per_update": statements[0] / probes, "api_calls_per_update": (len(api.calls) - calls_before) / probes}
             return rounds, recorded, costs
         finally:
-            await app.stop()
-            await app.shutdown()
+            await stop_application(app)
 
 
 async def bench_updates(workdir: Path, updates: int) -> list[Row]:

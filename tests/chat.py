@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, stop_application
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.local.botapi import LocalBotApi, LocalRequest, SentMessage
@@ -29,8 +29,7 @@ class Harness:
 
     async def stop(self) -> None:
         if self.app is not None:
-            await self.app.stop()
-            await self.app.shutdown()  # flushes persistence, like a clean restart
+            await stop_application(self.app)  # flushes persistence, like a clean restart
             self.app = None
 
     async def restart(self) -> Application:

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from bot.app import build_application
+from bot.app import build_application, stop_application
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.local.botapi import LocalBotApi, LocalRequest, SentMessage
@@ -195,8 +195,7 @@ class Terminal:
         await self.app.start()
 
     async def stop(self) -> None:
-        await self.app.stop()
-        await self.app.shutdown()
+        await stop_application(self.app)
 
 
 async def run_terminal(settings: Settings) -> None:
