@@ -61,3 +61,4 @@ async def test_healthz_and_metrics_answer_with_counts_only(harness, chat, clock)
         assert health.status_code == 503 and health.json()["checks"]["running"] == "fail"
     finally:
         server.stop()
+        await svc.engine.dispose()  # the last /healthz read the database after the bot had stopped and disposed it
