@@ -188,6 +188,9 @@ class Terminal:
         # The demo never seeds into a database with real people (bot/startup.py); it raises StartupError then.
         await claim_database(svc.sessions, "demo", self.settings.database_url)
         await self.app.initialize()
+        # As run_polling does: the command list, and the crisis detector warming up once the application runs,
+        # so the first message does not wait a second for it.
+        await self.app.post_init(self.app)
         await seed_demo(svc)
         for uid, name in self.people.values():
             self.api.add_user(uid, name)
